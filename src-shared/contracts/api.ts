@@ -1,0 +1,208 @@
+/**
+ * The kiosk API table (API.md): method -> input schema + minimum role. Every transport
+ * (Electron IPC, HTTP bridge, CLI, tests) goes through this one table.
+ */
+import { z } from 'zod';
+import type { Role } from './roles.js';
+import { ROLES } from './roles.js';
+import type {
+  AuditEntry, Health, IntegrityFinding, Operator, Payment, Quote, Session, Slot, Vehicle, Zone,
+} from './entities.js';
+import { SESSION_STATUSES } from './entities.js';
+
+const MAX_TEXT = 200;
+
+export const vehicleNumberSchema = z
+  .string()
+  .max(32)
+  .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^[A-Z0-9]{3,15}$/, 'Vehicle number must be 3 to 15 letters and digits'));
+
+const id = z.string().min(1).max(64);
+const text = (max = MAX_TEXT) => z.string().trim().max(max);
+const paise = z.number().int().min(0).max(100_000_000_00);
+const isoTime = z.iso.datetime({ offset: true });
+const ticketCode = z.string().min(1).max(1024);
+const pin = z.string().regex(/^\d{4,8}$/, 'PIN must be 4 to 8 digits');
+const username = z.string().trim().toLowerCase().pipe(z.string().regex(/^[a-z0-9._-]{2,32}$/, 'Username: 2 to 32 letters, digits, . _ -'));
+const role = z.enum(ROLES);
+const empty = z.object({}).strict();
+
+export const tariffInputSchema = z
+  .object({
+    graceMinutes: z.number().int().min(0).max(24 * 60).optional(),
+    dailyCapPaise: paise.nullable().optional(),
+    lostTicketFeePaise: paise.nullable().optional(),
+    exitGraceMinutes: z.number().int().min(0).max(24 * 60).optional(),
+  })
+  .strict();
+
+const sessionRef = z.union([z.object({ sessionId: id }).strict(), z.object({ code: ticketCode }).strict()]);
+
+const bookInput = z
+  .object({ vehicleNumber: vehicleNumberSchema, ownerName: text(100).optional(), zoneId: id.optional() })
+  .strict();
+
+export const API = {
+  'system.health': { role: null, input: empty },
+  'auth.login': { role: null, input: z.object({ username, pin: z.string().max(64) }).strict() },
+  'auth.logout': { role: 'ATTENDANT', input: empty },
+  'auth.me': { role: 'ATTENDANT', input: empty },
+  'auth.setup': {
+    role: null,
+    input: z.object({ username, name: text(100).pipe(z.string().min(1)), pin }).strict(),
+  },
+
+  'gate.book': { role: 'ATTENDANT', input: bookInput },
+  'gate.issueTicket': { role: 'ATTENDANT', input: bookInput },
+  'gate.scanEntry': { role: 'ATTENDANT', input: z.object({ code: ticketCode }).strict() },
+  'gate.quoteExit': { role: 'ATTENDANT', input: z.object({ code: ticketCode }).strict() },
+  'gate.completeExit': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
+  'gate.payCash': { role: 'CASHIER', input: z.object({ sessionId: id, tenderedPaise: paise }).strict() },
+  'gate.startOnlinePayment': { role: 'CASHIER', input: z.object({ sessionId: id }).strict() },
+  'gate.lostTicket': { role: 'CASHIER', input: z.object({ vehicleNumber: vehicleNumberSchema }).strict() },
+  'payments.get': { role: 'CASHIER', input: z.object({ paymentId: id }).strict() },
+
+  'sessions.get': { role: 'ATTENDANT', input: sessionRef },
+  'sessions.list': {
+    role: 'ATTENDANT',
+    input: z
+      .object({
+        status: z.enum(SESSION_STATUSES).optional(),
+        q: text(64).optional(),
+        zoneId: id.optional(),
+        from: isoTime.optional(),
+        to: isoTime.optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+        cursor: z.string().max(200).optional(),
+        conflict: z.boolean().optional(),
+      })
+      .strict(),
+  },
+  'sessions.refundCheck': { role: 'ATTENDANT', input: sessionRef },
+  'sessions.cancel': {
+    role: 'SUPERVISOR',
+    input: z.object({ sessionId: id, reason: text(500).pipe(z.string().min(3, 'Give a reason')) }).strict(),
+  },
+  'sessions.timeline': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
+
+  'zones.list': { role: 'ATTENDANT', input: z.object({ includeInactive: z.boolean().optional() }).strict() },
+  'zones.create': {
+    role: 'SUPERVISOR',
+    input: z
+      .object({
+        name: text(40).pipe(z.string().min(1)),
+        hourlyRatePaise: paise,
+        isActive: z.boolean().optional(),
+        tariff: tariffInputSchema.optional(),
+      })
+      .strict(),
+  },
+  'zones.update': {
+    role: 'SUPERVISOR',
+    input: z
+      .object({
+        zoneId: id,
+        name: text(40).pipe(z.string().min(1)).optional(),
+        hourlyRatePaise: paise.optional(),
+        isActive: z.boolean().optional(),
+        tariff: tariffInputSchema.optional(),
+      })
+      .strict(),
+  },
+  'slots.list': { role: 'ATTENDANT', input: z.object({ zoneId: id }).strict() },
+  'slots.create': {
+    role: 'SUPERVISOR',
+    input: z
+      .object({ zoneId: id, slotNumbers: z.array(text(20).pipe(z.string().min(1))).min(1).max(1000) })
+      .strict(),
+  },
+  'vehicles.search': { role: 'ATTENDANT', input: z.object({ q: text(32).pipe(z.string().min(1)) }).strict() },
+
+  'operators.list': { role: 'ADMIN', input: empty },
+  'operators.create': {
+    role: 'ADMIN',
+    input: z.object({ username, name: text(100).pipe(z.string().min(1)), role, pin }).strict(),
+  },
+  'operators.update': {
+    role: 'ADMIN',
+    input: z
+      .object({
+        operatorId: id,
+        name: text(100).pipe(z.string().min(1)).optional(),
+        role: role.optional(),
+        pin: pin.optional(),
+        isActive: z.boolean().optional(),
+      })
+      .strict(),
+  },
+
+  'integrity.check': { role: 'SUPERVISOR', input: empty },
+  'audit.list': {
+    role: 'SUPERVISOR',
+    input: z
+      .object({
+        entityId: id.optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+        beforeId: z.number().int().min(1).optional(),
+      })
+      .strict(),
+  },
+  'audit.verify': { role: 'SUPERVISOR', input: empty },
+
+  'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
+} as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
+
+export type ApiMethod = keyof typeof API;
+export type ApiInput<M extends ApiMethod> = z.input<(typeof API)[M]['input']>;
+export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof API)[M]['input']>;
+
+export interface LoginResult {
+  token: string;
+  operator: { id: string; username: string; name: string; role: Role };
+  expiresAt: string;
+}
+
+export interface ApiResults {
+  'system.health': Health & { needsSetup: boolean };
+  'auth.login': LoginResult;
+  'auth.logout': { ok: true };
+  'auth.me': LoginResult['operator'];
+  'auth.setup': LoginResult;
+  'gate.book': Session;
+  'gate.issueTicket': Session;
+  'gate.scanEntry': Session;
+  'gate.quoteExit': Quote;
+  'gate.completeExit': Session;
+  'gate.payCash': { session: Session; payment: Payment; changePaise: number };
+  'gate.startOnlinePayment': Payment;
+  'gate.lostTicket': Quote;
+  'payments.get': Payment;
+  'sessions.get': Session & { payments: Payment[] };
+  'sessions.list': { items: Session[]; nextCursor: string | null };
+  'sessions.refundCheck': { eligible: boolean; refundPaise: number; reason: string };
+  'sessions.cancel': { session: Session; refundPaise: number };
+  'sessions.timeline': AuditEntry[];
+  'zones.list': Zone[];
+  'zones.create': Zone;
+  'zones.update': Zone;
+  'slots.list': Slot[];
+  'slots.create': Slot[];
+  'vehicles.search': Vehicle[];
+  'operators.list': Operator[];
+  'operators.create': Operator;
+  'operators.update': Operator;
+  'integrity.check': { ok: boolean; findings: IntegrityFinding[] };
+  'audit.list': AuditEntry[];
+  'audit.verify': { ok: boolean; checked: number; brokenAt: number | null; message: string };
+  'dev.setClock': { now: string };
+}
+
+export type ApiResult<M extends ApiMethod> = M extends keyof ApiResults ? ApiResults[M] : never;
+
+/** Events the core pushes to every screen (Electron: IPC; browser mode: server-sent events). */
+export type KioskEvent =
+  | { type: 'session.changed'; sessionId: string; status: string }
+  | { type: 'payment.changed'; paymentId: string; sessionId: string; status: string }
+  | { type: 'gate.open'; sessionId: string; reason: 'PAID' | 'ZERO_DUE' }
+  | { type: 'health'; online: boolean; pendingEvents: number; lastSyncAt: string | null };

@@ -1,0 +1,137 @@
+/** API entity shapes (API.md "Shapes"). Times are ISO 8601 UTC strings; money is integer paise. */
+import type { Role } from './roles.js';
+
+export const SESSION_STATUSES = ['BOOKED', 'PARKED', 'EXITING', 'COMPLETED', 'CANCELLED', 'EXPIRED'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const PAYMENT_STATUSES = ['PENDING', 'SUCCESS', 'FAILED', 'EXPIRED', 'REFUNDED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const PAYMENT_METHODS = ['CASH', 'ONLINE'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export type GatewayName = 'razorpay' | 'phonepe' | 'sim';
+
+export interface Session {
+  id: string;
+  code: string;
+  vehicleNumber: string;
+  ownerName: string | null;
+  zoneId: string;
+  zoneName: string;
+  slotNumber: string;
+  status: SessionStatus;
+  bookedAt: string | null;
+  entryAt: string | null;
+  exitAt: string | null;
+  amountDuePaise: number | null;
+  amountPaidPaise: number;
+  paymentMethod: PaymentMethod | null;
+  paymentStatus: PaymentStatus | null;
+  conflict: boolean;
+  lostTicket: boolean;
+}
+
+export interface Quote {
+  sessionId: string;
+  entryAt: string;
+  quotedAt: string;
+  durationSeconds: number;
+  billableHours: number;
+  /** What is still owed now (fee minus what was already paid, lost-ticket fee included). */
+  amountDuePaise: number;
+  /** The full fee for the stay so far, before anything already paid. */
+  feePaise: number;
+  lostTicketFeePaise: number;
+  amountPaidPaise: number;
+  zoneId: string;
+  slotNumber: string;
+  validUntil: string;
+}
+
+export interface Payment {
+  id: string;
+  sessionId: string;
+  method: PaymentMethod;
+  status: PaymentStatus;
+  amountPaise: number;
+  gateway: GatewayName | null;
+  gatewayRef: string | null;
+  upiUri: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  completedAt: string | null;
+}
+
+export interface TariffOptions {
+  /** Stays up to and including this many minutes are free. */
+  graceMinutes: number;
+  /** Most a car pays for any rolling 24 h; null = no cap. */
+  dailyCapPaise: number | null;
+  /** Added when a ticket is lost; null = no surcharge. */
+  lostTicketFeePaise: number | null;
+  /** Minutes a paid car has to leave before it owes more. */
+  exitGraceMinutes: number;
+}
+
+export interface Zone {
+  id: string;
+  name: string;
+  hourlyRatePaise: number;
+  isActive: boolean;
+  tariff: TariffOptions;
+  totalSlots: number;
+  availableSlots: number;
+}
+
+export interface Slot {
+  id: string;
+  zoneId: string;
+  slotNumber: string;
+  isOccupied: boolean;
+  currentVehicle: string | null;
+  currentSessionId: string | null;
+}
+
+export interface Operator {
+  id: string;
+  username: string;
+  name: string;
+  role: Role;
+  isActive: boolean;
+}
+
+export interface Vehicle {
+  id: string;
+  vehicleNumber: string;
+  ownerName: string | null;
+  openSession: Session | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  operatorId: string | null;
+  operatorName: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  details: unknown;
+  hash: string;
+}
+
+export interface IntegrityFinding {
+  check: string;
+  message: string;
+  ids: string[];
+}
+
+export interface Health {
+  version: string;
+  db: 'ok';
+  online: boolean;
+  pendingEvents: number;
+  lastSyncAt: string | null;
+  kioskId: string;
+  now: string;
+}
