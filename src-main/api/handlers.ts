@@ -1,0 +1,83 @@
+/** Binds every API method to its service. One typed map: a missing or misspelt method fails to compile. */
+import type { ApiMethod, ApiParsedInput, ApiResult } from '../../src-shared/contracts/api.js';
+import { AppError } from '../../src-shared/contracts/errors.js';
+import * as auth from '../services/auth.js';
+import type { Actor, ServiceContext } from '../services/context.js';
+import { bookSlot, scanEntry } from '../services/gate-entry.js';
+import { completeExit, lostTicket, payCash, quoteExit } from '../services/gate-exit.js';
+import { integrityCheck } from '../services/integrity.js';
+import { createOperator, listOperators, operatorCount, updateOperator } from '../services/operators.js';
+import * as sessions from '../services/sessions.js';
+import { searchVehicles } from '../services/vehicles.js';
+import * as zones from '../services/zones.js';
+
+export interface CallContext {
+  ctx: ServiceContext;
+  /** The operator behind the token; null only for methods open to everyone. */
+  actor: Actor | null;
+  token: string | null;
+  health(): ApiResult<'system.health'>;
+  setClock(epochMs: number): void;
+  startOnlinePayment(actor: Actor, sessionId: string): Promise<ApiResult<'gate.startOnlinePayment'>>;
+  getPayment(paymentId: string): Promise<ApiResult<'payments.get'>>;
+}
+
+type Handler<M extends ApiMethod> = (c: CallContext, input: ApiParsedInput<M>) => ApiResult<M> | Promise<ApiResult<M>>;
+export type HandlerMap = { [M in ApiMethod]: Handler<M> };
+
+const actorOf = (c: CallContext): Actor => {
+  if (!c.actor) throw new AppError('UNAUTHENTICATED');
+  return c.actor;
+};
+
+export const handlers: HandlerMap = {
+  'system.health': (c) => c.health(),
+  'auth.login': (c, i) => auth.login(c.ctx, i.username, i.pin),
+  'auth.logout': (c) => {
+    if (c.token) auth.logout(c.ctx, c.token);
+    return { ok: true };
+  },
+  'auth.me': (c) => {
+    const a = actorOf(c);
+    return { id: a.operatorId, username: a.username, name: a.name, role: a.role };
+  },
+  'auth.setup': (c, i) => auth.setupFirstAdmin(c.ctx, i),
+
+  'gate.book': (c, i) => bookSlot(c.ctx, actorOf(c), i, false),
+  'gate.issueTicket': (c, i) => bookSlot(c.ctx, actorOf(c), i, true),
+  'gate.scanEntry': (c, i) => scanEntry(c.ctx, actorOf(c), i.code),
+  'gate.quoteExit': (c, i) => quoteExit(c.ctx, actorOf(c), i.code),
+  'gate.completeExit': (c, i) => completeExit(c.ctx, actorOf(c), i.sessionId),
+  'gate.payCash': (c, i) => payCash(c.ctx, actorOf(c), i.sessionId, i.tenderedPaise),
+  'gate.startOnlinePayment': (c, i) => c.startOnlinePayment(actorOf(c), i.sessionId),
+  'gate.lostTicket': (c, i) => lostTicket(c.ctx, actorOf(c), i.vehicleNumber),
+  'payments.get': (c, i) => c.getPayment(i.paymentId),
+
+  'sessions.get': (c, i) => sessions.getSession(c.ctx, i),
+  'sessions.list': (c, i) => sessions.listSessions(c.ctx, i),
+  'sessions.refundCheck': (c, i) => sessions.refundCheck(c.ctx, i),
+  'sessions.cancel': (c, i) => sessions.cancelSession(c.ctx, actorOf(c), i.sessionId, i.reason),
+  'sessions.timeline': (c, i) => sessions.sessionTimeline(c.ctx, i.sessionId),
+
+  'zones.list': (c, i) => zones.listZones(c.ctx, i.includeInactive ?? true),
+  'zones.create': (c, i) => zones.createZone(c.ctx, actorOf(c), i),
+  'zones.update': (c, i) => zones.updateZone(c.ctx, actorOf(c), i.zoneId, i),
+  'slots.list': (c, i) => zones.listSlots(c.ctx, i.zoneId),
+  'slots.create': (c, i) => zones.createSlots(c.ctx, actorOf(c), i.zoneId, i.slotNumbers),
+  'vehicles.search': (c, i) => searchVehicles(c.ctx, i.q),
+
+  'operators.list': (c) => listOperators(c.ctx),
+  'operators.create': (c, i) => createOperator(c.ctx, actorOf(c), i),
+  'operators.update': (c, i) => updateOperator(c.ctx, actorOf(c), i),
+
+  'integrity.check': (c) => integrityCheck(c.ctx),
+  'audit.list': (c, i) => c.ctx.audit.list({ entityIds: i.entityId ? [i.entityId] : undefined, limit: i.limit, beforeId: i.beforeId }),
+  'audit.verify': (c) => c.ctx.audit.verify(),
+
+  'dev.setClock': (c, i) => {
+    c.setClock(Date.parse(i.now));
+    return { now: new Date(c.ctx.clock.now()).toISOString() };
+  },
+};
+
+export { operatorCount };

@@ -1,0 +1,174 @@
+/**
+ * Loopback HTTP transport for the kiosk API (API.md "Transport"): browser kiosk mode and e2e
+ * tests use it. Binds 127.0.0.1 only, checks Host and Origin, caps bodies at 64 KiB.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HTTP_STATUS, type ApiResponse, type ErrorBody } from '../../src-shared/contracts/errors.js';
+import type { Kiosk } from '../kiosk.js';
+import { serveStatic, securityHeaders } from './static-files.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+const API_PREFIX = '/api/v1/';
+
+export interface HttpBridgeOptions {
+  port: number;
+  host?: '127.0.0.1';
+  staticDir: string | null;
+}
+
+export interface HttpBridge {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: ApiResponse<unknown>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, error: ErrorBody): void {
+  sendJson(res, status, { ok: false, error });
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.pause();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolvePromise(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function bearerToken(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,200})$/.exec(header);
+  return match ? match[1]! : null;
+}
+
+export async function startHttpBridge(kiosk: Kiosk, options: HttpBridgeOptions): Promise<HttpBridge> {
+  const host = '127.0.0.1';
+  let allowedHosts = new Set<string>();
+  const sseClients = new Set<ServerResponse>();
+
+  const allowedOrigin = (origin: string) => allowedHosts.has(origin.replace(/^http:\/\//, ''));
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendError(res, 405, { code: 'NOT_FOUND', message: 'Use POST for API calls.' });
+      return;
+    }
+    let text: string;
+    try {
+      text = await readBody(req);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        res.setHeader('Connection', 'close');
+        sendError(res, 400, { code: 'VALIDATION_FAILED', message: 'The request is too large (over 64 KiB).' });
+        return;
+      }
+      throw err;
+    }
+    let input: unknown = {};
+    if (text.trim() !== '') {
+      try {
+        input = JSON.parse(text);
+      } catch {
+        sendError(res, 400, { code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON.' });
+        return;
+      }
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+        sendError(res, 400, { code: 'VALIDATION_FAILED', message: 'The request body must be a JSON object.' });
+        return;
+      }
+    }
+    const result = await kiosk.call(method, input, bearerToken(req));
+    sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
+  }
+
+  async function handleEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+    const me = await kiosk.call('auth.me', {}, token);
+    if (!me.ok) {
+      sendError(res, HTTP_STATUS[me.error.code], me.error);
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    sseClients.add(res);
+    const unsubscribe = kiosk.onEvent((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      sseClients.delete(res);
+    });
+  }
+
+  const server = createServer((req, res) => {
+    securityHeaders(res);
+    // Loopback only, and only our own names: blocks DNS rebinding and cross-site requests.
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      sendError(res, 403, { code: 'FORBIDDEN', message: 'Wrong host.' });
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigin(origin)) {
+      sendError(res, 403, { code: 'FORBIDDEN', message: 'Requests from other sites are not allowed.' });
+      return;
+    }
+    const path = (req.url ?? '/').split('?')[0]!;
+    const work = path === '/api/v1/events'
+      ? handleEvents(req, res)
+      : path.startsWith(API_PREFIX)
+        ? handleApi(req, res, path.slice(API_PREFIX.length))
+        : Promise.resolve(serveStatic(options.staticDir, req, res));
+    work.catch(() => {
+      if (!res.headersSent) sendError(res, 500, { code: 'INTERNAL', message: 'Something went wrong. Try again.' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolvePromise());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolvePromise) => {
+        for (const client of sseClients) client.end();
+        server.close(() => resolvePromise());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Headless entry: `serve` (core + HTTP bridge + built UI), `doctor` (integrity + audit verify),
+ * `backup` (SQLite online backup, verified by reopening it).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startHttpBridge } from './bridge/http-bridge.js';
+import { createKiosk } from './kiosk.js';
+import { backupDatabase } from './store/backup.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function log(level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...extra })}\n`);
+}
+
+function ensureDir(file: string): void {
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string', default: process.env.PARKGATE_DB ?? '.data/kiosk.db' },
+      port: { type: 'string', default: process.env.PARKGATE_PORT ?? '8765' },
+      'seed-demo': { type: 'boolean', default: false },
+      'fake-clock': { type: 'boolean', default: false },
+      server: { type: 'string', default: process.env.PARKGATE_SERVER_URL },
+      'kiosk-id': { type: 'string', default: process.env.PARKGATE_KIOSK_ID },
+      'kiosk-secret': { type: 'string', default: process.env.PARKGATE_KIOSK_SECRET },
+      'static-dir': { type: 'string', default: resolve(ROOT, 'dist-renderer') },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  ensureDir(values.db);
+  const adminUser = process.env.KIOSK_ADMIN_USER;
+  const adminPin = process.env.KIOSK_ADMIN_PIN;
+  const kiosk = await createKiosk({
+    dbPath: values.db,
+    seedDemo: values['seed-demo'],
+    fakeClock: values['fake-clock'],
+    serverUrl: values.server,
+    kioskId: values['kiosk-id'],
+    kioskSecret: values['kiosk-secret'],
+    initialAdmin: adminUser && adminPin ? { username: adminUser, pin: adminPin } : undefined,
+    log,
+  });
+  const bridge = await startHttpBridge(kiosk, { port, staticDir: existsSync(values['static-dir']) ? values['static-dir'] : null });
+  process.stdout.write(`listening on ${bridge.url}\n`);
+  const stop = async () => {
+    await bridge.close();
+    await kiosk.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+async function doctor(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { db: { type: 'string', default: '.data/kiosk.db' } }, strict: true });
+  if (!existsSync(values.db)) throw new Error(`No database at ${values.db}`);
+  const kiosk = await createKiosk({ dbPath: values.db, log });
+  const { integrityCheck } = await import('./services/integrity.js');
+  const report = integrityCheck(kiosk.ctx);
+  const audit = kiosk.ctx.audit.verify();
+  await kiosk.close();
+  process.stdout.write(`${JSON.stringify({ integrity: report, audit }, null, 2)}\n`);
+  if (!report.ok || !audit.ok) process.exitCode = 1;
+}
+
+async function backup(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: 'string', default: '.data/kiosk.db' }, out: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.out) throw new Error('backup needs --out <file>');
+  ensureDir(values.out);
+  const result = await backupDatabase(values.db, values.out);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (!result.verified) process.exitCode = 1;
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, doctor, backup };
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  const run = command ? COMMANDS[command] : undefined;
+  if (!run) {
+    process.stderr.write(`usage: cli <${Object.keys(COMMANDS).join('|')}> [options]\n`);
+    process.exit(2);
+  }
+  await run(rest);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,129 @@
+/**
+ * The kiosk core's one composition root. Electron's main process, the HTTP bridge, the CLI,
+ * the tests and the benchmarks all build the core here, the same way.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { ApiMethod, ApiResult, KioskEvent } from '../src-shared/contracts/api.js';
+import { AppError, type ApiResponse } from '../src-shared/contracts/errors.js';
+import type { TicketKey } from '../src-shared/domain/ticket-codec.js';
+import { dispatch } from './api/dispatch.js';
+import type { CallContext } from './api/handlers.js';
+import { SettableClock, systemClock, type Clock } from './core/clock.js';
+import { loadOrCreateSecrets, secretsPathFor } from './core/secrets.js';
+import { AuditLog } from './services/audit.js';
+import type { Actor, ServiceContext } from './services/context.js';
+import { createOperator, operatorCount } from './services/operators.js';
+import { Outbox } from './services/outbox.js';
+import { seedDemo } from './services/seed-demo.js';
+import { openStore, type Store } from './store/open.js';
+import { VERSION } from './version.js';
+
+export interface KioskOptions {
+  dbPath: string;
+  clock?: Clock;
+  /** Enables dev.setClock (the clock becomes settable). */
+  fakeClock?: boolean;
+  seedDemo?: boolean;
+  serverUrl?: string;
+  kioskId?: string;
+  kioskSecret?: string;
+  /** First admin from the environment (KIOSK_ADMIN_USER / KIOSK_ADMIN_PIN) when no operator exists. */
+  initialAdmin?: { username: string; pin: string };
+  log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+}
+
+export interface Kiosk {
+  readonly kioskId: string;
+  readonly ctx: ServiceContext;
+  call<M extends ApiMethod>(method: M, input: unknown, token?: string | null): Promise<ApiResponse<ApiResult<M>>>;
+  call(method: string, input: unknown, token?: string | null): Promise<ApiResponse<unknown>>;
+  onEvent(listener: (e: KioskEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+function kioskIdentity(store: Store, requested: string | undefined): string {
+  const row = store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'kiosk_id'`).get() as { value: string } | undefined;
+  if (row) return row.value;
+  const id = requested ?? `kiosk-${randomBytes(4).toString('hex')}`;
+  store.sqlite.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('kiosk_id', ?)`).run(id);
+  return (store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'kiosk_id'`).get() as { value: string }).value;
+}
+
+export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
+  const log = options.log ?? (() => {});
+  const baseClock = options.clock ?? systemClock;
+  const settable = options.fakeClock ? new SettableClock(baseClock) : null;
+  const clock: Clock = settable ?? baseClock;
+  const store = await openStore(options.dbPath);
+  const kioskId = kioskIdentity(store, options.kioskId);
+  const secrets = loadOrCreateSecrets(secretsPathFor(options.dbPath));
+  const ticketKey: TicketKey = { id: secrets.ticketKeyId, secret: secrets.ticketSecret };
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(100);
+
+  const ctx: ServiceContext = {
+    store,
+    clock,
+    kioskId,
+    ticketKey,
+    ticketKeys: (keyId) => (keyId === ticketKey.id ? ticketKey.secret : undefined),
+    audit: new AuditLog(store, clock),
+    outbox: new Outbox(store, clock, kioskId),
+    emit: (e) => emitter.emit('event', e),
+  };
+
+  if (options.seedDemo && seedDemo(ctx)) log('info', 'demo data created');
+  if (options.initialAdmin && operatorCount(ctx) === 0) {
+    createOperator(ctx, null, { username: options.initialAdmin.username, name: 'Administrator', role: 'ADMIN', pin: options.initialAdmin.pin });
+    log('info', 'first admin created from the environment');
+  }
+
+  const base: Omit<CallContext, 'actor' | 'token'> = {
+    ctx,
+    health: () => ({
+      version: VERSION,
+      db: 'ok',
+      online: false,
+      pendingEvents: ctx.outbox.pendingCount(),
+      lastSyncAt: null,
+      kioskId,
+      now: new Date(clock.now()).toISOString(),
+      needsSetup: operatorCount(ctx) === 0,
+    }),
+    setClock: (ms) => {
+      if (!settable) throw new AppError('NOT_FOUND', 'Unknown method dev.setClock.');
+      settable.set(ms);
+    },
+    startOnlinePayment: async (_actor: Actor, _sessionId: string) => {
+      throw new AppError('OFFLINE', 'Online payment needs the central server, and this kiosk has none. Take cash instead.');
+    },
+    getPayment: async (paymentId: string) => {
+      const { toPayment } = await import('./services/views.js');
+      const row = store.q.first(store.db.selectFrom('payments').selectAll().where('id', '=', paymentId));
+      if (!row) throw new AppError('NOT_FOUND', 'No such payment.');
+      return toPayment(row);
+    },
+  };
+
+  const dispatchOptions = {
+    devMethods: Boolean(settable),
+    onInternalError: (method: string, err: unknown) =>
+      log('error', 'internal error', { method, error: err instanceof Error ? err.stack ?? err.message : String(err) }),
+  };
+
+  return {
+    kioskId,
+    ctx,
+    call: ((method: string, input: unknown, token?: string | null) =>
+      dispatch(base, method, input, token ?? null, dispatchOptions)) as Kiosk['call'],
+    onEvent: (listener) => {
+      emitter.on('event', listener);
+      return () => emitter.off('event', listener);
+    },
+    close: async () => {
+      emitter.removeAllListeners();
+      await store.close();
+    },
+  };
+}

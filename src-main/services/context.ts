@@ -1,0 +1,26 @@
+/** What every service needs, built once by the composition root (src-main/kiosk.ts). */
+import type { KioskEvent } from '../../src-shared/contracts/api.js';
+import type { Role } from '../../src-shared/contracts/roles.js';
+import type { TicketKey, TicketKeyLookup } from '../../src-shared/domain/ticket-codec.js';
+import type { Clock } from '../core/clock.js';
+import type { Store } from '../store/open.js';
+import type { AuditLog } from './audit.js';
+import type { Outbox } from './outbox.js';
+
+export interface Actor {
+  operatorId: string;
+  username: string;
+  name: string;
+  role: Role;
+}
+
+export interface ServiceContext {
+  store: Store;
+  clock: Clock;
+  kioskId: string;
+  ticketKey: TicketKey;
+  ticketKeys: TicketKeyLookup;
+  audit: AuditLog;
+  outbox: Outbox;
+  emit(event: KioskEvent): void;
+}

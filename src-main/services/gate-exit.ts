@@ -1,0 +1,159 @@
+/** Exit side of the gate: quoting the fee, taking cash, lost tickets, letting the car out. */
+import { AppError } from '../../src-shared/contracts/errors.js';
+import type { Payment, Quote, Session, SessionStatus } from '../../src-shared/contracts/entities.js';
+import { assertTransition } from '../../src-shared/domain/session-state.js';
+import { computeAmountDue } from '../../src-shared/domain/tariff.js';
+import { newId } from '../core/ids.js';
+import type { SessionRow } from '../store/schema.js';
+import type { Actor, ServiceContext } from './context.js';
+import {
+  pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
+} from './session-records.js';
+import { iso, toPayment, zoneTariff } from './views.js';
+
+/** How long a quoted amount is honoured at the cash desk. */
+export const QUOTE_VALID_MS = 10 * 60 * 1000;
+
+function assertExitable(session: SessionRow): void {
+  // An exit needs an entered, still-open session: the state machine says why not otherwise.
+  assertTransition(session.status as SessionStatus, 'COMPLETED');
+}
+
+function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean) {
+  const zone = zoneRow(ctx, session.zone_id);
+  return computeAmountDue({
+    tariff: zoneTariff(zone),
+    entryAtMs: session.entry_at ?? session.booked_at ?? session.created_at,
+    nowMs: ctx.clock.now(),
+    paidPaise: session.amount_paid_paise,
+    lastPaidAtMs: session.last_paid_at,
+    lostTicket,
+  });
+}
+
+function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean): Quote {
+  const { q, db } = ctx.store;
+  assertExitable(session);
+  const due = amountDueNow(ctx, session, lostTicket);
+  const now = ctx.clock.now();
+  const validUntil = now + QUOTE_VALID_MS;
+  const nextStatus = due.amountDuePaise > 0 ? 'EXITING' : session.status;
+  q.run(
+    db.updateTable('sessions')
+      .set({
+        status: nextStatus,
+        quote_amount_paise: due.amountDuePaise,
+        quoted_at: now,
+        quote_valid_until: validUntil,
+        amount_due_paise: due.feePaise + due.lostTicketFeePaise,
+        lost_ticket: lostTicket ? 1 : 0,
+        updated_at: now,
+      })
+      .where('id', '=', session.id),
+  );
+  recordSessionChange(ctx, actor, lostTicket ? 'session.lostTicket' : 'session.quoted', session.id, {
+    amountDuePaise: due.amountDuePaise, durationSeconds: due.durationSeconds, billableHours: due.billableHours,
+  });
+  return {
+    sessionId: session.id,
+    entryAt: iso(session.entry_at)!,
+    quotedAt: iso(now)!,
+    durationSeconds: due.durationSeconds,
+    billableHours: due.billableHours,
+    amountDuePaise: due.amountDuePaise,
+    feePaise: due.feePaise,
+    lostTicketFeePaise: due.lostTicketFeePaise,
+    amountPaidPaise: session.amount_paid_paise,
+    zoneId: session.zone_id,
+    slotNumber: ctx.store.q.first(db.selectFrom('slots').select('slot_number').where('id', '=', session.slot_id))!.slot_number,
+    validUntil: iso(validUntil)!,
+  };
+}
+
+export function quoteExit(ctx: ServiceContext, actor: Actor, code: string): Quote {
+  return ctx.store.q.tx(() => {
+    const session = sessionRowByCode(ctx, code);
+    return quote(ctx, actor, session, session.lost_ticket === 1);
+  });
+}
+
+export function lostTicket(ctx: ServiceContext, actor: Actor, vehicleNumber: string): Quote {
+  const { q, db } = ctx.store;
+  return q.tx(() => {
+    const session = q.first(
+      db.selectFrom('sessions').innerJoin('vehicles', 'vehicles.id', 'sessions.vehicle_id').selectAll('sessions')
+        .where('vehicles.vehicle_number', '=', vehicleNumber)
+        .where('sessions.status', 'in', ['BOOKED', 'PARKED', 'EXITING']),
+    );
+    if (!session) throw new AppError('NOT_FOUND', `No parked car with number ${vehicleNumber}. Check the number plate.`);
+    return quote(ctx, actor, session, true);
+  });
+}
+
+function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNowPaise: number, payment?: ReturnType<typeof insertCashPayment>): void {
+  const { q, db } = ctx.store;
+  const now = ctx.clock.now();
+  const paid = session.amount_paid_paise + paidNowPaise;
+  const changed = q.run(
+    db.updateTable('sessions')
+      .set({
+        status: 'COMPLETED', exit_at: now, amount_paid_paise: paid, amount_due_paise: paid,
+        last_paid_at: paidNowPaise > 0 ? now : session.last_paid_at, updated_at: now,
+      })
+      .where('id', '=', session.id).where('status', 'in', ['PARKED', 'EXITING']),
+  );
+  if (changed !== 1) throw new AppError('ALREADY_EXITED');
+  releaseSlot(ctx, session.id);
+  recordSessionChange(ctx, actor, 'session.completed', session.id, { amountPaidPaise: paid }, payment);
+  const reason = paid > 0 ? 'PAID' : 'ZERO_DUE';
+  queueMicrotask(() => ctx.emit({ type: 'gate.open', sessionId: session.id, reason }));
+}
+
+export function completeExit(ctx: ServiceContext, actor: Actor, sessionId: string): Session {
+  ctx.store.q.tx(() => {
+    const session = sessionRowById(ctx, sessionId);
+    assertExitable(session);
+    const due = amountDueNow(ctx, session, session.lost_ticket === 1);
+    if (due.amountDuePaise > 0) {
+      if (pendingOnlinePayment(ctx, session.id)) throw new AppError('PAYMENT_PENDING');
+      throw new AppError('PAYMENT_REQUIRED', undefined, { amountDuePaise: due.amountDuePaise });
+    }
+    complete(ctx, actor, session, 0);
+  });
+  return sessionView(ctx, sessionId);
+}
+
+function insertCashPayment(ctx: ServiceContext, actor: Actor, sessionId: string, amount: number, tendered: number) {
+  const { q, db } = ctx.store;
+  const now = ctx.clock.now();
+  const row = {
+    id: newId(ctx.clock), session_id: sessionId, method: 'CASH', status: 'SUCCESS', amount_paise: amount,
+    tendered_paise: tendered, change_paise: tendered - amount, gateway: null, gateway_ref: null, upi_uri: null,
+    idempotency_key: null, operator_id: actor.operatorId, late: 0, review_reason: null,
+    created_at: now, expires_at: null, completed_at: now, updated_at: now,
+  };
+  q.run(db.insertInto('payments').values(row));
+  return row;
+}
+
+export function payCash(
+  ctx: ServiceContext, actor: Actor, sessionId: string, tenderedPaise: number,
+): { session: Session; payment: Payment; changePaise: number } {
+  const payment = ctx.store.q.tx(() => {
+    const session = sessionRowById(ctx, sessionId);
+    assertExitable(session);
+    if (pendingOnlinePayment(ctx, session.id)) throw new AppError('PAYMENT_PENDING');
+    const now = ctx.clock.now();
+    const quoteStillValid = session.status === 'EXITING' && session.quote_amount_paise != null
+      && session.quote_valid_until != null && now <= session.quote_valid_until;
+    const due = quoteStillValid ? session.quote_amount_paise! : amountDueNow(ctx, session, session.lost_ticket === 1).amountDuePaise;
+    if (due === 0) throw new AppError('CONFLICT', 'Nothing is due for this car. Use "Open gate" instead.');
+    if (tenderedPaise < due) {
+      throw new AppError('INSUFFICIENT_TENDER', undefined, { amountDuePaise: due, tenderedPaise });
+    }
+    const row = insertCashPayment(ctx, actor, session.id, due, tenderedPaise);
+    complete(ctx, actor, session, due, row);
+    return row;
+  });
+  return { session: sessionView(ctx, sessionId), payment: toPayment(payment), changePaise: payment.change_paise };
+}

@@ -1,0 +1,99 @@
+/**
+ * integrity.check: the seed system's five checks plus every invariant of DESIGN.md §3.
+ * Plain SQL on purpose: each check is one readable query returning the ids involved.
+ */
+import type { IntegrityFinding } from '../../src-shared/contracts/entities.js';
+import type { ServiceContext } from './context.js';
+
+const OPEN = `('BOOKED','PARKED','EXITING')`;
+
+const CHECKS: { check: string; message: string; sql: string }[] = [
+  {
+    check: 'orphan_sessions',
+    message: 'Sessions whose vehicle does not exist',
+    sql: `SELECT s.id FROM sessions s LEFT JOIN vehicles v ON v.id = s.vehicle_id WHERE v.id IS NULL`,
+  },
+  {
+    check: 'occupied_slots_without_session',
+    message: 'Slots marked occupied without an open session holding them',
+    sql: `SELECT sl.id FROM slots sl LEFT JOIN sessions s ON s.id = sl.current_session_id
+          WHERE sl.current_session_id IS NOT NULL AND (s.id IS NULL OR s.status NOT IN ${OPEN} OR s.slot_id <> sl.id)`,
+  },
+  {
+    check: 'unpaid_exits',
+    message: 'Completed sessions with an amount due but no successful payment of that amount',
+    sql: `SELECT s.id FROM sessions s WHERE s.status = 'COMPLETED' AND COALESCE(s.amount_due_paise, 0) > 0
+          AND COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND p.status IN ('SUCCESS','REFUNDED')), 0)
+              <> s.amount_due_paise`,
+  },
+  {
+    check: 'sessions_without_zone',
+    message: 'Sessions whose zone does not exist',
+    sql: `SELECT s.id FROM sessions s LEFT JOIN zones z ON z.id = s.zone_id WHERE z.id IS NULL`,
+  },
+  {
+    check: 'slots_without_zone',
+    message: 'Slots whose zone does not exist',
+    sql: `SELECT sl.id FROM slots sl LEFT JOIN zones z ON z.id = sl.zone_id WHERE z.id IS NULL`,
+  },
+  {
+    check: 'open_session_slot_not_occupied',
+    message: 'Open sessions whose slot is not marked as held by them',
+    sql: `SELECT s.id FROM sessions s JOIN slots sl ON sl.id = s.slot_id
+          WHERE s.status IN ${OPEN} AND (sl.current_session_id IS NULL OR sl.current_session_id <> s.id)`,
+  },
+  {
+    check: 'slot_held_twice',
+    message: 'Slots held by more than one open session',
+    sql: `SELECT s.slot_id FROM sessions s WHERE s.status IN ${OPEN} GROUP BY s.slot_id HAVING COUNT(*) > 1`,
+  },
+  {
+    check: 'vehicle_open_twice',
+    message: 'Vehicles with more than one open session',
+    sql: `SELECT s.vehicle_id FROM sessions s WHERE s.status IN ${OPEN} GROUP BY s.vehicle_id HAVING COUNT(*) > 1`,
+  },
+  {
+    check: 'entry_exit_consistency',
+    message: 'Sessions whose entry or exit time does not match their state',
+    sql: `SELECT s.id FROM sessions s WHERE
+            (s.status IN ('PARKED','EXITING','COMPLETED') AND s.entry_at IS NULL)
+            OR (s.status = 'COMPLETED' AND (s.exit_at IS NULL OR s.exit_at < s.entry_at))
+            OR (s.status <> 'COMPLETED' AND s.exit_at IS NOT NULL)
+            OR (s.status = 'BOOKED' AND s.entry_at IS NOT NULL)`,
+  },
+  {
+    check: 'entered_or_exited_twice',
+    message: 'Sessions whose entry or exit was recorded more than once',
+    sql: `SELECT entity_id FROM audit_log WHERE action IN ('session.entered','session.completed') AND entity_id IS NOT NULL
+          GROUP BY entity_id, action HAVING COUNT(*) > 1`,
+  },
+  {
+    check: 'ticket_code_shared',
+    message: 'Ticket codes used by more than one session',
+    sql: `SELECT code FROM sessions GROUP BY code HAVING COUNT(*) > 1`,
+  },
+  {
+    check: 'paid_amount_mismatch',
+    message: 'Sessions whose paid amount differs from their successful payments',
+    sql: `SELECT s.id FROM sessions s WHERE s.amount_paid_paise <>
+          COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND p.status IN ('SUCCESS','REFUNDED')), 0)`,
+  },
+  {
+    check: 'outbox_sequence_gap',
+    message: 'Kiosks whose outbox sequence has a gap',
+    sql: `SELECT kiosk_id FROM outbox GROUP BY kiosk_id HAVING MAX(seq) <> COUNT(*)`,
+  },
+];
+
+export function integrityCheck(ctx: ServiceContext): { ok: boolean; findings: IntegrityFinding[] } {
+  const findings: IntegrityFinding[] = [];
+  for (const c of CHECKS) {
+    const ids = (ctx.store.sqlite.prepare(c.sql).raw().all() as unknown[][]).map((r) => String(r[0]));
+    if (ids.length) findings.push({ check: c.check, message: c.message, ids: ids.slice(0, 100) });
+  }
+  const audit = ctx.audit.verify();
+  if (!audit.ok) findings.push({ check: 'audit_chain', message: audit.message, ids: [String(audit.brokenAt)] });
+  return { ok: findings.length === 0, findings };
+}
+
+export const INTEGRITY_CHECK_NAMES = [...CHECKS.map((c) => c.check), 'audit_chain'];

@@ -1,0 +1,83 @@
+/** Operator accounts (ADMIN only). The last active admin cannot be removed or demoted. */
+import { AppError } from '../../src-shared/contracts/errors.js';
+import type { Operator } from '../../src-shared/contracts/entities.js';
+import type { Role } from '../../src-shared/contracts/roles.js';
+import { newId } from '../core/ids.js';
+import { hashPin } from '../core/pin-hash.js';
+import type { OperatorRow } from '../store/schema.js';
+import type { Actor, ServiceContext } from './context.js';
+
+export function toOperator(r: OperatorRow): Operator {
+  return { id: r.id, username: r.username, name: r.name, role: r.role as Role, isActive: r.is_active === 1 };
+}
+
+function recordOperatorChange(ctx: ServiceContext, actor: Actor | null, action: string, id: string, details: Record<string, unknown>): void {
+  const { q, db } = ctx.store;
+  ctx.audit.append({ operatorId: actor?.operatorId ?? null, action, entityType: 'operator', entityId: id, details });
+  // Other gates need the hashed PIN so an operator can log in anywhere in the facility.
+  const row = q.first(db.selectFrom('operators').select(['id', 'username', 'name', 'role', 'pin_hash', 'is_active']).where('id', '=', id));
+  ctx.outbox.append(action, id, { operator: row });
+}
+
+export function listOperators(ctx: ServiceContext): Operator[] {
+  const { q, db } = ctx.store;
+  return q.all(db.selectFrom('operators').selectAll().orderBy('username')).map(toOperator);
+}
+
+export function operatorCount(ctx: ServiceContext): number {
+  const { q, db } = ctx.store;
+  return q.first(db.selectFrom('operators').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
+}
+
+export function createOperator(
+  ctx: ServiceContext, actor: Actor | null, input: { username: string; name: string; role: Role; pin: string },
+): Operator {
+  const { q, db } = ctx.store;
+  const pinHash = hashPin(input.pin); // slow on purpose: done before the write lock is taken
+  const id = q.tx(() => {
+    const clash = q.first(db.selectFrom('operators').select('id').where('username', '=', input.username));
+    if (clash) throw new AppError('CONFLICT', `The username ${input.username} is taken.`);
+    const now = ctx.clock.now();
+    const operatorId = newId(ctx.clock);
+    q.run(db.insertInto('operators').values({
+      id: operatorId, username: input.username, name: input.name, role: input.role, pin_hash: pinHash,
+      locked_until: null, created_at: now, updated_at: now,
+    }));
+    recordOperatorChange(ctx, actor, 'operator.created', operatorId, { username: input.username, role: input.role });
+    return operatorId;
+  });
+  return toOperator(q.first(db.selectFrom('operators').selectAll().where('id', '=', id))!);
+}
+
+export function updateOperator(
+  ctx: ServiceContext, actor: Actor,
+  input: { operatorId: string; name?: string | undefined; role?: Role | undefined; pin?: string | undefined; isActive?: boolean | undefined },
+): Operator {
+  const { q, db } = ctx.store;
+  const pinHash = input.pin ? hashPin(input.pin) : undefined;
+  q.tx(() => {
+    const op = q.first(db.selectFrom('operators').selectAll().where('id', '=', input.operatorId));
+    if (!op) throw new AppError('NOT_FOUND', 'No such operator.');
+    const losesAdmin = op.role === 'ADMIN' && op.is_active === 1 && ((input.role && input.role !== 'ADMIN') || input.isActive === false);
+    if (losesAdmin) {
+      const admins = q.first(db.selectFrom('operators').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('role', '=', 'ADMIN').where('is_active', '=', 1))?.n ?? 0;
+      if (admins <= 1) throw new AppError('CONFLICT', 'This is the last active admin. Create another admin first.');
+    }
+    q.run(db.updateTable('operators').set({
+      name: input.name ?? op.name,
+      role: input.role ?? op.role,
+      pin_hash: pinHash ?? op.pin_hash,
+      is_active: input.isActive === undefined ? op.is_active : input.isActive ? 1 : 0,
+      failed_attempts: pinHash ? 0 : op.failed_attempts,
+      locked_until: pinHash ? null : op.locked_until,
+      updated_at: ctx.clock.now(),
+    }).where('id', '=', op.id));
+    if (input.isActive === false || input.role || pinHash) {
+      q.run(db.deleteFrom('auth_tokens').where('operator_id', '=', op.id));
+    }
+    const { pin: _pin, ...safe } = input;
+    recordOperatorChange(ctx, actor, 'operator.updated', op.id, { ...safe, pinChanged: Boolean(pinHash) });
+  });
+  return toOperator(q.first(db.selectFrom('operators').selectAll().where('id', '=', input.operatorId))!);
+}

@@ -1,0 +1,83 @@
+/** Session lookups and the one way a session change is recorded (audit + outbox + UI event). */
+import { AppError } from '../../src-shared/contracts/errors.js';
+import type { Session } from '../../src-shared/contracts/entities.js';
+import { parseTicketCode, ticketError } from '../../src-shared/domain/ticket-codec.js';
+import type { PaymentRow, SessionRow, ZoneRow } from '../store/schema.js';
+import type { Actor, ServiceContext } from './context.js';
+import { sessionQuery, toSession } from './views.js';
+
+export function sessionView(ctx: ServiceContext, sessionId: string): Session {
+  const row = ctx.store.q.first(sessionQuery(ctx.store).where('sessions.id', '=', sessionId));
+  if (!row) throw new AppError('NOT_FOUND', 'No such parking session.');
+  return toSession(row);
+}
+
+export function sessionRowById(ctx: ServiceContext, sessionId: string): SessionRow {
+  const { q, db } = ctx.store;
+  const row = q.first(db.selectFrom('sessions').selectAll().where('id', '=', sessionId));
+  if (!row) throw new AppError('NOT_FOUND', 'No such parking session.');
+  return row;
+}
+
+/** Validates a scanned code (malformed or forged -> TICKET_INVALID) and finds its session. */
+export function sessionRowByCode(ctx: ServiceContext, code: string): SessionRow {
+  const parsed = parseTicketCode(code, ctx.ticketKeys);
+  if (!parsed.ok) throw ticketError(parsed);
+  const { q, db } = ctx.store;
+  const row = q.first(db.selectFrom('sessions').selectAll().where('code', '=', parsed.code));
+  if (!row) throw new AppError('TICKET_UNKNOWN');
+  return row;
+}
+
+export function zoneRow(ctx: ServiceContext, zoneId: string): ZoneRow {
+  const { q, db } = ctx.store;
+  const zone = q.first(db.selectFrom('zones').selectAll().where('id', '=', zoneId));
+  if (!zone) throw new AppError('NOT_FOUND', 'No such zone.');
+  return zone;
+}
+
+export function releaseSlot(ctx: ServiceContext, sessionId: string): void {
+  const { q, db } = ctx.store;
+  q.run(db.updateTable('slots').set({ current_session_id: null }).where('current_session_id', '=', sessionId));
+}
+
+export function pendingOnlinePayment(ctx: ServiceContext, sessionId: string): PaymentRow | undefined {
+  const { q, db } = ctx.store;
+  return q.first(
+    db.selectFrom('payments').selectAll()
+      .where('session_id', '=', sessionId).where('method', '=', 'ONLINE').where('status', '=', 'PENDING'),
+  );
+}
+
+/**
+ * Records a session change inside the current transaction: one audit entry and one outbox event
+ * carrying the full row snapshots (so any gate can fold them), then notifies the screens.
+ */
+export function recordSessionChange(
+  ctx: ServiceContext,
+  actor: Actor | null,
+  action: string,
+  sessionId: string,
+  details: Record<string, unknown>,
+  payment?: PaymentRow,
+): void {
+  const { q, db } = ctx.store;
+  const session = q.first(db.selectFrom('sessions').selectAll().where('id', '=', sessionId));
+  ctx.audit.append({ operatorId: actor?.operatorId ?? null, action, entityType: 'session', entityId: sessionId, details });
+  if (payment) {
+    ctx.audit.append({
+      operatorId: actor?.operatorId ?? null,
+      action: `payment.${payment.status.toLowerCase()}`,
+      entityType: 'payment',
+      entityId: payment.id,
+      details: { sessionId, method: payment.method, amountPaise: payment.amount_paise, status: payment.status },
+    });
+  }
+  ctx.outbox.append(action, sessionId, { session, payment: payment ?? null, operatorId: actor?.operatorId ?? null });
+  if (session) queueMicrotask(() => ctx.emit({ type: 'session.changed', sessionId, status: session.status }));
+  if (payment) {
+    queueMicrotask(() =>
+      ctx.emit({ type: 'payment.changed', paymentId: payment.id, sessionId, status: payment.status }),
+    );
+  }
+}

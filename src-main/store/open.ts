@@ -1,0 +1,63 @@
+/** Opens (and migrates) a kiosk database file with the pragmas the design requires. */
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { KIOSK_MIGRATIONS, kioskMigrationProvider } from './migrations.js';
+import { SqlRunner } from './runner.js';
+import type { KioskDatabase } from './schema.js';
+
+export class DatabaseTooNewError extends Error {
+  constructor(unknown: string[]) {
+    super(`This database was written by a newer ParkGate (migrations ${unknown.join(', ')}). Update the app; the database was not changed.`);
+    this.name = 'DatabaseTooNewError';
+  }
+}
+
+export interface Store {
+  sqlite: Database.Database;
+  db: Kysely<KioskDatabase>;
+  q: SqlRunner;
+  close(): Promise<void>;
+}
+
+export function applyPragmas(sqlite: Database.Database): void {
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+}
+
+function appliedMigrationNames(sqlite: Database.Database): string[] {
+  const table = sqlite
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`)
+    .get();
+  if (!table) return [];
+  return (sqlite.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map((r) => r.name);
+}
+
+export async function openStore(path: string, options: { readonly?: boolean } = {}): Promise<Store> {
+  const sqlite = new Database(path, { readonly: options.readonly ?? false });
+  try {
+    if (!options.readonly) applyPragmas(sqlite);
+    const unknown = appliedMigrationNames(sqlite).filter((name) => !(name in KIOSK_MIGRATIONS));
+    if (unknown.length > 0) throw new DatabaseTooNewError(unknown);
+    const db = new Kysely<KioskDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+    if (!options.readonly) {
+      const migrator = new Migrator({ db, provider: kioskMigrationProvider });
+      // Two processes may open a fresh file at once: the migration lock serialises them.
+      const { error } = await migrator.migrateToLatest();
+      if (error) throw error;
+    }
+    return {
+      sqlite,
+      db,
+      q: new SqlRunner(sqlite),
+      close: async () => {
+        await db.destroy();
+        if (sqlite.open) sqlite.close();
+      },
+    };
+  } catch (err) {
+    if (sqlite.open) sqlite.close();
+    throw err;
+  }
+}

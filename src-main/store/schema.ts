@@ -1,0 +1,150 @@
+/** Row types of the kiosk database (snake_case, as stored). Domain/API types live in src-shared. */
+import type { Generated, Selectable } from 'kysely';
+
+export interface MetaTable { key: string; value: string }
+
+export interface ZonesTable {
+  id: string;
+  name: string;
+  position: number;
+  hourly_rate_paise: number;
+  is_active: number;
+  grace_minutes: number;
+  daily_cap_paise: number | null;
+  lost_ticket_fee_paise: number | null;
+  exit_grace_minutes: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SlotsTable {
+  id: string;
+  zone_id: string;
+  slot_number: string;
+  position: number;
+  current_session_id: string | null;
+  created_at: number;
+}
+
+export interface VehiclesTable {
+  id: string;
+  vehicle_number: string;
+  owner_name: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  code: string;
+  vehicle_id: string;
+  zone_id: string;
+  slot_id: string;
+  status: string;
+  booked_at: number | null;
+  entry_at: number | null;
+  exit_at: number | null;
+  quote_amount_paise: number | null;
+  quoted_at: number | null;
+  quote_valid_until: number | null;
+  amount_due_paise: number | null;
+  amount_paid_paise: Generated<number>;
+  last_paid_at: number | null;
+  lost_ticket: Generated<number>;
+  conflict: Generated<number>;
+  conflict_reason: string | null;
+  origin_kiosk_id: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentsTable {
+  id: string;
+  session_id: string;
+  method: string;
+  status: string;
+  amount_paise: number;
+  tendered_paise: number | null;
+  change_paise: number | null;
+  gateway: string | null;
+  gateway_ref: string | null;
+  upi_uri: string | null;
+  idempotency_key: string | null;
+  operator_id: string | null;
+  late: Generated<number>;
+  review_reason: string | null;
+  created_at: number;
+  expires_at: number | null;
+  completed_at: number | null;
+  updated_at: number;
+}
+
+export interface OperatorsTable {
+  id: string;
+  username: string;
+  name: string;
+  role: string;
+  pin_hash: string;
+  is_active: Generated<number>;
+  failed_attempts: Generated<number>;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuthTokensTable {
+  token_hash: string;
+  operator_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  operator_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  kiosk_id: string;
+  seq: number;
+  hlc: string;
+  type: string;
+  entity_id: string | null;
+  payload: string;
+  schema_version: number;
+  created_at: number;
+  status: Generated<string>;
+  acked_at: number | null;
+  error: string | null;
+}
+
+export interface KioskDatabase {
+  meta: MetaTable;
+  zones: ZonesTable;
+  slots: SlotsTable;
+  vehicles: VehiclesTable;
+  sessions: SessionsTable;
+  payments: PaymentsTable;
+  operators: OperatorsTable;
+  auth_tokens: AuthTokensTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+}
+
+export type ZoneRow = Selectable<ZonesTable>;
+export type SlotRow = Selectable<SlotsTable>;
+export type VehicleRow = Selectable<VehiclesTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type PaymentRow = Selectable<PaymentsTable>;
+export type OperatorRow = Selectable<OperatorsTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type OutboxRow = Selectable<OutboxTable>;
