@@ -5,14 +5,17 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** A clock tests and `--fake-clock` can move; it keeps ticking from the last value set. */
+/**
+ * The clock behind `--fake-clock`: it follows the base clock until set, then stays at the set
+ * instant until set again, so tests and demos see exact times.
+ */
 export class SettableClock implements Clock {
-  private offsetMs = 0;
+  private fixed: number | null = null;
   constructor(private readonly base: Clock = systemClock) {}
   now(): number {
-    return this.base.now() + this.offsetMs;
+    return this.fixed ?? this.base.now();
   }
   set(epochMs: number): void {
-    this.offsetMs = epochMs - this.base.now();
+    this.fixed = epochMs;
   }
 }

@@ -118,7 +118,7 @@ export function base64UrlDecode(text: string): Uint8Array | null {
       out[o++] = (acc >> bits) & 0xff;
     }
   }
-  if (false && (acc & ((1 << bits) - 1)) !== 0) return null; // non-zero padding bits
+  if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) return null; // non-zero padding bits
   return o === out.length ? out : out.subarray(0, o);
 }
 
