@@ -6,9 +6,9 @@ import { z } from 'zod';
 import type { Role } from './roles.js';
 import { ROLES } from './roles.js';
 import type {
-  AuditEntry, Health, IntegrityFinding, Operator, Payment, Quote, Session, Slot, Vehicle, Zone,
+  AuditEntry, CashMovement, DailyReport, Health, Shift, IntegrityFinding, Operator, Payment, Quote, Session, Slot, Vehicle, Zone,
 } from './entities.js';
-import { SESSION_STATUSES } from './entities.js';
+import { SESSION_STATUSES, SHIFT_STATUSES } from './entities.js';
 
 const MAX_TEXT = 200;
 
@@ -150,6 +150,41 @@ export const API = {
   },
   'audit.verify': { role: 'SUPERVISOR', input: empty },
 
+  'shifts.open': { role: 'CASHIER', input: z.object({ openingFloatPaise: paise }).strict() },
+  'shifts.current': { role: 'CASHIER', input: empty },
+  'shifts.cashMovement': {
+    role: 'CASHIER',
+    input: z
+      .object({ kind: z.enum(['PAID_IN', 'PAID_OUT']), amountPaise: paise.pipe(z.number().min(1)), reason: text(200).pipe(z.string().min(3, 'Give a reason')) })
+      .strict(),
+  },
+  'shifts.close': { role: 'CASHIER', input: z.object({ countedPaise: paise, note: text(500).optional() }).strict() },
+  'shifts.approve': {
+    role: 'SUPERVISOR',
+    input: z.object({ shiftId: id, note: text(500).pipe(z.string().min(3, 'Give a reason')) }).strict(),
+  },
+  'shifts.list': {
+    role: 'SUPERVISOR',
+    input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), status: z.enum(SHIFT_STATUSES).optional() }).strict(),
+  },
+  'shifts.report': { role: 'CASHIER', input: z.object({ shiftId: id }).strict() },
+  'settings.get': { role: 'ATTENDANT', input: empty },
+  'settings.update': {
+    role: 'SUPERVISOR',
+    input: z
+      .object({
+        facilityName: text(100).pipe(z.string().min(1)).optional(),
+        timeZone: z.string().max(64).optional(),
+        shiftTolerancePaise: paise.optional(),
+      })
+      .strict(),
+  },
+  'reports.daily': { role: 'SUPERVISOR', input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD') }).strict() },
+  'reports.export': {
+    role: 'SUPERVISOR',
+    input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD'), format: z.enum(['csv', 'pdf']) }).strict(),
+  },
+
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
 
@@ -195,7 +230,24 @@ export interface ApiResults {
   'integrity.check': { ok: boolean; findings: IntegrityFinding[] };
   'audit.list': AuditEntry[];
   'audit.verify': { ok: boolean; checked: number; brokenAt: number | null; message: string };
+  'shifts.open': Shift;
+  'shifts.current': Shift | null;
+  'shifts.cashMovement': { shift: Shift; movement: CashMovement };
+  'shifts.close': { shift: Shift };
+  'shifts.approve': { shift: Shift };
+  'shifts.list': Shift[];
+  'shifts.report': { shift: Shift; movements: CashMovement[]; text: string };
+  'settings.get': FacilitySettings;
+  'settings.update': FacilitySettings;
+  'reports.daily': DailyReport;
+  'reports.export': { fileName: string; mimeType: string; base64: string };
   'dev.setClock': { now: string };
+}
+
+export interface FacilitySettings {
+  facilityName: string;
+  timeZone: string;
+  shiftTolerancePaise: number;
 }
 
 export type ApiResult<M extends ApiMethod> = M extends keyof ApiResults ? ApiResults[M] : never;

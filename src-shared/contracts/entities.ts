@@ -135,3 +135,58 @@ export interface Health {
   kioskId: string;
   now: string;
 }
+
+export const SHIFT_STATUSES = ['OPEN', 'CLOSED', 'NEEDS_APPROVAL', 'APPROVED'] as const;
+export type ShiftStatus = (typeof SHIFT_STATUSES)[number];
+
+/** A cashier's drawer session. expected/difference are null until the blind count is entered. */
+export interface Shift {
+  id: string;
+  operatorId: string;
+  operatorName: string;
+  openedAt: string;
+  closedAt: string | null;
+  openingFloatPaise: number;
+  cashInPaise: number;
+  cashOutPaise: number;
+  expectedPaise: number | null;
+  countedPaise: number | null;
+  differencePaise: number | null;
+  tolerancePaise: number;
+  status: ShiftStatus;
+  note: string | null;
+  approvedBy: string | null;
+}
+
+export interface CashMovement {
+  id: string;
+  shiftId: string;
+  kind: 'PAYMENT' | 'REFUND' | 'PAID_IN' | 'PAID_OUT';
+  amountPaise: number;
+  reason: string | null;
+  at: string;
+}
+
+export interface DailyReport {
+  date: string;
+  timeZone: string;
+  facilityName: string;
+  generatedAt: string;
+  sessions: { booked: number; entered: number; exited: number; cancelled: number; expired: number };
+  revenue: {
+    totalPaise: number;
+    cashPaise: number;
+    onlinePaise: number;
+    refundsPaise: number;
+    latePaise: number;
+  };
+  pendingPayments: number;
+  failedPayments: number;
+  stay: { averageSeconds: number | null; medianSeconds: number | null };
+  byZone: { zoneId: string; zoneName: string; entered: number; exited: number; revenuePaise: number }[];
+  byHour: { hour: number; occupancy: number; entered: number; exited: number; revenuePaise: number }[];
+  byOperator: { operatorId: string; operatorName: string; payments: number; revenuePaise: number }[];
+  byShift: { shiftId: string; operatorName: string; openedAt: string; closedAt: string | null; expectedPaise: number | null; countedPaise: number | null; differencePaise: number | null; status: ShiftStatus }[];
+  exceptions: { kind: 'LOST_TICKET' | 'FREE_EXIT' | 'CONFLICT' | 'MANUAL_GATE_OPEN' | 'CANCELLED' | 'LATE_PAYMENT'; sessionId: string | null; at: string; operatorName: string | null; detail: string }[];
+  integrity: { ok: boolean; findings: { check: string; count: number }[] };
+}
