@@ -18,6 +18,8 @@ import { Outbox } from './services/outbox.js';
 import { seedDemo } from './services/seed-demo.js';
 import { openStore, type Store } from './store/open.js';
 import { VERSION } from './version.js';
+import { OnlinePayments } from './services/online-payments.js';
+import { serverLink } from './online/server-link.js';
 
 export interface KioskOptions {
   dbPath: string;
@@ -44,6 +46,11 @@ export interface Kiosk {
 
 function kioskIdentity(store: Store, requested: string | undefined): string {
   const row = store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'kiosk_id'`).get() as { value: string } | undefined;
+  if (row && requested && row.value !== requested) {
+    // Enrolled with the central server under a new id: the server's id wins from now on.
+    store.sqlite.prepare(`UPDATE meta SET value = ? WHERE key = 'kiosk_id'`).run(requested);
+    return requested;
+  }
   if (row) return row.value;
   const id = requested ?? `kiosk-${randomBytes(4).toString('hex')}`;
   store.sqlite.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('kiosk_id', ?)`).run(id);
@@ -79,12 +86,20 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     log('info', 'first admin created from the environment');
   }
 
+  const server = serverLink(options, clock);
+  const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
+  // Until the sync channel pushes results, open online payments are polled once a second.
+  const poller = server
+    ? setInterval(() => onlinePayments.refreshPending().catch((err: unknown) => log('warn', 'payment poll failed', { error: String(err) })), 1000)
+    : null;
+  poller?.unref();
+
   const base: Omit<CallContext, 'actor' | 'token'> = {
     ctx,
     health: () => ({
       version: VERSION,
       db: 'ok',
-      online: false,
+      online: server?.online() ?? false,
       pendingEvents: ctx.outbox.pendingCount(),
       lastSyncAt: null,
       kioskId,
@@ -95,15 +110,9 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
       if (!settable) throw new AppError('NOT_FOUND', 'Unknown method dev.setClock.');
       settable.set(ms);
     },
-    startOnlinePayment: async (_actor: Actor, _sessionId: string) => {
-      throw new AppError('OFFLINE', 'Online payment needs the central server, and this kiosk has none. Take cash instead.');
-    },
-    getPayment: async (paymentId: string) => {
-      const { toPayment } = await import('./services/views.js');
-      const row = store.q.first(store.db.selectFrom('payments').selectAll().where('id', '=', paymentId));
-      if (!row) throw new AppError('NOT_FOUND', 'No such payment.');
-      return toPayment(row);
-    },
+    startOnlinePayment: (actor: Actor, sessionId: string) => onlinePayments.start(actor, sessionId),
+    getPayment: (paymentId: string) => onlinePayments.get(paymentId),
+    cancelPayment: (actor: Actor, paymentId: string) => onlinePayments.cancel(actor, paymentId),
   };
 
   const dispatchOptions = {
@@ -122,6 +131,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
       return () => emitter.off('event', listener);
     },
     close: async () => {
+      if (poller) clearInterval(poller);
       emitter.removeAllListeners();
       await store.close();
     },

@@ -20,6 +20,7 @@ export interface CallContext {
   setClock(epochMs: number): void;
   startOnlinePayment(actor: Actor, sessionId: string): Promise<ApiResult<'gate.startOnlinePayment'>>;
   getPayment(paymentId: string): Promise<ApiResult<'payments.get'>>;
+  cancelPayment(actor: Actor, paymentId: string): ApiResult<'payments.cancel'>;
 }
 
 type Handler<M extends ApiMethod> = (c: CallContext, input: ApiParsedInput<M>) => ApiResult<M> | Promise<ApiResult<M>>;
@@ -52,6 +53,7 @@ export const handlers: HandlerMap = {
   'gate.startOnlinePayment': (c, i) => c.startOnlinePayment(actorOf(c), i.sessionId),
   'gate.lostTicket': (c, i) => lostTicket(c.ctx, actorOf(c), i.vehicleNumber),
   'payments.get': (c, i) => c.getPayment(i.paymentId),
+  'payments.cancel': (c, i) => c.cancelPayment(actorOf(c), i.paymentId),
 
   'sessions.get': (c, i) => sessions.getSession(c.ctx, i),
   'sessions.list': (c, i) => sessions.listSessions(c.ctx, i),

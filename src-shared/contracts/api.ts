@@ -62,6 +62,7 @@ export const API = {
   'gate.startOnlinePayment': { role: 'CASHIER', input: z.object({ sessionId: id }).strict() },
   'gate.lostTicket': { role: 'CASHIER', input: z.object({ vehicleNumber: vehicleNumberSchema }).strict() },
   'payments.get': { role: 'CASHIER', input: z.object({ paymentId: id }).strict() },
+  'payments.cancel': { role: 'CASHIER', input: z.object({ paymentId: id }).strict() },
 
   'sessions.get': { role: 'ATTENDANT', input: sessionRef },
   'sessions.list': {
@@ -213,6 +214,7 @@ export interface ApiResults {
   'gate.startOnlinePayment': Payment;
   'gate.lostTicket': Quote;
   'payments.get': Payment;
+  'payments.cancel': Payment;
   'sessions.get': Session & { payments: Payment[] };
   'sessions.list': { items: Session[]; nextCursor: string | null };
   'sessions.refundCheck': { eligible: boolean; refundPaise: number; reason: string };

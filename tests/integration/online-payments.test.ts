@@ -1,0 +1,161 @@
+/**
+ * Kiosk-side online payment rules: the gate opens only when the server reports a verified SUCCESS
+ * with the exact amount and reference. The server is replaced at its port by a scripted double
+ * here; the real server + gateway simulator flow is in tests/server.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../src-shared/contracts/errors.js';
+import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
+import { SettableClock } from '../../src-main/core/clock.js';
+import { OnlinePayments, type PaymentServerPort } from '../../src-main/services/online-payments.js';
+import type { Actor } from '../../src-main/services/context.js';
+import type { ServerPayment } from '../../src-main/online/server-client.js';
+
+class ScriptedServer implements PaymentServerPort {
+  payments = new Map<string, ServerPayment>();
+  offline = false;
+  private n = 0;
+  async createPayment(input: { sessionId: string; amountPaise: number; idempotencyKey: string }): Promise<ServerPayment> {
+    if (this.offline) throw new AppError('OFFLINE');
+    this.n += 1;
+    const p: ServerPayment = {
+      paymentId: `pay_${this.n}`, sessionId: input.sessionId, status: 'PENDING', amountPaise: input.amountPaise,
+      gateway: 'sim', gatewayRef: `qr_${this.n}`, upiUri: `upi://pay?pa=park@sim&am=${(input.amountPaise / 100).toFixed(2)}&cu=INR`,
+      createdAt: new Date().toISOString(), expiresAt: new Date(Date.parse('2026-06-01T10:10:00Z')).toISOString(),
+      completedAt: null, late: false, needsReview: false, reviewReason: null,
+    };
+    this.payments.set(p.paymentId, p);
+    return { ...p };
+  }
+  async getPayment(id: string): Promise<ServerPayment> {
+    if (this.offline) throw new AppError('OFFLINE');
+    const p = this.payments.get(id);
+    if (!p) throw new AppError('NOT_FOUND');
+    return { ...p };
+  }
+  set(id: string, patch: Partial<ServerPayment>) {
+    this.payments.set(id, { ...this.payments.get(id)!, ...patch });
+  }
+}
+
+let dir: string;
+let kiosk: Kiosk;
+let server: ScriptedServer;
+let online: OnlinePayments;
+let clock: SettableClock;
+let cashier: Actor;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'parkgate-online-'));
+  clock = new SettableClock();
+  clock.set(Date.parse('2026-06-01T08:00:00Z'));
+  kiosk = await createKiosk({ dbPath: join(dir, 'k.db'), seedDemo: true, clock });
+  server = new ScriptedServer();
+  online = new OnlinePayments(kiosk.ctx, server);
+  const op = kiosk.ctx.store.sqlite.prepare(`SELECT id FROM operators WHERE username = 'cashier'`).get() as { id: string };
+  cashier = { operatorId: op.id, username: 'cashier', name: 'Cashier', role: 'CASHIER' };
+});
+afterEach(async () => {
+  await kiosk.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function parkedFor(minutes: number) {
+  const login = await kiosk.call('auth.login', { username: 'attendant', pin: '2468' });
+  if (!login.ok) throw new Error('login');
+  const token = login.data.token;
+  const s = await kiosk.call('gate.issueTicket', { vehicleNumber: `MH01X${Math.floor(Math.random() * 9000 + 1000)}` }, token);
+  if (!s.ok) throw new Error(JSON.stringify(s));
+  clock.set(clock.now() + minutes * 60_000);
+  const q = await kiosk.call('gate.quoteExit', { code: s.data.code }, token);
+  if (!q.ok) throw new Error(JSON.stringify(q));
+  return { session: s.data, quote: q.data, token };
+}
+
+const row = (sql: string, ...args: unknown[]) => kiosk.ctx.store.sqlite.prepare(sql).get(...args) as any;
+
+describe('online payment at the kiosk', () => {
+  it('stays PENDING with the gate closed until the server says SUCCESS, then completes the exit', async () => {
+    const { session, quote, token } = await parkedFor(70);
+    const events: string[] = [];
+    kiosk.onEvent((e) => events.push(e.type));
+    const p = await online.start(cashier, session.id);
+    expect(p).toMatchObject({ method: 'ONLINE', status: 'PENDING', amountPaise: quote.amountDuePaise, gateway: 'sim', gatewayRef: 'qr_1' });
+    expect(p.upiUri).toContain('am=80.00');
+    expect((await kiosk.call('gate.completeExit', { sessionId: session.id }, token)).ok).toBe(false);
+    expect(row('SELECT status FROM sessions WHERE id = ?', session.id).status).toBe('EXITING');
+    // A second start while pending returns the same attempt.
+    expect((await online.start(cashier, session.id)).id).toBe(p.id);
+
+    server.set(p.id, { status: 'SUCCESS' });
+    expect((await online.get(p.id)).status).toBe('SUCCESS');
+    await new Promise((r) => setImmediate(r));
+    expect(row('SELECT status, amount_paid_paise FROM sessions WHERE id = ?', session.id)).toEqual({ status: 'COMPLETED', amount_paid_paise: 8000 });
+    expect(row('SELECT current_session_id FROM slots WHERE id = (SELECT slot_id FROM sessions WHERE id = ?)', session.id).current_session_id).toBeNull();
+    expect(events).toContain('gate.open');
+    const sup = await kiosk.call('auth.login', { username: 'supervisor', pin: '2468' });
+    const integrity = await kiosk.call('integrity.check', {}, sup.ok ? sup.data.token : '');
+    expect(integrity).toMatchObject({ ok: true, data: { ok: true } });
+  });
+
+  it('an amount mismatch is flagged for review and the gate stays closed', async () => {
+    const { session } = await parkedFor(70);
+    const p = await online.start(cashier, session.id);
+    server.set(p.id, { status: 'SUCCESS', amountPaise: 100 });
+    expect((await online.get(p.id)).status).toBe('PENDING');
+    expect(row('SELECT review_reason FROM payments WHERE id = ?', p.id).review_reason).toMatch(/mismatch/);
+    expect(row('SELECT status, amount_paid_paise FROM sessions WHERE id = ?', session.id)).toEqual({ status: 'EXITING', amount_paid_paise: 0 });
+  });
+
+  it('a reference mismatch is flagged too', async () => {
+    const { session } = await parkedFor(70);
+    const p = await online.start(cashier, session.id);
+    server.set(p.id, { status: 'SUCCESS', gatewayRef: 'qr_other' });
+    expect((await online.get(p.id)).status).toBe('PENDING');
+  });
+
+  it('FAILED leaves the session open for a retry or cash', async () => {
+    const { session, token } = await parkedFor(70);
+    const p = await online.start(cashier, session.id);
+    server.set(p.id, { status: 'FAILED' });
+    expect((await online.get(p.id)).status).toBe('FAILED');
+    // FAILED is final on the kiosk: a later contradicting report does not reopen it.
+    server.set(p.id, { status: 'SUCCESS' });
+    await online.get(p.id);
+    expect(row('SELECT status FROM payments WHERE id = ?', p.id).status).toBe('FAILED');
+    const retry = await online.start(cashier, session.id);
+    expect(retry.id).not.toBe(p.id);
+    expect((await kiosk.call('gate.payCash', { sessionId: session.id, tenderedPaise: 10000 }, token)).ok).toBe(false);
+  });
+
+  it('switching to cash ends the attempt; a success that arrives later is recorded as late, never lost, and opens nothing', async () => {
+    const { session } = await parkedFor(70);
+    const p = await online.start(cashier, session.id);
+    expect(online.cancel(cashier, p.id).status).toBe('EXPIRED');
+    const cashierLogin = await kiosk.call('auth.login', { username: 'cashier', pin: '2468' });
+    const t = cashierLogin.ok ? cashierLogin.data.token : '';
+    await kiosk.call('shifts.open', { openingFloatPaise: 0 }, t);
+    const cash = await kiosk.call('gate.payCash', { sessionId: session.id, tenderedPaise: 8000 }, t);
+    expect(cash.ok).toBe(true);
+    server.set(p.id, { status: 'SUCCESS' });
+    expect((await online.get(p.id)).status).toBe('SUCCESS');
+    expect(row('SELECT late, review_reason FROM payments WHERE id = ?', p.id)).toMatchObject({ late: 1, review_reason: expect.stringMatching(/refund or accept/) });
+    expect(row('SELECT amount_paid_paise FROM sessions WHERE id = ?', session.id).amount_paid_paise).toBe(16000);
+  });
+
+  it('OFFLINE when the server is unreachable: nothing is written', async () => {
+    const { session } = await parkedFor(70);
+    server.offline = true;
+    const before = row('SELECT COUNT(*) n FROM payments').n;
+    await expect(online.start(cashier, session.id)).rejects.toMatchObject({ code: 'OFFLINE' });
+    expect(row('SELECT COUNT(*) n FROM payments').n).toBe(before);
+  });
+
+  it('refuses when nothing is due', async () => {
+    const { session } = await parkedFor(3);
+    await expect(online.start(cashier, session.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});
