@@ -1,0 +1,7 @@
+/** The ordered list of server migrations (explicit imports so tsx, vitest and bundlers all find them). */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial.js';
+
+export const SERVER_MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': m0001,
+};

@@ -1,0 +1,111 @@
+/**
+ * The kiosk's client for the central server's kiosk API (src-server/routes/kiosk-payments.ts).
+ * Every request is HMAC-signed with the enrolment secret; an unreachable or failing server
+ * surfaces as AppError('OFFLINE') so the gate falls back to cash; the server's own typed errors
+ * (e.g. PAYMENT_PENDING, CONFLICT, UNAUTHENTICATED) pass through with their codes.
+ */
+import { z } from 'zod';
+import { AppError, ERROR_CODES } from '../../src-shared/contracts/errors.js';
+import { kioskSigningKey, signKioskRequest } from './signing.js';
+
+export interface ServerClientOptions {
+  baseUrl: string;
+  kioskId: string;
+  kioskSecret: string;
+  fetchImpl?: typeof fetch;
+  timeoutMs?: number;
+  /** Clock for the signature timestamp (epoch ms); defaults to the system clock. */
+  now?: () => number;
+}
+
+export interface CreateOnlinePaymentInput {
+  sessionId: string;
+  amountPaise: number;
+  idempotencyKey: string;
+  vehicleNumber?: string;
+}
+
+export const serverPaymentSchema = z.object({
+  paymentId: z.string(),
+  sessionId: z.string(),
+  status: z.enum(['PENDING', 'SUCCESS', 'FAILED', 'EXPIRED', 'REFUNDED']),
+  amountPaise: z.number().int(),
+  gateway: z.enum(['razorpay', 'phonepe', 'sim']),
+  gatewayRef: z.string().nullable(),
+  upiUri: z.string().nullable(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  completedAt: z.string().nullable(),
+  late: z.boolean(),
+  needsReview: z.boolean(),
+  reviewReason: z.string().nullable(),
+});
+export type ServerPayment = z.infer<typeof serverPaymentSchema>;
+
+const envelopeSchema = z.union([
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }),
+]);
+
+const PASS_THROUGH = new Set<string>(ERROR_CODES);
+
+export class ServerClient {
+  private readonly baseUrl: string;
+  private readonly signingKey: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ServerClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.signingKey = kioskSigningKey(opts.kioskSecret);
+    this.fetchImpl = opts.fetchImpl ?? fetch;
+    this.timeoutMs = opts.timeoutMs ?? 8000;
+    this.now = opts.now ?? (() => Date.now());
+  }
+
+  async createPayment(input: CreateOnlinePaymentInput): Promise<ServerPayment> {
+    return serverPaymentSchema.parse(await this.request('POST', '/kiosk/v1/payments', input));
+  }
+
+  async getPayment(paymentId: string): Promise<ServerPayment> {
+    return serverPaymentSchema.parse(await this.request('GET', `/kiosk/v1/payments/${encodeURIComponent(paymentId)}`));
+  }
+
+  /** Checks credentials and reads the server clock (for skew measurement). */
+  async ping(): Promise<{ kioskId: string; serverTime: string }> {
+    return z.object({ kioskId: z.string(), serverTime: z.string() }).parse(await this.request('GET', '/kiosk/v1/ping'));
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const headers: Record<string, string> = {
+      'x-kiosk-id': this.opts.kioskId,
+      ...signKioskRequest(this.signingKey, method, path, this.now(), payload),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : payload,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new AppError('OFFLINE', undefined, { reason: (err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable' });
+    }
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      throw new AppError('OFFLINE', undefined, { reason: 'bad_response', status: res.status });
+    }
+    const env = envelopeSchema.safeParse(json);
+    if (!env.success) throw new AppError('OFFLINE', undefined, { reason: 'bad_response', status: res.status });
+    if (env.data.ok) return env.data.data;
+    const { code, message, details } = env.data.error;
+    if (res.status >= 500 || !PASS_THROUGH.has(code)) throw new AppError('OFFLINE', undefined, { reason: 'server_error', status: res.status, code });
+    throw new AppError(code as (typeof ERROR_CODES)[number], message, details);
+  }
+}

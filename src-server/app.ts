@@ -1,0 +1,124 @@
+/**
+ * The server's composition root: `buildServer(opts)` wires config, database (migrated), clock,
+ * logger, gateways, payment services, reconciler and routes into one Fastify instance.
+ * main.ts, the tests and the bench all build it the same way.
+ */
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ServerConfig } from './config.js';
+import type { ServerContext } from './context.js';
+import type { ServerDb } from './db/connect.js';
+import { openServerDb } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { errorHandler } from './http/envelope.js';
+import { Metrics } from './http/metrics.js';
+import { RouteTable } from './http/route-table.js';
+import { createLogger } from './logger.js';
+import type { GatewayName, PaymentGateway } from './payments/gateway.js';
+import { Reconciler } from './payments/reconciler.js';
+import { buildGatewayRegistry } from './payments/registry.js';
+import { registerBookingRoutes } from './routes/bookings.js';
+import { registerKioskRoutes } from './routes/kiosk-payments.js';
+import { registerOpsRoutes, registerPaymentGauges } from './routes/ops.js';
+import { registerParkerRoutes } from './routes/parkers.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
+import { seedZonesFromSpec } from './zones/seed.js';
+import type { Clock } from './util/clock.js';
+import { systemClock } from './util/clock.js';
+
+export interface BuildServerOptions {
+  config: ServerConfig;
+  /** An open database; by default one is opened from config.databaseUrl (and closed with the app). */
+  db?: ServerDb;
+  clock?: Clock;
+  logger?: Logger;
+  /** Replace a gateway adapter (tests); real adapters are built from config otherwise. */
+  gateways?: Partial<Record<GatewayName, PaymentGateway>>;
+}
+
+export interface ParkGateServer {
+  app: FastifyInstance;
+  ctx: ServerContext;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildServer(opts: BuildServerOptions): Promise<ParkGateServer> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const ownsDb = !opts.db;
+  const sdb = opts.db ?? openServerDb(config.databaseUrl, { poolSize: config.databasePoolSize });
+  await migrateToLatest(sdb.db);
+  if (config.seedZones) await seedZonesFromSpec(sdb.db, clock, config.seedZones);
+
+  const metrics = new Metrics();
+  const gateways = buildGatewayRegistry(config, opts.gateways);
+  const payments = { db: sdb.db, clock, gateways, metrics, log, ttlSeconds: config.paymentTtlSeconds };
+  const ctx: ServerContext = {
+    config,
+    db: sdb.db,
+    dbKind: sdb.kind,
+    clock,
+    log,
+    metrics,
+    gateways,
+    payments,
+    reconciler: new Reconciler(payments),
+    routes: new RouteTable(),
+  };
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    trustProxy: false,
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
+    },
+  });
+  // Routes get the raw bytes: signatures are verified before anything is parsed.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (req.url.startsWith('/webhooks/') && err.statusCode === 413) {
+      metrics.webhookFailures.inc({ gateway: req.url.split('/')[2]?.split('?')[0] ?? 'unknown', reason: 'too_large' });
+    }
+    errorHandler(err, req, reply);
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    void reply.status(404).send({ ok: false, error: { code: 'NOT_FOUND', message: 'No such endpoint.' } });
+  });
+  app.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+
+  await app.register(rateLimit, { global: false });
+  registerPaymentGauges(ctx);
+  registerOpsRoutes(app, ctx);
+  registerKioskRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  await app.register(async (scope) => {
+    registerParkerRoutes(scope, ctx);
+    registerBookingRoutes(scope, ctx);
+  });
+  await app.ready();
+
+  return {
+    app,
+    ctx,
+    async close() {
+      ctx.reconciler.stop();
+      await app.close();
+      if (ownsDb) await sdb.close();
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Server settings, only from environment variables (docs/server.md lists them with defaults).
+ * Secrets have no defaults: the server refuses to start the chosen gateway without them.
+ */
+import { z } from 'zod';
+
+export const GATEWAYS = ['razorpay', 'phonepe', 'sim'] as const;
+export type GatewayChoice = (typeof GATEWAYS)[number];
+
+export interface RazorpayConfig {
+  apiBase: string;
+  keyId: string;
+  keySecret: string;
+  webhookSecret: string;
+}
+export interface PhonePeConfig {
+  apiBase: string;
+  merchantId: string;
+  saltKey: string;
+  saltIndex: string;
+  /** v2 webhook dashboard credentials; v2 callbacks are refused without them. */
+  webhookUsername: string | null;
+  webhookPassword: string | null;
+}
+export interface SimConfig {
+  apiBase: string;
+  webhookSecret: string;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  databasePoolSize: number;
+  logLevel: string;
+  publicBaseUrl: string;
+  paymentGateway: GatewayChoice;
+  paymentTtlSeconds: number;
+  reconcileIntervalMs: number;
+  kioskAuthWindowSeconds: number;
+  parkerTokenTtlHours: number;
+  rateLimitPerIpPerMinute: number;
+  rateLimitPerTokenPerMinute: number;
+  upiPayeeName: string;
+  seedZones: string | null;
+  razorpay: RazorpayConfig | null;
+  phonepe: PhonePeConfig | null;
+  sim: SimConfig | null;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const int = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+const opt = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : null));
+
+const envSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: int(8080, 0, 65535),
+  DATABASE_URL: z.string().min(1).default('./.data/server.db'),
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_BASE_URL: opt,
+  PAYMENT_GATEWAY: z.enum(GATEWAYS).default('sim'),
+  PAYMENT_TTL_SECONDS: int(300, 5, 3600),
+  RECONCILE_INTERVAL_MS: int(1000, 50, 60_000),
+  KIOSK_AUTH_WINDOW_SECONDS: int(300, 10, 3600),
+  PARKER_TOKEN_TTL_HOURS: int(720, 1, 24 * 365),
+  RATE_LIMIT_PER_IP: int(300, 1, 1_000_000),
+  RATE_LIMIT_PER_TOKEN: int(120, 1, 1_000_000),
+  UPI_PAYEE_NAME: z.string().min(1).max(50).default('ParkGate'),
+  SEED_ZONES: opt,
+  RAZORPAY_API_BASE: z.url().default('https://api.razorpay.com/v1'),
+  RAZORPAY_KEY_ID: opt,
+  RAZORPAY_KEY_SECRET: opt,
+  RAZORPAY_WEBHOOK_SECRET: opt,
+  PHONEPE_API_BASE: z.url().default('https://api.phonepe.com/apis/hermes'),
+  PHONEPE_MERCHANT_ID: opt,
+  PHONEPE_SALT_KEY: opt,
+  PHONEPE_SALT_INDEX: z.string().regex(/^\d{1,3}$/).default('1'),
+  PHONEPE_WEBHOOK_USERNAME: opt,
+  PHONEPE_WEBHOOK_PASSWORD: opt,
+  SIM_API_BASE: z.url().default('http://127.0.0.1:8090'),
+  SIM_WEBHOOK_SECRET: opt,
+});
+
+const trimSlash = (u: string) => u.replace(/\/+$/, '');
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${issues}`);
+  }
+  const e = parsed.data;
+  const razorpay =
+    e.RAZORPAY_KEY_ID && e.RAZORPAY_KEY_SECRET && e.RAZORPAY_WEBHOOK_SECRET
+      ? {
+          apiBase: trimSlash(e.RAZORPAY_API_BASE),
+          keyId: e.RAZORPAY_KEY_ID,
+          keySecret: e.RAZORPAY_KEY_SECRET,
+          webhookSecret: e.RAZORPAY_WEBHOOK_SECRET,
+        }
+      : null;
+  const phonepe =
+    e.PHONEPE_MERCHANT_ID && e.PHONEPE_SALT_KEY
+      ? {
+          apiBase: trimSlash(e.PHONEPE_API_BASE),
+          merchantId: e.PHONEPE_MERCHANT_ID,
+          saltKey: e.PHONEPE_SALT_KEY,
+          saltIndex: e.PHONEPE_SALT_INDEX,
+          webhookUsername: e.PHONEPE_WEBHOOK_USERNAME,
+          webhookPassword: e.PHONEPE_WEBHOOK_PASSWORD,
+        }
+      : null;
+  const sim = e.SIM_WEBHOOK_SECRET
+    ? { apiBase: trimSlash(e.SIM_API_BASE), webhookSecret: e.SIM_WEBHOOK_SECRET }
+    : null;
+
+  const missing: Record<GatewayChoice, string[]> = {
+    razorpay: razorpay ? [] : ['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'].filter((k) => !env[k]),
+    phonepe: phonepe ? [] : ['PHONEPE_MERCHANT_ID', 'PHONEPE_SALT_KEY'].filter((k) => !env[k]),
+    sim: sim ? [] : ['SIM_WEBHOOK_SECRET'],
+  };
+  const need = missing[e.PAYMENT_GATEWAY];
+  if (need.length > 0) {
+    throw new ConfigError(`PAYMENT_GATEWAY=${e.PAYMENT_GATEWAY} needs ${need.join(', ')} (secrets have no defaults)`);
+  }
+
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    logLevel: e.LOG_LEVEL,
+    publicBaseUrl: trimSlash(e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`),
+    paymentGateway: e.PAYMENT_GATEWAY,
+    paymentTtlSeconds: e.PAYMENT_TTL_SECONDS,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    kioskAuthWindowSeconds: e.KIOSK_AUTH_WINDOW_SECONDS,
+    parkerTokenTtlHours: e.PARKER_TOKEN_TTL_HOURS,
+    rateLimitPerIpPerMinute: e.RATE_LIMIT_PER_IP,
+    rateLimitPerTokenPerMinute: e.RATE_LIMIT_PER_TOKEN,
+    upiPayeeName: e.UPI_PAYEE_NAME,
+    seedZones: e.SEED_ZONES,
+    razorpay,
+    phonepe,
+    sim,
+  };
+}

@@ -1,0 +1,25 @@
+/** Everything a route needs, built once in app.ts (the server's composition root). */
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { ServerConfig } from './config.js';
+import type { DbKind } from './db/connect.js';
+import type { ServerDatabase } from './db/schema.js';
+import type { Metrics } from './http/metrics.js';
+import type { RouteTable } from './http/route-table.js';
+import type { PaymentDeps } from './payments/create.js';
+import type { GatewayRegistry } from './payments/registry.js';
+import type { Reconciler } from './payments/reconciler.js';
+import type { Clock } from './util/clock.js';
+
+export interface ServerContext {
+  config: ServerConfig;
+  db: Kysely<ServerDatabase>;
+  dbKind: DbKind;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  gateways: GatewayRegistry;
+  payments: PaymentDeps;
+  reconciler: Reconciler;
+  routes: RouteTable;
+}

@@ -1,0 +1,145 @@
+/**
+ * Row types of the server database (migrations/server). Times are UTC epoch ms; money is integer
+ * paise; booleans are 0/1 integers so that SQLite and PostgreSQL store them the same way.
+ */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+export interface KiosksTable {
+  id: string;
+  name: string;
+  /** HMAC key derived from the kiosk secret (the secret itself is never stored). */
+  signing_key: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export type PaymentStatusValue = 'PENDING' | 'SUCCESS' | 'FAILED' | 'EXPIRED' | 'REFUNDED';
+
+export interface PaymentsTable {
+  id: string;
+  /** `kiosk:<id>` or `parker:<id>`: who asked; idempotency keys are unique per owner. */
+  owner: string;
+  kiosk_id: string | null;
+  booking_id: string | null;
+  session_id: string;
+  idempotency_key: string;
+  amount_paise: number;
+  gateway: string;
+  merchant_ref: string;
+  gateway_ref: string | null;
+  gateway_payment_id: string | null;
+  upi_uri: string | null;
+  vehicle_number: string | null;
+  status: PaymentStatusValue;
+  late: number;
+  review_reason: string | null;
+  paid_amount_paise: number | null;
+  refunded_paise: number;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+  closed_at: number | null;
+  next_poll_at: number | null;
+  poll_count: number;
+  updated_at: number;
+}
+
+export interface PaymentHistoryTable {
+  id: string;
+  payment_id: string;
+  from_status: string | null;
+  to_status: string;
+  source: string;
+  detail: string | null;
+  at: number;
+}
+
+export interface GatewayEventsTable {
+  id: string;
+  gateway: string;
+  event_key: string;
+  event_type: string;
+  payment_id: string | null;
+  outcome: string;
+  received_at: number;
+}
+
+export interface RefundsTable {
+  id: string;
+  payment_id: string;
+  idempotency_key: string;
+  amount_paise: number;
+  status: 'PENDING' | 'PROCESSED' | 'FAILED';
+  gateway_refund_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ParkersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface ParkerTokensTable {
+  token_hash: string;
+  parker_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface ZonesTable {
+  id: string;
+  name: string;
+  hourly_rate_paise: number;
+  is_active: number;
+  created_at: number;
+}
+
+export interface SlotsTable {
+  id: string;
+  zone_id: string;
+  slot_number: string;
+}
+
+export type BookingStatusValue = 'BOOKED' | 'CANCELLED';
+
+export interface BookingsTable {
+  id: string;
+  parker_id: string;
+  zone_id: string;
+  slot_id: string;
+  vehicle_number: string;
+  code: string;
+  status: BookingStatusValue;
+  booked_at: number;
+  cancelled_at: number | null;
+  payment_id: string | null;
+  prepay_paise: number;
+  refund_paise: number | null;
+}
+
+export interface ServerDatabase {
+  kiosks: KiosksTable;
+  payments: PaymentsTable;
+  payment_history: PaymentHistoryTable;
+  gateway_events: GatewayEventsTable;
+  refunds: RefundsTable;
+  parkers: ParkersTable;
+  parker_tokens: ParkerTokensTable;
+  zones: ZonesTable;
+  slots: SlotsTable;
+  bookings: BookingsTable;
+}
+
+export type KioskRow = Selectable<KiosksTable>;
+export type PaymentRow = Selectable<PaymentsTable>;
+export type NewPaymentRow = Insertable<PaymentsTable>;
+export type PaymentUpdate = Updateable<PaymentsTable>;
+export type RefundRow = Selectable<RefundsTable>;
+export type ParkerRow = Selectable<ParkersTable>;
+export type ZoneRow = Selectable<ZonesTable>;
+export type SlotRow = Selectable<SlotsTable>;
+export type BookingRow = Selectable<BookingsTable>;

@@ -1,0 +1,61 @@
+/** Every route is declared once here-style (method, url, auth, input schema) so /openapi.json is generated, not hand-written. */
+import { z } from 'zod';
+
+export type RouteAuth = 'none' | 'kiosk' | 'parker' | 'gateway-signature';
+
+export interface RouteDoc {
+  method: 'GET' | 'POST';
+  url: string;
+  summary: string;
+  tag: string;
+  auth: RouteAuth;
+  body?: z.ZodType;
+  params?: z.ZodType;
+}
+
+export class RouteTable {
+  readonly routes: RouteDoc[] = [];
+  add(doc: RouteDoc): RouteDoc {
+    this.routes.push(doc);
+    return doc;
+  }
+
+  openApi(version: string): Record<string, unknown> {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const r of this.routes) {
+      const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
+      const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+      const security =
+        r.auth === 'kiosk' ? [{ kioskSignature: [] }] : r.auth === 'parker' ? [{ parkerBearer: [] }] : r.auth === 'gateway-signature' ? [{ gatewaySignature: [] }] : [];
+      paths[path] ??= {};
+      paths[path][r.method.toLowerCase()] = {
+        summary: r.summary,
+        tags: [r.tag],
+        security,
+        parameters: params,
+        ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input' }) } } } } : {}),
+        responses: {
+          '200': { description: 'Success: `{ ok: true, data }`' },
+          '4XX': { description: 'Failure: `{ ok: false, error: { code, message, details? } }`' },
+        },
+      };
+    }
+    return {
+      openapi: '3.1.0',
+      info: { title: 'ParkGate central server', version },
+      paths,
+      components: {
+        securitySchemes: {
+          kioskSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-kiosk-signature',
+            description: 'hex HMAC-SHA256(signingKey, METHOD\\npath\\ntimestamp\\nsha256hex(body)) with x-kiosk-id and x-kiosk-timestamp',
+          },
+          parkerBearer: { type: 'http', scheme: 'bearer', description: 'Opaque token from /parker/v1/login' },
+          gatewaySignature: { type: 'apiKey', in: 'header', name: 'x-razorpay-signature | x-verify | authorization' },
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,25 @@
+/** Kiosk enrolment: a new kiosk gets an id and a secret printed once; only the derived key is stored. */
+import type { Kysely } from 'kysely';
+import type { KioskRow, ServerDatabase } from '../db/schema.js';
+import type { Clock } from '../util/clock.js';
+import { randomToken, uuidv7 } from '../util/ids.js';
+import { deriveSigningKey } from './signature.js';
+
+export async function addKiosk(db: Kysely<ServerDatabase>, clock: Clock, name: string): Promise<{ id: string; secret: string }> {
+  const clean = name.trim();
+  if (!/^[\p{L}\p{N} ._-]{1,64}$/u.test(clean)) throw new Error('kiosk name: 1-64 letters, digits, space . _ -');
+  const id = uuidv7(clock);
+  const secret = randomToken(32);
+  await db.insertInto('kiosks').values({ id, name: clean, signing_key: deriveSigningKey(secret), created_at: clock.now(), revoked_at: null }).execute();
+  return { id, secret };
+}
+
+/** Returns false when no such (unrevoked) kiosk exists. */
+export async function revokeKiosk(db: Kysely<ServerDatabase>, clock: Clock, id: string): Promise<boolean> {
+  const res = await db.updateTable('kiosks').set({ revoked_at: clock.now() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export function listKiosks(db: Kysely<ServerDatabase>): Promise<Array<Pick<KioskRow, 'id' | 'name' | 'created_at' | 'revoked_at'>>> {
+  return db.selectFrom('kiosks').select(['id', 'name', 'created_at', 'revoked_at']).orderBy('created_at').execute();
+}

@@ -1,0 +1,39 @@
+/** `npm run server`: configuration from the environment, then listen and reconcile until stopped. */
+import { buildServer } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`parkgate-server: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const server = await buildServer({ config });
+  const address = await server.app.listen({ host: config.host, port: config.port });
+  server.ctx.reconciler.start(config.reconcileIntervalMs);
+  const port = new URL(address).port;
+  process.stdout.write(`listening on http://127.0.0.1:${port}\n`);
+
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    server.ctx.log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`parkgate-server: failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+/** Parker accounts: register, login (opaque bearer token), logout; plus the public zone list. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ServerContext } from '../context.js';
+import { ok, parseJson } from '../http/envelope.js';
+import { createParkerGuard } from '../http/parker-guard.js';
+import { loginParker, logoutParker, registerParker } from '../parkers/accounts.js';
+import { listZones } from '../zones/zones.js';
+
+export const credentialsSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
+    password: z.string().min(8, 'Password: at least 8 characters').max(128),
+  })
+  .strict();
+
+export function registerParkerRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const guard = createParkerGuard(app, ctx);
+  const accounts = { db: ctx.db, clock: ctx.clock, tokenTtlHours: ctx.config.parkerTokenTtlHours };
+
+  ctx.routes.add({ method: 'POST', url: '/parker/v1/register', summary: 'Create a parker account; returns a bearer token', tag: 'parker', auth: 'none', body: credentialsSchema });
+  app.post('/parker/v1/register', async (req) => {
+    await guard.anonymous(req);
+    const { email, password } = parseJson(req.body, credentialsSchema);
+    return ok(await registerParker(accounts, email, password));
+  });
+
+  ctx.routes.add({ method: 'POST', url: '/parker/v1/login', summary: 'Log in; returns a bearer token', tag: 'parker', auth: 'none', body: credentialsSchema });
+  app.post('/parker/v1/login', async (req) => {
+    await guard.anonymous(req);
+    const { email, password } = parseJson(req.body, credentialsSchema);
+    return ok(await loginParker(accounts, email, password));
+  });
+
+  ctx.routes.add({ method: 'POST', url: '/parker/v1/logout', summary: 'Revoke the bearer token', tag: 'parker', auth: 'parker' });
+  app.post('/parker/v1/logout', async (req) => {
+    await guard.signedIn(req);
+    await logoutParker(accounts, req.headers.authorization);
+    return ok({ loggedOut: true });
+  });
+
+  ctx.routes.add({ method: 'GET', url: '/parker/v1/zones', summary: 'Zones with free slots', tag: 'parker', auth: 'none' });
+  app.get('/parker/v1/zones', async (req) => {
+    await guard.anonymous(req);
+    return ok(await listZones(ctx.db));
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * The simulator's control API (for tests and demos). A payment is named by its gateway ref
+ * (QR id / merchantTransactionId / sim id) or our merchant ref.
+ *   GET  /_sim/payments                      all simulated payments
+ *   GET  /_sim/payments/:ref                 one
+ *   POST /_sim/payments/:ref/pay    { amountPaise?, deliver?, razorpayEvent?, phonepeVersion? }
+ *        the customer pays (also after close: the "late success" case); sends a signed success webhook
+ *   POST /_sim/payments/:ref/fail   { deliver?, phonepeVersion? }
+ *        sends a signed failure webhook (after a success: the "out-of-order" case; state stays paid)
+ *   GET  /_sim/events                        every built event
+ *   POST /_sim/events/:id/deliver   { newId? }  send a stored event again (replay), or with a new id
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { SimulatorConfig } from './config.js';
+import { bodyOf } from './json.js';
+import type { SimPayment, SimStore } from './store.js';
+import { simId } from './store.js';
+import { buildEvent, deliver, withNewEventId } from './webhooks.js';
+
+const view = (p: SimPayment) => ({
+  flavour: p.flavour, ref: p.ref, merchantRef: p.merchantRef, amountPaise: p.amountPaise, status: p.status, closed: p.closed,
+  paymentId: p.paymentId, paidAmountPaise: p.paidAmountPaise, upiUri: p.upiUri, refunds: [...p.refunds.values()],
+});
+
+export function registerControlApi(app: FastifyInstance, cfg: SimulatorConfig, store: SimStore, now: () => number): void {
+  const find = (ref: string, reply: FastifyReply) => {
+    const p = store.find(ref);
+    if (!p) void reply.status(404).send({ error: `no simulated payment ${ref}` });
+    return p;
+  };
+
+  app.get('/_sim/payments', async () => [...store.payments.values()].map(view));
+  app.get('/_sim/payments/:ref', async (req, reply) => {
+    const p = find((req.params as { ref: string }).ref, reply);
+    return p ? view(p) : reply;
+  });
+
+  app.post('/_sim/payments/:ref/pay', async (req, reply) => {
+    const p = find((req.params as { ref: string }).ref, reply);
+    if (!p) return reply;
+    const b = bodyOf(req);
+    const amount = typeof b.amountPaise === 'number' ? b.amountPaise : p.amountPaise;
+    if (p.status !== 'paid') {
+      p.status = 'paid';
+      p.paymentId = simId(p.flavour === 'razorpay' ? 'pay_' : 'T');
+      p.paidAmountPaise = amount;
+    }
+    const event = buildEvent(cfg, p, {
+      kind: 'success',
+      amountPaise: amount,
+      razorpayEvent: typeof b.razorpayEvent === 'string' ? b.razorpayEvent : undefined,
+      phonepeVersion: b.phonepeVersion === 'v2' ? 'v2' : 'v1',
+      nowMs: now(),
+    });
+    store.events.set(event.eventId, event);
+    const delivered = b.deliver === false ? null : await deliver(cfg, event);
+    return { eventId: event.eventId, payment: view(p), delivered };
+  });
+
+  app.post('/_sim/payments/:ref/fail', async (req, reply) => {
+    const p = find((req.params as { ref: string }).ref, reply);
+    if (!p) return reply;
+    const b = bodyOf(req);
+    if (p.status === 'created') {
+      p.status = 'failed';
+      p.paymentId = simId(p.flavour === 'razorpay' ? 'pay_' : 'T');
+    }
+    const event = buildEvent(cfg, p, { kind: 'failure', amountPaise: p.amountPaise, phonepeVersion: b.phonepeVersion === 'v2' ? 'v2' : 'v1', nowMs: now() });
+    store.events.set(event.eventId, event);
+    const delivered = b.deliver === false ? null : await deliver(cfg, event);
+    return { eventId: event.eventId, payment: view(p), delivered };
+  });
+
+  app.get('/_sim/events', async () => [...store.events.values()].map((e) => ({ eventId: e.eventId, flavour: e.flavour, ref: e.ref, kind: e.kind })));
+
+  app.post('/_sim/events/:id/deliver', async (req, reply) => {
+    const stored = store.events.get((req.params as { id: string }).id);
+    if (!stored) return reply.status(404).send({ error: 'no such event' });
+    const event = bodyOf(req).newId === true ? withNewEventId(stored) : stored;
+    store.events.set(event.eventId, event);
+    return { eventId: event.eventId, delivered: await deliver(cfg, event) };
+  });
+}

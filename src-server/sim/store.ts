@@ -1,0 +1,57 @@
+/** The simulator's in-memory ledger: QR codes / transactions, their captures, refunds and sent events. */
+import { randomBytes } from 'node:crypto';
+
+export type Flavour = 'razorpay' | 'phonepe' | 'sim';
+
+export interface SimPayment {
+  flavour: Flavour;
+  /** Gateway ref: Razorpay qr_ id, PhonePe merchantTransactionId, sim id. */
+  ref: string;
+  merchantRef: string;
+  amountPaise: number;
+  description: string;
+  createdAt: number;
+  closeBy: number | null;
+  status: 'created' | 'paid' | 'failed' | 'closed';
+  closed: boolean;
+  paymentId: string | null;
+  paidAmountPaise: number | null;
+  upiUri: string;
+  refunds: Map<string, { id: string; amountPaise: number }>;
+}
+
+export interface SimEvent {
+  eventId: string;
+  flavour: Flavour;
+  ref: string;
+  kind: 'success' | 'failure';
+  body: string;
+  headers: Record<string, string>;
+}
+
+export const simId = (prefix: string) => `${prefix}${randomBytes(7).toString('hex')}`;
+
+export class SimStore {
+  readonly payments = new Map<string, SimPayment>();
+  readonly events = new Map<string, SimEvent>();
+
+  add(p: SimPayment): SimPayment {
+    this.payments.set(`${p.flavour}:${p.ref}`, p);
+    return p;
+  }
+  get(flavour: Flavour, ref: string): SimPayment | undefined {
+    return this.payments.get(`${flavour}:${ref}`);
+  }
+  /** Find by gateway ref across flavours (the control API takes just the ref). */
+  find(ref: string): SimPayment | undefined {
+    for (const p of this.payments.values()) if (p.ref === ref || p.merchantRef === ref) return p;
+    return undefined;
+  }
+  refund(p: SimPayment, key: string, amountPaise: number): { id: string; amountPaise: number } {
+    const existing = p.refunds.get(key);
+    if (existing) return existing;
+    const r = { id: simId(p.flavour === 'razorpay' ? 'rfnd_' : 'RF'), amountPaise };
+    p.refunds.set(key, r);
+    return r;
+  }
+}

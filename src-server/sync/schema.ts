@@ -1,0 +1,65 @@
+/** Row types of the sync tables (migrations/server/9000_sync.ts). */
+import type { Kysely } from 'kysely';
+
+export interface SyncCounterTable { id: number; seq: number; server_seq: number; hlc: string }
+export interface SyncKiosksTable {
+  kiosk_id: string;
+  last_seq: number;
+  cursor: number;
+  last_push_at: number | null;
+  last_pull_at: number | null;
+  clock_offset_ms: number | null;
+}
+export interface SyncEventsTable {
+  id: string;
+  kiosk_id: string;
+  seq: number;
+  hlc: string;
+  type: string;
+  entity_id: string | null;
+  payload: string;
+  schema_version: number;
+  outcome: string;
+  error: string | null;
+  received_at: number;
+}
+export interface SyncChangesTable {
+  seq: number;
+  entity_type: string;
+  entity_id: string;
+  origin_kiosk_id: string | null;
+  data: string;
+  created_at: number;
+}
+export interface SyncSessionsTable {
+  id: string;
+  zone_id: string;
+  slot_id: string;
+  vehicle_number: string;
+  status: string;
+  is_open: number;
+  creation_hlc: string;
+  conflict: number;
+  amount_paid_paise: number;
+  data: string;
+  updated_at: number;
+}
+export interface SyncEntitiesTable {
+  entity_type: string;
+  entity_id: string;
+  natural_key: string | null;
+  hlc: string;
+  data: string;
+  updated_at: number;
+}
+
+export interface SyncDatabase {
+  sync_counter: SyncCounterTable;
+  sync_kiosks: SyncKiosksTable;
+  sync_events: SyncEventsTable;
+  sync_changes: SyncChangesTable;
+  sync_sessions: SyncSessionsTable;
+  sync_entities: SyncEntitiesTable;
+}
+
+export type SyncDb = Kysely<SyncDatabase>;
