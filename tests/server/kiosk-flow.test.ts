@@ -1,0 +1,153 @@
+/**
+ * The whole online-payment path with real processes on loopback: the kiosk (`cli serve --server`)
+ * -> central server -> gateway simulator -> signed webhook -> server -> kiosk sees SUCCESS ->
+ * session COMPLETED and slot freed. Also expiry, and cash while the server is down.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
+import { SECRETS, serverEnv } from './helpers/env.js';
+import { freePort, runScript, startScript, type Proc } from './helpers/processes.js';
+
+interface Kiosk { url: string; child: ChildProcess; dir: string }
+
+async function startKiosk(args: string[]): Promise<Kiosk> {
+  const dir = mkdtempSync(join(tmpdir(), 'parkgate-kflow-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', 'serve', '--db', join(dir, 'k.db'), '--port', '0', '--seed-demo', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`kiosk not ready: ${out}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.stderr!.on('data', (d) => (out += d));
+    child.once('exit', (code) => reject(new Error(`kiosk exited ${code}: ${out}`)));
+  });
+  return { url, child, dir };
+}
+
+async function call(k: Kiosk, method: string, body: unknown, token?: string) {
+  const res = await fetch(`${k.url}/api/v1/${method}`, {
+    method: 'POST', body: JSON.stringify(body), headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+  return (await res.json()) as any;
+}
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+async function simPay(simUrl: string, ref: string, action: 'pay' | 'fail' = 'pay') {
+  const res = await fetch(`${simUrl}/_sim/payments/${ref}/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(res.status).toBe(200);
+}
+
+describe.each(['razorpay', 'phonepe'] as const)('kiosk -> server -> %s simulator', (gateway) => {
+  let db: TestDatabase;
+  let server: Proc;
+  let sim: Proc;
+  let kiosk: Kiosk;
+  let simUrl: string;
+  let attendant: string;
+  let cashier: string;
+  let plate = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    const [serverPort, simPort] = [await freePort(), await freePort()];
+    simUrl = `http://127.0.0.1:${simPort}`;
+    const env = serverEnv({ databaseUrl: db.url, gateway, simUrl, port: serverPort, extra: { PAYMENT_TTL_SECONDS: '6', RECONCILE_INTERVAL_MS: '200' } });
+    const enrol = await runScript('server:cli', ['kiosk', 'add', `Gate ${gateway}`], env);
+    const kioskId = /kiosk id:\s+(\S+)/.exec(enrol.out)![1]!;
+    const kioskSecret = /kiosk secret:\s+(\S+)/.exec(enrol.out)![1]!;
+    sim = await startScript('gateway-sim', { ...SECRETS, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: `http://127.0.0.1:${serverPort}` }, /gateway-sim listening/);
+    server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
+    kiosk = await startKiosk(['--server', `http://127.0.0.1:${serverPort}`, '--kiosk-id', kioskId, '--kiosk-secret', kioskSecret]);
+    attendant = (await call(kiosk, 'auth.login', { username: 'attendant', pin: '2468' })).data.token;
+    cashier = (await call(kiosk, 'auth.login', { username: 'cashier', pin: '2468' })).data.token;
+    await call(kiosk, 'shifts.open', { openingFloatPaise: 0 }, cashier);
+  }, 90_000);
+
+  afterAll(async () => {
+    kiosk?.child.kill('SIGTERM');
+    await server?.stop();
+    await sim?.stop();
+    await db?.drop();
+    if (kiosk) rmSync(kiosk.dir, { recursive: true, force: true });
+  }, 30_000);
+
+  async function exitingSession() {
+    plate += 1;
+    const s = (await call(kiosk, 'gate.issueTicket', { vehicleNumber: `KA05${gateway === 'razorpay' ? 'R' : 'P'}${1000 + plate}` }, attendant)).data;
+    // Without --fake-clock a fresh ticket is inside the free grace; the lost-ticket fee
+    // (set on the zone in the first test) gives it a real amount to pay.
+    return s;
+  }
+
+  it('an online payment opens the gate only after the verified webhook', async () => {
+    const supervisor = (await call(kiosk, 'auth.login', { username: 'supervisor', pin: '2468' })).data.token;
+    const zones = (await call(kiosk, 'zones.list', {}, attendant)).data;
+    await call(kiosk, 'zones.update', { zoneId: zones[0].id, tariff: { lostTicketFeePaise: 15000 } }, supervisor);
+    const s = await exitingSession();
+    const quote = (await call(kiosk, 'gate.lostTicket', { vehicleNumber: s.vehicleNumber }, cashier)).data;
+    expect(quote.amountDuePaise).toBe(15000);
+
+    const started = await call(kiosk, 'gate.startOnlinePayment', { sessionId: s.id }, cashier);
+    expect(started.ok, JSON.stringify(started)).toBe(true);
+    const p = started.data;
+    expect(p).toMatchObject({ status: 'PENDING', amountPaise: 15000, gateway, method: 'ONLINE' });
+    expect(p.upiUri).toMatch(/^upi:\/\/pay\?/);
+    expect(p.upiUri).toContain('am=150.00');
+    expect((await call(kiosk, 'gate.completeExit', { sessionId: s.id }, attendant)).error.code).toBe('PAYMENT_PENDING');
+
+    await simPay(simUrl, p.gatewayRef);
+    const done = await until(() => call(kiosk, 'sessions.get', { sessionId: s.id }, attendant), (r) => r.data.status === 'COMPLETED');
+    expect(done.data).toMatchObject({ status: 'COMPLETED', amountPaidPaise: 15000, paymentStatus: 'SUCCESS', paymentMethod: 'ONLINE' });
+    const slots = (await call(kiosk, 'slots.list', { zoneId: s.zoneId }, attendant)).data;
+    expect(slots.find((x: any) => x.slotNumber === s.slotNumber).isOccupied).toBe(false);
+    expect((await call(kiosk, 'integrity.check', {}, supervisor)).data.ok).toBe(true);
+  }, 60_000);
+
+  it('a failed payment keeps the gate closed; an unpaid one expires at its deadline', async () => {
+    const s = await exitingSession();
+    await call(kiosk, 'gate.lostTicket', { vehicleNumber: s.vehicleNumber }, cashier);
+    const p = (await call(kiosk, 'gate.startOnlinePayment', { sessionId: s.id }, cashier)).data;
+    await simPay(simUrl, p.gatewayRef, 'fail');
+    const failed = await until(() => call(kiosk, 'payments.get', { paymentId: p.id }, cashier), (r) => r.data.status !== 'PENDING');
+    expect(failed.data.status).toBe('FAILED');
+    expect((await call(kiosk, 'sessions.get', { sessionId: s.id }, attendant)).data.status).toBe('EXITING');
+
+    const retry = (await call(kiosk, 'gate.startOnlinePayment', { sessionId: s.id }, cashier)).data;
+    expect(retry.id).not.toBe(p.id);
+    const expired = await until(() => call(kiosk, 'payments.get', { paymentId: retry.id }, cashier), (r) => r.data.status !== 'PENDING', 25_000);
+    expect(expired.data.status).toBe('EXPIRED');
+    expect((await call(kiosk, 'sessions.get', { sessionId: s.id }, attendant)).data.status).toBe('EXITING');
+  }, 60_000);
+
+  it('cash still works with the server down, and online says OFFLINE', async () => {
+    const s = await exitingSession();
+    await call(kiosk, 'gate.lostTicket', { vehicleNumber: s.vehicleNumber }, cashier);
+    await server.stop();
+    const online = await call(kiosk, 'gate.startOnlinePayment', { sessionId: s.id }, cashier);
+    expect(online.error.code).toBe('OFFLINE');
+    const cash = await call(kiosk, 'gate.payCash', { sessionId: s.id, tenderedPaise: 20000 }, cashier);
+    expect(cash.ok, JSON.stringify(cash)).toBe(true);
+    expect(cash.data).toMatchObject({ changePaise: 5000, session: { status: 'COMPLETED' } });
+    expect((await call(kiosk, 'system.health', {})).data.online).toBe(false);
+  }, 60_000);
+});
