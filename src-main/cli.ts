@@ -2,13 +2,14 @@
  * Headless entry: `serve` (core + HTTP bridge + built UI), `doctor` (integrity + audit verify),
  * `backup` (SQLite online backup, verified by reopening it).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startHttpBridge } from './bridge/http-bridge.js';
 import { createKiosk } from './kiosk.js';
 import { backupDatabase } from './store/backup.js';
+import { opsCommands, serveOps } from './ops/cli-commands.js'; // [ops] restore, diagnostics, serve logs/backups
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -38,6 +39,7 @@ async function serve(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   ensureDir(values.db);
+  const ops = serveOps(values.db, values['kiosk-secret']); // [ops] rotating logs + stderr, secret store, backup schedule
   const adminUser = process.env.KIOSK_ADMIN_USER;
   const adminPin = process.env.KIOSK_ADMIN_PIN;
   const kiosk = await createKiosk({
@@ -46,15 +48,17 @@ async function serve(argv: string[]): Promise<void> {
     fakeClock: values['fake-clock'],
     serverUrl: values.server,
     kioskId: values['kiosk-id'],
-    kioskSecret: values['kiosk-secret'],
+    kioskSecret: ops.kioskSecret,
     initialAdmin: adminUser && adminPin ? { username: adminUser, pin: adminPin } : undefined,
-    log,
+    log: ops.log,
+    ops: ops.ops,
   });
   const bridge = await startHttpBridge(kiosk, { port, staticDir: existsSync(values['static-dir']) ? values['static-dir'] : null });
   process.stdout.write(`listening on ${bridge.url}\n`);
   const stop = async () => {
     await bridge.close();
     await kiosk.close();
+    ops.close();
     process.exit(0);
   };
   process.once('SIGTERM', stop);
@@ -86,7 +90,36 @@ async function backup(argv: string[]): Promise<void> {
   if (!result.verified) process.exitCode = 1;
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, doctor, backup };
+/** `report --date YYYY-MM-DD --format csv|pdf --out <file> [--db F]`: the daily report for scheduled exports. */
+async function report(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string', default: process.env.PARKGATE_DB ?? '.data/kiosk.db' },
+      date: { type: 'string' },
+      format: { type: 'string', default: 'pdf' },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.date || !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) throw new Error('report needs --date YYYY-MM-DD');
+  if (values.format !== 'csv' && values.format !== 'pdf') throw new Error('--format must be csv or pdf');
+  if (!values.out) throw new Error('report needs --out <file> (csv: a .zip with one CSV per section)');
+  if (!existsSync(values.db)) throw new Error(`No database at ${values.db}`);
+  const kiosk = await createKiosk({ dbPath: values.db, log });
+  try {
+    const { exportReport } = await import('./reports/index.js');
+    const result = await exportReport(kiosk.ctx, null, values.date, values.format);
+    ensureDir(values.out);
+    const bytes = Buffer.from(result.base64, 'base64');
+    writeFileSync(values.out, bytes);
+    process.stdout.write(`${JSON.stringify({ out: resolve(values.out), fileName: result.fileName, mimeType: result.mimeType, bytes: bytes.length })}\n`);
+  } finally {
+    await kiosk.close();
+  }
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, doctor, backup, report, ...opsCommands };
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);

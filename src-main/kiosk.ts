@@ -20,6 +20,8 @@ import { openStore, type Store } from './store/open.js';
 import { VERSION } from './version.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { serverLink } from './online/server-link.js';
+import { prepareOps, type OpsOptions } from './ops/runtime.js'; // [ops] issue 7
+import { prepareSync, startSync, type SyncOptions } from './sync/index.js'; // [sync] issue 5
 
 export interface KioskOptions {
   dbPath: string;
@@ -33,6 +35,10 @@ export interface KioskOptions {
   /** First admin from the environment (KIOSK_ADMIN_USER / KIOSK_ADMIN_PIN) when no operator exists. */
   initialAdmin?: { username: string; pin: string };
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+  /** [ops] Scheduled backups and rotating log files (src-main/ops, docs/operations.md). */
+  ops?: OpsOptions;
+  /** [sync] Transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
+  sync?: SyncOptions;
 }
 
 export interface Kiosk {
@@ -58,7 +64,9 @@ function kioskIdentity(store: Store, requested: string | undefined): string {
 }
 
 export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
-  const log = options.log ?? (() => {});
+  // [ops] Applies a restore staged by backups.restore before the database opens; rotating logs.
+  const ops = await prepareOps(options);
+  const log = ops.log;
   const baseClock = options.clock ?? systemClock;
   const settable = options.fakeClock ? new SettableClock(baseClock) : null;
   const clock: Clock = settable ?? baseClock;
@@ -68,13 +76,14 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const ticketKey: TicketKey = { id: secrets.ticketKeyId, secret: secrets.ticketSecret };
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
+  const remoteKeys = prepareSync(store, ticketKey); // [sync] other gates' ticket keys (encrypted at rest)
 
   const ctx: ServiceContext = {
     store,
     clock,
     kioskId,
     ticketKey,
-    ticketKeys: (keyId) => (keyId === ticketKey.id ? ticketKey.secret : undefined),
+    ticketKeys: remoteKeys.lookup, // [sync] own key, then keys synced from other gates
     audit: new AuditLog(store, clock),
     outbox: new Outbox(store, clock, kioskId),
     emit: (e) => emitter.emit('event', e),
@@ -87,6 +96,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   }
 
   const server = serverLink(options, clock);
+  const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log); // [sync]
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
   // Until the sync channel pushes results, open online payments are polled once a second.
   const poller = server
@@ -99,9 +109,9 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     health: () => ({
       version: VERSION,
       db: 'ok',
-      online: server?.online() ?? false,
+      online: syncWorker ? syncWorker.status().online : server?.online() ?? false, // [sync]
       pendingEvents: ctx.outbox.pendingCount(),
-      lastSyncAt: null,
+      lastSyncAt: syncWorker?.status().lastSyncAt ?? null, // [sync]
       kioskId,
       now: new Date(clock.now()).toISOString(),
       needsSetup: operatorCount(ctx) === 0,
@@ -114,6 +124,8 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     getPayment: (paymentId: string) => onlinePayments.get(paymentId),
     cancelPayment: (actor: Actor, paymentId: string) => onlinePayments.cancel(actor, paymentId),
   };
+
+  ops.attach(ctx, base.health); // [ops] backup schedule + what backups.* / system.diagnostics need
 
   const dispatchOptions = {
     devMethods: Boolean(settable),
@@ -132,7 +144,9 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     },
     close: async () => {
       if (poller) clearInterval(poller);
+      await syncWorker?.stop(); // [sync]
       emitter.removeAllListeners();
+      await ops.stop(); // [ops] waits for a backup in progress
       await store.close();
     },
   };

@@ -8,8 +8,15 @@ import { completeExit, lostTicket, payCash, quoteExit } from '../services/gate-e
 import { integrityCheck } from '../services/integrity.js';
 import { createOperator, listOperators, operatorCount, updateOperator } from '../services/operators.js';
 import * as sessions from '../services/sessions.js';
+import * as settings from '../services/settings.js';
+import * as shifts from '../services/shifts.js';
+import * as reports from '../reports/index.js';
 import { searchVehicles } from '../services/vehicles.js';
 import * as zones from '../services/zones.js';
+import { adoptSignedTicket } from '../services/apply-remote.js'; // [sync]
+import { listConflicts, resolveConflict } from '../sync/conflicts.js'; // [sync]
+import { syncStatus } from '../sync/registry.js'; // [sync]
+import * as ops from '../ops/api.js';
 
 export interface CallContext {
   ctx: ServiceContext;
@@ -47,7 +54,10 @@ export const handlers: HandlerMap = {
   'gate.book': (c, i) => bookSlot(c.ctx, actorOf(c), i, false),
   'gate.issueTicket': (c, i) => bookSlot(c.ctx, actorOf(c), i, true),
   'gate.scanEntry': (c, i) => scanEntry(c.ctx, actorOf(c), i.code),
-  'gate.quoteExit': (c, i) => quoteExit(c.ctx, actorOf(c), i.code),
+  'gate.quoteExit': (c, i) => {
+    adoptSignedTicket(c.ctx, actorOf(c), i.code); // [sync] offline exit: a signed ticket from another gate, not synced yet
+    return quoteExit(c.ctx, actorOf(c), i.code);
+  },
   'gate.completeExit': (c, i) => completeExit(c.ctx, actorOf(c), i.sessionId),
   'gate.payCash': (c, i) => payCash(c.ctx, actorOf(c), i.sessionId, i.tenderedPaise),
   'gate.startOnlinePayment': (c, i) => c.startOnlinePayment(actorOf(c), i.sessionId),
@@ -75,6 +85,27 @@ export const handlers: HandlerMap = {
   'integrity.check': (c) => integrityCheck(c.ctx),
   'audit.list': (c, i) => c.ctx.audit.list({ entityIds: i.entityId ? [i.entityId] : undefined, limit: i.limit, beforeId: i.beforeId }),
   'audit.verify': (c) => c.ctx.audit.verify(),
+
+  'shifts.open': (c, i) => shifts.openShift(c.ctx, actorOf(c), i.openingFloatPaise),
+  'shifts.current': (c) => shifts.currentShift(c.ctx, actorOf(c)),
+  'shifts.cashMovement': (c, i) => shifts.cashMovement(c.ctx, actorOf(c), i),
+  'shifts.close': (c, i) => shifts.closeShift(c.ctx, actorOf(c), i),
+  'shifts.approve': (c, i) => shifts.approveShift(c.ctx, actorOf(c), i.shiftId, i.note),
+  'shifts.list': (c, i) => shifts.listShifts(c.ctx, i),
+  'shifts.report': (c, i) => shifts.shiftReport(c.ctx, actorOf(c), i.shiftId),
+  'settings.get': (c) => settings.getSettings(c.ctx),
+  'settings.update': (c, i) => settings.updateSettings(c.ctx, actorOf(c), i),
+  'reports.daily': (c, i) => reports.dailyReport(c.ctx, i.date),
+  'reports.export': (c, i) => reports.exportReport(c.ctx, actorOf(c), i.date, i.format),
+
+  'backups.list': (c) => ops.listBackupsApi(c),
+  'backups.create': (c) => ops.createBackupApi(c),
+  'backups.restore': (c, i) => ops.restoreBackupApi(c, i.fileName),
+  'system.diagnostics': (c) => ops.diagnosticsApi(c),
+
+  'sync.status': (c) => syncStatus(c.ctx), // [sync]
+  'sync.conflicts': (c) => listConflicts(c.ctx), // [sync]
+  'sync.resolveConflict': (c, i) => resolveConflict(c.ctx, actorOf(c), i), // [sync]
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

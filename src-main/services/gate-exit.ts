@@ -9,6 +9,7 @@ import type { Actor, ServiceContext } from './context.js';
 import {
   pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
 } from './session-records.js';
+import { requireOpenShift } from './shifts.js';
 import { iso, toPayment, zoneTariff } from './views.js';
 
 /** How long a quoted amount is honoured at the cash desk. */
@@ -123,7 +124,7 @@ export function completeExit(ctx: ServiceContext, actor: Actor, sessionId: strin
   return sessionView(ctx, sessionId);
 }
 
-function insertCashPayment(ctx: ServiceContext, actor: Actor, sessionId: string, amount: number, tendered: number) {
+function insertCashPayment(ctx: ServiceContext, actor: Actor, sessionId: string, amount: number, tendered: number, shiftId: string) {
   const { q, db } = ctx.store;
   const now = ctx.clock.now();
   const row = {
@@ -132,7 +133,8 @@ function insertCashPayment(ctx: ServiceContext, actor: Actor, sessionId: string,
     idempotency_key: null, operator_id: actor.operatorId, late: 0, review_reason: null,
     created_at: now, expires_at: null, completed_at: now, updated_at: now,
   };
-  q.run(db.insertInto('payments').values(row));
+  // The cash goes into the cashier's open drawer: the payment belongs to that shift.
+  q.run(db.insertInto('payments').values({ ...row, shift_id: shiftId }));
   return row;
 }
 
@@ -148,10 +150,11 @@ export function payCash(
       && session.quote_valid_until != null && now <= session.quote_valid_until;
     const due = quoteStillValid ? session.quote_amount_paise! : amountDueNow(ctx, session, session.lost_ticket === 1).amountDuePaise;
     if (due === 0) throw new AppError('CONFLICT', 'Nothing is due for this car. Use "Open gate" instead.');
+    const shift = requireOpenShift(ctx, actor);
     if (tenderedPaise < due) {
       throw new AppError('INSUFFICIENT_TENDER', undefined, { amountDuePaise: due, tenderedPaise });
     }
-    const row = insertCashPayment(ctx, actor, session.id, due, tenderedPaise);
+    const row = insertCashPayment(ctx, actor, session.id, due, tenderedPaise, shift.id);
     complete(ctx, actor, session, due, row);
     return row;
   });

@@ -1,9 +1,13 @@
 /** The ordered list of kiosk migrations, bundled statically (no directory scanning at run time). */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from '../../migrations/kiosk/0001_initial.js';
+import * as m0002 from '../../migrations/kiosk/0002_shifts_reports.js';
+import * as m0003 from '../../migrations/kiosk/0003_sync.js';
 
 export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_shifts_reports': m0002,
+  '0003_sync': m0003,
 };
 
 export const kioskMigrationProvider: MigrationProvider = {

@@ -1,5 +1,5 @@
 /** Row types of the kiosk database (snake_case, as stored). Domain/API types live in src-shared. */
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 export interface MetaTable { key: string; value: string }
 
@@ -80,6 +80,51 @@ export interface PaymentsTable {
   updated_at: number;
 }
 
+/** Added by migration 0002: the cash shift a CASH payment belongs to. Kept apart from PaymentsTable so
+ * PaymentRow literals written before 0002 stay valid; optional on insert, present on select. */
+export interface PaymentShiftLink {
+  shift_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+export interface ShiftsTable {
+  id: string;
+  operator_id: string;
+  kiosk_id: string;
+  status: string;
+  opened_at: number;
+  closed_at: number | null;
+  opening_float_paise: number;
+  counted_paise: number | null;
+  expected_paise: number | null;
+  difference_paise: number | null;
+  tolerance_paise: number;
+  note: string | null;
+  closed_by: string | null;
+  approved_by: string | null;
+  approved_at: number | null;
+  approval_note: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CashMovementsTable {
+  id: string;
+  shift_id: string;
+  kind: string;
+  amount_paise: number;
+  reason: string;
+  payment_id: string | null;
+  operator_id: string;
+  at: number;
+}
+
 export interface OperatorsTable {
   id: string;
   username: string;
@@ -133,11 +178,14 @@ export interface KioskDatabase {
   slots: SlotsTable;
   vehicles: VehiclesTable;
   sessions: SessionsTable;
-  payments: PaymentsTable;
+  payments: PaymentsTable & PaymentShiftLink;
   operators: OperatorsTable;
   auth_tokens: AuthTokensTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  settings: SettingsTable;
+  shifts: ShiftsTable;
+  cash_movements: CashMovementsTable;
 }
 
 export type ZoneRow = Selectable<ZonesTable>;
@@ -148,3 +196,6 @@ export type PaymentRow = Selectable<PaymentsTable>;
 export type OperatorRow = Selectable<OperatorsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type SettingsRow = Selectable<SettingsTable>;
+export type ShiftRow = Selectable<ShiftsTable>;
+export type CashMovementRow = Selectable<CashMovementsTable>;

@@ -159,7 +159,11 @@ export const API = {
       .object({ kind: z.enum(['PAID_IN', 'PAID_OUT']), amountPaise: paise.pipe(z.number().min(1)), reason: text(200).pipe(z.string().min(3, 'Give a reason')) })
       .strict(),
   },
-  'shifts.close': { role: 'CASHIER', input: z.object({ countedPaise: paise, note: text(500).optional() }).strict() },
+  'shifts.close': {
+    role: 'CASHIER',
+    // shiftId: a supervisor closing another cashier's drawer; a cashier may only name their own.
+    input: z.object({ countedPaise: paise, note: text(500).optional(), shiftId: id.optional() }).strict(),
+  },
   'shifts.approve': {
     role: 'SUPERVISOR',
     input: z.object({ shiftId: id, note: text(500).pipe(z.string().min(3, 'Give a reason')) }).strict(),
@@ -184,6 +188,22 @@ export const API = {
   'reports.export': {
     role: 'SUPERVISOR',
     input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD'), format: z.enum(['csv', 'pdf']) }).strict(),
+  },
+
+  // Operations (issue 7): backups, staged restore, diagnostics bundle. See docs/operations.md.
+  'backups.list': { role: 'SUPERVISOR', input: empty },
+  'backups.create': { role: 'SUPERVISOR', input: empty },
+  'backups.restore': { role: 'ADMIN', input: z.object({ fileName: z.string().regex(/^[A-Za-z0-9._-]{1,120}\.db$/, 'A backup file name from backups.list') }).strict() },
+  'system.diagnostics': { role: 'SUPERVISOR', input: empty },
+
+  // Sync (issue 5): connectivity state, open conflicts, supervisor resolution (audited). See docs/sync.md.
+  'sync.status': { role: 'ATTENDANT', input: empty },
+  'sync.conflicts': { role: 'SUPERVISOR', input: empty },
+  'sync.resolveConflict': {
+    role: 'SUPERVISOR',
+    input: z
+      .object({ sessionId: id, resolution: z.enum(['ACCEPT', 'REFUNDED']), reason: text(500).pipe(z.string().min(3, 'Give a reason')) })
+      .strict(),
   },
 
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
@@ -243,7 +263,63 @@ export interface ApiResults {
   'settings.update': FacilitySettings;
   'reports.daily': DailyReport;
   'reports.export': { fileName: string; mimeType: string; base64: string };
+  'backups.list': BackupList;
+  'backups.create': BackupFileInfo & { verified: boolean; sessions: number };
+  'backups.restore': { staged: true; fileName: string; stagedAt: string; message: string };
+  'system.diagnostics': { fileName: string; mimeType: string; base64: string };
+  'sync.status': SyncStatus;
+  'sync.conflicts': SyncConflict[];
+  'sync.resolveConflict': { session: Session };
   'dev.setClock': { now: string };
+}
+
+/** Connectivity state of the kiosk's sync with the central server (issue 5). */
+export interface SyncStatus {
+  /** False for a standalone kiosk (no --server). */
+  enabled: boolean;
+  online: boolean;
+  syncing: boolean;
+  pendingEvents: number;
+  oldestPendingAgeSeconds: number | null;
+  /** Events the server refused (kept for review, never block the rest). */
+  parkedEvents: number;
+  /** Pulled changes that could not be applied here yet (retried after each pull). */
+  skippedChanges: number;
+  lastSyncAt: string | null;
+  /** Server clock minus this kiosk's clock, last measured; null before the first sync. */
+  clockOffsetMs: number | null;
+  clockSkewAlert: boolean;
+  cursor: number;
+  lastError: string | null;
+}
+
+/** A session flagged CONFLICT by sync (double exit, slot clash, cancellation racing entry). */
+export interface SyncConflict {
+  session: Session;
+  /** DOUBLE_EXIT, SLOT_CLASH, VEHICLE_CLASH, CANCEL_RACED_ENTRY (comma-separated when several). */
+  reason: string | null;
+  /** Payments flagged for refund (a second charge at another gate). */
+  refundDue: Payment[];
+}
+
+export type BackupKind = 'scheduled' | 'manual' | 'pre-restore';
+
+export interface BackupFileInfo {
+  fileName: string;
+  kind: BackupKind;
+  bytes: number;
+  createdAt: string;
+}
+
+export interface BackupList {
+  items: BackupFileInfo[];
+  /** Minutes between scheduled backups; null when this kiosk runs no schedule. */
+  intervalMinutes: number | null;
+  keep: number;
+  lastBackupAt: string | null;
+  lastError: string | null;
+  /** A restore staged by backups.restore, applied when the kiosk next starts. */
+  pendingRestore: { fileName: string; stagedAt: string } | null;
 }
 
 export interface FacilitySettings {
@@ -259,4 +335,5 @@ export type KioskEvent =
   | { type: 'session.changed'; sessionId: string; status: string }
   | { type: 'payment.changed'; paymentId: string; sessionId: string; status: string }
   | { type: 'gate.open'; sessionId: string; reason: 'PAID' | 'ZERO_DUE' }
-  | { type: 'health'; online: boolean; pendingEvents: number; lastSyncAt: string | null };
+  | { type: 'health'; online: boolean; pendingEvents: number; lastSyncAt: string | null }
+  | { type: 'sync.status'; status: SyncStatus };

@@ -147,8 +147,16 @@ export interface Shift {
   openedAt: string;
   closedAt: string | null;
   openingFloatPaise: number;
+  /** Cash paid in (PAID_IN movements, each with a reason). */
   cashInPaise: number;
+  /** Cash paid out (PAID_OUT movements, each with a reason). */
   cashOutPaise: number;
+  /** CASH payments taken in this shift; null while the shift is open for its cashier (blind count). */
+  cashSalesPaise: number | null;
+  /** Cash refunds paid from this drawer; null while open for its cashier. */
+  cashRefundsPaise: number | null;
+  /** Number of CASH payments in this shift; null while open for its cashier. */
+  cashPayments: number | null;
   expectedPaise: number | null;
   countedPaise: number | null;
   differencePaise: number | null;
@@ -156,6 +164,9 @@ export interface Shift {
   status: ShiftStatus;
   note: string | null;
   approvedBy: string | null;
+  approvedByName: string | null;
+  approvedAt: string | null;
+  approvalNote: string | null;
 }
 
 export interface CashMovement {
@@ -165,6 +176,8 @@ export interface CashMovement {
   amountPaise: number;
   reason: string | null;
   at: string;
+  /** The payment behind a PAYMENT or REFUND line. */
+  paymentId: string | null;
 }
 
 export interface DailyReport {
@@ -172,21 +185,31 @@ export interface DailyReport {
   timeZone: string;
   facilityName: string;
   generatedAt: string;
-  sessions: { booked: number; entered: number; exited: number; cancelled: number; expired: number };
+  /** UTC bounds of the local day: [dayStart, dayEnd). */
+  dayStart: string;
+  dayEnd: string;
+  /** booked = pre-bookings made this day (walk-in tickets are counted in walkIns, not here). */
+  sessions: { booked: number; walkIns: number; entered: number; exited: number; cancelled: number; expired: number; insideAtStart: number; insideAtEnd: number };
   revenue: {
     totalPaise: number;
     cashPaise: number;
     onlinePaise: number;
     refundsPaise: number;
     latePaise: number;
+    /** Number of payments behind cashPaise / onlinePaise, and refunds behind refundsPaise. */
+    cashCount: number;
+    onlineCount: number;
+    refundCount: number;
+    lateCount: number;
   };
   pendingPayments: number;
   failedPayments: number;
   stay: { averageSeconds: number | null; medianSeconds: number | null };
-  byZone: { zoneId: string; zoneName: string; entered: number; exited: number; revenuePaise: number }[];
+  byZone: { zoneId: string; zoneName: string; entered: number; exited: number; revenuePaise: number; peakOccupancy: number }[];
   byHour: { hour: number; occupancy: number; entered: number; exited: number; revenuePaise: number }[];
-  byOperator: { operatorId: string; operatorName: string; payments: number; revenuePaise: number }[];
-  byShift: { shiftId: string; operatorName: string; openedAt: string; closedAt: string | null; expectedPaise: number | null; countedPaise: number | null; differencePaise: number | null; status: ShiftStatus }[];
-  exceptions: { kind: 'LOST_TICKET' | 'FREE_EXIT' | 'CONFLICT' | 'MANUAL_GATE_OPEN' | 'CANCELLED' | 'LATE_PAYMENT'; sessionId: string | null; at: string; operatorName: string | null; detail: string }[];
+  byOperator: { operatorId: string; operatorName: string; payments: number; revenuePaise: number; cashPaise: number; onlinePaise: number }[];
+  byShift: { shiftId: string; operatorName: string; openedAt: string; closedAt: string | null; openingFloatPaise: number; cashSalesPaise: number; expectedPaise: number | null; countedPaise: number | null; differencePaise: number | null; status: ShiftStatus }[];
+  exceptions: { kind: 'LOST_TICKET' | 'FREE_EXIT' | 'CONFLICT' | 'MANUAL_GATE_OPEN' | 'CANCELLED' | 'LATE_PAYMENT'; sessionId: string | null; vehicleNumber: string | null; at: string; operatorName: string | null; detail: string }[];
+  /** The seed's five integrity checks over this day's sessions (and all slots): zero in a healthy day. */
   integrity: { ok: boolean; findings: { check: string; count: number }[] };
 }

@@ -17,6 +17,9 @@ beforeAll(async () => {
   cashier = await h.login('cashier');
   attendant = await h.login('attendant');
   supervisor = await h.login('supervisor');
+  // Cash goes into a drawer: the cashier opens a shift before taking any (issue 6).
+  const shift = await h.post('shifts.open', { openingFloatPaise: 50_000 }, cashier);
+  if (!shift.json.ok) throw new Error(JSON.stringify(shift.json));
 });
 afterAll(() => h.close());
 beforeEach(() => h.setClock(T0));

@@ -1,0 +1,367 @@
+/**
+ * reports.daily: one DailyReport object for a local calendar day; the screen, the CSV and the PDF
+ * are all rendered from it, so their figures cannot disagree.
+ *
+ * Plain SQL on purpose (like services/integrity.ts): each query is one readable statement whose
+ * plan can be checked with EXPLAIN QUERY PLAN; all of them are index range scans over the day
+ * (sessions_entry, sessions_exit, sessions_booked, sessions_long_stay, payments_completed,
+ * payments_refunded, payments_created, audit_action_at), so the cost follows the day's volume,
+ * not the size of the database. Definitions are in docs/reports.md.
+ */
+import type { DailyReport, ShiftStatus } from '../../src-shared/contracts/entities.js';
+import type { Statement } from 'better-sqlite3';
+import type { ServiceContext } from '../services/context.js';
+import { getSettings } from '../services/settings.js';
+import { dayBounds, dayHours } from './time.js';
+
+const HOUR_MS = 3_600_000;
+/** Must equal the literal in migration 0002's sessions_long_stay partial index. */
+const LONG_STAY_MS = 86_400_000;
+
+/** Audit actions that count as a manual gate opening (none of the current screens has one yet). */
+export const MANUAL_GATE_OPEN_ACTIONS = ['gate.manualOpen'] as const;
+
+const SESSION_COLUMNS = `s.id, s.zone_id, s.status, s.entry_at, s.exit_at, s.amount_paid_paise, s.lost_ticket, s.conflict,
+  s.conflict_reason, v.vehicle_number, (v.id IS NULL) AS orphan, (z.id IS NULL) AS no_zone`;
+
+const SQL = {
+  /**
+   * Every entered session inside at some moment of [start, end) or leaving in it: those entered
+   * within a day before the end (sessions_entry range), plus longer stays and cars still inside
+   * that entered earlier (sessions_long_stay partial index; its WHERE text is repeated verbatim).
+   */
+  present: `SELECT ${SESSION_COLUMNS}
+    FROM sessions s LEFT JOIN vehicles v ON v.id = s.vehicle_id LEFT JOIN zones z ON z.id = s.zone_id
+    WHERE s.entry_at >= @lookback AND s.entry_at < @end AND (s.exit_at IS NULL OR s.exit_at >= @start)
+    UNION ALL
+    SELECT ${SESSION_COLUMNS}
+    FROM sessions s LEFT JOIN vehicles v ON v.id = s.vehicle_id LEFT JOIN zones z ON z.id = s.zone_id
+    WHERE (exit_at IS NULL OR exit_at - entry_at > ${LONG_STAY_MS})
+      AND s.entry_at < @lookback AND (s.exit_at IS NULL OR s.exit_at >= @start)`,
+  /** Sessions created this day: pre-bookings vs walk-in tickets (booked and entered at the same instant). */
+  bookings: `SELECT
+      COALESCE(SUM(CASE WHEN s.entry_at = s.booked_at THEN 0 ELSE 1 END), 0) AS booked,
+      COALESCE(SUM(CASE WHEN s.entry_at = s.booked_at THEN 1 ELSE 0 END), 0) AS walk_ins,
+      COALESCE(SUM(CASE WHEN s.entry_at IS NULL AND v.id IS NULL THEN 1 ELSE 0 END), 0) AS orphan,
+      COALESCE(SUM(CASE WHEN s.entry_at IS NULL AND z.id IS NULL THEN 1 ELSE 0 END), 0) AS no_zone
+    FROM sessions s LEFT JOIN vehicles v ON v.id = s.vehicle_id LEFT JOIN zones z ON z.id = s.zone_id
+    WHERE s.booked_at >= @start AND s.booked_at < @end`,
+  payments: `SELECT p.id, p.method, p.status, p.amount_paise, p.operator_id, p.late, p.completed_at, p.session_id,
+      s.zone_id, v.vehicle_number
+    FROM payments p JOIN sessions s ON s.id = p.session_id LEFT JOIN vehicles v ON v.id = s.vehicle_id
+    WHERE p.completed_at >= @start AND p.completed_at < @end AND p.status IN ('SUCCESS','REFUNDED')`,
+  refunds: `SELECT COUNT(*) AS n, COALESCE(SUM(amount_paise), 0) AS total FROM payments
+    WHERE status = 'REFUNDED' AND updated_at >= @start AND updated_at < @end`,
+  openPayments: `SELECT status, COUNT(*) AS n FROM payments
+    WHERE created_at >= @start AND created_at < @end AND status IN ('PENDING','FAILED','EXPIRED') GROUP BY status`,
+  auditEvents: `SELECT a.at, a.action, a.entity_id, a.details, o.name AS operator_name, v.vehicle_number
+    FROM audit_log a LEFT JOIN operators o ON o.id = a.operator_id
+      LEFT JOIN sessions s ON s.id = a.entity_id LEFT JOIN vehicles v ON v.id = s.vehicle_id
+    WHERE a.action IN ('session.cancelled','session.expired',${MANUAL_GATE_OPEN_ACTIONS.map((a) => `'${a}'`).join(',')})
+      AND a.at >= @start AND a.at < @end`,
+  whoDid: `SELECT o.name FROM audit_log a LEFT JOIN operators o ON o.id = a.operator_id
+    WHERE a.entity_id = ? AND a.action = ? ORDER BY a.id DESC LIMIT 1`,
+  unpaidExits: `SELECT COUNT(*) AS n FROM sessions s
+    WHERE s.exit_at >= @start AND s.exit_at < @end AND s.status = 'COMPLETED' AND COALESCE(s.amount_due_paise, 0) > 0
+      AND COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND p.status IN ('SUCCESS','REFUNDED')), 0)
+          <> s.amount_due_paise`,
+  occupiedSlotsWithoutSession: `SELECT COUNT(*) AS n FROM slots sl LEFT JOIN sessions s ON s.id = sl.current_session_id
+    WHERE sl.current_session_id IS NOT NULL AND (s.id IS NULL OR s.status NOT IN ('BOOKED','PARKED','EXITING') OR s.slot_id <> sl.id)`,
+  slotsWithoutZone: `SELECT COUNT(*) AS n FROM slots sl LEFT JOIN zones z ON z.id = sl.zone_id WHERE z.id IS NULL`,
+  shifts: `SELECT sh.id, sh.status, sh.opened_at, sh.closed_at, sh.opening_float_paise, sh.expected_paise, sh.counted_paise,
+      sh.difference_paise, o.name AS operator_name,
+      (SELECT COALESCE(SUM(p.amount_paise), 0) FROM payments p
+        WHERE p.shift_id = sh.id AND p.method = 'CASH' AND p.status IN ('SUCCESS','REFUNDED')) AS cash_sales
+    FROM shifts sh LEFT JOIN operators o ON o.id = sh.operator_id
+    WHERE sh.opened_at < @end AND (sh.closed_at IS NULL OR sh.closed_at >= @start)
+    ORDER BY sh.opened_at, sh.id`,
+  zones: `SELECT id, name FROM zones ORDER BY position, name`,
+  operators: `SELECT id, name FROM operators`,
+};
+
+interface PresentRow {
+  id: string; zone_id: string; status: string; entry_at: number; exit_at: number | null; amount_paid_paise: number;
+  lost_ticket: number; conflict: number; conflict_reason: string | null; vehicle_number: string | null; orphan: number; no_zone: number;
+}
+interface PaymentRow {
+  id: string; method: string; status: string; amount_paise: number; operator_id: string | null; late: number;
+  completed_at: number; session_id: string; zone_id: string; vehicle_number: string | null;
+}
+interface AuditEventRow { at: number; action: string; entity_id: string | null; details: string; operator_name: string | null; vehicle_number: string | null }
+interface ShiftRow {
+  id: string; status: string; opened_at: number; closed_at: number | null; opening_float_paise: number; expected_paise: number | null;
+  counted_paise: number | null; difference_paise: number | null; operator_name: string | null; cash_sales: number;
+}
+
+type Prepared = { [K in keyof typeof SQL]: Statement };
+const prepared = new WeakMap<object, Prepared>();
+
+function statements(ctx: ServiceContext): Prepared {
+  let p = prepared.get(ctx.store.sqlite);
+  if (!p) {
+    p = Object.fromEntries(Object.entries(SQL).map(([k, text]) => [k, ctx.store.sqlite.prepare(text)])) as Prepared;
+    prepared.set(ctx.store.sqlite, p);
+  }
+  return p;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const num = (v: unknown) => Number(v ?? 0);
+
+function median(sorted: number[]): number | null {
+  if (sorted.length === 0) return null;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : Math.floor((sorted[mid - 1]! + sorted[mid]!) / 2);
+}
+
+function durationText(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h} h ${m} min` : `${m} min`;
+}
+
+function safeJson(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Builds the report for `date` (YYYY-MM-DD, local to the facility's time zone). Read-only. */
+export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
+  const settings = getSettings(ctx);
+  const tz = settings.timeZone;
+  const { start, end } = dayBounds(date, tz);
+  const hours = dayHours(date, tz);
+  const now = ctx.clock.now();
+  const st = statements(ctx);
+  const range = { start, end };
+  // One read transaction: every figure comes from the same snapshot (WAL readers do not block writers).
+  const read = ctx.store.sqlite.transaction(() => ({
+    present: st.present.all({ ...range, lookback: start - LONG_STAY_MS }) as PresentRow[],
+    bookings: st.bookings.get(range) as { booked: number; walk_ins: number; orphan: number; no_zone: number },
+    payments: st.payments.all(range) as PaymentRow[],
+    refunds: st.refunds.get(range) as { n: number; total: number },
+    openPayments: st.openPayments.all(range) as { status: string; n: number }[],
+    audit: st.auditEvents.all(range) as AuditEventRow[],
+    unpaidExits: (st.unpaidExits.get(range) as { n: number }).n,
+    occupiedSlotsWithoutSession: (st.occupiedSlotsWithoutSession.get() as { n: number }).n,
+    slotsWithoutZone: (st.slotsWithoutZone.get() as { n: number }).n,
+    shifts: st.shifts.all(range) as ShiftRow[],
+    zones: st.zones.all() as { id: string; name: string }[],
+    operators: st.operators.all() as { id: string; name: string }[],
+  }));
+  const r = ctx.store.sqlite.inTransaction ? read() : read.deferred();
+  const who = (sessionId: string, action: string): string | null =>
+    (st.whoDid.get(sessionId, action) as { name: string | null } | undefined)?.name ?? null;
+
+  const n = hours.length;
+  const zoneIndex = new Map(r.zones.map((z, i) => [z.id, i]));
+  const byHour = hours.map((h) => ({ hour: h.hour, occupancy: 0, entered: 0, exited: 0, revenuePaise: 0 }));
+  const occDiff = new Array<number>(n + 1).fill(0);
+  const zoneDiff = r.zones.map(() => new Array<number>(n + 1).fill(0));
+  const byZone = r.zones.map((z) => ({ zoneId: z.id, zoneName: z.name, entered: 0, exited: 0, revenuePaise: 0, peakOccupancy: 0 }));
+  const hourOf = (t: number) => Math.min(n - 1, Math.floor((t - start) / HOUR_MS));
+  const exceptions: DailyReport['exceptions'] = [];
+  const stays: number[] = [];
+  let entered = 0;
+  let exited = 0;
+  let insideAtStart = 0;
+  let insideAtEnd = 0;
+  let orphan = num(r.bookings.orphan);
+  let noZone = num(r.bookings.no_zone);
+
+  for (const s of r.present) {
+    const zi = zoneIndex.get(s.zone_id);
+    orphan += s.orphan;
+    noZone += s.no_zone;
+    // A car still inside is counted up to now (a report for today does not run into the future).
+    const leaves = s.exit_at ?? Math.max(now, s.entry_at + 1);
+    if (s.entry_at < start && leaves > start) insideAtStart += 1;
+    if (s.entry_at < end && (s.exit_at == null || s.exit_at >= end)) insideAtEnd += 1;
+    if (leaves > start && s.entry_at < end && n > 0) {
+      const first = s.entry_at < start ? 0 : hourOf(s.entry_at);
+      const last = leaves >= end ? n - 1 : hourOf(leaves - 1);
+      if (last >= first) {
+        occDiff[first]! += 1;
+        occDiff[last + 1]! -= 1;
+        if (zi !== undefined) {
+          zoneDiff[zi]![first]! += 1;
+          zoneDiff[zi]![last + 1]! -= 1;
+        }
+      }
+    }
+    if (s.entry_at >= start && s.entry_at < end) {
+      entered += 1;
+      byHour[hourOf(s.entry_at)]!.entered += 1;
+      if (zi !== undefined) byZone[zi]!.entered += 1;
+    }
+    const exitedToday = s.exit_at != null && s.exit_at >= start && s.exit_at < end;
+    if (exitedToday) {
+      exited += 1;
+      byHour[hourOf(s.exit_at!)]!.exited += 1;
+      if (zi !== undefined) byZone[zi]!.exited += 1;
+      const staySeconds = Math.floor((s.exit_at! - s.entry_at) / 1000);
+      stays.push(staySeconds);
+      if (s.lost_ticket === 1) {
+        exceptions.push({
+          kind: 'LOST_TICKET', sessionId: s.id, vehicleNumber: s.vehicle_number, at: iso(s.exit_at!),
+          operatorName: who(s.id, 'session.lostTicket') ?? who(s.id, 'session.completed'),
+          detail: `Lost ticket; paid ${(s.amount_paid_paise / 100).toFixed(2)} after ${durationText(staySeconds)}`,
+        });
+      }
+      if (s.status === 'COMPLETED' && s.amount_paid_paise === 0) {
+        exceptions.push({
+          kind: 'FREE_EXIT', sessionId: s.id, vehicleNumber: s.vehicle_number, at: iso(s.exit_at!),
+          operatorName: who(s.id, 'session.completed'), detail: `Left without paying after ${durationText(staySeconds)}`,
+        });
+      }
+    }
+    if (s.conflict === 1) {
+      exceptions.push({
+        kind: 'CONFLICT', sessionId: s.id, vehicleNumber: s.vehicle_number, at: iso(s.exit_at ?? s.entry_at),
+        operatorName: s.exit_at != null ? who(s.id, 'session.completed') : null,
+        detail: s.conflict_reason ? `Conflict: ${s.conflict_reason}` : 'Conflict flagged for review',
+      });
+    }
+  }
+  for (let i = 0, run = 0; i < n; i += 1) {
+    run += occDiff[i]!;
+    byHour[i]!.occupancy = run;
+  }
+  zoneDiff.forEach((diff, zi) => {
+    let run = 0;
+    let peak = 0;
+    for (let i = 0; i < n; i += 1) {
+      run += diff[i]!;
+      if (run > peak) peak = run;
+    }
+    byZone[zi]!.peakOccupancy = peak;
+  });
+
+  const opName = new Map(r.operators.map((o) => [o.id, o.name]));
+  const byOperatorMap = new Map<string, DailyReport['byOperator'][number]>();
+  let cashPaise = 0;
+  let onlinePaise = 0;
+  let latePaise = 0;
+  let cashCount = 0;
+  let onlineCount = 0;
+  let lateCount = 0;
+  for (const p of r.payments) {
+    if (p.method === 'CASH') {
+      cashPaise += p.amount_paise;
+      cashCount += 1;
+    } else {
+      onlinePaise += p.amount_paise;
+      onlineCount += 1;
+    }
+    byHour[hourOf(p.completed_at)]!.revenuePaise += p.amount_paise;
+    const zi = zoneIndex.get(p.zone_id);
+    if (zi !== undefined) byZone[zi]!.revenuePaise += p.amount_paise;
+    const opKey = p.operator_id ?? '';
+    let op = byOperatorMap.get(opKey);
+    if (!op) {
+      op = { operatorId: opKey, operatorName: (p.operator_id && opName.get(p.operator_id)) || 'Central server', payments: 0, revenuePaise: 0, cashPaise: 0, onlinePaise: 0 };
+      byOperatorMap.set(opKey, op);
+    }
+    op.payments += 1;
+    op.revenuePaise += p.amount_paise;
+    if (p.method === 'CASH') op.cashPaise += p.amount_paise;
+    else op.onlinePaise += p.amount_paise;
+    if (p.late === 1) {
+      latePaise += p.amount_paise;
+      lateCount += 1;
+      exceptions.push({
+        kind: 'LATE_PAYMENT', sessionId: p.session_id, vehicleNumber: p.vehicle_number, at: iso(p.completed_at),
+        operatorName: (p.operator_id && opName.get(p.operator_id)) || null,
+        detail: `${p.method} payment of ${(p.amount_paise / 100).toFixed(2)} confirmed after it had expired`,
+      });
+    }
+  }
+
+  let cancelled = 0;
+  let expired = 0;
+  for (const a of r.audit) {
+    const details = safeJson(a.details);
+    if (a.action === 'session.cancelled') {
+      cancelled += 1;
+      const refund = num(details.refundPaise);
+      exceptions.push({
+        kind: 'CANCELLED', sessionId: a.entity_id, vehicleNumber: a.vehicle_number, at: iso(a.at), operatorName: a.operator_name,
+        detail: `Cancelled: ${typeof details.reason === 'string' ? details.reason : 'no reason given'}${refund > 0 ? `; refund ${(refund / 100).toFixed(2)}` : ''}`,
+      });
+    } else if (a.action === 'session.expired') {
+      expired += 1;
+    } else {
+      exceptions.push({
+        kind: 'MANUAL_GATE_OPEN', sessionId: a.entity_id, vehicleNumber: a.vehicle_number, at: iso(a.at), operatorName: a.operator_name,
+        detail: `Gate opened by hand${typeof details.reason === 'string' ? `: ${details.reason}` : ''}`,
+      });
+    }
+  }
+  exceptions.sort((a, b) => a.at.localeCompare(b.at) || a.kind.localeCompare(b.kind) || (a.sessionId ?? '').localeCompare(b.sessionId ?? ''));
+
+  stays.sort((a, b) => a - b);
+  const stayTotal = stays.reduce((acc, s) => acc + s, 0);
+  const refundsPaise = num(r.refunds.total);
+  const pendingOf = (status: string) => num(r.openPayments.find((p) => p.status === status)?.n);
+  const findings = [
+    { check: 'orphan_sessions', count: orphan },
+    { check: 'occupied_slots_without_session', count: num(r.occupiedSlotsWithoutSession) },
+    { check: 'unpaid_exits', count: num(r.unpaidExits) },
+    { check: 'sessions_without_zone', count: noZone },
+    { check: 'slots_without_zone', count: num(r.slotsWithoutZone) },
+  ];
+
+  return {
+    date,
+    timeZone: tz,
+    facilityName: settings.facilityName,
+    generatedAt: iso(now),
+    dayStart: iso(start),
+    dayEnd: iso(end),
+    sessions: {
+      booked: num(r.bookings.booked),
+      walkIns: num(r.bookings.walk_ins),
+      entered,
+      exited,
+      cancelled,
+      expired,
+      insideAtStart,
+      insideAtEnd,
+    },
+    revenue: {
+      totalPaise: cashPaise + onlinePaise - refundsPaise,
+      cashPaise,
+      onlinePaise,
+      refundsPaise,
+      latePaise,
+      cashCount,
+      onlineCount,
+      refundCount: num(r.refunds.n),
+      lateCount,
+    },
+    pendingPayments: pendingOf('PENDING'),
+    failedPayments: pendingOf('FAILED') + pendingOf('EXPIRED'),
+    stay: { averageSeconds: stays.length ? Math.round(stayTotal / stays.length) : null, medianSeconds: median(stays) },
+    byZone,
+    byHour,
+    byOperator: [...byOperatorMap.values()].sort((a, b) => b.revenuePaise - a.revenuePaise || a.operatorName.localeCompare(b.operatorName)),
+    byShift: r.shifts.map((s) => ({
+      shiftId: s.id,
+      operatorName: s.operator_name ?? '',
+      openedAt: iso(s.opened_at),
+      closedAt: s.closed_at == null ? null : iso(s.closed_at),
+      openingFloatPaise: s.opening_float_paise,
+      cashSalesPaise: num(s.cash_sales),
+      expectedPaise: s.expected_paise,
+      countedPaise: s.counted_paise,
+      differencePaise: s.difference_paise,
+      status: s.status as ShiftStatus,
+    })),
+    exceptions,
+    integrity: { ok: findings.every((f) => f.count === 0), findings },
+  };
+}

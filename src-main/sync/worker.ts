@@ -1,0 +1,340 @@
+/**
+ * The kiosk's sync worker (DESIGN.md §5, issue 5). One cycle:
+ *   1. push PENDING outbox events in seq order, in batches; APPLIED/DUPLICATE -> ACKED,
+ *      REJECTED -> PARKED (kept, shown to supervisors, never blocks the rest). A SEQ_GAP answer
+ *      (the server lost events, e.g. restored from a backup) re-queues from the server's expected
+ *      sequence: nothing is deleted before it is acknowledged, so it can be resent.
+ *   2. pull the change log after the cursor; each page is applied and the cursor moved in ONE
+ *      transaction, so a crash can never leave the cursor past data that was not applied.
+ * Cycles run one at a time (single flight). When idle, the pull long-polls so other gates'
+ * events and online payment results arrive within a second; a local write cuts the long-poll
+ * short. Failures retry on a timer with exponential backoff and full jitter, whether or not
+ * anything new is written locally.
+ */
+import type { SyncStatus } from '../../src-shared/contracts/api.js';
+import { decodeHlc, encodeHlc, hlcInit, hlcReceive } from '../../src-shared/domain/hlc.js';
+import { applyRemoteChange, retrySkipped, type RemoteChangeData } from '../services/apply-remote.js';
+import type { ServiceContext } from '../services/context.js';
+import type { RemoteTicketKeys } from './ticket-keys.js';
+import { SyncServerError, type SyncTransport, type WireEvent } from './transport.js';
+
+export interface SyncWorkerOptions {
+  ctx: ServiceContext;
+  keys: RemoteTicketKeys;
+  transport: SyncTransport;
+  batchSize?: number;
+  pullLimit?: number;
+  /** Long-poll wait while idle (ms); 0 disables long-polling (poll every idleDelayMs). */
+  longPollMs?: number;
+  idleDelayMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Offset beyond which a visible clock alert is raised. */
+  skewAlertMs?: number;
+  random?: () => number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+}
+
+interface OutboxRow {
+  id: string; seq: number; hlc: string; type: string; entity_id: string | null; payload: string; schema_version: number; created_at: number;
+}
+
+const isAbort = (err: unknown) => err instanceof Error && (err.name === 'AbortError' || (err.cause instanceof Error && err.cause.name === 'AbortError'));
+
+export class SyncWorker {
+  private readonly ctx: ServiceContext;
+  private readonly o: Required<Omit<SyncWorkerOptions, 'ctx' | 'keys' | 'transport' | 'log'>> & Pick<SyncWorkerOptions, 'log'>;
+  private running: Promise<void> | null = null;
+  private loopPromise: Promise<void> | null = null;
+  private stopped = true;
+  private longPoll: AbortController | null = null;
+  private wake: (() => void) | null = null;
+  private dirty = false;
+  private failures = 0;
+  private online = false;
+  private syncing = false;
+  private lastError: string | null = null;
+  private lastStatusJson = '';
+  /** Counters (tests, bench). */
+  readonly stats = { cycles: 0, pushed: 0, pulled: 0, applied: 0, failures: 0 };
+
+  constructor(private readonly opts: SyncWorkerOptions) {
+    this.ctx = opts.ctx;
+    this.o = {
+      batchSize: opts.batchSize ?? 500,
+      pullLimit: opts.pullLimit ?? 1000,
+      longPollMs: opts.longPollMs ?? 20_000,
+      idleDelayMs: opts.idleDelayMs ?? 5_000,
+      baseDelayMs: opts.baseDelayMs ?? 1_000,
+      maxDelayMs: opts.maxDelayMs ?? 60_000,
+      skewAlertMs: opts.skewAlertMs ?? 120_000,
+      random: opts.random ?? Math.random,
+      log: opts.log,
+    };
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loopPromise = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.longPoll?.abort();
+    this.wake?.();
+    await this.loopPromise?.catch(() => {});
+    await this.running?.catch(() => {});
+  }
+
+  /** A local write happened: push it now instead of waiting for the long-poll to end. */
+  nudge(): void {
+    this.dirty = true;
+    this.longPoll?.abort();
+    this.wake?.();
+  }
+
+  /** Runs one full cycle (after any running one). Rejects with the cycle's error. */
+  async syncNow(): Promise<void> {
+    while (this.running) await this.running.catch(() => {});
+    await this.exclusive(0);
+  }
+
+  private exclusive(waitMs: number): Promise<void> {
+    const run = this.cycle(waitMs).finally(() => {
+      if (this.running === run) this.running = null;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let delay = 0;
+      try {
+        while (this.running) await this.running.catch(() => {});
+        if (this.stopped) break;
+        const idle = this.pendingCount() === 0 && !this.dirty;
+        this.dirty = false;
+        await this.exclusive(idle ? this.o.longPollMs : 0);
+        this.failures = 0;
+        if (idle && this.o.longPollMs === 0) delay = this.o.idleDelayMs;
+      } catch (err) {
+        if (this.stopped) break;
+        if (isAbort(err)) continue;
+        this.failures++;
+        this.stats.failures++;
+        const cap = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** Math.min(this.failures - 1, 16));
+        delay = Math.max(100, Math.round(cap * this.o.random())); // full jitter
+      }
+      if (delay > 0 && !this.stopped) await this.sleep(delay);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      t.unref?.();
+      const self = this;
+      function done() {
+        clearTimeout(t);
+        self.wake = null;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  // ------------------------------------------------------------------ one cycle
+
+  private async cycle(waitMs: number): Promise<void> {
+    this.syncing = true;
+    this.stats.cycles++;
+    this.publishStatus();
+    try {
+      await this.pushAll();
+      await this.pullAll(waitMs);
+      this.online = true;
+      this.lastError = null;
+    } catch (err) {
+      if (!isAbort(err)) {
+        this.online = !(err instanceof TypeError) && err instanceof SyncServerError && err.status < 500;
+        this.lastError = err instanceof Error ? err.message : String(err);
+      }
+      throw err;
+    } finally {
+      this.syncing = false;
+      this.publishStatus();
+    }
+  }
+
+  private state(): { cursor: number; last_sync_at: number | null; clock_offset_ms: number | null; key_published: string | null } {
+    return this.ctx.store.sqlite.prepare('SELECT cursor, last_sync_at, clock_offset_ms, key_published FROM sync_state WHERE id = 1').get() as never;
+  }
+
+  private measure(serverTime: number, t0: number, t1: number): void {
+    const offset = Math.round(serverTime - (t0 + t1) / 2);
+    this.ctx.store.sqlite.prepare('UPDATE sync_state SET clock_offset_ms = ? WHERE id = 1').run(offset);
+  }
+
+  /** Server time minus kiosk time, as last measured (0 when never measured). */
+  clockOffsetMs(): number {
+    return this.state().clock_offset_ms ?? 0;
+  }
+
+  /** For the transport: a refused timestamp gave a first estimate from the Date header. */
+  setOffsetEstimate(offsetMs: number): void {
+    this.ctx.store.sqlite.prepare('UPDATE sync_state SET clock_offset_ms = ? WHERE id = 1').run(Math.round(offsetMs));
+  }
+
+  private wire(rows: OutboxRow[]): WireEvent[] {
+    const db = this.ctx.store.sqlite;
+    const vehicle = db.prepare('SELECT vehicle_number, owner_name FROM vehicles WHERE id = ?');
+    return rows.map((r) => {
+      const payload = JSON.parse(r.payload) as { session?: { vehicle_id?: string } | null };
+      const vid = payload.session?.vehicle_id;
+      const v = vid ? (vehicle.get(vid) as { vehicle_number: string; owner_name: string | null } | undefined) : undefined;
+      return {
+        id: r.id, seq: r.seq, hlc: r.hlc, type: r.type, entityId: r.entity_id, payload, schemaVersion: r.schema_version,
+        createdAt: r.created_at, ...(v ? { vehicle: v } : {}),
+      };
+    });
+  }
+
+  private async pushAll(): Promise<void> {
+    const db = this.ctx.store.sqlite;
+    const select = db.prepare(`SELECT id, seq, hlc, type, entity_id, payload, schema_version, created_at FROM outbox
+      WHERE status = 'PENDING' AND kiosk_id = ? ORDER BY seq LIMIT ?`);
+    for (let round = 0; round < 10_000; round++) {
+      const rows = select.all(this.ctx.kioskId, this.o.batchSize) as OutboxRow[];
+      const key = this.opts.keys.ownForPublish();
+      const publishKey = this.state().key_published !== key.keyId;
+      if (rows.length === 0 && !publishKey) return;
+      const t0 = this.ctx.clock.now();
+      let res;
+      try {
+        res = await this.opts.transport.push({ events: this.wire(rows), ...(publishKey ? { ticketKeys: [key] } : {}), clientTime: t0 });
+      } catch (err) {
+        const gap = err instanceof SyncServerError && err.code === 'CONFLICT' ? (err.details as { reason?: string; expectedSeq?: number } | undefined) : undefined;
+        if (gap?.reason === 'SEQ_GAP' && typeof gap.expectedSeq === 'number') {
+          this.opts.log?.('warn', 'server is missing events: resending', { fromSeq: gap.expectedSeq });
+          db.prepare(`UPDATE outbox SET status = 'PENDING', acked_at = NULL WHERE kiosk_id = ? AND seq >= ? AND status = 'ACKED'`)
+            .run(this.ctx.kioskId, gap.expectedSeq);
+          continue;
+        }
+        throw err;
+      }
+      this.measure(res.serverTime, t0, this.ctx.clock.now());
+      const now = this.ctx.clock.now();
+      const ack = db.prepare(`UPDATE outbox SET status = 'ACKED', acked_at = ?, error = NULL WHERE id = ? AND status = 'PENDING'`);
+      const park = db.prepare(`UPDATE outbox SET status = 'PARKED', error = ? WHERE id = ? AND status = 'PENDING'`);
+      this.ctx.store.q.tx(() => {
+        for (const r of res.results) {
+          if (r.outcome === 'REJECTED') {
+            park.run(r.error ?? 'rejected', r.id);
+            this.opts.log?.('warn', 'event parked', { id: r.id, seq: r.seq, error: r.error });
+          } else ack.run(now, r.id);
+        }
+        if (publishKey) db.prepare('UPDATE sync_state SET key_published = ? WHERE id = 1').run(key.keyId);
+      });
+      this.stats.pushed += rows.length;
+      if (rows.length < this.o.batchSize) return;
+    }
+  }
+
+  private async pullAll(waitMs: number): Promise<void> {
+    let wait = waitMs;
+    for (let round = 0; round < 100_000; round++) {
+      const { cursor } = this.state();
+      const t0 = this.ctx.clock.now();
+      let res;
+      if (wait > 0) {
+        this.longPoll = new AbortController();
+        try {
+          res = await this.opts.transport.pull(cursor, this.o.pullLimit, wait, this.longPoll.signal);
+        } finally {
+          this.longPoll = null;
+        }
+      } else {
+        res = await this.opts.transport.pull(cursor, this.o.pullLimit, 0);
+      }
+      if (wait === 0) this.measure(res.serverTime, t0, this.ctx.clock.now()); // a long-poll's time is not a round trip
+      wait = 0;
+      const changes = res.changes;
+      let applied = 0;
+      this.ctx.store.q.tx(() => {
+        let maxHlc = '';
+        for (const c of changes) {
+          if (c.seq <= cursor) continue;
+          const data = c.data as RemoteChangeData;
+          const outcome = applyRemoteChange(this.ctx, this.opts.keys, c.seq, data);
+          if (outcome === 'applied') applied++;
+          if (data.kind === 'session') {
+            for (const x of [...(data.conflicts ?? []), ...(data.resolutions ?? [])]) if (x.hlc > maxHlc) maxHlc = x.hlc;
+          }
+        }
+        if (maxHlc) this.receiveHlc(maxHlc);
+        if (applied > 0) retrySkipped(this.ctx, this.opts.keys);
+        this.ctx.store.sqlite.prepare('UPDATE sync_state SET cursor = ?, last_sync_at = ? WHERE id = 1 AND cursor = ?')
+          .run(Math.max(res.cursor, cursor), this.ctx.clock.now(), cursor);
+      });
+      this.stats.pulled += changes.length;
+      this.stats.applied += applied;
+      if (!res.hasMore) {
+        if (changes.length === 0) this.ctx.store.sqlite.prepare('UPDATE sync_state SET last_sync_at = ? WHERE id = 1').run(this.ctx.clock.now());
+        return;
+      }
+    }
+  }
+
+  /** Keeps the local HLC ahead of what the server decided (so a resolution sorts after its conflict). */
+  private receiveHlc(remote: string): void {
+    const r = decodeHlc(remote);
+    if (!r) return;
+    const db = this.ctx.store.sqlite;
+    const cur = db.prepare(`SELECT value FROM meta WHERE key = 'hlc'`).get() as { value: string } | undefined;
+    const local = (cur && decodeHlc(cur.value)) || hlcInit(this.ctx.kioskId);
+    const next = encodeHlc(hlcReceive(local, r, this.ctx.clock.now()));
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(next);
+  }
+
+  // ------------------------------------------------------------------ status
+
+  pendingCount(): number {
+    return (this.ctx.store.sqlite.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'PENDING'`).get() as { n: number }).n;
+  }
+
+  status(): SyncStatus {
+    const db = this.ctx.store.sqlite;
+    const s = this.state();
+    const oldest = db.prepare(`SELECT MIN(created_at) AS t FROM outbox WHERE status = 'PENDING'`).get() as { t: number | null };
+    const parked = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'PARKED'`).get() as { n: number };
+    const skipped = db.prepare('SELECT COUNT(*) AS n FROM sync_skipped').get() as { n: number };
+    const now = this.ctx.clock.now();
+    const offset = s.clock_offset_ms;
+    return {
+      enabled: true,
+      online: this.online,
+      syncing: this.syncing,
+      pendingEvents: this.pendingCount(),
+      oldestPendingAgeSeconds: oldest.t === null ? null : Math.max(0, Math.floor((now - oldest.t) / 1000)),
+      parkedEvents: parked.n,
+      skippedChanges: skipped.n,
+      lastSyncAt: s.last_sync_at === null ? null : new Date(s.last_sync_at).toISOString(),
+      clockOffsetMs: offset,
+      clockSkewAlert: offset !== null && Math.abs(offset) > this.o.skewAlertMs,
+      cursor: s.cursor,
+      lastError: this.lastError,
+    };
+  }
+
+  private publishStatus(): void {
+    const status = this.status();
+    const json = JSON.stringify({ ...status, oldestPendingAgeSeconds: null });
+    if (json === this.lastStatusJson) return;
+    this.lastStatusJson = json;
+    queueMicrotask(() => this.ctx.emit({ type: 'sync.status', status }));
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * In-process sync harness: the server's SyncService on SQLite (in memory by default), real kiosk
+ * cores on temp files, and a transport that calls the service directly through a JSON round trip
+ * with injectable faults (drop before, lose the response after commit, duplicate, delayed replay).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import * as syncMigration from '../../migrations/server/9000_sync.js';
+import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
+import { syncWorkerOf } from '../../src-main/sync/registry.js';
+import type { PullResponse, PushBody, PushResponse, SyncTransport } from '../../src-main/sync/transport.js';
+import { SyncServerError } from '../../src-main/sync/transport.js';
+import type { SyncWorker } from '../../src-main/sync/worker.js';
+import { AppError, HTTP_STATUS } from '../../src-shared/contracts/errors.js';
+import { SyncService } from '../../src-server/sync/service.js';
+
+export class TestClock {
+  constructor(public t = Date.UTC(2025, 0, 6, 8, 0, 0)) {}
+  now = () => this.t;
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+export async function memoryServer(now: () => number): Promise<{ service: SyncService; db: Kysely<unknown>; close(): Promise<void> }> {
+  const sqlite = new Database(':memory:');
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await syncMigration.up(db);
+  return { service: new SyncService({ db, now }), db, close: () => db.destroy() };
+}
+
+export interface Faults {
+  /** Probability the request never reaches the server. */
+  drop?: number;
+  /** Probability the server commits but the response is lost. */
+  loseResponse?: number;
+  /** Probability the request is delivered twice. */
+  duplicate?: number;
+  /** Probability a copy is kept and replayed later (reorder / delay). */
+  delayReplay?: number;
+}
+
+export class NetworkDown extends TypeError {
+  constructor() {
+    super('fetch failed (simulated)');
+  }
+}
+
+/** Calls the SyncService like the HTTP routes do (JSON in, JSON out, AppError -> error envelope). */
+export class InProcTransport implements SyncTransport {
+  online = true;
+  faults: Faults = {};
+  rand: () => number = Math.random;
+  delayed: (() => Promise<unknown>)[] = [];
+  constructor(private readonly server: () => SyncService, private readonly kioskId: string) {}
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.online) throw new NetworkDown();
+    const f = this.faults;
+    if (f.drop && this.rand() < f.drop) throw new NetworkDown();
+    if (f.delayReplay && this.rand() < f.delayReplay) this.delayed.push(() => fn().catch(() => undefined));
+    let out: T;
+    try {
+      out = await fn();
+      if (f.duplicate && this.rand() < f.duplicate) await fn().catch(() => undefined);
+    } catch (err) {
+      if (err instanceof AppError) throw new SyncServerError(HTTP_STATUS[err.code], err.code, err.message, err.details);
+      throw err;
+    }
+    if (f.loseResponse && this.rand() < f.loseResponse) throw new NetworkDown();
+    return JSON.parse(JSON.stringify(out)) as T;
+  }
+
+  push(body: PushBody): Promise<PushResponse> {
+    const wire = JSON.parse(JSON.stringify(body)) as PushBody;
+    return this.call(() => this.server().push(this.kioskId, wire));
+  }
+
+  pull(after: number, limit: number, waitMs: number, signal?: AbortSignal): Promise<PullResponse> {
+    return this.call(() => this.server().pull(this.kioskId, after, limit, Math.min(waitMs, 50), signal));
+  }
+
+  /** Replays delayed copies (stale duplicates arriving late). */
+  async flushDelayed(): Promise<void> {
+    const d = this.delayed.splice(0);
+    for (const f of d) await f();
+  }
+}
+
+export interface TestKiosk {
+  name: string;
+  kiosk: Kiosk;
+  worker: SyncWorker;
+  transport: InProcTransport;
+  dbPath: string;
+  tokens: Map<string, string>;
+}
+
+export async function openKiosk(dir: string, name: string, clock: { now(): number }, server: () => SyncService, seed: boolean): Promise<TestKiosk> {
+  const dbPath = join(dir, `${name}.db`);
+  const transport = new InProcTransport(server, name);
+  const kiosk = await createKiosk({ dbPath, clock, kioskId: name, seedDemo: seed, sync: { transport, autoStart: false } });
+  return { name, kiosk, worker: syncWorkerOf(kiosk.ctx)!, transport, dbPath, tokens: new Map() };
+}
+
+export async function reopenKiosk(dir: string, k: TestKiosk, clock: { now(): number }, server: () => SyncService): Promise<TestKiosk> {
+  await k.kiosk.close();
+  const kiosk = await createKiosk({ dbPath: k.dbPath, clock, kioskId: k.name, sync: { transport: k.transport, autoStart: false } });
+  return { ...k, kiosk, worker: syncWorkerOf(kiosk.ctx)!, tokens: new Map() };
+  void dir;
+  void server;
+}
+
+export async function token(k: TestKiosk, username: string): Promise<string> {
+  const have = k.tokens.get(username);
+  if (have) return have;
+  const r = await k.kiosk.call('auth.login', { username, pin: '2468' });
+  if (!r.ok) throw new Error(`${k.name}: login ${username}: ${r.error.code} ${r.error.message}`);
+  k.tokens.set(username, r.data.token);
+  return r.data.token;
+}
+
+export async function call<T = unknown>(k: TestKiosk, method: string, input: unknown, user = 'supervisor'): Promise<T> {
+  const r = await k.kiosk.call(method, input, await token(k, user));
+  if (!r.ok) throw Object.assign(new Error(`${k.name} ${method}: ${r.error.code} ${r.error.message}`), { code: r.error.code });
+  return r.data as T;
+}
+
+export async function tryCall<T = unknown>(k: TestKiosk, method: string, input: unknown, user = 'supervisor'): Promise<{ ok: true; data: T } | { ok: false; code: string }> {
+  const r = await k.kiosk.call(method, input, await token(k, user));
+  return r.ok ? { ok: true, data: r.data as T } : { ok: false, code: r.error.code };
+}
+
+export interface ComparableSession {
+  id: string; code: string; vehicle: string; zone: string; slot: string; status: string;
+  entry: number | null; exit: number | null; paid: number; due: number | null; conflict: number; reason: string | null;
+  payments: string[];
+}
+
+export function kioskSessions(k: TestKiosk): ComparableSession[] {
+  const db = k.kiosk.ctx.store.sqlite;
+  const rows = db.prepare(`SELECT s.*, v.vehicle_number FROM sessions s JOIN vehicles v ON v.id = s.vehicle_id ORDER BY s.id`).all() as Record<string, never>[];
+  const pay = db.prepare('SELECT id, status, amount_paise, review_reason FROM payments WHERE session_id = ? ORDER BY id');
+  return rows.map((r) => ({
+    id: r.id, code: r.code, vehicle: r.vehicle_number, zone: r.zone_id, slot: r.slot_id, status: r.status, entry: r.entry_at, exit: r.exit_at,
+    paid: r.amount_paid_paise, due: r.amount_due_paise, conflict: r.conflict, reason: r.conflict_reason,
+    payments: (pay.all(r.id) as Record<string, unknown>[]).map((p) => `${p.id}:${p.status}:${p.amount_paise}:${p.review_reason ?? ''}`),
+  }));
+}
+
+export async function serverSessions(service: SyncService): Promise<ComparableSession[]> {
+  return (await service.sessions()).map(({ session: s, vehicle, payments }) => ({
+    id: s.id, code: s.code, vehicle: vehicle.vehicle_number, zone: s.zone_id, slot: s.slot_id, status: s.status, entry: s.entry_at, exit: s.exit_at,
+    paid: s.amount_paid_paise, due: s.amount_due_paise, conflict: s.conflict, reason: s.conflict_reason,
+    payments: payments.map((p) => `${p.id}:${p.status}:${p.amount_paise}:${p.review_reason ?? ''}`),
+  }));
+}
+
+export function tempDir(prefix = 'pg-sync-'): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Syncs every kiosk until nothing is pending anywhere and a full round changes nothing. */
+export async function heal(kiosks: TestKiosk[], rounds = 6): Promise<void> {
+  for (const k of kiosks) {
+    k.transport.online = true;
+    k.transport.faults = {};
+    await k.transport.flushDelayed();
+  }
+  for (let i = 0; i < rounds; i++) {
+    for (const k of kiosks) await k.worker.syncNow();
+  }
+}
