@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openStore } from '../../src-main/store/open.js';
 import { createKiosk } from '../../src-main/kiosk.js';
+import { KIOSK_MIGRATIONS } from '../../src-main/store/migrations.js';
 
 const dirs: string[] = [];
 const tempDb = () => {
@@ -44,7 +45,7 @@ describe('kiosk store', () => {
     raw.close();
     await expect(openStore(path)).rejects.toBeInstanceOf(DatabaseTooNewError);
     const check = new Database(path);
-    expect((check.prepare('SELECT COUNT(*) n FROM kysely_migration').get() as { n: number }).n).toBe(2);
+    expect((check.prepare('SELECT COUNT(*) n FROM kysely_migration').get() as { n: number }).n).toBe(Object.keys(KIOSK_MIGRATIONS).length + 1);
     check.close();
   });
 
