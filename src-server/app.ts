@@ -26,6 +26,7 @@ import { registerOpsRoutes, registerPaymentGauges } from './routes/ops.js';
 import { registerParkerRoutes } from './routes/parkers.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { seedZonesFromSpec } from './zones/seed.js';
+import { registerSync } from './sync/index.js';
 import type { Clock } from './util/clock.js';
 import { systemClock } from './util/clock.js';
 
@@ -110,6 +111,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     registerParkerRoutes(scope, ctx);
     registerBookingRoutes(scope, ctx);
   });
+  await registerSync(app, ctx);
   await app.ready();
 
   return {

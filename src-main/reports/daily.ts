@@ -21,14 +21,15 @@ const LONG_STAY_MS = 86_400_000;
 /** Audit actions that count as a manual gate opening (none of the current screens has one yet). */
 export const MANUAL_GATE_OPEN_ACTIONS = ['gate.manualOpen'] as const;
 
-const SESSION_COLUMNS = `s.id, s.zone_id, s.status, s.entry_at, s.exit_at, s.amount_paid_paise, s.lost_ticket, s.conflict,
-  s.conflict_reason, v.vehicle_number, (v.id IS NULL) AS orphan, (z.id IS NULL) AS no_zone`;
+const SESSION_COLUMNS = `s.id, s.zone_id, s.status, s.booked_at, s.entry_at, s.exit_at, s.amount_due_paise, s.amount_paid_paise,
+  s.lost_ticket, s.conflict, s.vehicle_id, (v.id IS NULL) AS orphan, (z.id IS NULL) AS no_zone`;
 
 const SQL = {
   /**
    * Every entered session inside at some moment of [start, end) or leaving in it: those entered
-   * within a day before the end (sessions_entry range), plus longer stays and cars still inside
-   * that entered earlier (sessions_long_stay partial index; its WHERE text is repeated verbatim).
+   * within a day before the end (sessions_entry_exit: the exit test runs in the index), plus
+   * longer stays and cars still inside that entered earlier (sessions_long_stay partial index; its
+   * WHERE text is repeated verbatim so SQLite can use it). The joins only probe primary keys.
    */
   present: `SELECT ${SESSION_COLUMNS}
     FROM sessions s LEFT JOIN vehicles v ON v.id = s.vehicle_id LEFT JOIN zones z ON z.id = s.zone_id
@@ -38,18 +39,11 @@ const SQL = {
     FROM sessions s LEFT JOIN vehicles v ON v.id = s.vehicle_id LEFT JOIN zones z ON z.id = s.zone_id
     WHERE (exit_at IS NULL OR exit_at - entry_at > ${LONG_STAY_MS})
       AND s.entry_at < @lookback AND (s.exit_at IS NULL OR s.exit_at >= @start)`,
-  /** Sessions created this day: pre-bookings vs walk-in tickets (booked and entered at the same instant). */
-  bookings: `SELECT
-      COALESCE(SUM(CASE WHEN s.entry_at = s.booked_at THEN 0 ELSE 1 END), 0) AS booked,
-      COALESCE(SUM(CASE WHEN s.entry_at = s.booked_at THEN 1 ELSE 0 END), 0) AS walk_ins,
-      COALESCE(SUM(CASE WHEN s.entry_at IS NULL AND v.id IS NULL THEN 1 ELSE 0 END), 0) AS orphan,
-      COALESCE(SUM(CASE WHEN s.entry_at IS NULL AND z.id IS NULL THEN 1 ELSE 0 END), 0) AS no_zone
-    FROM sessions s LEFT JOIN vehicles v ON v.id = s.vehicle_id LEFT JOIN zones z ON z.id = s.zone_id
-    WHERE s.booked_at >= @start AND s.booked_at < @end`,
-  payments: `SELECT p.id, p.method, p.status, p.amount_paise, p.operator_id, p.late, p.completed_at, p.session_id,
-      s.zone_id, v.vehicle_number
-    FROM payments p JOIN sessions s ON s.id = p.session_id LEFT JOIN vehicles v ON v.id = s.vehicle_id
-    WHERE p.completed_at >= @start AND p.completed_at < @end AND p.status IN ('SUCCESS','REFUNDED')`,
+  /** Sessions created this day (bookings and walk-in tickets), counted in the sessions_booked index. */
+  createdCount: `SELECT COUNT(*) AS n FROM sessions WHERE booked_at >= @start AND booked_at < @end`,
+  /** The day's takings, read from the covering payments_completed index alone. */
+  payments: `SELECT method, status, amount_paise, late, operator_id, session_id, completed_at FROM payments
+    WHERE completed_at >= @start AND completed_at < @end AND status IN ('SUCCESS','REFUNDED')`,
   refunds: `SELECT COUNT(*) AS n, COALESCE(SUM(amount_paise), 0) AS total FROM payments
     WHERE status = 'REFUNDED' AND updated_at >= @start AND updated_at < @end`,
   openPayments: `SELECT status, COUNT(*) AS n FROM payments
@@ -61,10 +55,8 @@ const SQL = {
       AND a.at >= @start AND a.at < @end`,
   whoDid: `SELECT o.name FROM audit_log a LEFT JOIN operators o ON o.id = a.operator_id
     WHERE a.entity_id = ? AND a.action = ? ORDER BY a.id DESC LIMIT 1`,
-  unpaidExits: `SELECT COUNT(*) AS n FROM sessions s
-    WHERE s.exit_at >= @start AND s.exit_at < @end AND s.status = 'COMPLETED' AND COALESCE(s.amount_due_paise, 0) > 0
-      AND COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND p.status IN ('SUCCESS','REFUNDED')), 0)
-          <> s.amount_due_paise`,
+  sessionById: `SELECT s.zone_id, v.vehicle_number, s.conflict_reason FROM sessions s LEFT JOIN vehicles v ON v.id = s.vehicle_id WHERE s.id = ?`,
+  paidFor: `SELECT COALESCE(SUM(amount_paise), 0) AS total FROM payments WHERE session_id = ? AND status IN ('SUCCESS','REFUNDED')`,
   occupiedSlotsWithoutSession: `SELECT COUNT(*) AS n FROM slots sl LEFT JOIN sessions s ON s.id = sl.current_session_id
     WHERE sl.current_session_id IS NOT NULL AND (s.id IS NULL OR s.status NOT IN ('BOOKED','PARKED','EXITING') OR s.slot_id <> sl.id)`,
   slotsWithoutZone: `SELECT COUNT(*) AS n FROM slots sl LEFT JOIN zones z ON z.id = sl.zone_id WHERE z.id IS NULL`,
@@ -80,12 +72,12 @@ const SQL = {
 };
 
 interface PresentRow {
-  id: string; zone_id: string; status: string; entry_at: number; exit_at: number | null; amount_paid_paise: number;
-  lost_ticket: number; conflict: number; conflict_reason: string | null; vehicle_number: string | null; orphan: number; no_zone: number;
+  id: string; zone_id: string; status: string; booked_at: number | null; entry_at: number; exit_at: number | null;
+  amount_due_paise: number | null; amount_paid_paise: number; lost_ticket: number; conflict: number; vehicle_id: string;
+  orphan: number; no_zone: number;
 }
 interface PaymentRow {
-  id: string; method: string; status: string; amount_paise: number; operator_id: string | null; late: number;
-  completed_at: number; session_id: string; zone_id: string; vehicle_number: string | null;
+  method: string; status: string; amount_paise: number; late: number; operator_id: string | null; session_id: string; completed_at: number;
 }
 interface AuditEventRow { at: number; action: string; entity_id: string | null; details: string; operator_name: string | null; vehicle_number: string | null }
 interface ShiftRow {
@@ -139,23 +131,48 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
   const st = statements(ctx);
   const range = { start, end };
   // One read transaction: every figure comes from the same snapshot (WAL readers do not block writers).
-  const read = ctx.store.sqlite.transaction(() => ({
-    present: st.present.all({ ...range, lookback: start - LONG_STAY_MS }) as PresentRow[],
-    bookings: st.bookings.get(range) as { booked: number; walk_ins: number; orphan: number; no_zone: number },
-    payments: st.payments.all(range) as PaymentRow[],
-    refunds: st.refunds.get(range) as { n: number; total: number },
-    openPayments: st.openPayments.all(range) as { status: string; n: number }[],
-    audit: st.auditEvents.all(range) as AuditEventRow[],
-    unpaidExits: (st.unpaidExits.get(range) as { n: number }).n,
-    occupiedSlotsWithoutSession: (st.occupiedSlotsWithoutSession.get() as { n: number }).n,
-    slotsWithoutZone: (st.slotsWithoutZone.get() as { n: number }).n,
-    shifts: st.shifts.all(range) as ShiftRow[],
-    zones: st.zones.all() as { id: string; name: string }[],
-    operators: st.operators.all() as { id: string; name: string }[],
-  }));
+  const read = ctx.store.sqlite.transaction(() => {
+    const present = st.present.all({ ...range, lookback: start - LONG_STAY_MS }) as PresentRow[];
+    const payments = st.payments.all(range) as PaymentRow[];
+    const presentById = new Map(present.map((p) => [p.id, p]));
+    const extra = new Map<string, { zone_id: string; vehicle_number: string | null; conflict_reason: string | null }>();
+    const sessionInfo = (id: string) => {
+      let info = extra.get(id);
+      if (!info) {
+        info = (st.sessionById.get(id) as typeof info) ?? { zone_id: '', vehicle_number: null, conflict_reason: null };
+        extra.set(id, info);
+      }
+      return info;
+    };
+    // Payments of sessions that were not inside this day (e.g. prepaid bookings): zone from the session.
+    for (const p of payments) if (!presentById.has(p.session_id)) sessionInfo(p.session_id);
+    // The seed's unpaid_exits check for the day: paid sums from the day's payments, the rest looked up.
+    const paidToday = new Map<string, number>();
+    for (const p of payments) paidToday.set(p.session_id, (paidToday.get(p.session_id) ?? 0) + p.amount_paise);
+    let unpaidExits = 0;
+    for (const s of present) {
+      if (s.status !== 'COMPLETED' || s.exit_at == null || s.exit_at < start || s.exit_at >= end || !(s.amount_due_paise ?? 0)) continue;
+      let paid = paidToday.get(s.id) ?? 0;
+      if (paid !== s.amount_due_paise) paid = (st.paidFor.get(s.id) as { total: number }).total;
+      if (paid !== s.amount_due_paise) unpaidExits += 1;
+    }
+    return {
+      present, payments, presentById, sessionInfo, unpaidExits,
+      created: (st.createdCount.get(range) as { n: number }).n,
+      refunds: st.refunds.get(range) as { n: number; total: number },
+      openPayments: st.openPayments.all(range) as { status: string; n: number }[],
+      audit: st.auditEvents.all(range) as AuditEventRow[],
+      occupiedSlotsWithoutSession: (st.occupiedSlotsWithoutSession.get() as { n: number }).n,
+      slotsWithoutZone: (st.slotsWithoutZone.get() as { n: number }).n,
+      shifts: st.shifts.all(range) as ShiftRow[],
+      zones: st.zones.all() as { id: string; name: string }[],
+      operators: st.operators.all() as { id: string; name: string }[],
+    };
+  });
   const r = ctx.store.sqlite.inTransaction ? read() : read.deferred();
   const who = (sessionId: string, action: string): string | null =>
     (st.whoDid.get(sessionId, action) as { name: string | null } | undefined)?.name ?? null;
+  const vehicleOf = (id: string) => r.sessionInfo(id).vehicle_number;
 
   const n = hours.length;
   const zoneIndex = new Map(r.zones.map((z, i) => [z.id, i]));
@@ -170,13 +187,16 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
   let exited = 0;
   let insideAtStart = 0;
   let insideAtEnd = 0;
-  let orphan = num(r.bookings.orphan);
-  let noZone = num(r.bookings.no_zone);
+  let orphan = 0;
+  let noZone = 0;
+  let walkIns = 0;
 
   for (const s of r.present) {
     const zi = zoneIndex.get(s.zone_id);
     orphan += s.orphan;
     noZone += s.no_zone;
+    // A walk-in ticket is booked and entered at the same instant.
+    if (s.booked_at === s.entry_at && s.entry_at >= start && s.entry_at < end) walkIns += 1;
     // A car still inside is counted up to now (a report for today does not run into the future).
     const leaves = s.exit_at ?? Math.max(now, s.entry_at + 1);
     if (s.entry_at < start && leaves > start) insideAtStart += 1;
@@ -207,23 +227,24 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
       stays.push(staySeconds);
       if (s.lost_ticket === 1) {
         exceptions.push({
-          kind: 'LOST_TICKET', sessionId: s.id, vehicleNumber: s.vehicle_number, at: iso(s.exit_at!),
+          kind: 'LOST_TICKET', sessionId: s.id, vehicleNumber: vehicleOf(s.id), at: iso(s.exit_at!),
           operatorName: who(s.id, 'session.lostTicket') ?? who(s.id, 'session.completed'),
           detail: `Lost ticket; paid ${(s.amount_paid_paise / 100).toFixed(2)} after ${durationText(staySeconds)}`,
         });
       }
       if (s.status === 'COMPLETED' && s.amount_paid_paise === 0) {
         exceptions.push({
-          kind: 'FREE_EXIT', sessionId: s.id, vehicleNumber: s.vehicle_number, at: iso(s.exit_at!),
+          kind: 'FREE_EXIT', sessionId: s.id, vehicleNumber: vehicleOf(s.id), at: iso(s.exit_at!),
           operatorName: who(s.id, 'session.completed'), detail: `Left without paying after ${durationText(staySeconds)}`,
         });
       }
     }
     if (s.conflict === 1) {
+      const reason = r.sessionInfo(s.id).conflict_reason;
       exceptions.push({
-        kind: 'CONFLICT', sessionId: s.id, vehicleNumber: s.vehicle_number, at: iso(s.exit_at ?? s.entry_at),
+        kind: 'CONFLICT', sessionId: s.id, vehicleNumber: vehicleOf(s.id), at: iso(s.exit_at ?? s.entry_at),
         operatorName: s.exit_at != null ? who(s.id, 'session.completed') : null,
-        detail: s.conflict_reason ? `Conflict: ${s.conflict_reason}` : 'Conflict flagged for review',
+        detail: reason ? `Conflict: ${reason}` : 'Conflict flagged for review',
       });
     }
   }
@@ -258,7 +279,7 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
       onlineCount += 1;
     }
     byHour[hourOf(p.completed_at)]!.revenuePaise += p.amount_paise;
-    const zi = zoneIndex.get(p.zone_id);
+    const zi = zoneIndex.get(r.presentById.get(p.session_id)?.zone_id ?? r.sessionInfo(p.session_id).zone_id);
     if (zi !== undefined) byZone[zi]!.revenuePaise += p.amount_paise;
     const opKey = p.operator_id ?? '';
     let op = byOperatorMap.get(opKey);
@@ -274,7 +295,7 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
       latePaise += p.amount_paise;
       lateCount += 1;
       exceptions.push({
-        kind: 'LATE_PAYMENT', sessionId: p.session_id, vehicleNumber: p.vehicle_number, at: iso(p.completed_at),
+        kind: 'LATE_PAYMENT', sessionId: p.session_id, vehicleNumber: vehicleOf(p.session_id), at: iso(p.completed_at),
         operatorName: (p.operator_id && opName.get(p.operator_id)) || null,
         detail: `${p.method} payment of ${(p.amount_paise / 100).toFixed(2)} confirmed after it had expired`,
       });
@@ -310,7 +331,7 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
   const findings = [
     { check: 'orphan_sessions', count: orphan },
     { check: 'occupied_slots_without_session', count: num(r.occupiedSlotsWithoutSession) },
-    { check: 'unpaid_exits', count: num(r.unpaidExits) },
+    { check: 'unpaid_exits', count: r.unpaidExits },
     { check: 'sessions_without_zone', count: noZone },
     { check: 'slots_without_zone', count: num(r.slotsWithoutZone) },
   ];
@@ -323,8 +344,8 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
     dayStart: iso(start),
     dayEnd: iso(end),
     sessions: {
-      booked: num(r.bookings.booked),
-      walkIns: num(r.bookings.walk_ins),
+      booked: num(r.created) - walkIns,
+      walkIns,
       entered,
       exited,
       cancelled,

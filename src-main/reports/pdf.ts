@@ -107,7 +107,9 @@ class Writer {
     rows.forEach((row, i) => {
       const texts = cols.map((c) => c.value(row));
       this.doc.font(this.regular).fontSize(8);
-      const height = Math.max(rowH, ...texts.map((t, k) => this.doc.heightOfString(t, { width: cols[k]!.w - 8 }) + 7));
+      // Most cells fit on one line: measuring the width is much cheaper than laying out the height.
+      const fits = texts.map((t, k) => this.doc.widthOfString(t) <= cols[k]!.w - 8);
+      const height = Math.max(rowH, ...texts.map((t, k) => (fits[k] ? rowH : this.doc.heightOfString(t, { width: cols[k]!.w - 8 }) + 7)));
       if (this.doc.y + height > this.bottom) {
         this.doc.addPage();
         header();
@@ -117,7 +119,7 @@ class Writer {
       let x = this.left;
       texts.forEach((t, k) => {
         const c = cols[k]!;
-        this.doc.font(this.regular).fontSize(8).fillColor(COLORS.ink).text(t, x + 4, y + 4, { width: c.w - 8, align: c.align ?? 'left' });
+        this.doc.fillColor(COLORS.ink).text(t, x + 4, y + 4, { width: c.w - 8, align: c.align ?? 'left', lineBreak: !fits[k] });
         x += c.w;
       });
       this.doc.y = y + height;

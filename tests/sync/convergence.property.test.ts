@@ -223,6 +223,11 @@ describe('sync convergence (property)', () => {
             const refundDue = s.payments.filter((p) => p.includes('REFUND_DUE')).length;
             if (refundDue > 0) expect(s.reason ?? '').toContain('DOUBLE_EXIT');
           }
+          if (process.env.SYNC_PROPERTY_STATS) {
+            const st = { sessions: expected.length, completed: expected.filter((s) => s.status === 'COMPLETED').length,
+              conflicts: expected.filter((s) => s.conflict).map((s) => s.reason), payments: expected.reduce((a, s) => a + s.payments.length, 0) };
+            console.log(JSON.stringify(st));
+          }
         } finally {
           for (const k of kiosks) await k.kiosk.close().catch(() => undefined);
           await server.close();

@@ -1,0 +1,146 @@
+/**
+ * Sync benchmark (issue 5): four kiosks each work offline through SESSIONS_PER_KIOSK sessions
+ * (issue + exit, cash when due), then reconnect. Reports time until every kiosk and the server
+ * agree, the server's apply rate (events/s), a raw batched INSERT of the same event rows in the
+ * same run for reference, and online A -> server -> B propagation p95.
+ *   npx tsx tests/bench/sync-bench.ts            (SYNC_BENCH_SESSIONS=2500 per kiosk by default)
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createKiosk } from '../../src-main/kiosk.js';
+import { sha256Hex } from '../../src-main/core/ids.js';
+import { secretsPathFor } from '../../src-main/core/secrets.js';
+import { syncWorkerOf } from '../../src-main/sync/registry.js';
+import { copyFileSync } from 'node:fs';
+import { InProcTransport, kioskSessions, memoryServer, serverSessions, tempDir, TestClock, type TestKiosk } from '../sync/harness.js';
+
+const PER_KIOSK = Number(process.env.SYNC_BENCH_SESSIONS ?? 2500);
+const KIOSKS = 4;
+
+async function main() {
+  const tmp = tempDir('pg-sync-bench-');
+  const clock = new TestClock();
+  const server = await memoryServer(clock.now);
+  const template = join(tmp.dir, 'template.db');
+  await (await createKiosk({ dbPath: template, kioskId: 'k0', seedDemo: true, clock })).close();
+  // Enough slots for 2,500 open sessions at once is not needed: each car leaves before the next.
+  const kiosks: TestKiosk[] = [];
+  const tokens: Record<string, string>[] = [];
+  for (let i = 0; i < KIOSKS; i++) {
+    const dbPath = join(tmp.dir, `k${i}.db`);
+    if (i === 0) {
+      copyFileSync(template, dbPath);
+      copyFileSync(secretsPathFor(template), secretsPathFor(dbPath));
+    }
+    const transport = new InProcTransport(() => server.service, `k${i}`);
+    const kiosk = await createKiosk({ dbPath, clock, kioskId: `k${i}`, sync: { transport, autoStart: false } });
+    kiosks.push({ name: `k${i}`, kiosk, worker: syncWorkerOf(kiosk.ctx)!, transport, dbPath, tokens: new Map() });
+  }
+  for (const k of kiosks) await k.worker.syncNow();
+  for (const k of kiosks) await k.worker.syncNow();
+  for (const k of kiosks) {
+    const t: Record<string, string> = {};
+    for (const u of ['attendant', 'cashier']) {
+      const op = k.kiosk.ctx.store.sqlite.prepare('SELECT id FROM operators WHERE username = ?').get(u) as { id: string };
+      t[u] = `bench-${k.name}-${u}`;
+      k.kiosk.ctx.store.sqlite.prepare('INSERT INTO auth_tokens VALUES (?, ?, ?, ?)').run(sha256Hex(t[u]!), op.id, clock.now(), clock.now() + 1e13);
+    }
+    tokens.push(t);
+    await k.kiosk.call('shifts.open', { openingFloatPaise: 0 }, t.cashier);
+  }
+
+  // Offline work.
+  for (const k of kiosks) k.transport.online = false;
+  const t0 = performance.now();
+  for (let n = 0; n < PER_KIOSK; n++) {
+    for (let i = 0; i < KIOSKS; i++) {
+      const k = kiosks[i]!;
+      const s = await k.kiosk.call('gate.issueTicket', { vehicleNumber: `B${i}${String(n).padStart(7, '0')}` }, tokens[i]!.attendant);
+      if (!s.ok) throw new Error(`issue: ${s.error.message}`);
+      clock.advance(47 * 60_000);
+      const q = await k.kiosk.call('gate.quoteExit', { code: s.data.code }, tokens[i]!.attendant);
+      if (!q.ok) throw new Error(`quote: ${q.error.message}`);
+      const r = q.data.amountDuePaise > 0
+        ? await k.kiosk.call('gate.payCash', { sessionId: s.data.id, tenderedPaise: q.data.amountDuePaise }, tokens[i]!.cashier)
+        : await k.kiosk.call('gate.completeExit', { sessionId: s.data.id }, tokens[i]!.attendant);
+      if (!r.ok) throw new Error(`exit: ${r.error.message}`);
+    }
+  }
+  const offlineMs = performance.now() - t0;
+  const events = kiosks.reduce((a, k) => a + k.worker.pendingCount(), 0);
+
+  // Reconnect: each kiosk pushes (the server applies), then everyone pulls until agreed.
+  let serverPushMs = 0;
+  const realPush = server.service.push.bind(server.service);
+  server.service.push = async (kioskId, input) => {
+    const s0 = performance.now();
+    try {
+      return await realPush(kioskId, input);
+    } finally {
+      serverPushMs += performance.now() - s0;
+    }
+  };
+  for (const k of kiosks) k.transport.online = true;
+  const c0 = performance.now();
+  let pushMs = 0;
+  for (const k of kiosks) {
+    const p0 = performance.now();
+    await k.worker.syncNow();
+    pushMs += performance.now() - p0;
+  }
+  for (const k of kiosks) await k.worker.syncNow();
+  const convergeMs = performance.now() - c0;
+  const expected = JSON.stringify(await serverSessions(server.service));
+  const agree = kiosks.every((k) => JSON.stringify(kioskSessions(k)) === expected);
+
+  // Reference: raw batched INSERT of the same event rows into a table shaped like sync_events.
+  const raw = new Database(':memory:');
+  raw.exec(`CREATE TABLE ev (id TEXT PRIMARY KEY, kiosk_id TEXT, seq INTEGER, hlc TEXT, type TEXT, entity_id TEXT, payload TEXT,
+    schema_version INTEGER, outcome TEXT, error TEXT, received_at INTEGER, UNIQUE (kiosk_id, seq))`);
+  const rows = kiosks.flatMap((k) => k.kiosk.ctx.store.sqlite.prepare('SELECT * FROM outbox').all() as Record<string, string | number>[]);
+  const ins = raw.prepare('INSERT INTO ev VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const r0 = performance.now();
+  for (let i = 0; i < rows.length; i += 500) {
+    raw.transaction(() => {
+      for (const r of rows.slice(i, i + 500)) ins.run(r.id, r.kiosk_id, r.seq, r.hlc, r.type, r.entity_id, r.payload, r.schema_version, 'APPLIED', null, 0);
+    })();
+  }
+  const rawMs = performance.now() - r0;
+
+  // Online propagation A -> server -> B (B pulls as its long-poll would: right after A's push).
+  const lat: number[] = [];
+  for (let n = 0; n < 200; n++) {
+    const a = kiosks[0]!;
+    const b = kiosks[1]!;
+    const p0 = performance.now();
+    const s = await a.kiosk.call('gate.issueTicket', { vehicleNumber: `P${String(n).padStart(7, '0')}` }, tokens[0]!.attendant);
+    if (!s.ok) throw new Error(s.error.message);
+    await a.worker.syncNow();
+    await b.worker.syncNow();
+    if (!b.kiosk.ctx.store.sqlite.prepare('SELECT 1 FROM sessions WHERE id = ?').get(s.data.id)) throw new Error('not propagated');
+    lat.push(performance.now() - p0);
+    clock.advance(60_000);
+    const q = await a.kiosk.call('gate.quoteExit', { code: s.data.code }, tokens[0]!.attendant);
+    if (q.ok && q.data.amountDuePaise === 0) await a.kiosk.call('gate.completeExit', { sessionId: s.data.id }, tokens[0]!.attendant);
+  }
+  lat.sort((x, y) => x - y);
+  const p95 = lat[Math.floor(lat.length * 0.95)]!;
+
+  const applyRate = events / (serverPushMs / 1000);
+  void pushMs;
+  const rawRate = rows.length / (rawMs / 1000);
+  const table = [
+    ['sessions (offline, 4 kiosks)', String(KIOSKS * PER_KIOSK), ''],
+    ['events pushed', String(events), `offline work took ${(offlineMs / 1000).toFixed(1)} s`],
+    ['convergence after reconnect', `${(convergeMs / 1000).toFixed(2)} s`, `target < 30 s; all agree: ${agree}`],
+    ['server apply rate', `${Math.round(applyRate)} events/s`, `raw batched INSERT same rows: ${Math.round(rawRate)} rows/s (${((100 * applyRate) / rawRate).toFixed(1)}%, target >= 25%)`],
+    ['propagation A -> server -> B p95', `${p95.toFixed(1)} ms`, 'target < 1000 ms (in process, no network)'],
+  ];
+  for (const [k, v, ref] of table) console.log(`${k!.padEnd(36)} ${v!.padEnd(22)} ${ref}`);
+  for (const k of kiosks) await k.kiosk.close();
+  await server.close();
+  tmp.cleanup();
+  if (!agree) process.exit(1);
+}
+
+void main();
