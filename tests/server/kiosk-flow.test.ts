@@ -148,6 +148,8 @@ describe.each(['razorpay', 'phonepe'] as const)('kiosk -> server -> %s simulator
     const cash = await call(kiosk, 'gate.payCash', { sessionId: s.id, tenderedPaise: 20000 }, cashier);
     expect(cash.ok, JSON.stringify(cash)).toBe(true);
     expect(cash.data).toMatchObject({ changePaise: 5000, session: { status: 'COMPLETED' } });
-    expect((await call(kiosk, 'system.health', {})).data.online).toBe(false);
+    // The sync worker notices on its next attempt (it retries on a timer).
+    const health = await until(() => call(kiosk, 'system.health', {}), (r) => r.data.online === false, 20_000);
+    expect(health.data.online).toBe(false);
   }, 60_000);
 });
