@@ -1,6 +1,6 @@
 /**
  * Headless entry: `serve` (core + HTTP bridge + built UI), `doctor` (integrity + audit verify),
- * `backup` (SQLite online backup, verified by reopening it).
+ * `backup` (SQLite online backup, verified by reopening it), `report` (daily report as CSV zip or PDF).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

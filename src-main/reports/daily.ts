@@ -67,7 +67,7 @@ const SQL = {
     FROM shifts sh LEFT JOIN operators o ON o.id = sh.operator_id
     WHERE sh.opened_at < @end AND (sh.closed_at IS NULL OR sh.closed_at >= @start)
     ORDER BY sh.opened_at, sh.id`,
-  zones: `SELECT id, name FROM zones ORDER BY position, name`,
+  zones: `SELECT id, name, grace_minutes FROM zones ORDER BY position, name`,
   operators: `SELECT id, name FROM operators`,
 };
 
@@ -165,7 +165,7 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
       occupiedSlotsWithoutSession: (st.occupiedSlotsWithoutSession.get() as { n: number }).n,
       slotsWithoutZone: (st.slotsWithoutZone.get() as { n: number }).n,
       shifts: st.shifts.all(range) as ShiftRow[],
-      zones: st.zones.all() as { id: string; name: string }[],
+      zones: st.zones.all() as { id: string; name: string; grace_minutes: number }[],
       operators: st.operators.all() as { id: string; name: string }[],
     };
   });
@@ -235,7 +235,10 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
       if (s.status === 'COMPLETED' && s.amount_paid_paise === 0) {
         exceptions.push({
           kind: 'FREE_EXIT', sessionId: s.id, vehicleNumber: vehicleOf(s.id), at: iso(s.exit_at!),
-          operatorName: who(s.id, 'session.completed'), detail: `Left without paying after ${durationText(staySeconds)}`,
+          operatorName: who(s.id, 'session.completed'),
+          detail: zi !== undefined && staySeconds <= r.zones[zi]!.grace_minutes * 60
+            ? `No charge: ${durationText(staySeconds)}, within the ${r.zones[zi]!.grace_minutes} min grace`
+            : `Left without paying after ${durationText(staySeconds)}`,
         });
       }
     }

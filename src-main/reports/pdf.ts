@@ -116,6 +116,7 @@ class Writer {
       }
       const y = this.doc.y;
       if (i % 2 === 1) this.doc.rect(this.left, y, this.width, height).fillColor(COLORS.zebra).fill();
+      this.doc.font(this.regular).fontSize(8); // the repeated header left the bold font selected
       let x = this.left;
       texts.forEach((t, k) => {
         const c = cols[k]!;

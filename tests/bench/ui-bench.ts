@@ -174,6 +174,8 @@ export async function runUiBench(opts: { scans?: number; memoryScans?: number; l
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
       await login(page, srv.url, 'attendant');
+      // tsx (esbuild keepNames) wraps inner functions in __name(); give the page a no-op one.
+      await page.evaluate('window.__name = (f) => f');
       await page.evaluate(PROBE);
       const deadline = Date.now() + (scans * 1.8 + 60) * 1000;
       while (Date.now() < deadline) {

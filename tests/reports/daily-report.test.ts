@@ -126,6 +126,7 @@ describe('reports.daily: the generated day in Asia/Kolkata', () => {
       ['CONFLICT', f.ids.S9, ist(10, 20), 'Cashier'],
       ['CANCELLED', f.ids.S11, ist(10, 20, 30), 'Supervisor'],
     ]);
+    expect(report.exceptions[0]!.detail).toBe('No charge: 4 min, within the 5 min grace');
     expect(report.exceptions[3]!.detail).toBe('Cancelled: Driver changed plans; refund 50.00');
     expect(report.exceptions[4]!.detail).toContain('Exit also recorded at gate 2');
     expect(report.integrity).toEqual({

@@ -1,0 +1,152 @@
+/**
+ * Cash shift screen (issue 6): open with a float, record paid in / paid out with a reason, close
+ * with a blind count (the expected figure appears only in the answer to the close), then the
+ * printable Z report. Uses the shared shift store so the exit screen sees the same drawer.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Shift } from '../../src-shared/contracts/entities.js';
+import { call } from '../api/client.js';
+import { SelectField, TextField } from '../components/Field.js';
+import { errorText, useT } from '../i18n/index.js';
+import { formatDateTime, formatINR, rupeesToPaise } from '../lib/format.js';
+import { sounds } from '../lib/sound.js';
+import { useLanguage } from '../stores/language.js';
+import { useShift } from '../stores/shift.js';
+
+const money = (v: string) => v.replace(/[^\d.]/g, '');
+
+export default function ShiftScreen() {
+  const t = useT();
+  const lang = useLanguage((s) => s.lang);
+  const { shift, loaded, load, open, close } = useShift();
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [float, setFloat] = useState('');
+  const [move, setMove] = useState({ kind: 'PAID_OUT' as 'PAID_IN' | 'PAID_OUT', amount: '', reason: '' });
+  const [counted, setCounted] = useState('');
+  const [note, setNote] = useState('');
+  const [closed, setClosed] = useState<{ shift: Shift; text: string } | null>(null);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const run = async (fn: () => Promise<void>, okText?: string) => {
+    setBusy(true);
+    setMsg(null);
+    try {
+      await fn();
+      sounds.success();
+      if (okText) setMsg({ ok: true, text: okText });
+    } catch (e) {
+      sounds.failure();
+      setMsg({ ok: false, text: errorText(t, e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const floatPaise = rupeesToPaise(float);
+  const movePaise = rupeesToPaise(move.amount);
+  const countedPaise = rupeesToPaise(counted);
+
+  const submitOpen = (e: FormEvent) => {
+    e.preventDefault();
+    if (floatPaise === null) return;
+    void run(async () => {
+      await open(floatPaise);
+      setClosed(null);
+      setFloat('');
+    }, t('shiftScreen.opened'));
+  };
+
+  const submitMove = (e: FormEvent) => {
+    e.preventDefault();
+    if (movePaise === null) return;
+    void run(async () => {
+      await call('shifts.cashMovement', { kind: move.kind, amountPaise: movePaise, reason: move.reason.trim() });
+      setMove({ ...move, amount: '', reason: '' });
+      await load();
+    }, t('shiftScreen.recorded'));
+  };
+
+  const submitClose = (e: FormEvent) => {
+    e.preventDefault();
+    if (countedPaise === null) return;
+    if (!window.confirm(t('shiftScreen.confirmClose', { amount: formatINR(countedPaise) }))) return;
+    void run(async () => {
+      const result = await close(countedPaise, note.trim() || undefined);
+      const report = await call('shifts.report', { shiftId: result.id });
+      setClosed({ shift: report.shift, text: report.text });
+      setCounted('');
+      setNote('');
+    });
+  };
+
+  return (
+    <div className="screen screen-shift">
+      <h1 className="screen-title">{t('shiftScreen.title')}</h1>
+      {msg && <p className={`notice ${msg.ok ? 'notice-ok' : 'notice-error'}`} role="status">{msg.text}</p>}
+
+      {closed && (
+        <section className="card" aria-labelledby="shift-result">
+          <h2 id="shift-result" className="card-title">{t('shiftScreen.result')}</h2>
+          <dl className="facts">
+            <dt>{t('shiftScreen.expected')}</dt><dd>{formatINR(closed.shift.expectedPaise ?? 0)}</dd>
+            <dt>{t('shiftScreen.counted')}</dt><dd>{formatINR(closed.shift.countedPaise ?? 0)}</dd>
+            <dt>{t('shiftScreen.difference')}</dt><dd className="facts-strong">{formatINR(closed.shift.differencePaise ?? 0)}</dd>
+            <dt>{t('shiftScreen.tolerance')}</dt><dd>{formatINR(closed.shift.tolerancePaise)}</dd>
+            <dt>{t('shiftScreen.status')}</dt><dd>{t(`shiftScreen.status.${closed.shift.status}`)}</dd>
+          </dl>
+          {closed.shift.status === 'NEEDS_APPROVAL' && <p className="notice notice-warn" role="alert">{t('shiftScreen.needsApproval')}</p>}
+          <h3>{t('shiftScreen.zReport')}</h3>
+          <pre className="z-report" data-testid="z-report" style={{ fontFamily: 'monospace', whiteSpace: 'pre', overflowX: 'auto' }}>{closed.text}</pre>
+          <button type="button" className="btn btn-secondary" onClick={() => window.print()}>{t('shiftScreen.print')}</button>
+        </section>
+      )}
+
+      {loaded && !shift && (
+        <form className="card" onSubmit={submitOpen} aria-labelledby="shift-open">
+          <h2 id="shift-open" className="card-title">{closed ? t('shiftScreen.newShift') : t('shiftScreen.open')}</h2>
+          <p className="muted">{t('shiftScreen.none')}</p>
+          <TextField label={t('shiftScreen.float')} value={float} onValue={(v) => setFloat(money(v))} inputMode="decimal" autoComplete="off" />
+          <button type="submit" className="btn btn-primary btn-lg" disabled={busy || floatPaise === null}>{t('shiftScreen.open')}</button>
+        </form>
+      )}
+
+      {shift && (
+        <>
+          <section className="card" aria-labelledby="shift-now">
+            <h2 id="shift-now" className="card-title">{t('shiftScreen.openSince', { time: formatDateTime(shift.openedAt, lang) })}</h2>
+            <dl className="facts">
+              <dt>{t('shiftScreen.float')}</dt><dd>{formatINR(shift.openingFloatPaise)}</dd>
+              <dt>{t('shiftScreen.paidIn')}</dt><dd>{formatINR(shift.cashInPaise)}</dd>
+              <dt>{t('shiftScreen.paidOut')}</dt><dd>{formatINR(shift.cashOutPaise)}</dd>
+            </dl>
+          </section>
+          <form className="card" onSubmit={submitMove} aria-labelledby="shift-move">
+            <h2 id="shift-move" className="card-title">{t('shiftScreen.movement')}</h2>
+            <div className="form-grid">
+              <SelectField
+                label={t('shiftScreen.kind')}
+                value={move.kind}
+                onValue={(kind) => setMove({ ...move, kind: kind as 'PAID_IN' | 'PAID_OUT' })}
+                options={[{ value: 'PAID_OUT', label: t('shiftScreen.paidOut') }, { value: 'PAID_IN', label: t('shiftScreen.paidIn') }]}
+              />
+              <TextField label={t('shiftScreen.amount')} value={move.amount} onValue={(v) => setMove({ ...move, amount: money(v) })} inputMode="decimal" autoComplete="off" />
+              <TextField label={t('shiftScreen.reason')} value={move.reason} onValue={(reason) => setMove({ ...move, reason })} autoComplete="off" />
+            </div>
+            <button type="submit" className="btn btn-secondary" disabled={busy || !movePaise || move.reason.trim().length < 3}>{t('shiftScreen.record')}</button>
+          </form>
+          <form className="card" onSubmit={submitClose} aria-labelledby="shift-close">
+            <h2 id="shift-close" className="card-title">{t('shiftScreen.closeTitle')}</h2>
+            <p className="muted">{t('shiftScreen.blindHint')}</p>
+            <TextField label={t('shiftScreen.counted')} value={counted} onValue={(v) => setCounted(money(v))} inputMode="decimal" autoComplete="off" />
+            <TextField label={t('shiftScreen.note')} value={note} onValue={setNote} autoComplete="off" />
+            <button type="submit" className="btn btn-danger btn-lg" disabled={busy || countedPaise === null}>{t('shiftScreen.close')}</button>
+          </form>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+/** Which screen is showing, and which screens a role may see (the core still checks every call). */
+import { create } from 'zustand';
+import type { Role } from '../../src-shared/contracts/roles.js';
+import { roleAtLeast } from '../../src-shared/contracts/roles.js';
+
+export type ScreenId = 'entry' | 'exit' | 'sessions' | 'supervisor' | 'operators';
+
+const MIN_ROLE: Record<ScreenId, Role> = {
+  entry: 'ATTENDANT',
+  exit: 'ATTENDANT',
+  sessions: 'ATTENDANT',
+  supervisor: 'SUPERVISOR',
+  operators: 'ADMIN',
+};
+
+export const SCREEN_ORDER: ScreenId[] = ['entry', 'exit', 'sessions', 'supervisor', 'operators'];
+
+export function screensFor(role: Role): ScreenId[] {
+  return SCREEN_ORDER.filter((s) => roleAtLeast(role, MIN_ROLE[s]));
+}
+
+/** Cashiers (and above) take payments on the exit screen; attendants only scan there. */
+export function canTakePayment(role: Role): boolean {
+  return roleAtLeast(role, 'CASHIER');
+}
+
+interface UiState {
+  screen: ScreenId;
+  go(screen: ScreenId): void;
+}
+
+export const useUi = create<UiState>((set) => ({
+  screen: 'entry',
+  go(screen) {
+    set({ screen });
+  },
+}));
