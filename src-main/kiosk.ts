@@ -22,6 +22,7 @@ import { OnlinePayments } from './services/online-payments.js';
 import { serverLink } from './online/server-link.js';
 import { prepareOps, type OpsOptions } from './ops/runtime.js'; // [ops] issue 7
 import { prepareSync, startSync, type SyncOptions } from './sync/index.js'; // [sync] issue 5
+import { attachPaymentResultSink } from './sync/registry.js'; // [sync]
 
 export interface KioskOptions {
   dbPath: string;
@@ -98,6 +99,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const server = serverLink(options, clock);
   const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log); // [sync]
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
+  if (server) attachPaymentResultSink(ctx, (p) => onlinePayments.apply(p)); // [sync] results pushed through the pull; the poller below stays as the fallback
   // Until the sync channel pushes results, open online payments are polled once a second.
   const poller = server
     ? setInterval(() => onlinePayments.refreshPending().catch((err: unknown) => log('warn', 'payment poll failed', { error: String(err) })), 1000)

@@ -27,6 +27,7 @@ import { registerParkerRoutes } from './routes/parkers.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { seedZonesFromSpec } from './zones/seed.js';
 import { registerSync } from './sync/index.js';
+import { ServerSyncEvents } from './sync/server-events.js';
 import type { Clock } from './util/clock.js';
 import { systemClock } from './util/clock.js';
 
@@ -111,7 +112,10 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     registerParkerRoutes(scope, ctx);
     registerBookingRoutes(scope, ctx);
   });
-  await registerSync(app, ctx);
+  const sync = await registerSync(app, ctx);
+  // [sync] parker bookings/cancellations to the gates, payment results to the kiosk that asked
+  ctx.syncEvents = new ServerSyncEvents(sync, sdb.db, clock, log);
+  ctx.payments.onPaymentChange = ctx.syncEvents.notifyPayment;
   await app.ready();
 
   return {

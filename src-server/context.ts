@@ -9,6 +9,7 @@ import type { RouteTable } from './http/route-table.js';
 import type { PaymentDeps } from './payments/create.js';
 import type { GatewayRegistry } from './payments/registry.js';
 import type { Reconciler } from './payments/reconciler.js';
+import type { ServerSyncEvents } from './sync/server-events.js';
 import type { Clock } from './util/clock.js';
 
 export interface ServerContext {
@@ -22,4 +23,6 @@ export interface ServerContext {
   payments: PaymentDeps;
   reconciler: Reconciler;
   routes: RouteTable;
+  /** [sync] Bookings and payment results to the gates; set once sync is registered (app.ts). */
+  syncEvents?: ServerSyncEvents;
 }

@@ -3,7 +3,6 @@ import type { ApiResult } from '../../src-shared/contracts/api.js';
 import type { Actor, ServiceContext } from '../services/context.js';
 import { reportZip } from './csv.js';
 import { dailyReport } from './daily.js';
-import { reportPdf } from './pdf.js';
 
 export { dailyReport } from './daily.js';
 
@@ -11,7 +10,8 @@ export async function exportReport(
   ctx: ServiceContext, actor: Actor | null, date: string, format: 'csv' | 'pdf',
 ): Promise<ApiResult<'reports.export'>> {
   const report = dailyReport(ctx, date);
-  const bytes = format === 'pdf' ? await reportPdf(report) : Buffer.from(reportZip(report));
+  // pdfkit is loaded on first use: it would add a second to every kiosk start.
+  const bytes = format === 'pdf' ? await (await import('./pdf.js')).reportPdf(report) : Buffer.from(reportZip(report));
   // Who exported which day's figures is part of the audit trail (the export itself changes nothing else).
   ctx.store.q.tx(() => ctx.audit.append({
     operatorId: actor?.operatorId ?? null, action: 'report.exported', entityType: 'report', entityId: null,

@@ -15,6 +15,8 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import { parseTicketCode } from '../../src-shared/domain/ticket-codec.js';
 import { newId } from '../core/ids.js';
+import { serverPaymentSchema } from '../online/server-client.js'; // [sync]
+import { paymentResultSinkOf } from '../sync/registry.js'; // [sync]
 import type { Actor, ServiceContext } from './context.js';
 import { recordSessionChange } from './session-records.js';
 
@@ -40,7 +42,9 @@ export type RemoteChangeData =
       conflicts?: RemoteConflict[]; resolutions?: { hlc: string; resolution: string; reason: string; operatorId: string | null }[] }
   | { kind: 'zone'; zone: Record<string, unknown> & { id: string; name: string }; slots: { id: string; slot_number: string; position: number }[] }
   | { kind: 'operator'; operator: { id: string; username: string; name: string; role: string; pin_hash: string; is_active: number } }
-  | { kind: 'ticketKey'; keyId: string; kioskId: string; secret: string };
+  | { kind: 'ticketKey'; keyId: string; kioskId: string; secret: string }
+  // [sync] an online payment result the server pushes to the kiosk that asked (src-server/sync/server-events.ts)
+  | { kind: 'paymentResult'; kioskId: string; payment: { paymentId: string } & Record<string, unknown> };
 
 export interface TicketKeySink {
   put(keyId: string, kioskId: string, secretBase64: string, now: number): void;
@@ -197,6 +201,7 @@ export function applyRemoteChange(ctx: ServiceContext, keys: TicketKeySink, seq:
       case 'zone': outcome = applyZone(ctx, data); break;
       case 'operator': outcome = applyOperator(ctx, data); break;
       case 'ticketKey': keys.put(data.keyId, data.kioskId, data.secret, ctx.clock.now()); outcome = 'applied'; break;
+      case 'paymentResult': outcome = applyPaymentResult(ctx, data); break; // [sync]
       default: throw new MissingDependency(`unknown change kind ${(data as { kind: string }).kind}`);
     }
     db.exec('RELEASE apply_one');
@@ -218,7 +223,31 @@ function entityIdOf(d: RemoteChangeData): string {
     case 'zone': return d.zone.id;
     case 'operator': return d.operator.id;
     case 'ticketKey': return d.keyId;
+    case 'paymentResult': return d.payment.paymentId;
   }
+}
+
+/**
+ * [sync] A pushed online payment result: only the kiosk that asked applies it, through
+ * OnlinePayments.apply (the same checks as the 1 s poll: exact amount, same session, matching
+ * reference; SUCCESS completes the exit). Others ignore it: the asking kiosk's own payment events
+ * bring the payment to every gate through the session fold. A result that fails to apply is
+ * rolled back and kept in sync_skipped (retried; the poller is the fallback anyway).
+ */
+function applyPaymentResult(ctx: ServiceContext, data: Extract<RemoteChangeData, { kind: 'paymentResult' }>): ApplyOutcome {
+  if (data.kioskId !== ctx.kioskId) return 'unchanged';
+  const sink = paymentResultSinkOf(ctx);
+  if (!sink) return 'unchanged'; // no online payments configured here: nothing can be waiting for it
+  const parsed = serverPaymentSchema.safeParse(data.payment);
+  if (!parsed.success) throw new MissingDependency('malformed payment result');
+  const before = st(ctx.store.sqlite, 'SELECT status, review_reason FROM payments WHERE id = ?').get(parsed.data.paymentId);
+  try {
+    sink(parsed.data);
+  } catch (err) {
+    throw new MissingDependency(`payment result not applied: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const after = st(ctx.store.sqlite, 'SELECT status, review_reason FROM payments WHERE id = ?').get(parsed.data.paymentId);
+  return JSON.stringify(before) === JSON.stringify(after) ? 'unchanged' : 'applied';
 }
 
 /** Retries skipped changes (oldest first); those that apply now are removed. */

@@ -6,9 +6,8 @@ import { signTicket } from '../../src-shared/domain/ticket-codec.js';
 import { newId } from '../core/ids.js';
 import type { ZoneRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
-import { recordSessionChange, sessionRowByCode, sessionView } from './session-records.js';
+import { OPEN_SESSION, recordSessionChange, sessionRowByCode, sessionView } from './session-records.js';
 
-const OPEN = ['BOOKED', 'PARKED', 'EXITING'];
 
 export interface BookInput {
   vehicleNumber: string;
@@ -63,7 +62,7 @@ export function bookSlot(ctx: ServiceContext, actor: Actor, input: BookInput, en
       db.selectFrom('sessions').innerJoin('vehicles', 'vehicles.id', 'sessions.vehicle_id')
         .innerJoin('slots', 'slots.id', 'sessions.slot_id')
         .select(['sessions.status', 'slots.slot_number'])
-        .where('vehicles.vehicle_number', '=', input.vehicleNumber).where('sessions.status', 'in', OPEN),
+        .where('vehicles.vehicle_number', '=', input.vehicleNumber).where(OPEN_SESSION),
     );
     if (openSession) {
       throw new AppError(

@@ -7,7 +7,7 @@ import { newId } from '../core/ids.js';
 import type { SessionRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import {
-  pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
+  OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
 } from './session-records.js';
 import { requireOpenShift } from './shifts.js';
 import { iso, toPayment, zoneTariff } from './views.js';
@@ -84,7 +84,7 @@ export function lostTicket(ctx: ServiceContext, actor: Actor, vehicleNumber: str
     const session = q.first(
       db.selectFrom('sessions').innerJoin('vehicles', 'vehicles.id', 'sessions.vehicle_id').selectAll('sessions')
         .where('vehicles.vehicle_number', '=', vehicleNumber)
-        .where('sessions.status', 'in', ['BOOKED', 'PARKED', 'EXITING']),
+        .where(OPEN_SESSION),
     );
     if (!session) throw new AppError('NOT_FOUND', `No parked car with number ${vehicleNumber}. Check the number plate.`);
     return quote(ctx, actor, session, true);

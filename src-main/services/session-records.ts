@@ -1,10 +1,17 @@
 /** Session lookups and the one way a session change is recorded (audit + outbox + UI event). */
+import { sql, type SqlBool } from 'kysely';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Session } from '../../src-shared/contracts/entities.js';
 import { parseTicketCode, ticketError } from '../../src-shared/domain/ticket-codec.js';
 import type { PaymentRow, SessionRow, ZoneRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { sessionQuery, toSession } from './views.js';
+
+/**
+ * "The session is open" as literal SQL: with bound parameters SQLite cannot match the partial
+ * indexes (sessions_open_vehicle, sessions_open_slot) and would scan every open session.
+ */
+export const OPEN_SESSION = sql<SqlBool>`sessions.status IN ('BOOKED','PARKED','EXITING')`;
 
 export function sessionView(ctx: ServiceContext, sessionId: string): Session {
   const row = ctx.store.q.first(sessionQuery(ctx.store).where('sessions.id', '=', sessionId));

@@ -1,6 +1,7 @@
 /** Vehicle search by (part of) the number plate, with the car's open session if any. */
 import type { Vehicle } from '../../src-shared/contracts/entities.js';
 import type { ServiceContext } from './context.js';
+import { OPEN_SESSION } from './session-records.js';
 import { sessionQuery, toSession } from './views.js';
 
 export function searchVehicles(ctx: ServiceContext, text: string): Vehicle[] {
@@ -13,7 +14,7 @@ export function searchVehicles(ctx: ServiceContext, text: string): Vehicle[] {
   );
   return vehicles.map((v) => {
     const open = q.first(
-      sessionQuery(ctx.store).where('sessions.vehicle_id', '=', v.id).where('sessions.status', 'in', ['BOOKED', 'PARKED', 'EXITING']),
+      sessionQuery(ctx.store).where('sessions.vehicle_id', '=', v.id).where(OPEN_SESSION),
     );
     return { id: v.id, vehicleNumber: v.vehicle_number, ownerName: v.owner_name, openSession: open ? toSession(open) : null };
   });

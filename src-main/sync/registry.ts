@@ -1,5 +1,6 @@
 /** Which sync worker belongs to which kiosk core (handlers only see the ServiceContext). */
 import type { SyncStatus } from '../../src-shared/contracts/api.js';
+import type { ServerPayment } from '../online/server-client.js';
 import type { ServiceContext } from '../services/context.js';
 import type { SyncWorker } from './worker.js';
 
@@ -22,4 +23,16 @@ export function syncStatus(ctx: ServiceContext): SyncStatus {
     oldestPendingAgeSeconds: pending.t === null ? null : Math.max(0, Math.floor((ctx.clock.now() - pending.t) / 1000)),
     parkedEvents: 0, skippedChanges: 0, lastSyncAt: null, clockOffsetMs: null, clockSkewAlert: false, cursor: 0, lastError: null,
   };
+}
+
+/** [sync] Where a pushed online payment result goes (kiosk.ts wires OnlinePayments.apply here). */
+export type PaymentResultSink = (payment: ServerPayment) => void;
+const paymentSinks = new WeakMap<ServiceContext, PaymentResultSink>();
+
+export function attachPaymentResultSink(ctx: ServiceContext, sink: PaymentResultSink): void {
+  paymentSinks.set(ctx, sink);
+}
+
+export function paymentResultSinkOf(ctx: ServiceContext): PaymentResultSink | undefined {
+  return paymentSinks.get(ctx);
 }

@@ -15,8 +15,13 @@ export interface BookingView {
   cancelledAt: string | null;
   prepayPaise: number;
   refundPaise: number | null;
-  refundStatus: 'PENDING' | 'PROCESSED' | 'FAILED' | null;
+  /** HELD: waiting until every gate acknowledged the cancellation; WITHHELD: the car entered (supervisor decides). */
+  refundStatus: 'PENDING' | 'PROCESSED' | 'FAILED' | 'HELD' | 'WITHHELD' | null;
   payment: PaymentView | null;
+  /** [sync] The gates' canonical session status (null until the booking reached a gate). */
+  sessionStatus: string | null;
+  /** [sync] Why a supervisor should look at this booking (e.g. CANCEL_RACED_ENTRY). */
+  reviewReason: string | null;
 }
 
 export interface BookingJoined extends BookingRow {
@@ -24,7 +29,8 @@ export interface BookingJoined extends BookingRow {
   slot_number: string;
 }
 
-export function toBookingView(b: BookingJoined, payment: PaymentRow | null, refundStatus: BookingView['refundStatus']): BookingView {
+export function toBookingView(b: BookingJoined, payment: PaymentRow | null, refundRowStatus: 'PENDING' | 'PROCESSED' | 'FAILED' | null): BookingView {
+  const refundStatus: BookingView['refundStatus'] = b.refund_state === 'HELD' || b.refund_state === 'WITHHELD' ? b.refund_state : refundRowStatus;
   return {
     id: b.id,
     code: b.code,
@@ -39,5 +45,7 @@ export function toBookingView(b: BookingJoined, payment: PaymentRow | null, refu
     refundPaise: b.refund_paise,
     refundStatus,
     payment: payment ? toPaymentView(payment) : null,
+    sessionStatus: b.session_status,
+    reviewReason: b.review_reason,
   };
 }

@@ -31,6 +31,8 @@ export interface PaymentDeps {
   metrics: Metrics;
   log: Logger;
   ttlSeconds: number;
+  /** [sync] Called after a payment's state changed (src-server/sync/server-events.ts pushes it to the kiosk). */
+  onPaymentChange?: ((paymentId: string) => void) | undefined;
 }
 
 export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput): Promise<PaymentRow> {

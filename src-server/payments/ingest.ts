@@ -29,7 +29,7 @@ export interface IngestResult {
   status: PaymentRow['status'] | null;
 }
 
-export async function ingestEvent(deps: Pick<PaymentDeps, 'db' | 'clock' | 'metrics'>, evt: GatewayEvent, source: 'webhook' | 'poll'): Promise<IngestResult> {
+export async function ingestEvent(deps: Pick<PaymentDeps, 'db' | 'clock' | 'metrics' | 'onPaymentChange'>, evt: GatewayEvent, source: 'webhook' | 'poll'): Promise<IngestResult> {
   const { db, clock } = deps;
   const result = await db.transaction().execute(async (trx): Promise<IngestResult> => {
     const eventId = uuidv7(clock);
@@ -48,6 +48,7 @@ export async function ingestEvent(deps: Pick<PaymentDeps, 'db' | 'clock' | 'metr
   if (result.outcome === 'applied' || result.outcome === 'late') {
     deps.metrics.paymentTransitions.inc({ to: result.status ?? 'unknown', source });
   }
+  if (result.paymentId && ['applied', 'late', 'review'].includes(result.outcome)) deps.onPaymentChange?.(result.paymentId); // [sync] push to the kiosk
   return result;
 }
 

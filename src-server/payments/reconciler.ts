@@ -126,7 +126,7 @@ export class Reconciler {
       }
     }
     const clock = this.deps.clock;
-    return this.deps.db.transaction().execute(async (trx) => {
+    const final = await this.deps.db.transaction().execute(async (trx) => {
       const now = clock.now();
       const res = await trx
         .updateTable('payments')
@@ -142,5 +142,7 @@ export class Reconciler {
       this.deps.metrics.paymentTransitions.inc({ to: 'EXPIRED', source: 'deadline' });
       return 'EXPIRED' as const;
     });
+    if (final === 'EXPIRED') this.deps.onPaymentChange?.(p.id); // [sync] push to the kiosk
+    return final;
   }
 }

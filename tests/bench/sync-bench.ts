@@ -71,6 +71,7 @@ async function main() {
 
   // Reconnect: each kiosk pushes (the server applies), then everyone pulls until agreed.
   let serverPushMs = 0;
+  let serverPullMs = 0;
   const realPush = server.service.push.bind(server.service);
   server.service.push = async (kioskId, input) => {
     const s0 = performance.now();
@@ -78,6 +79,15 @@ async function main() {
       return await realPush(kioskId, input);
     } finally {
       serverPushMs += performance.now() - s0;
+    }
+  };
+  const realPull = server.service.pull.bind(server.service);
+  server.service.pull = async (...args) => {
+    const s0 = performance.now();
+    try {
+      return await realPull(...args);
+    } finally {
+      serverPullMs += performance.now() - s0;
     }
   };
   for (const k of kiosks) k.transport.online = true;
@@ -90,6 +100,8 @@ async function main() {
   }
   for (const k of kiosks) await k.worker.syncNow();
   const convergeMs = performance.now() - c0;
+  const convergePushMs = serverPushMs;
+  const convergePullMs = serverPullMs;
   const expected = JSON.stringify(await serverSessions(server.service));
   const agree = kiosks.every((k) => JSON.stringify(kioskSessions(k)) === expected);
 
@@ -126,13 +138,15 @@ async function main() {
   lat.sort((x, y) => x - y);
   const p95 = lat[Math.floor(lat.length * 0.95)]!;
 
-  const applyRate = events / (serverPushMs / 1000);
+  const applyRate = events / (convergePushMs / 1000);
   void pushMs;
   const rawRate = rows.length / (rawMs / 1000);
   const table = [
     ['sessions (offline, 4 kiosks)', String(KIOSKS * PER_KIOSK), ''],
     ['events pushed', String(events), `offline work took ${(offlineMs / 1000).toFixed(1)} s`],
     ['convergence after reconnect', `${(convergeMs / 1000).toFixed(2)} s`, `target < 30 s; all agree: ${agree}`],
+    ['  of which server push / pull', `${(convergePushMs / 1000).toFixed(2)} s / ${(convergePullMs / 1000).toFixed(2)} s`,
+      `kiosks (outbox read, acks, applying ${kiosks.reduce((a, k) => a + k.worker.stats.pulled, 0)} pulled changes): ${((convergeMs - convergePushMs - convergePullMs) / 1000).toFixed(2)} s`],
     ['server apply rate', `${Math.round(applyRate)} events/s`, `raw batched INSERT same rows: ${Math.round(rawRate)} rows/s (${((100 * applyRate) / rawRate).toFixed(1)}%, target >= 25%)`],
     ['propagation A -> server -> B p95', `${p95.toFixed(1)} ms`, 'target < 1000 ms (in process, no network)'],
   ];

@@ -1,0 +1,172 @@
+/**
+ * Glue between the server's own modules (parker bookings, online payments) and sync (issue 5,
+ * docs/sync.md "Parker bookings and online payment results").
+ *
+ * - Zones: the facility's gates publish zones/slots through sync (sync_entities). When any are
+ *   published, the server mirrors them into its own `zones`/`slots` tables (same ids, so the
+ *   bookings' foreign keys hold) and parkers list and book ONLY those; the server's own seeded
+ *   zones are the source only while no gate has published a zone (such bookings never reach a
+ *   gate: no gate knows those slots).
+ * - A booking in a published zone is a synced session with the booking's id: a server event
+ *   `session.booked` (status BOOKED, slot held, code = the QR- booking code, the vehicle), and on
+ *   the parker's cancel a `session.cancelled`. Both go through the session fold, so a slot clash
+ *   with an offline gate's walk-in, or a cancel racing an entry scan, is settled by the same rules
+ *   as between gates.
+ * - Online payment results: after any state change of a kiosk's payment the server appends a
+ *   `paymentResult` change entry; the long-polling kiosk that asked wakes at once and applies it
+ *   through OnlinePayments.apply (amount and reference checked again there).
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { BookingRow, ServerDatabase } from '../db/schema.js';
+import { toPaymentView } from '../payments/view.js';
+import type { Clock } from '../util/clock.js';
+import type { CanonicalSession, SessionSnap } from './fold.js';
+import type { SyncDatabase } from './schema.js';
+import type { SyncService } from './service.js';
+
+export type ServerSyncDb = Kysely<ServerDatabase & SyncDatabase>;
+
+/** Change-entry kind for an online payment result (src-main/services/apply-remote.ts applies it). */
+export const PAYMENT_RESULT_KIND = 'paymentResult';
+/** origin_kiosk_id of sessions the server created (parker bookings). */
+export const SERVER_ORIGIN = 'server';
+
+export interface PublishedZone {
+  id: string;
+  name: string;
+  hourlyRatePaise: number;
+  isActive: boolean;
+  slots: { id: string; slot_number: string; position: number }[];
+}
+
+interface ZoneEntity {
+  zone: { id: string; name: string; hourly_rate_paise?: number; is_active?: number; created_at?: number };
+  slots: { id: string; slot_number: string; position: number }[];
+}
+
+export class ServerSyncEvents {
+  readonly db: ServerSyncDb;
+
+  constructor(
+    readonly sync: SyncService,
+    db: Kysely<ServerDatabase>,
+    private readonly clock: Clock,
+    private readonly log: Pick<Logger, 'warn'>,
+  ) {
+    this.db = db as unknown as ServerSyncDb;
+  }
+
+  // ------------------------------------------------------------------ zones
+
+  /** Zones the gates published, mirrored into the server's zones/slots (same ids). Empty when none. */
+  async publishedZones(): Promise<PublishedZone[]> {
+    const rows = await this.db.selectFrom('sync_entities').select('data').where('entity_type', '=', 'zone').execute();
+    if (rows.length === 0) return [];
+    const zones = rows.map((r) => JSON.parse(r.data) as ZoneEntity).sort((a, b) => (a.zone.name < b.zone.name ? -1 : 1));
+    const publishedIds = new Set(zones.map((z) => z.zone.id));
+    const out: PublishedZone[] = [];
+    for (const { zone: z, slots } of zones) {
+      const rate = Number(z.hourly_rate_paise ?? 0);
+      const active = Number(z.is_active ?? 1);
+      const have = await this.db.selectFrom('zones').selectAll().where('id', '=', z.id).executeTakeFirst();
+      if (!have || have.name !== z.name || have.hourly_rate_paise !== rate || have.is_active !== active) {
+        // zones.name is unique: a server-seeded zone (or a second gate's same-named zone) gives way.
+        const clash = await this.db.selectFrom('zones').select(['id', 'name']).where('name', '=', z.name).where('id', '!=', z.id).executeTakeFirst();
+        if (clash) {
+          await this.db.updateTable('zones')
+            .set({ name: `${clash.name}~${clash.id.slice(-6)}`, ...(publishedIds.has(clash.id) ? {} : { is_active: 0 }) })
+            .where('id', '=', clash.id).execute();
+        }
+        if (have) await this.db.updateTable('zones').set({ name: z.name, hourly_rate_paise: rate, is_active: active }).where('id', '=', z.id).execute();
+        else await this.db.insertInto('zones').values({ id: z.id, name: z.name, hourly_rate_paise: rate, is_active: active, created_at: z.created_at ?? this.clock.now() }).execute();
+      }
+      const count = await this.db.selectFrom('slots').select((eb) => eb.fn.countAll().as('n')).where('zone_id', '=', z.id).executeTakeFirstOrThrow();
+      if (Number(count.n) < slots.length) {
+        await this.db.insertInto('slots').values(slots.map((s) => ({ id: s.id, zone_id: z.id, slot_number: s.slot_number })))
+          .onConflict((oc) => oc.doNothing()).execute();
+      }
+      out.push({ id: z.id, name: z.name, hourlyRatePaise: rate, isActive: active === 1, slots });
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  async canonicalSession(sessionId: string): Promise<CanonicalSession | null> {
+    const row = await this.db.selectFrom('sync_sessions').select('data').where('id', '=', sessionId).executeTakeFirst();
+    return row ? (JSON.parse(row.data) as CanonicalSession) : null;
+  }
+
+  async canonicalSessions(ids: string[]): Promise<Map<string, CanonicalSession>> {
+    const out = new Map<string, CanonicalSession>();
+    for (let i = 0; i < ids.length; i += 400) {
+      const rows = await this.db.selectFrom('sync_sessions').select(['id', 'data']).where('id', 'in', ids.slice(i, i + 400)).execute();
+      for (const r of rows) out.set(r.id, JSON.parse(r.data) as CanonicalSession);
+    }
+    return out;
+  }
+
+  /** Slots of `zoneId` held by an open synced session (walk-ins, parked cars, published bookings). */
+  async occupiedSlots(zoneId: string): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('sync_sessions').select('slot_id').where('zone_id', '=', zoneId).where('is_open', '=', 1).execute();
+    return new Set(rows.map((r) => r.slot_id));
+  }
+
+  async vehicleOpenAtGates(vehicleNumber: string): Promise<boolean> {
+    return Boolean(await this.db.selectFrom('sync_sessions').select('id').where('vehicle_number', '=', vehicleNumber).where('is_open', '=', 1).executeTakeFirst());
+  }
+
+  private snapshot(b: BookingRow, status: 'BOOKED' | 'CANCELLED', at: number): SessionSnap {
+    return {
+      id: b.id, code: b.code, zone_id: b.zone_id, slot_id: b.slot_id, status, booked_at: b.booked_at, entry_at: null, exit_at: null,
+      quote_amount_paise: null, quoted_at: null, quote_valid_until: null, amount_due_paise: null, amount_paid_paise: 0, last_paid_at: null,
+      lost_ticket: 0, conflict: 0, conflict_reason: null, origin_kiosk_id: SERVER_ORIGIN, created_by: null, created_at: b.booked_at, updated_at: at,
+    };
+  }
+
+  /** Publishes a booking to the gates (idempotent). Returns the change-log position, null when already published. */
+  publishBooking(b: BookingRow): Promise<number | null> {
+    return this.sync.recordServerSessionEvent('session.booked', b.id, {
+      session: this.snapshot(b, 'BOOKED', b.booked_at), vehicle: { vehicle_number: b.vehicle_number, owner_name: null }, bookingId: b.id,
+    }, { once: true });
+  }
+
+  /** Publishes the parker's cancellation (idempotent). */
+  publishCancellation(b: BookingRow): Promise<number | null> {
+    const at = b.cancelled_at ?? this.clock.now();
+    return this.sync.recordServerSessionEvent('session.cancelled', b.id, {
+      session: this.snapshot(b, 'CANCELLED', at), vehicle: { vehicle_number: b.vehicle_number, owner_name: null }, bookingId: b.id, reason: 'Cancelled by the parker',
+    }, { once: true });
+  }
+
+  /**
+   * True when no gate can still send an entry scan that predates its view of the change at `seq`:
+   * every (non-revoked) kiosk that syncs has pulled with a cursor at or past it. A kiosk's pull
+   * comes after its push in every cycle, so a cursor past `seq` means the kiosk had applied the
+   * change AND pushed everything it recorded before that.
+   */
+  async gatesAcknowledged(seq: number): Promise<boolean> {
+    const behind = await this.db.selectFrom('sync_kiosks')
+      .leftJoin('kiosks', 'kiosks.id', 'sync_kiosks.kiosk_id')
+      .select('sync_kiosks.kiosk_id')
+      .where('sync_kiosks.cursor', '<', seq)
+      .where('kiosks.revoked_at', 'is', null)
+      .executeTakeFirst();
+    return !behind;
+  }
+
+  // ------------------------------------------------------------------ payments
+
+  /** After any state change of a payment (webhook, poll, deadline, refund): tell the kiosk that asked. */
+  async paymentChanged(paymentId: string): Promise<void> {
+    const p = await this.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+    if (!p || !p.kiosk_id) return; // parker pre-payments are shown to the parker, not pushed to gates (docs/sync.md)
+    await this.sync.recordServerChange(PAYMENT_RESULT_KIND, p.id, { kind: PAYMENT_RESULT_KIND, kioskId: p.kiosk_id, payment: toPaymentView(p) }, null);
+  }
+
+  /** Fire-and-forget form for the payment modules' hook: never fails the payment path (the kiosk's poller is the fallback). */
+  notifyPayment = (paymentId: string): void => {
+    this.paymentChanged(paymentId).catch((err: unknown) => this.log.warn({ err: (err as Error).message, paymentId }, 'payment result not pushed to the kiosk'));
+  };
+}

@@ -1,0 +1,447 @@
+/**
+ * Real processes (issue 5): three kiosks (`src-main/cli.ts serve --server ... --fake-clock`) and the
+ * central server (`src-server/main.ts`, what `npm run server` runs) on loopback, each kiosk behind
+ * its own fault-injecting TCP proxy (tests/sync/fault-proxy.ts: resets, black holes, responses cut
+ * after the server committed, delays, refused connections). Random gate operations go through
+ * each kiosk's HTTP API while kiosks and the server are killed with SIGKILL at random moments and
+ * restarted on the same files / database. Kiosk clocks are skewed with dev.setClock: gate 1 runs
+ * 10 min behind, gate 2 one hour ahead, gate 3 jumps back and forth by an hour; every gate's clock
+ * also runs fast (each operation moves it 5-40 min) so stays cost money.
+ * After healing (faults off, everyone up): every kiosk and the server hold the same sessions and
+ * payments, integrity.check is ok on every kiosk, the server holds every kiosk event exactly once
+ * with gap-free per-kiosk sequences, the change log has no gap, paid == sum of payments.
+ * On SQLite and on PostgreSQL (127.0.0.1:5432, a fresh database, dropped afterwards; an
+ * unreachable PostgreSQL fails the test).
+ *
+ *   SYNC_PROCESS_KILLS   SIGKILLs per backend (default 5; the CI campaign sets 50: 100 in all)
+ *   SYNC_PROCESS_SEED    replays the random choices (printed on every run; timing still varies)
+ *   SYNC_PROCESS_BACKENDS  "sqlite,postgres" (default both)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openServerDb } from '../../src-server/db/connect.js';
+import type { SyncDatabase } from '../../src-server/sync/schema.js';
+import { SyncService } from '../../src-server/sync/service.js';
+import { createTestDatabase, type Backend, type TestDatabase } from '../server/helpers/databases.js';
+import { serverEnv } from '../server/helpers/env.js';
+import { freePort } from '../server/helpers/processes.js';
+import { CHAOS, FaultProxy } from './fault-proxy.js';
+import { serverSessions, type ComparableSession } from './harness.js';
+
+const KILLS = Number(process.env.SYNC_PROCESS_KILLS ?? 5);
+const SEED = Number(process.env.SYNC_PROCESS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const BACKENDS = (process.env.SYNC_PROCESS_BACKENDS ?? 'sqlite,postgres').split(',').filter(Boolean) as Backend[];
+const MIN_CHAOS_MS = Number(process.env.SYNC_PROCESS_MIN_CHAOS_MS ?? 8000);
+const HEAL_TIMEOUT_MS = 90_000;
+const PIN = '2468';
+
+function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------- processes
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
+  out: () => string;
+  exited: Promise<void>;
+}
+
+/** `node --import tsx <args>` in its own process group; resolves once stdout says "listening on". */
+async function startNode(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Proc> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const check = () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited (${child.exitCode ?? child.signalCode}):\n${out}`));
+    });
+  });
+  return { child, url, out: () => out, exited };
+}
+
+/** SIGKILL to the whole process group (node + tsx's esbuild); resolves when the main process is gone. */
+async function kill9(p: Proc): Promise<void> {
+  try {
+    process.kill(-p.child.pid!, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+  await p.exited;
+}
+
+async function runNode(args: string[], env: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}:\n${out}`);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------- kiosk API
+
+type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function api(url: string, method: string, input: unknown, token?: string, timeoutMs = 15_000): Promise<ApiResult> {
+  try {
+    const res = await fetch(`${url}/api/v1/${method}`, {
+      method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(timeoutMs),
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    return (await res.json()) as ApiResult;
+  } catch {
+    return { down: true }; // killed, restarting, or cut off mid-answer
+  }
+}
+
+/** The comparable view of a kiosk database file (same fields as harness.kioskSessions). */
+function kioskFileSessions(file: string): ComparableSession[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const rows = db.prepare(`SELECT s.*, v.vehicle_number FROM sessions s JOIN vehicles v ON v.id = s.vehicle_id ORDER BY s.id`).all() as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const pay = db.prepare('SELECT id, status, amount_paise, review_reason FROM payments WHERE session_id = ? ORDER BY id');
+    return rows.map((r) => ({
+      id: r.id, code: r.code, vehicle: r.vehicle_number, zone: r.zone_id, slot: r.slot_id, status: r.status, entry: r.entry_at, exit: r.exit_at,
+      paid: r.amount_paid_paise, due: r.amount_due_paise, conflict: r.conflict, reason: r.conflict_reason,
+      payments: (pay.all(r.id) as Record<string, unknown>[]).map((p) => `${p.id}:${p.status}:${p.amount_paise}:${p.review_reason ?? ''}`),
+    }));
+  } finally {
+    db.close();
+  }
+}
+
+function kioskOutbox(file: string): { id: string; seq: number; status: string }[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT id, seq, status FROM outbox ORDER BY seq').all() as { id: string; seq: number; status: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------- the campaign
+
+interface Gate {
+  name: string;
+  id: string;
+  secret: string;
+  db: string;
+  proxy: FaultProxy;
+  proc: Proc | null;
+  restarting: Promise<void> | null;
+  tokens: { attendant: string; cashier: string; supervisor: string };
+  /** Fast-running fake clock: ms added on top of the skew. */
+  virtual: number;
+  ops: number;
+}
+
+const skewOf = (i: number, ops: number): number =>
+  i === 0 ? -10 * 60_000 : i === 1 ? 3600_000 : Math.floor(ops / 7) % 2 === 0 ? 30 * 60_000 : -30 * 60_000; // gate 3 jumps back an hour every 7 operations
+
+describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network (%s)', (backend) => {
+  const dir = mkdtempSync(join(tmpdir(), `parkgate-syncproc-${backend}-`));
+  let database: TestDatabase | null = null;
+  let server: Proc | null = null;
+  const gates: Gate[] = [];
+  const rand = mulberry(SEED + (backend === 'postgres' ? 1 : 0));
+
+  afterAll(async () => {
+    for (const g of gates) {
+      await g.restarting?.catch(() => undefined);
+      if (g.proc) await kill9(g.proc);
+      await g.proxy.close();
+    }
+    if (server) await kill9(server);
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it(`${KILLS} kills, then every gate and the server agree (seed ${SEED})`, async () => {
+    const t0 = Date.now();
+    database = await createTestDatabase(backend); // PostgreSQL unreachable: throws, the test fails
+    const proxies = [new FaultProxy(0, rand), new FaultProxy(0, rand), new FaultProxy(0, rand)];
+    for (const p of proxies) await p.start();
+    const port = await freePort(); // after the proxies listen, so it is not one of theirs
+    for (const p of proxies) p.targetPort = port;
+    const env = serverEnv({ databaseUrl: database.url, gateway: 'sim', simUrl: 'http://127.0.0.1:9', port });
+    for (let i = 0; i < 3; i++) {
+      const out = await runNode(['src-server/cli.ts', 'kiosk', 'add', `Gate ${i + 1}`], env);
+      const proxy = proxies[i]!;
+      gates.push({
+        name: `gate${i + 1}`, id: /kiosk id:\s+(\S+)/.exec(out)![1]!, secret: /kiosk secret:\s+(\S+)/.exec(out)![1]!,
+        db: join(dir, `gate${i + 1}.db`), proxy, proc: null, restarting: null, tokens: { attendant: '', cashier: '', supervisor: '' }, virtual: 0, ops: 0,
+      });
+    }
+    const startServer = async () => {
+      server = await startNode(['src-server/main.ts'], env);
+    };
+    const startGate = async (g: Gate, i: number) => {
+      g.proc = await startNode([
+        'src-main/cli.ts', 'serve', '--db', g.db, '--port', '0', '--fake-clock', ...(i === 0 ? ['--seed-demo'] : []),
+        '--server', g.proxy.url, '--kiosk-id', g.id, '--kiosk-secret', g.secret,
+      ], {});
+      await setClock(g, i);
+    };
+    const setClock = async (g: Gate, i: number) => {
+      if (!g.proc) return;
+      await api(g.proc.url, 'dev.setClock', { now: new Date(Date.now() + skewOf(i, g.ops) + g.virtual).toISOString() });
+    };
+    await startServer();
+    await Promise.all(gates.map((g, i) => startGate(g, i)));
+
+    // Gate 1 holds the demo facility; gates 2 and 3 start empty and get zones, operators and ticket
+    // keys from their first sync (then their operators can log in).
+    const login = async (g: Gate, username: string): Promise<string> => {
+      for (const end = Date.now() + 60_000; Date.now() < end; await sleep(300)) {
+        const r = await api(g.proc!.url, 'auth.login', { username, pin: PIN });
+        if ('ok' in r && r.ok) return r.data.token as string;
+      }
+      throw new Error(`${g.name}: ${username} cannot log in (operators not synced?)\n${g.proc!.out()}`);
+    };
+    for (const g of gates) {
+      g.tokens = { attendant: await login(g, 'attendant'), cashier: await login(g, 'cashier'), supervisor: await login(g, 'supervisor') };
+      const shift = await api(g.proc!.url, 'shifts.open', { openingFloatPaise: 0 }, g.tokens.cashier);
+      expect('ok' in shift && shift.ok, JSON.stringify(shift)).toBe(true);
+    }
+    // Wait for zones/slots everywhere (the first issue at an empty gate needs them).
+    for (const g of gates) {
+      for (const end = Date.now() + 30_000; ; await sleep(200)) {
+        const z = await api(g.proc!.url, 'zones.list', {}, g.tokens.attendant);
+        if ('ok' in z && z.ok && z.data.length >= 2) break;
+        if (Date.now() > end) throw new Error(`${g.name}: zones never arrived`);
+      }
+    }
+    const setupMs = Date.now() - t0;
+
+    // ---------------------------------------------------------------- chaos
+    for (const g of gates) g.proxy.faults = CHAOS;
+    let chaos = true;
+    const open: { code: string; id: string }[] = [];
+    const unexpected: string[] = [];
+    const counts = { issued: 0, exited: 0, paid: 0, cancelled: 0, apiDown: 0, refused: 0 };
+    let plate = 0;
+
+    const gateLoop = async (g: Gate, i: number) => {
+      while (chaos) {
+        await sleep(20 + Math.floor(rand() * 100));
+        const proc = g.proc;
+        if (!proc || g.restarting) continue;
+        g.ops++;
+        g.virtual += (5 + Math.floor(rand() * 35)) * 60_000;
+        await setClock(g, i);
+        const r = rand();
+        const call = async (method: string, input: unknown, who: keyof Gate['tokens']) => {
+          const res = await api(proc.url, method, input, g.tokens[who]);
+          if ('down' in res) counts.apiDown++;
+          else if (!res.ok && (res.error.code === 'INTERNAL' || res.error.code === 'VALIDATION_FAILED')) {
+            unexpected.push(`${g.name} ${method}: ${res.error.code} ${res.error.message}`);
+          }
+          return res;
+        };
+        if (r < 0.4 || open.length === 0) {
+          const res = await call(rand() < 0.8 ? 'gate.issueTicket' : 'gate.book', { vehicleNumber: `${backend === 'sqlite' ? 'SQ' : 'PG'}${String(++plate).padStart(6, '0')}` }, 'attendant');
+          if ('ok' in res && res.ok) {
+            counts.issued++;
+            open.push({ code: res.data.code, id: res.data.id });
+          }
+        } else if (r < 0.93) {
+          // Exit (any gate may exit a ticket issued anywhere); a booking is scanned in first.
+          const pick = open[Math.floor(rand() * open.length)]!;
+          await call('gate.scanEntry', { code: pick.code }, 'attendant');
+          const q = await call('gate.quoteExit', { code: pick.code }, 'attendant');
+          if (!('ok' in q) || !q.ok) continue;
+          const due = q.data.amountDuePaise as number;
+          const done = due > 0
+            ? await call('gate.payCash', { sessionId: pick.id, tenderedPaise: due }, 'cashier')
+            : await call('gate.completeExit', { sessionId: pick.id }, 'attendant');
+          if ('ok' in done && done.ok) {
+            counts.exited++;
+            if (due > 0) counts.paid++;
+            open.splice(open.indexOf(pick), 1);
+          }
+        } else {
+          const pick = open[Math.floor(rand() * open.length)]!;
+          const res = await call('sessions.cancel', { sessionId: pick.id, reason: 'Parker cancelled' }, 'supervisor');
+          if ('ok' in res && res.ok) {
+            counts.cancelled++;
+            open.splice(open.indexOf(pick), 1);
+          }
+        }
+      }
+    };
+
+    let kills = 0;
+    const killLog: string[] = [];
+    let serverRestart: Promise<void> | null = null;
+    const killer = async () => {
+      const chaosStart = Date.now();
+      while (kills < KILLS || Date.now() - chaosStart < MIN_CHAOS_MS) {
+        await sleep(300 + Math.floor(rand() * 1200));
+        if (rand() < 0.15) {
+          // Refuse one gate's connections for a moment (its link is down).
+          const g = gates[Math.floor(rand() * 3)]!;
+          await g.proxy.refuse(true);
+          counts.refused++;
+          setTimeout(() => void g.proxy.refuse(false), 300 + Math.floor(rand() * 1500));
+        }
+        if (kills >= KILLS) continue;
+        const down = gates.filter((g) => g.restarting).length + (serverRestart ? 1 : 0);
+        if (down >= 2) continue;
+        const pickServer = rand() < 0.3;
+        if (pickServer) {
+          if (serverRestart || !server) continue;
+          const p = server;
+          server = null;
+          kills++;
+          killLog.push('server');
+          serverRestart = (async () => {
+            await kill9(p);
+            await sleep(Math.floor(rand() * 1500));
+            await startServer();
+          })().finally(() => {
+            serverRestart = null;
+          });
+        } else {
+          const i = Math.floor(rand() * 3);
+          const g = gates[i]!;
+          if (g.restarting || !g.proc) continue;
+          const p = g.proc;
+          kills++;
+          killLog.push(g.name);
+          g.restarting = (async () => {
+            await kill9(p);
+            g.proc = null;
+            await sleep(Math.floor(rand() * 1000));
+            await startGate(g, i);
+          })().finally(() => {
+            g.restarting = null;
+          });
+        }
+      }
+    };
+    const chaosT0 = Date.now();
+    const loops = gates.map((g, i) => gateLoop(g, i));
+    await killer();
+    chaos = false;
+    await Promise.all(loops);
+    await Promise.all([...gates.map((g) => g.restarting), serverRestart]);
+    const chaosMs = Date.now() - chaosT0;
+
+    // ---------------------------------------------------------------- heal
+    const healT0 = Date.now();
+    for (const g of gates) await g.proxy.heal();
+    expect(server, 'server up').not.toBeNull();
+    // One local write per gate wakes a worker that is sleeping in its retry backoff.
+    for (const [i, g] of gates.entries()) {
+      await setClock(g, i);
+      const res = await api(g.proc!.url, 'gate.issueTicket', { vehicleNumber: `HEAL${backend === 'sqlite' ? 'S' : 'P'}${i}` }, g.tokens.attendant);
+      expect('ok' in res, `${g.name} answers after healing`).toBe(true);
+    }
+    const serverDb = openServerDb(database.url, { poolSize: 2 });
+    const db = serverDb.db as unknown as Kysely<SyncDatabase>;
+    const service = new SyncService({ db });
+    let expected: ComparableSession[] = [];
+    let agreed = false;
+    let lastDiff = '';
+    try {
+      while (Date.now() - healT0 < HEAL_TIMEOUT_MS) {
+        await sleep(500);
+        const statuses = await Promise.all(gates.map((g) => api(g.proc!.url, 'sync.status', {}, g.tokens.attendant)));
+        const idle = statuses.every((s) => 'ok' in s && s.ok && s.data.pendingEvents === 0);
+        if (!idle) {
+          lastDiff = `pending: ${statuses.map((s) => ('ok' in s && s.ok ? s.data.pendingEvents : JSON.stringify(s))).join(', ')}`;
+          continue;
+        }
+        expected = await serverSessions(service);
+        const views = gates.map((g) => kioskFileSessions(g.db));
+        const bad = views.findIndex((v) => JSON.stringify(v) !== JSON.stringify(expected));
+        if (bad === -1) {
+          agreed = true;
+          break;
+        }
+        lastDiff = `${gates[bad]!.name} differs from the server (${views[bad]!.length} vs ${expected.length} sessions)`;
+      }
+      const healMs = Date.now() - healT0;
+      const proxyStats = gates.map((g) => g.proxy.stats);
+      console.log(JSON.stringify({
+        backend, seed: SEED, kills, killLog, setupMs, chaosMs, healMs, counts, sessions: expected.length, unexpected: unexpected.length, proxyStats,
+      }));
+
+      // Everyone agrees on every session and payment.
+      if (!agreed) {
+        const views = gates.map((g) => kioskFileSessions(g.db));
+        for (const [i, v] of views.entries()) expect(v, `${gates[i]!.name} vs server after ${HEAL_TIMEOUT_MS} ms (${lastDiff})`).toEqual(expected);
+      }
+      expect(agreed, lastDiff).toBe(true);
+      expect(kills).toBeGreaterThanOrEqual(KILLS);
+      expect(unexpected).toEqual([]);
+      expect(expected.length).toBeGreaterThan(0);
+
+      for (const g of gates) {
+        const st = await api(g.proc!.url, 'sync.status', {}, g.tokens.attendant);
+        expect('ok' in st && st.ok && [st.data.pendingEvents, st.data.parkedEvents, st.data.skippedChanges], `${g.name} pending/parked/skipped`).toEqual([0, 0, 0]);
+        const integrity = await api(g.proc!.url, 'integrity.check', {}, g.tokens.supervisor);
+        expect('ok' in integrity && integrity.ok && integrity.data, `${g.name} integrity`).toMatchObject({ ok: true });
+      }
+
+      // The server holds every kiosk event exactly once, per-kiosk sequences without a gap.
+      const kioskRows = await db.selectFrom('sync_kiosks').select(['kiosk_id', 'last_seq']).execute();
+      for (const g of gates) {
+        const outbox = kioskOutbox(g.db);
+        expect(new Set(outbox.map((e) => e.id)).size, `${g.name} outbox ids unique`).toBe(outbox.length);
+        const stored = await db.selectFrom('sync_events').select(['id', 'seq']).where('kiosk_id', '=', g.id).orderBy('seq').execute();
+        expect(stored.map((e) => Number(e.seq)), `${g.name} sequence on the server`).toEqual(stored.map((_, i) => i + 1));
+        expect(stored.map((e) => e.id), `${g.name}: the server holds each of its events once`).toEqual(outbox.map((e) => e.id));
+        expect(Number(kioskRows.find((k) => k.kiosk_id === g.id)?.last_seq)).toBe(outbox.length);
+      }
+      // The change log has no gap and ends at the counter.
+      const changes = await sql<{ n: number | string; lo: number | string | null; hi: number | string | null }>`select count(*) as n, min(seq) as lo, max(seq) as hi from sync_changes`.execute(db);
+      const counter = await db.selectFrom('sync_counter').select('seq').where('id', '=', 1).executeTakeFirstOrThrow();
+      const c = changes.rows[0]!;
+      expect([Number(c.lo), Number(c.hi)]).toEqual([1, Number(c.n)]);
+      expect(Number(counter.seq)).toBe(Number(c.n));
+      // No paid amount counted twice.
+      const paymentIds = new Set<string>();
+      for (const s of expected) {
+        for (const p of s.payments) {
+          const id = p.split(':')[0]!;
+          expect(paymentIds.has(id), `payment ${id} in two sessions`).toBe(false);
+          paymentIds.add(id);
+        }
+        const sum = s.payments.filter((p) => /:(SUCCESS|REFUNDED):/.test(p)).reduce((a, p) => a + Number(p.split(':')[2]), 0);
+        expect(s.paid, `session ${s.id} paid`).toBe(sum);
+      }
+    } finally {
+      await serverDb.close();
+    }
+  }, 120_000 + KILLS * 15_000);
+});
