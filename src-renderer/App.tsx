@@ -8,6 +8,8 @@ import { ExitScreen } from './screens/ExitScreen.js';
 import { LoginScreen } from './screens/LoginScreen.js';
 import { OperatorsScreen } from './screens/OperatorsScreen.js';
 import { SessionsScreen } from './screens/SessionsScreen.js';
+import ShiftScreen from './screens/ShiftScreen.js';
+import ReportsScreen from './screens/ReportsScreen.js';
 import { SupervisorScreen } from './screens/SupervisorScreen.js';
 import { useConnectivity } from './stores/connectivity.js';
 import { useSession } from './stores/session.js';
@@ -42,6 +44,8 @@ function Nav({ screens, current, go, cashier }: { screens: ScreenId[]; current: 
     entry: 'nav.entry',
     exit: cashier ? 'nav.exitCashier' : 'nav.exit',
     sessions: 'nav.sessions',
+    shift: 'nav.shift',
+    reports: 'nav.reports',
     supervisor: 'nav.supervisor',
     operators: 'nav.operators',
   };
@@ -103,6 +107,8 @@ export function App() {
             {current === 'entry' && <EntryScreen />}
             {current === 'exit' && <ExitScreen />}
             {current === 'sessions' && <SessionsScreen />}
+            {current === 'shift' && <ShiftScreen />}
+            {current === 'reports' && <ReportsScreen />}
             {current === 'supervisor' && <SupervisorScreen />}
             {current === 'operators' && <OperatorsScreen />}
           </main>

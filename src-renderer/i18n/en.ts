@@ -28,6 +28,8 @@ export const en = {
   'nav.exit': 'Exit',
   'nav.exitCashier': 'Exit & pay',
   'nav.sessions': 'Sessions',
+  'nav.shift': 'Cash shift',
+  'nav.reports': 'Reports',
   'nav.supervisor': 'Supervisor',
   'nav.operators': 'Operators',
 

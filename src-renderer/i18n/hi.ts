@@ -30,6 +30,8 @@ export const hi: Record<MessageKey, string> = {
   'nav.exit': 'निकास',
   'nav.exitCashier': 'निकास और भुगतान',
   'nav.sessions': 'सत्र',
+  'nav.shift': 'कैश शिफ्ट',
+  'nav.reports': 'रिपोर्ट',
   'nav.supervisor': 'सुपरवाइज़र',
   'nav.operators': 'ऑपरेटर',
 

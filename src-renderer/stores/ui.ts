@@ -3,17 +3,19 @@ import { create } from 'zustand';
 import type { Role } from '../../src-shared/contracts/roles.js';
 import { roleAtLeast } from '../../src-shared/contracts/roles.js';
 
-export type ScreenId = 'entry' | 'exit' | 'sessions' | 'supervisor' | 'operators';
+export type ScreenId = 'entry' | 'exit' | 'sessions' | 'shift' | 'reports' | 'supervisor' | 'operators';
 
 const MIN_ROLE: Record<ScreenId, Role> = {
   entry: 'ATTENDANT',
   exit: 'ATTENDANT',
   sessions: 'ATTENDANT',
+  shift: 'CASHIER',
+  reports: 'SUPERVISOR',
   supervisor: 'SUPERVISOR',
   operators: 'ADMIN',
 };
 
-export const SCREEN_ORDER: ScreenId[] = ['entry', 'exit', 'sessions', 'supervisor', 'operators'];
+export const SCREEN_ORDER: ScreenId[] = ['entry', 'exit', 'sessions', 'shift', 'reports', 'supervisor', 'operators'];
 
 export function screensFor(role: Role): ScreenId[] {
   return SCREEN_ORDER.filter((s) => roleAtLeast(role, MIN_ROLE[s]));

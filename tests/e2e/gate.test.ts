@@ -130,7 +130,7 @@ describe.skipIf(!chromiumAvailable())('gate kiosk in Chromium (e2e)', () => {
     await camPage.getByLabel('Opening float (₹)').fill('1000');
     await camPage.getByRole('button', { name: 'Open shift' }).click();
     await camPage.locator('[data-testid="shift-card"][data-open="true"]').waitFor();
-    await camPage.getByRole('button', { name: /Cash/ }).click();
+    await camPage.getByRole('group', { name: 'Take payment' }).getByRole('button', { name: /Cash/ }).click();
     const keypad = camPage.getByRole('group', { name: 'Cash keypad' });
     for (const k of ['2', '0', '0']) await keypad.getByRole('button', { name: k, exact: true }).click();
     const tendered = 20000;
@@ -175,7 +175,7 @@ describe.skipIf(!chromiumAvailable())('gate kiosk in Chromium (e2e)', () => {
     await page.getByTestId('quote').waitFor();
     expect(await page.getByTestId('quote-vehicle').innerText()).toBe('MH12CD5678');
     expect(await page.getByTestId('quote-hours').innerText()).toBe('3');
-    await page.getByRole('button', { name: /Cash/ }).click();
+    await page.getByRole('group', { name: 'Take payment' }).getByRole('button', { name: /Cash/ }).click();
     await page.getByRole('button', { name: 'Exact' }).click();
     await page.getByRole('button', { name: /Confirm cash/ }).click();
     await page.getByText('GATE OPEN').waitFor();
@@ -216,7 +216,7 @@ describe.skipIf(!chromiumAvailable())('gate kiosk in Chromium (e2e)', () => {
     const parked = (await srv.call<{ items: Session[] }>('sessions.list', { status: 'PARKED', limit: 1 }, admin)).items[0]!;
     await wedgeScan(page, parked.code);
     await page.getByTestId('quote').waitFor();
-    expect(await page.getByRole('button', { name: /Cash/ }).count()).toBe(0);
+    expect(await page.getByRole('group', { name: 'Take payment' }).getByRole('button', { name: /Cash/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /UPI/ }).count()).toBe(0);
     await page.getByTestId('needs-cashier').waitFor();
     await captureScreen(page, '11-attendant-exit');

@@ -40,26 +40,28 @@ export async function saveTicketQr(page: Page, file: string): Promise<void> {
 
 /** The keyboard-wedge scanner: fast key burst + Enter with nothing focused. */
 export async function wedgeScan(page: Page, code: string): Promise<void> {
-  // Playwright sends each key only after the renderer acknowledged the previous one, so a camera
-  // decode on the main thread can stretch a gap past the wedge's 35 ms burst limit (a hardware
-  // scanner's key times do not depend on the renderer). Pause the preview while "scanning".
-  const stop = page.getByRole('button', { name: 'Stop camera' });
-  if (await stop.count()) {
-    await stop.click();
-    await page.getByText('Camera is off').waitFor();
-  }
-  // Under CPU load an injected burst can still be split (Playwright waits for each key's ack);
-  // the UI then sees a partial code (refused red, nothing changes). Re-scan, like an operator would.
-  for (let attempt = 0; attempt < 4; attempt++) {
+  // A USB scanner types a whole code in a few milliseconds. Playwright's keyboard waits for the
+  // renderer to acknowledge each key, so under CPU load its gaps stretch past the wedge's burst
+  // limit. Trusted key events sent through CDP carry the scanner's own key times instead
+  // (`timestamp`, 5 ms apart), which is what the wedge measures (event.timeStamp).
+  const cdp = await page.context().newCDPSession(page);
+  try {
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.keyboard.type(code, { delay: 5 });
-    await page.keyboard.press('Enter');
-    try {
-      await page.locator(`[data-code="${code}"]`).first().waitFor({ timeout: 2000 });
-      return;
-    } catch {
-      /* partial burst: scan again */
+    const t0 = Date.now() / 1000;
+    const keys = [...code, 'Enter'];
+    for (const [i, ch] of keys.entries()) {
+      const enter = ch === 'Enter';
+      const base = {
+        key: ch,
+        code: enter ? 'Enter' : undefined,
+        windowsVirtualKeyCode: enter ? 13 : ch.toUpperCase().charCodeAt(0),
+        timestamp: t0 + i * 0.005,
+      };
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...base, text: enter ? '\r' : ch, unmodifiedText: enter ? '\r' : ch });
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...base, timestamp: t0 + i * 0.005 + 0.002 });
     }
+    await page.locator(`[data-code="${code}"]`).first().waitFor({ timeout: 10_000 });
+  } finally {
+    await cdp.detach();
   }
-  throw new Error('keyboard-wedge scan never delivered the full code');
 }

@@ -40,9 +40,9 @@ describe('App shell', () => {
 
   it.each([
     ['ATTENDANT', ['Entry', 'Exit', 'Sessions']],
-    ['CASHIER', ['Entry', 'Exit & pay', 'Sessions']],
-    ['SUPERVISOR', ['Entry', 'Exit & pay', 'Sessions', 'Supervisor']],
-    ['ADMIN', ['Entry', 'Exit & pay', 'Sessions', 'Supervisor', 'Operators']],
+    ['CASHIER', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift']],
+    ['SUPERVISOR', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Reports', 'Supervisor']],
+    ['ADMIN', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Reports', 'Supervisor', 'Operators']],
   ] as const)('%s sees exactly its screens', async (role, expected) => {
     installBridge(handlers());
     loginAs(role);
