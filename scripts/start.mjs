@@ -116,8 +116,7 @@ function startBrowserMode(reason) {
   const db = path.join(dataDir, 'kiosk.db');
   const firstRun = !existsSync(db);
   const port = process.env.PARKGATE_PORT ?? '8765';
-  const tsxCli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const args = [tsxCli, path.join(root, 'src-main', 'cli.ts'), 'serve', '--db', db, '--port', String(port)];
+  const args = [path.join(root, 'scripts', 'run-cli.mjs'), 'serve', '--db', db, '--port', String(port)];
   if (firstRun) args.push('--seed-demo');
   const server = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
   let browser = null;
