@@ -1,23 +1,14 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { buildCsp } from './src-main/electron/csp.js';
 
 /**
  * The renderer build (dist-renderer/), served by `npm run serve` / `npm start` in browser kiosk
  * mode and loaded by Electron. Relative asset URLs so the same build works from http:// and
  * file://. The CSP is injected into the built HTML only (Vite's dev server needs inline scripts).
  */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+// The shells' policy (src-main/electron/csp.ts) minus frame-ancestors, which a <meta> CSP cannot carry.
+const CSP = buildCsp().split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
 
 function cspMeta(): Plugin {
   return {

@@ -19,7 +19,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(root, 'dist-renderer');
 const STAMP = join(OUT, '.build-stamp');
 const LOCK = join(root, '.dist-renderer.lock');
-const SOURCES = ['src-renderer', 'src-shared', 'index.html', 'vite.config.ts', 'package.json'];
+const SOURCES = ['src-renderer', 'src-shared', 'index.html', 'vite.config.ts', 'src-main/electron/csp.ts', 'package.json'];
 const args = new Set(process.argv.slice(2));
 const quiet = args.has('--quiet');
 const log = (m) => {

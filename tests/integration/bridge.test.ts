@@ -86,7 +86,8 @@ describe('HTTP bridge', () => {
     expect(get.status).toBe(405);
     const page = await rawRequest('/', { method: 'GET' });
     expect(page.status).toBe(200);
-    expect(String(page.headers['content-security-policy'])).toContain("default-src 'self'");
+    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(String(page.headers['content-security-policy'])).toContain("default-src 'none'");
     const traversal = await rawRequest('/../../etc/passwd', { method: 'GET' });
     expect(traversal.body).not.toContain('root:');
   });
