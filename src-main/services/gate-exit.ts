@@ -98,7 +98,8 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
   const changed = q.run(
     db.updateTable('sessions')
       .set({
-        status: 'COMPLETED', exit_at: now, amount_paid_paise: paid, amount_due_paise: paid,
+        // A ticket from a gate whose clock runs ahead can look "entered later than now" here.
+        status: 'COMPLETED', exit_at: Math.max(now, session.entry_at ?? now), amount_paid_paise: paid, amount_due_paise: paid,
         last_paid_at: paidNowPaise > 0 ? now : session.last_paid_at, updated_at: now,
       })
       .where('id', '=', session.id).where('status', 'in', ['PARKED', 'EXITING']),

@@ -276,7 +276,9 @@ export class SyncWorker {
           }
         }
         if (maxHlc) this.receiveHlc(maxHlc);
-        if (applied > 0) retrySkipped(this.ctx, this.opts.keys);
+        // Skipped changes are retried whenever something applied, and on every cycle while any
+        // wait: what they lacked (e.g. a free local slot) may have come from a local action.
+        if (applied > 0 || (changes.length === 0 && this.skippedCount() > 0)) retrySkipped(this.ctx, this.opts.keys);
         this.ctx.store.sqlite.prepare('UPDATE sync_state SET cursor = ?, last_sync_at = ? WHERE id = 1 AND cursor = ?')
           .run(Math.max(res.cursor, cursor), this.ctx.clock.now(), cursor);
       });
@@ -301,6 +303,10 @@ export class SyncWorker {
   }
 
   // ------------------------------------------------------------------ status
+
+  private skippedCount(): number {
+    return (this.ctx.store.sqlite.prepare('SELECT COUNT(*) AS n FROM sync_skipped').get() as { n: number }).n;
+  }
 
   pendingCount(): number {
     return (this.ctx.store.sqlite.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'PENDING'`).get() as { n: number }).n;

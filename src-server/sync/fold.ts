@@ -15,7 +15,8 @@
  *   session is flagged CANCEL_RACED_ENTRY;
  * - slot clashes and vehicle clashes are decided across sessions by the server, which records a
  *   server event (`session.slotMoved` / `session.vehicleClash`) in the loser's event set;
- * - conflicts are open until a `session.conflictResolved` event with a later HLC.
+ * - conflicts are open until a `session.conflictResolved` event with a later HLC;
+ * - an exit time before the entry time (gate clocks disagree) becomes the entry time.
  */
 
 export const OPEN_STATUSES = ['BOOKED', 'PARKED', 'EXITING'] as const;
@@ -192,6 +193,9 @@ export function foldSession(input: readonly FoldEvent[]): CanonicalSession | nul
       }
     }
   }
+  // Gate clocks disagree: a ticket issued at a gate running ahead and exited at one running
+  // behind has its exit before its entry. The canonical exit is then the entry time.
+  if (s.exit_at !== null && s.entry_at !== null && s.exit_at < s.entry_at) s.exit_at = s.entry_at;
   s.conflict = open.length ? 1 : 0;
   s.conflict_reason = open.length ? [...new Set(open.map((c) => c.kind))].join(',') : null;
   s.updated_at = Math.max(...withSnap.map((e) => e.session!.updated_at));

@@ -483,7 +483,11 @@ export class SyncService {
     }
   }
 
-  /** First free slot, the loser's zone first (zones read once per transaction; only on a clash). */
+  /**
+   * First free slot of the loser's own zone (zones read once per transaction; only on a clash).
+   * Never another zone: the session's zone (and tariff) stays what the gate issued, and a slot of
+   * another zone would not belong to it at the gates. A full zone has no target: see docs/sync.md.
+   */
   private async freeSlot(trx: Tx, b: Batch, zoneId: string, exclude: string): Promise<string | null> {
     if (!b.zones) {
       const rows = await trx.selectFrom('sync_entities').select(['entity_id', 'data']).where('entity_type', '=', 'zone').orderBy('entity_id').execute();
@@ -492,18 +496,14 @@ export class SyncService {
         slots: ((JSON.parse(z.data) as { slots?: { id: string; position: number }[] }).slots ?? []).slice().sort((x, y) => x.position - y.position),
       }));
     }
-    const zones = [...b.zones.filter((z) => z.id === zoneId), ...b.zones.filter((z) => z.id !== zoneId)];
-    for (const z of zones) {
-      const candidates = z.slots.filter((s) => s.id !== exclude && !b.reserved.has(s.id));
-      if (!candidates.length) continue;
-      const busy = new Set<string>();
-      for (const part of chunks(candidates.map((s) => s.id), IN_CHUNK)) {
-        for (const r of await trx.selectFrom('sync_sessions').select('slot_id').where('is_open', '=', 1).where('slot_id', 'in', part).execute()) busy.add(r.slot_id);
-      }
-      const free = candidates.find((s) => !busy.has(s.id));
-      if (free) return free.id;
+    const zone = b.zones.find((z) => z.id === zoneId);
+    const candidates = (zone?.slots ?? []).filter((s) => s.id !== exclude && !b.reserved.has(s.id));
+    if (!candidates.length) return null;
+    const busy = new Set<string>();
+    for (const part of chunks(candidates.map((s) => s.id), IN_CHUNK)) {
+      for (const r of await trx.selectFrom('sync_sessions').select('slot_id').where('is_open', '=', 1).where('slot_id', 'in', part).execute()) busy.add(r.slot_id);
     }
-    return null;
+    return candidates.find((s) => !busy.has(s.id))?.id ?? null;
   }
 
   // ------------------------------------------------------------------ zones, operators, keys

@@ -6,7 +6,7 @@
  * each kiosk's HTTP API while kiosks and the server are killed with SIGKILL at random moments and
  * restarted on the same files / database. Kiosk clocks are skewed with dev.setClock: gate 1 runs
  * 10 min behind, gate 2 one hour ahead, gate 3 jumps back and forth by an hour; every gate's clock
- * also runs fast (each operation moves it 5-40 min) so stays cost money.
+ * also runs fast (each operation moves it 5-30 min) so stays cost money.
  * After healing (faults off, everyone up): every kiosk and the server hold the same sessions and
  * payments, integrity.check is ok on every kiosk, the server holds every kiosk event exactly once
  * with gap-free per-kiosk sequences, the change log has no gap, paid == sum of payments.
@@ -39,6 +39,12 @@ const BACKENDS = (process.env.SYNC_PROCESS_BACKENDS ?? 'sqlite,postgres').split(
 const MIN_CHAOS_MS = Number(process.env.SYNC_PROCESS_MIN_CHAOS_MS ?? 8000);
 const HEAL_TIMEOUT_MS = 90_000;
 const PIN = '2468';
+/**
+ * Open sessions the driver keeps at most (the demo facility has 2 zones x 10 slots): offline gates
+ * still hand out the same slots, but the server has a free slot to move the later one to. A full
+ * zone is a known gap (docs/sync.md, "Known limits").
+ */
+const MAX_OPEN = 8;
 
 function mulberry(seed: number): () => number {
   let a = seed >>> 0;
@@ -181,8 +187,8 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
       await g.proxy.close();
     }
     if (server) await kill9(server);
-    await database?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!process.env.SYNC_PROCESS_KEEP) await database?.drop();
+    if (!process.env.SYNC_PROCESS_KEEP) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it(`${KILLS} kills, then every gate and the server agree (seed ${SEED})`, async () => {
@@ -222,10 +228,25 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
     // keys from their first sync (then their operators can log in).
     const login = async (g: Gate, username: string): Promise<string> => {
       for (const end = Date.now() + 60_000; Date.now() < end; await sleep(300)) {
-        const r = await api(g.proc!.url, 'auth.login', { username, pin: PIN });
+        if (!g.proc) continue;
+        const r = await api(g.proc.url, 'auth.login', { username, pin: PIN });
         if ('ok' in r && r.ok) return r.data.token as string;
       }
-      throw new Error(`${g.name}: ${username} cannot log in (operators not synced?)\n${g.proc!.out()}`);
+      throw new Error(`${g.name}: ${username} cannot log in (operators not synced?)\n${g.proc?.out() ?? ''}`);
+    };
+    /** An API call as `who`; a log-in that expired (the gate's clock runs fast) is renewed once. */
+    const as = async (g: Gate, method: string, input: unknown, who: keyof Gate['tokens']): Promise<ApiResult> => {
+      const proc = g.proc;
+      if (!proc) return { down: true };
+      let res = await api(proc.url, method, input, g.tokens[who]);
+      if ('ok' in res && !res.ok && res.error.code === 'UNAUTHENTICATED') {
+        const r = await api(proc.url, 'auth.login', { username: who, pin: PIN });
+        if (!('ok' in r) || !r.ok) return res;
+        g.tokens[who] = r.data.token as string;
+        if (who === 'cashier') await api(proc.url, 'shifts.open', { openingFloatPaise: 0 }, g.tokens.cashier); // a new day's shift
+        res = await api(proc.url, method, input, g.tokens[who]);
+      }
+      return res;
     };
     for (const g of gates) {
       g.tokens = { attendant: await login(g, 'attendant'), cashier: await login(g, 'cashier'), supervisor: await login(g, 'supervisor') };
@@ -233,10 +254,14 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
       expect('ok' in shift && shift.ok, JSON.stringify(shift)).toBe(true);
     }
     // Wait for zones/slots everywhere (the first issue at an empty gate needs them).
+    let zoneIds: string[] = [];
     for (const g of gates) {
       for (const end = Date.now() + 30_000; ; await sleep(200)) {
-        const z = await api(g.proc!.url, 'zones.list', {}, g.tokens.attendant);
-        if ('ok' in z && z.ok && z.data.length >= 2) break;
+        const z = await as(g, 'zones.list', {}, 'attendant');
+        if ('ok' in z && z.ok && z.data.length >= 2) {
+          zoneIds = (z.data as { id: string }[]).map((x) => x.id);
+          break;
+        }
         if (Date.now() > end) throw new Error(`${g.name}: zones never arrived`);
       }
     }
@@ -256,19 +281,21 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
         const proc = g.proc;
         if (!proc || g.restarting) continue;
         g.ops++;
-        g.virtual += (5 + Math.floor(rand() * 35)) * 60_000;
+        g.virtual += (5 + Math.floor(rand() * 25)) * 60_000;
         await setClock(g, i);
         const r = rand();
         const call = async (method: string, input: unknown, who: keyof Gate['tokens']) => {
-          const res = await api(proc.url, method, input, g.tokens[who]);
+          const res = await as(g, method, input, who);
           if ('down' in res) counts.apiDown++;
           else if (!res.ok && (res.error.code === 'INTERNAL' || res.error.code === 'VALIDATION_FAILED')) {
             unexpected.push(`${g.name} ${method}: ${res.error.code} ${res.error.message}`);
           }
           return res;
         };
-        if (r < 0.4 || open.length === 0) {
-          const res = await call(rand() < 0.8 ? 'gate.issueTicket' : 'gate.book', { vehicleNumber: `${backend === 'sqlite' ? 'SQ' : 'PG'}${String(++plate).padStart(6, '0')}` }, 'attendant');
+        if ((r < 0.45 && open.length < MAX_OPEN) || open.length === 0) {
+          const vehicleNumber = `${backend === 'sqlite' ? 'SQ' : 'PG'}${String(++plate).padStart(6, '0')}`;
+          const zoneId = zoneIds[Math.floor(rand() * zoneIds.length)];
+          const res = await call(rand() < 0.8 ? 'gate.issueTicket' : 'gate.book', { vehicleNumber, ...(zoneId ? { zoneId } : {}) }, 'attendant');
           if ('ok' in res && res.ok) {
             counts.issued++;
             open.push({ code: res.data.code, id: res.data.id });
@@ -363,7 +390,7 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
     // One local write per gate wakes a worker that is sleeping in its retry backoff.
     for (const [i, g] of gates.entries()) {
       await setClock(g, i);
-      const res = await api(g.proc!.url, 'gate.issueTicket', { vehicleNumber: `HEAL${backend === 'sqlite' ? 'S' : 'P'}${i}` }, g.tokens.attendant);
+      const res = await as(g, 'gate.issueTicket', { vehicleNumber: `HEAL${backend === 'sqlite' ? 'S' : 'P'}${i}` }, 'attendant');
       expect('ok' in res, `${g.name} answers after healing`).toBe(true);
     }
     const serverDb = openServerDb(database.url, { poolSize: 2 });
@@ -373,9 +400,13 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
     let agreed = false;
     let lastDiff = '';
     try {
-      while (Date.now() - healT0 < HEAL_TIMEOUT_MS) {
+      for (let round = 1; Date.now() - healT0 < HEAL_TIMEOUT_MS; round++) {
         await sleep(500);
-        const statuses = await Promise.all(gates.map((g) => api(g.proc!.url, 'sync.status', {}, g.tokens.attendant)));
+        if (round % 10 === 0) {
+          // Still apart after 5 s: another local write at every gate cuts a long retry backoff short.
+          for (const [i, g] of gates.entries()) await as(g, 'gate.issueTicket', { vehicleNumber: `HEAL${backend === 'sqlite' ? 'S' : 'P'}${i}R${round}` }, 'attendant');
+        }
+        const statuses = await Promise.all(gates.map((g) => as(g, 'sync.status', {}, 'attendant')));
         const idle = statuses.every((s) => 'ok' in s && s.ok && s.data.pendingEvents === 0);
         if (!idle) {
           lastDiff = `pending: ${statuses.map((s) => ('ok' in s && s.ok ? s.data.pendingEvents : JSON.stringify(s))).join(', ')}`;
@@ -398,6 +429,12 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
 
       // Everyone agrees on every session and payment.
       if (!agreed) {
+        const kr = await db.selectFrom('sync_kiosks').selectAll().execute();
+        const top = await db.selectFrom('sync_counter').selectAll().execute();
+        for (const g of gates) console.log(g.name, g.id, JSON.stringify(await as(g, 'sync.status', {}, 'attendant')));
+        console.log(JSON.stringify({ kiosks: kr, counter: top }));
+        for (const g of gates) console.log(g.name, g.proc?.out().slice(-3000));
+        if (process.env.SYNC_PROCESS_KEEP) console.log('kept', dir);
         const views = gates.map((g) => kioskFileSessions(g.db));
         for (const [i, v] of views.entries()) expect(v, `${gates[i]!.name} vs server after ${HEAL_TIMEOUT_MS} ms (${lastDiff})`).toEqual(expected);
       }
@@ -407,9 +444,9 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
       expect(expected.length).toBeGreaterThan(0);
 
       for (const g of gates) {
-        const st = await api(g.proc!.url, 'sync.status', {}, g.tokens.attendant);
+        const st = await as(g, 'sync.status', {}, 'attendant');
         expect('ok' in st && st.ok && [st.data.pendingEvents, st.data.parkedEvents, st.data.skippedChanges], `${g.name} pending/parked/skipped`).toEqual([0, 0, 0]);
-        const integrity = await api(g.proc!.url, 'integrity.check', {}, g.tokens.supervisor);
+        const integrity = await as(g, 'integrity.check', {}, 'supervisor');
         expect('ok' in integrity && integrity.ok && integrity.data, `${g.name} integrity`).toMatchObject({ ok: true });
       }
 
