@@ -2,6 +2,8 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { useT } from '../i18n/index.js';
 import { startCamera, type CameraInfo, type CameraScanner } from '../lib/scanners.js';
 
+let panelMounts = 0;
+
 /**
  * Live camera preview that reads QR tickets. Starts when shown (a kiosk camera is always on at
  * the gate), can be stopped, and lets the operator pick another camera.
@@ -9,7 +11,12 @@ import { startCamera, type CameraInfo, type CameraScanner } from '../lib/scanner
 export function CameraPanel({ onCode, autoStart = true }: { onCode(code: string): void; autoStart?: boolean }) {
   const t = useT();
   const rawId = useId();
-  const elementId = `camera-${rawId.replace(/[^a-zA-Z0-9_-]/g, '')}`;
+  // Unique per mount, not only per tree position: a panel remounted on a screen switch must not
+  // share its element id with the previous scanner, whose stop() finishes later and looks its
+  // elements up by id (that removed the new preview: "removeChild ... not of type 'Node'").
+  const mountRef = useRef<number | null>(null);
+  if (mountRef.current === null) mountRef.current = ++panelMounts;
+  const elementId = `camera-${rawId.replace(/[^a-zA-Z0-9_-]/g, '')}-${mountRef.current}`;
   const selectId = `${elementId}-select`;
   const [running, setRunning] = useState(autoStart);
   const [error, setError] = useState<string | null>(null);

@@ -38,6 +38,11 @@ export function openServerDb(databaseUrl: string, opts: { poolSize?: number } = 
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: opts.poolSize ?? 10, types: pgTypes });
+    // An idle pooled connection that PostgreSQL ends (restart, failover, admin) must not crash
+    // the server: the pool drops it and the next query opens a fresh one.
+    pool.on('error', (err) => {
+      process.emitWarning(`PostgreSQL closed an idle connection: ${err.message}`, { code: 'PARKGATE_PG_IDLE' });
+    });
     const db = new Kysely<ServerDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
