@@ -11,6 +11,7 @@ import { SessionsScreen } from './screens/SessionsScreen.js';
 import ShiftScreen from './screens/ShiftScreen.js';
 import ReportsScreen from './screens/ReportsScreen.js';
 import { SupervisorScreen } from './screens/SupervisorScreen.js';
+import { useShowSetupWizard } from './screens/SetupWizard.js';
 import { useConnectivity } from './stores/connectivity.js';
 import { useSession } from './stores/session.js';
 import { canTakePayment, screensFor, useUi, type ScreenId } from './stores/ui.js';
@@ -72,6 +73,7 @@ export function App() {
   const token = useSession((s) => s.token);
   const operator = useSession((s) => s.operator);
   const reachable = useConnectivity((s) => s.reachable);
+  const setupWizard = useShowSetupWizard(); // first-run setup: stays on screen after it logs the admin in
   const { screen, go } = useUi();
   useHealthPolling();
   useEventStream(token);
@@ -92,8 +94,8 @@ export function App() {
           {t('app.coreUnreachable')}
         </div>
       )}
-      {!operator ? (
-        reachable === null ? (
+      {!operator || setupWizard ? (
+        reachable === null && !operator ? (
           <main className="login-screen">
             <p className="muted">{t('app.loading')}</p>
           </main>

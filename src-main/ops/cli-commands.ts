@@ -2,6 +2,7 @@
  * The ops side of the CLI (src-main/cli.ts): `serve`'s logger, secret store and backup schedule,
  * and the `restore` and `diagnostics` commands.
  */
+import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +14,63 @@ import { opsFor, type OpsOptions } from './runtime.js';
 import { DEFAULT_BACKUP_INTERVAL_MS, DEFAULT_BACKUP_KEEP } from './scheduler.js';
 import { createFileSecretStore, secretsDirFor } from './secret-store.js';
 
-const KIOSK_SECRET = 'kiosk-secret';
+const KIOSK_SECRET = 'kiosk-secret'; // = KIOSK_SECRET_NAME in src-main/services/settings.ts (the first-run setup saves it)
+
+/**
+ * The central server saved by the first-run setup (settings.update: `serverUrl`, `kioskId` rows
+ * of the settings table), read before the core starts; empty for a new or standalone kiosk.
+ */
+export function savedServerSettings(dbPath: string): { serverUrl?: string; kioskId?: string } {
+  if (!existsSync(dbPath)) return {};
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    const rows = db.prepare("SELECT key, value FROM settings WHERE key IN ('serverUrl', 'kioskId')").all() as { key: string; value: string }[];
+    const out: { serverUrl?: string; kioskId?: string } = {};
+    for (const r of rows) {
+      let v: unknown;
+      try {
+        v = JSON.parse(r.value);
+      } catch {
+        continue;
+      }
+      if (typeof v !== 'string' || v === '') continue;
+      if (r.key === 'serverUrl') out.serverUrl = v;
+      if (r.key === 'kioskId') out.kioskId = v;
+    }
+    return out;
+  } catch {
+    return {}; // no settings table yet (a database before its first migration)
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Where `serve` links to: the --server / --kiosk-id flags (or PARKGATE_SERVER_URL /
+ * PARKGATE_KIOSK_ID) when given, else what the first-run setup saved. A saved server without its
+ * kiosk id or secret leaves the kiosk standalone (with a warning) rather than refusing to start.
+ */
+export function resolveServer(
+  dbPath: string,
+  flags: { serverUrl?: string | undefined; kioskId?: string | undefined },
+  kioskSecret: string | undefined,
+  log: KioskLogFn,
+): { serverUrl?: string; kioskId?: string } {
+  const saved = savedServerSettings(dbPath);
+  const fromFlags = Boolean(flags.serverUrl);
+  const serverUrl = flags.serverUrl || saved.serverUrl;
+  const kioskId = flags.kioskId || saved.kioskId;
+  if (!serverUrl) return kioskId ? { kioskId } : {};
+  if (!fromFlags) {
+    if (!kioskId || !kioskSecret) {
+      log('warn', 'a central server is saved in the settings but its kiosk id or secret is missing: running standalone', { serverUrl });
+      return {};
+    }
+    log('info', 'central server from the saved settings', { serverUrl, kioskId });
+  }
+  return { serverUrl, ...(kioskId ? { kioskId } : {}) };
+}
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name];

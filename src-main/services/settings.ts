@@ -1,16 +1,39 @@
-/** Facility settings (name, time zone, cash-shift tolerance): one row per key in `settings`, JSON values. */
+/**
+ * Facility settings (name, time zone, cash-shift tolerance): one row per key in `settings`, JSON
+ * values. The first-run setup also saves the central server (`serverUrl`, `kioskId` rows, used by
+ * `serve` at the next start) and the kiosk secret, which never goes in the database: it is kept in
+ * the secret store next to the database (`<dataDir>/secrets/kiosk-secret.secret`, 0600), the same
+ * file `serve --kiosk-secret` keeps it in, and is never returned.
+ */
+import { resolve } from 'node:path';
 import type { FacilitySettings } from '../../src-shared/contracts/api.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
+import { opsFor } from '../ops/runtime.js';
+import { createFileSecretStore, secretsDirFor } from '../ops/secret-store.js';
 import type { Actor, ServiceContext } from './context.js';
 
-export const DEFAULT_SETTINGS: FacilitySettings = Object.freeze({
+/** The secret-store name of the kiosk secret (shared with `serve`, src-main/ops/cli-commands.ts). */
+export const KIOSK_SECRET_NAME = 'kiosk-secret';
+/** Settings-table keys of the saved central server (read by `serve` before the core starts). */
+export const SERVER_URL_KEY = 'serverUrl';
+export const KIOSK_ID_KEY = 'kioskId';
+
+export interface SettingsPatch extends Partial<Omit<FacilitySettings, 'serverUrl' | 'kioskId' | 'kioskSecretSaved'>> {
+  serverUrl?: string | undefined;
+  kioskId?: string | undefined;
+  kioskSecret?: string | undefined;
+}
+
+type CoreKey = 'facilityName' | 'timeZone' | 'shiftTolerancePaise';
+
+export const DEFAULT_SETTINGS: Pick<FacilitySettings, CoreKey> = Object.freeze({
   facilityName: 'ParkGate',
   timeZone: 'Asia/Kolkata',
   /** Rs 50: a drawer off by more than this needs a supervisor's approval. */
   shiftTolerancePaise: 5000,
 });
 
-const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof FacilitySettings)[];
+const KEYS = Object.keys(DEFAULT_SETTINGS) as CoreKey[];
 
 /** True when Intl knows the IANA zone name (e.g. "Asia/Kolkata", "UTC"). */
 export function isValidTimeZone(tz: string): boolean {
@@ -23,7 +46,7 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-function parse<K extends keyof FacilitySettings>(key: K, raw: string): FacilitySettings[K] | undefined {
+function parse<K extends CoreKey>(key: K, raw: string): FacilitySettings[K] | undefined {
   let v: unknown;
   try {
     v = JSON.parse(raw);
@@ -37,27 +60,109 @@ function parse<K extends keyof FacilitySettings>(key: K, raw: string): FacilityS
   return v as FacilitySettings[K];
 }
 
+/** An http(s) URL without credentials, or null. */
+export function normalizeServerUrl(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password) return null;
+  return url.toString().replace(/\/+$/, '');
+}
+
+const KIOSK_ID_RE = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** In-memory databases (tests) have no data directory: their secret lives with the context. */
+const MEMORY_SECRETS = new WeakMap<ServiceContext, string>();
+
+function isMemoryDb(ctx: ServiceContext): boolean {
+  const name = ctx.store.sqlite.name;
+  return !name || name === ':memory:' || ctx.store.sqlite.memory;
+}
+
+function readKioskSecretSaved(ctx: ServiceContext): boolean {
+  if (isMemoryDb(ctx)) return MEMORY_SECRETS.has(ctx);
+  try {
+    return createFileSecretStore(secretsDirFor(resolve(ctx.store.sqlite.name))).get(KIOSK_SECRET_NAME) !== null;
+  } catch {
+    return true; // present but unreadable here (e.g. encrypted by Electron's keyring)
+  }
+}
+
+function saveKioskSecret(ctx: ServiceContext, secret: string): void {
+  opsFor(ctx).redactor.addSecret(secret); // never in a log line from now on
+  if (isMemoryDb(ctx)) {
+    MEMORY_SECRETS.set(ctx, secret);
+    return;
+  }
+  createFileSecretStore(secretsDirFor(resolve(ctx.store.sqlite.name))).set(KIOSK_SECRET_NAME, secret);
+}
+
+function readStringSetting(ctx: ServiceContext, key: string): string | null {
+  const { q, db } = ctx.store;
+  const row = q.all(db.selectFrom('settings').select(['value']).where('key', '=', key))[0];
+  if (!row) return null;
+  try {
+    const v: unknown = JSON.parse(row.value);
+    return typeof v === 'string' && v !== '' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
 export function getSettings(ctx: ServiceContext): FacilitySettings {
   const { q, db } = ctx.store;
   const rows = q.all(db.selectFrom('settings').select(['key', 'value']).where('key', 'in', KEYS));
   const out: FacilitySettings = { ...DEFAULT_SETTINGS };
   for (const r of rows) {
-    const key = r.key as keyof FacilitySettings;
+    const key = r.key as CoreKey;
     const value = parse(key, r.value);
     if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value;
   }
+  out.serverUrl = readStringSetting(ctx, SERVER_URL_KEY);
+  out.kioskId = readStringSetting(ctx, KIOSK_ID_KEY);
+  out.kioskSecretSaved = readKioskSecretSaved(ctx);
   return out;
 }
 
-export function updateSettings(ctx: ServiceContext, actor: Actor, patch: Partial<FacilitySettings>): FacilitySettings {
+export function updateSettings(ctx: ServiceContext, actor: Actor, patch: SettingsPatch): FacilitySettings {
   if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
     throw new AppError('VALIDATION_FAILED', `Unknown time zone "${patch.timeZone}". Use a name like Asia/Kolkata or UTC.`);
   }
+  // The central server: '' clears a value; the three must make sense together.
+  let serverUrl: string | null | undefined;
+  if (patch.serverUrl !== undefined) {
+    const raw = patch.serverUrl.trim();
+    serverUrl = raw === '' ? null : normalizeServerUrl(raw);
+    if (raw !== '' && serverUrl === null) {
+      throw new AppError('VALIDATION_FAILED', 'The server URL must be an http:// or https:// address, e.g. https://parkgate.example.com.');
+    }
+  }
+  let kioskId: string | null | undefined;
+  if (patch.kioskId !== undefined) {
+    const raw = patch.kioskId.trim();
+    if (raw !== '' && !KIOSK_ID_RE.test(raw)) throw new AppError('VALIDATION_FAILED', 'The kiosk id may use letters, digits and . _ : - only.');
+    kioskId = raw === '' ? null : raw;
+  }
+  const secret = patch.kioskSecret !== undefined && patch.kioskSecret !== '' ? patch.kioskSecret : undefined;
+  if (secret !== undefined && (secret.length < 8 || /\s/.test(secret))) {
+    throw new AppError('VALIDATION_FAILED', 'The kiosk secret is the one `server:cli kiosk add` printed (8 or more characters, no spaces).');
+  }
+  const finalUrl = serverUrl !== undefined ? serverUrl : readStringSetting(ctx, SERVER_URL_KEY);
+  const finalId = kioskId !== undefined ? kioskId : readStringSetting(ctx, KIOSK_ID_KEY);
+  if (finalUrl && (!finalId || (secret === undefined && !readKioskSecretSaved(ctx)))) {
+    throw new AppError('VALIDATION_FAILED', 'A central server needs the kiosk id and the kiosk secret it was enrolled with.');
+  }
+  // Saved before the transaction: a failure to write the secret file leaves the settings alone.
+  if (secret !== undefined) saveKioskSecret(ctx, secret);
   const { q, db } = ctx.store;
   return q.tx(() => {
     const before = getSettings(ctx);
     const now = ctx.clock.now();
-    const changed: Partial<Record<keyof FacilitySettings, { from: unknown; to: unknown }>> = {};
+    const changed: Partial<Record<CoreKey, { from: unknown; to: unknown }>> = {};
     for (const key of KEYS) {
       const value = patch[key];
       if (value === undefined || value === before[key]) continue;
@@ -68,6 +173,21 @@ export function updateSettings(ctx: ServiceContext, actor: Actor, patch: Partial
       );
       changed[key] = { from: before[key], to: value };
     }
+    const server: [string, 'serverUrl' | 'kioskId', string | null | undefined][] = [
+      [SERVER_URL_KEY, 'serverUrl', serverUrl],
+      [KIOSK_ID_KEY, 'kioskId', kioskId],
+    ];
+    for (const [key, field, value] of server) {
+      if (value === undefined || value === (before[field] ?? null)) continue;
+      const json = JSON.stringify(value ?? '');
+      q.run(
+        db.insertInto('settings').values({ key, value: json, updated_at: now, updated_by: actor.operatorId })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now, updated_by: actor.operatorId })),
+      );
+      (changed as Record<string, unknown>)[field] = { from: before[field] ?? null, to: value, appliesAt: 'next start' };
+    }
+    // Only the fact that a secret was saved is audited, never the secret.
+    if (secret !== undefined) (changed as Record<string, unknown>).kioskSecret = { saved: true, appliesAt: 'next start' };
     const after = getSettings(ctx);
     if (Object.keys(changed).length > 0) {
       ctx.audit.append({ operatorId: actor.operatorId, action: 'settings.updated', entityType: 'settings', entityId: null, details: changed });

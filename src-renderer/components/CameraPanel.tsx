@@ -40,7 +40,10 @@ export function CameraPanel({ onCode, autoStart = true }: { onCode(code: string)
         cameraId,
         onCode: (code) => onCodeRef.current(code),
         onHint: (h) => setHint(h === 'closer'),
-        onError: (e) => setError(e.message),
+        // A replaced scanner's own teardown errors must not cover the preview that replaced it.
+        onError: (e) => {
+          if (!cancelled) setError(e.message);
+        },
       });
     // One retry: a camera still being released by the previous screen can refuse the first start.
     const starting = stoppingRef.current.then(() =>

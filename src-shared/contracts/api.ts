@@ -181,6 +181,11 @@ export const API = {
         facilityName: text(100).pipe(z.string().min(1)).optional(),
         timeZone: z.string().max(64).optional(),
         shiftTolerancePaise: paise.optional(),
+        // First-run setup (issue 7): the central server, applied at the next start. '' clears
+        // (standalone kiosk). kioskSecret is write-only: kept in the secret store, never returned.
+        serverUrl: z.string().trim().max(300).optional(),
+        kioskId: z.string().trim().max(100).optional(),
+        kioskSecret: z.string().max(500).optional(),
       })
       .strict(),
   },
@@ -326,6 +331,12 @@ export interface FacilitySettings {
   facilityName: string;
   timeZone: string;
   shiftTolerancePaise: number;
+  /** Central server URL saved by the first-run setup (used by `serve` at the next start); null = standalone. */
+  serverUrl?: string | null;
+  /** This kiosk's id on the central server; null when not enrolled. */
+  kioskId?: string | null;
+  /** True when a kiosk secret is saved in the secret store (the secret itself is never returned). */
+  kioskSecretSaved?: boolean;
 }
 
 export type ApiResult<M extends ApiMethod> = M extends keyof ApiResults ? ApiResults[M] : never;
