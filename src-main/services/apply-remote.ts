@@ -117,7 +117,9 @@ export function applyRemoteSession(ctx: ServiceContext, data: Extract<RemoteChan
   const s = data.session;
   if (hasPendingEvents(ctx, s.id)) return 'pending';
   if (!st(db, 'SELECT 1 FROM zones WHERE id = ?').get(s.zone_id)) throw new MissingDependency(`zone ${s.zone_id} not known here yet`);
-  const slot = st(db, 'SELECT current_session_id FROM slots WHERE id = ? AND zone_id = ?').get(s.slot_id, s.zone_id) as { current_session_id: string | null } | undefined;
+  // Any known slot: a clash loser whose zone was full is moved by the server to an overflow slot
+  // of another zone (it keeps its own zone and tariff), and every gate must mirror that.
+  const slot = st(db, 'SELECT current_session_id FROM slots WHERE id = ?').get(s.slot_id) as { current_session_id: string | null } | undefined;
   if (!slot) throw new MissingDependency(`slot ${s.slot_id} not known here yet`);
   const before = sessionSignature(db, s.id);
   const now = ctx.clock.now();

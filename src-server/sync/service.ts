@@ -484,9 +484,10 @@ export class SyncService {
   }
 
   /**
-   * First free slot of the loser's own zone (zones read once per transaction; only on a clash).
-   * Never another zone: the session's zone (and tariff) stays what the gate issued, and a slot of
-   * another zone would not belong to it at the gates. A full zone has no target: see docs/sync.md.
+   * First free slot for a clash loser (zones read once per transaction; only on a clash): its own
+   * zone first, else the first free slot of another zone (an overflow slot: the session keeps its
+   * zone and tariff; the gates accept a server-assigned slot of another zone). Only a facility
+   * with no free slot at all has no target: see docs/sync.md.
    */
   private async freeSlot(trx: Tx, b: Batch, zoneId: string, exclude: string): Promise<string | null> {
     if (!b.zones) {
@@ -496,14 +497,23 @@ export class SyncService {
         slots: ((JSON.parse(z.data) as { slots?: { id: string; position: number }[] }).slots ?? []).slice().sort((x, y) => x.position - y.position),
       }));
     }
-    const zone = b.zones.find((z) => z.id === zoneId);
-    const candidates = (zone?.slots ?? []).filter((s) => s.id !== exclude && !b.reserved.has(s.id));
-    if (!candidates.length) return null;
-    const busy = new Set<string>();
-    for (const part of chunks(candidates.map((s) => s.id), IN_CHUNK)) {
-      for (const r of await trx.selectFrom('sync_sessions').select('slot_id').where('is_open', '=', 1).where('slot_id', 'in', part).execute()) busy.add(r.slot_id);
+    // Own zone first; when it is full, the other zones (in a fixed order, so every run decides
+    // the same). Leaving two open sessions in one slot is not an option: no gate can hold that
+    // state (one open session per slot), so the gates would skip or provisionally move a session
+    // that the server never sends again, and never converge.
+    const own = b.zones.filter((z) => z.id === zoneId);
+    const others = b.zones.filter((z) => z.id !== zoneId);
+    for (const zone of [...own, ...others]) {
+      const candidates = zone.slots.filter((s) => s.id !== exclude && !b.reserved.has(s.id));
+      if (!candidates.length) continue;
+      const busy = new Set<string>();
+      for (const part of chunks(candidates.map((s) => s.id), IN_CHUNK)) {
+        for (const r of await trx.selectFrom('sync_sessions').select('slot_id').where('is_open', '=', 1).where('slot_id', 'in', part).execute()) busy.add(r.slot_id);
+      }
+      const free = candidates.find((s) => !busy.has(s.id));
+      if (free) return free.id;
     }
-    return candidates.find((s) => !busy.has(s.id))?.id ?? null;
+    return null;
   }
 
   // ------------------------------------------------------------------ zones, operators, keys

@@ -213,7 +213,7 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
     const startGate = async (g: Gate, i: number) => {
       g.proc = await startNode([
         'src-main/cli.ts', 'serve', '--db', g.db, '--port', '0', '--fake-clock', ...(i === 0 ? ['--seed-demo'] : []),
-        '--server', g.proxy.url, '--kiosk-id', g.id, '--kiosk-secret', g.secret,
+        '--server', g.proxy.url, '--kiosk-id', g.id, `--kiosk-secret=${g.secret}`,
       ], {});
       await setClock(g, i);
     };
