@@ -6,7 +6,7 @@
  */
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Payment, PaymentStatus, SessionStatus } from '../../src-shared/contracts/entities.js';
-import { canPaymentTransition } from '../../src-shared/domain/payment-state.js';
+import { canPaymentTransition, isLateSuccess } from '../../src-shared/domain/payment-state.js';
 import { assertTransition } from '../../src-shared/domain/session-state.js';
 import { computeAmountDue } from '../../src-shared/domain/tariff.js';
 import { newId } from '../core/ids.js';
@@ -97,7 +97,7 @@ export class OnlinePayments {
   async get(paymentId: string): Promise<Payment> {
     const local = paymentRow(this.ctx, paymentId);
     if (!local) throw new AppError('NOT_FOUND', 'No such payment.');
-    if (this.server && local.method === 'ONLINE' && (local.status === 'PENDING' || local.status === 'EXPIRED')) {
+    if (this.server && local.method === 'ONLINE' && (local.status === 'PENDING' || local.status === 'EXPIRED' || local.status === 'FAILED')) {
       try {
         this.apply(await this.server.getPayment(paymentId));
       } catch (err) {
@@ -140,7 +140,7 @@ export class OnlinePayments {
           recordSessionChange(ctx, null, 'payment.review', local.session_id, { paymentId: local.id, remoteAmountPaise: remote.amountPaise });
           return;
         }
-        const late = local.status === 'EXPIRED';
+        const late = isLateSuccess(local.status as PaymentStatus, 'SUCCESS');
         q.run(db.updateTable('payments').set({
           status: 'SUCCESS', completed_at: now, late: late ? 1 : 0, updated_at: now,
           review_reason: late ? 'paid after the attempt ended: refund or accept' : null,

@@ -5,7 +5,7 @@
  */
 import type { PaymentStatusValue } from '../db/schema.js';
 import type { GatewayEvent } from './gateway.js';
-import { canTransition } from './state-machine.js';
+import { canPaymentTransition as canTransition } from '../../src-shared/domain/payment-state.js';
 
 export type ReviewReason = 'AMOUNT_MISMATCH' | 'REFERENCE_MISMATCH' | 'CURRENCY_MISMATCH' | 'LATE_PAYMENT';
 

@@ -9,7 +9,7 @@ import type { RefundRow } from '../db/schema.js';
 import { uuidv7 } from '../util/ids.js';
 import type { PaymentDeps } from './create.js';
 import { recordHistory } from './history.js';
-import { canTransition } from './state-machine.js';
+import { canPaymentTransition as canTransition } from '../../src-shared/domain/payment-state.js';
 
 const KEY_RE = /^[A-Za-z0-9_-]{10,64}$/;
 

@@ -13,16 +13,16 @@ import {
 const LEGAL: Record<PaymentStatus, PaymentStatus[]> = {
   PENDING: ['SUCCESS', 'FAILED', 'EXPIRED'],
   SUCCESS: ['REFUNDED'],
-  FAILED: [],
+  FAILED: ['SUCCESS'],
   EXPIRED: ['SUCCESS'],
   REFUNDED: [],
 };
 const pairs = PAYMENT_STATUSES.flatMap((from) => PAYMENT_STATUSES.map((to) => [from, to, LEGAL[from].includes(to)] as const));
 
 describe('payment transitions: full matrix', () => {
-  it('covers all 25 pairs, 5 legal', () => {
+  it('covers all 25 pairs, 6 legal', () => {
     expect(pairs).toHaveLength(25);
-    expect(pairs.filter((p) => p[2])).toHaveLength(5);
+    expect(pairs.filter((p) => p[2])).toHaveLength(6);
   });
 
   it.each(pairs)('%s -> %s legal=%s', (from, to, legal) => {
@@ -57,7 +57,7 @@ describe('payment status classes', () => {
   it.each([
     ['PENDING', false, false],
     ['SUCCESS', true, false],
-    ['FAILED', true, true],
+    ['FAILED', true, false],
     ['EXPIRED', true, false],
     ['REFUNDED', true, true],
   ] as const)('%s final=%s terminal=%s', (s, final, terminal) => {
@@ -65,7 +65,7 @@ describe('payment status classes', () => {
     expect(isTerminalPaymentStatus(s)).toBe(terminal);
   });
 
-  it('late success is only EXPIRED -> SUCCESS', () => {
-    for (const [from, to] of pairs) expect(isLateSuccess(from, to)).toBe(from === 'EXPIRED' && to === 'SUCCESS');
+  it('late success is only EXPIRED or FAILED -> SUCCESS', () => {
+    for (const [from, to] of pairs) expect(isLateSuccess(from, to)).toBe((from === 'EXPIRED' || from === 'FAILED') && to === 'SUCCESS');
   });
 });

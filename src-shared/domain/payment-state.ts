@@ -1,7 +1,8 @@
 /**
  * Payment state machine (DESIGN.md §3).
- * PENDING -> SUCCESS | FAILED | EXPIRED; EXPIRED -> SUCCESS (a late success: recorded, flagged for a
- * supervisor, never lost); SUCCESS -> REFUNDED. FAILED and REFUNDED are terminal.
+ * PENDING -> SUCCESS | FAILED | EXPIRED; EXPIRED or FAILED -> SUCCESS (a late success: money captured
+ * after the attempt ended is recorded, flagged for a supervisor, never lost); SUCCESS -> REFUNDED.
+ * REFUNDED is terminal. The kiosk and the central server both decide with this table.
  */
 import { AppError } from '../contracts/errors.js';
 import { PAYMENT_STATUSES, type PaymentStatus } from '../contracts/entities.js';
@@ -12,7 +13,7 @@ export type { PaymentStatus };
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = Object.freeze({
   PENDING: Object.freeze(['SUCCESS', 'FAILED', 'EXPIRED'] as const),
   SUCCESS: Object.freeze(['REFUNDED'] as const),
-  FAILED: Object.freeze([] as const),
+  FAILED: Object.freeze(['SUCCESS'] as const),
   EXPIRED: Object.freeze(['SUCCESS'] as const),
   REFUNDED: Object.freeze([] as const),
 });
@@ -45,12 +46,12 @@ export function isFinalPaymentStatus(s: PaymentStatus): boolean {
   return isPaymentStatus(s) && s !== 'PENDING';
 }
 
-/** No transition leaves this status (FAILED, REFUNDED). */
+/** No transition leaves this status (REFUNDED). */
 export function isTerminalPaymentStatus(s: PaymentStatus): boolean {
   return isPaymentStatus(s) && PAYMENT_TRANSITIONS[s].length === 0;
 }
 
-/** EXPIRED -> SUCCESS: money arrived after the quote expired; record it and flag for a supervisor. */
+/** EXPIRED/FAILED -> SUCCESS: money arrived after the attempt ended; record it and flag for a supervisor. */
 export function isLateSuccess(from: PaymentStatus, to: PaymentStatus): boolean {
-  return from === 'EXPIRED' && to === 'SUCCESS';
+  return (from === 'EXPIRED' || from === 'FAILED') && to === 'SUCCESS';
 }

@@ -117,17 +117,19 @@ describe('online payment at the kiosk', () => {
     expect((await online.get(p.id)).status).toBe('PENDING');
   });
 
-  it('FAILED leaves the session open for a retry or cash', async () => {
+  it('FAILED leaves the session open for a retry or cash; money captured after the failure is kept as late', async () => {
     const { session, token } = await parkedFor(70);
     const p = await online.start(cashier, session.id);
     server.set(p.id, { status: 'FAILED' });
     expect((await online.get(p.id)).status).toBe('FAILED');
-    // FAILED is final on the kiosk: a later contradicting report does not reopen it.
-    server.set(p.id, { status: 'SUCCESS' });
-    await online.get(p.id);
-    expect(row('SELECT status FROM payments WHERE id = ?', p.id).status).toBe('FAILED');
     const retry = await online.start(cashier, session.id);
     expect(retry.id).not.toBe(p.id);
+    // The gateway captured the first attempt after all: recorded as late, flagged, no gate opened by it.
+    server.set(p.id, { status: 'SUCCESS' });
+    await online.refreshPending();
+    await online.get(p.id);
+    expect(row('SELECT status, late FROM payments WHERE id = ?', p.id)).toEqual({ status: 'SUCCESS', late: 1 });
+    expect(row('SELECT status FROM sessions WHERE id = ?', session.id).status).toBe('EXITING');
     expect((await kiosk.call('gate.payCash', { sessionId: session.id, tenderedPaise: 10000 }, token)).ok).toBe(false);
   });
 
