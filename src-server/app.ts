@@ -124,6 +124,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     async close() {
       ctx.reconciler.stop();
       await app.close();
+      await ctx.syncEvents?.drain();
       if (ownsDb) await sdb.close();
     },
   };

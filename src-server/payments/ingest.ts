@@ -1,14 +1,22 @@
 /**
- * Applies one verified gateway event (webhook or our own status poll). The event key is stored
- * under a unique constraint in the SAME transaction as the state change, so a replayed webhook,
- * or a poll racing a webhook, is a no-op; the state change itself is conditional on the state
- * it was decided from.
+ * Applies one verified gateway event (webhook or our own status poll).
+ *
+ * The payment is read first and the event decided (decide.ts); then the event row, the payment
+ * change and its history row are written atomically, the payment change conditional on the
+ * status it was decided from. The event key is unique, so a replayed webhook, or a poll racing a
+ * webhook, changes nothing: its event row cannot be stored, and without it nothing is. If the
+ * payment changed between the read and the write, the write does nothing and the event is
+ * decided again from the new state.
+ *
+ * On PostgreSQL the write is ONE statement (data-modifying CTEs: the event row is inserted only
+ * from the updated payment row), i.e. two round trips and one commit per webhook; on SQLite
+ * (in-process, no round trips) it is a short transaction.
  */
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { PaymentRow, ServerDatabase } from '../db/schema.js';
 import { uuidv7 } from '../util/ids.js';
 import type { PaymentDeps } from './create.js';
-import { decide } from './decide.js';
+import { decide, type Decision } from './decide.js';
 import type { GatewayEvent } from './gateway.js';
 import { recordHistory } from './history.js';
 
@@ -29,22 +37,31 @@ export interface IngestResult {
   status: PaymentRow['status'] | null;
 }
 
-export async function ingestEvent(deps: Pick<PaymentDeps, 'db' | 'clock' | 'metrics' | 'onPaymentChange'>, evt: GatewayEvent, source: 'webhook' | 'poll'): Promise<IngestResult> {
-  const { db, clock } = deps;
-  const result = await db.transaction().execute(async (trx): Promise<IngestResult> => {
-    const eventId = uuidv7(clock);
-    const stored = await trx
-      .insertInto('gateway_events')
-      .values({ id: eventId, gateway: evt.gateway, event_key: evt.eventKey, event_type: evt.eventType, payment_id: null, outcome: 'received', received_at: clock.now() })
-      .onConflict((oc) => oc.columns(['gateway', 'event_key']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!stored) return { outcome: 'duplicate', paymentId: null, status: null };
+type Db = Kysely<ServerDatabase>;
+type Change = Extract<Decision, { kind: 'review' | 'transition' }>;
 
-    const r = await applyToPayment(trx, deps, evt, source);
-    await trx.updateTable('gateway_events').set({ outcome: r.outcome, payment_id: r.paymentId }).where('id', '=', eventId).execute();
-    return r;
-  });
+interface PlannedWrite {
+  payment: PaymentRow;
+  set: Partial<PaymentRow>;
+  history: { id: string; from: string; to: string; source: string; detail: string; at: number };
+  event: EventRow;
+}
+
+interface EventRow {
+  id: string;
+  gateway: string;
+  event_key: string;
+  event_type: string;
+  payment_id: string | null;
+  outcome: IngestOutcome;
+  received_at: number;
+}
+
+/** The write found the payment no longer in the status it was decided from. */
+const RACED = Symbol('raced');
+
+export async function ingestEvent(deps: Pick<PaymentDeps, 'db' | 'clock' | 'metrics' | 'onPaymentChange'>, evt: GatewayEvent, source: 'webhook' | 'poll'): Promise<IngestResult> {
+  const result = await ingest(deps, evt, source);
   if (result.outcome === 'applied' || result.outcome === 'late') {
     deps.metrics.paymentTransitions.inc({ to: result.status ?? 'unknown', source });
   }
@@ -52,54 +69,114 @@ export async function ingestEvent(deps: Pick<PaymentDeps, 'db' | 'clock' | 'metr
   return result;
 }
 
-async function applyToPayment(
-  trx: Kysely<ServerDatabase>,
-  deps: Pick<PaymentDeps, 'clock'>,
-  evt: GatewayEvent,
-  source: string,
-): Promise<IngestResult> {
-  // The conditional update below can lose a race (PostgreSQL, READ COMMITTED): re-read and re-decide.
+async function ingest(deps: Pick<PaymentDeps, 'db' | 'clock'>, evt: GatewayEvent, source: string): Promise<IngestResult> {
+  const { db, clock } = deps;
+  const eventRow = (paymentId: string | null, outcome: IngestOutcome): EventRow => ({
+    id: uuidv7(clock), gateway: evt.gateway, event_key: evt.eventKey, event_type: evt.eventType, payment_id: paymentId, outcome, received_at: clock.now(),
+  });
   for (let attempt = 0; attempt < 3; attempt++) {
-    const p = await findPayment(trx, evt);
-    if (!p) return { outcome: 'unknown_reference', paymentId: null, status: null };
-    const d = decide({ status: p.status, amountPaise: p.amount_paise, merchantRef: p.merchant_ref }, evt);
-    const now = deps.clock.now();
-    if (d.kind === 'noop') return { outcome: d.outcome, paymentId: p.id, status: p.status };
-    if (d.kind === 'review') {
-      await trx.updateTable('payments').set({ review_reason: d.reason, updated_at: now }).where('id', '=', p.id).execute();
-      await recordHistory(trx, deps.clock, {
-        paymentId: p.id,
-        from: p.status,
-        to: p.status,
-        source,
-        detail: `${d.reason}: ${evt.eventType} amount=${evt.amountPaise ?? 'null'} currency=${evt.currency ?? 'null'}`,
-      });
-      return { outcome: 'review', paymentId: p.id, status: p.status };
+    const p = await findPayment(db, evt);
+    if (!p) {
+      const stored = await storeEvent(db, eventRow(null, 'unknown_reference'));
+      return stored ? { outcome: 'unknown_reference', paymentId: null, status: null } : DUPLICATE;
     }
-    const updated = await trx
-      .updateTable('payments')
-      .set({
-        status: d.to,
-        late: d.late ? 1 : p.late,
-        review_reason: d.reviewReason ?? p.review_reason,
-        completed_at: now,
-        next_poll_at: null,
-        paid_amount_paise: d.to === 'SUCCESS' ? evt.amountPaise : p.paid_amount_paise,
-        gateway_payment_id: evt.gatewayPaymentId ?? p.gateway_payment_id,
-        updated_at: now,
-      })
-      .where('id', '=', p.id)
-      .where('status', '=', p.status)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) continue;
-    await recordHistory(trx, deps.clock, { paymentId: p.id, from: p.status, to: d.to, source, detail: `${evt.eventType}${d.late ? ' (late)' : ''}` });
-    return { outcome: d.outcome, paymentId: p.id, status: d.to };
+    const d = decide({ status: p.status, amountPaise: p.amount_paise, merchantRef: p.merchant_ref }, evt);
+    if (d.kind === 'noop') {
+      const stored = await storeEvent(db, eventRow(p.id, d.outcome));
+      return stored ? { outcome: d.outcome, paymentId: p.id, status: p.status } : DUPLICATE;
+    }
+    const plan = planWrite(p, d, evt, source, clock.now(), uuidv7(clock), eventRow(p.id, d.outcome));
+    const written = isPostgres(db) ? await writeOneStatement(db, plan) : await writeInTransaction(db, clock, plan);
+    if (written === RACED) continue;
+    if (written === 'duplicate') return DUPLICATE;
+    return { outcome: d.outcome, paymentId: p.id, status: d.kind === 'transition' ? d.to : p.status };
   }
   throw new Error('payment changed under three consecutive attempts');
 }
 
-function findPayment(trx: Kysely<ServerDatabase>, evt: GatewayEvent): Promise<PaymentRow | undefined> {
-  let q = trx.selectFrom('payments').selectAll().where('gateway', '=', evt.gateway);
+const DUPLICATE: IngestResult = { outcome: 'duplicate', paymentId: null, status: null };
+
+function planWrite(p: PaymentRow, d: Change, evt: GatewayEvent, source: string, now: number, historyId: string, event: EventRow): PlannedWrite {
+  if (d.kind === 'review') {
+    return {
+      payment: p,
+      set: { review_reason: d.reason, updated_at: now },
+      history: { id: historyId, from: p.status, to: p.status, source, at: now, detail: `${d.reason}: ${evt.eventType} amount=${evt.amountPaise ?? 'null'} currency=${evt.currency ?? 'null'}` },
+      event,
+    };
+  }
+  return {
+    payment: p,
+    set: {
+      status: d.to,
+      late: d.late ? 1 : p.late,
+      review_reason: d.reviewReason ?? p.review_reason,
+      completed_at: now,
+      next_poll_at: null,
+      paid_amount_paise: d.to === 'SUCCESS' ? evt.amountPaise : p.paid_amount_paise,
+      gateway_payment_id: evt.gatewayPaymentId ?? p.gateway_payment_id,
+      updated_at: now,
+    },
+    history: { id: historyId, from: p.status, to: d.to, source, at: now, detail: `${evt.eventType}${d.late ? ' (late)' : ''}` },
+    event,
+  };
+}
+
+/** Stores an event that changes no payment; false when its key was seen before. */
+async function storeEvent(db: Db, row: EventRow): Promise<boolean> {
+  const stored = await db.insertInto('gateway_events').values(row).onConflict((oc) => oc.columns(['gateway', 'event_key']).doNothing()).returning('id').executeTakeFirst();
+  return stored !== undefined;
+}
+
+async function writeInTransaction(db: Db, clock: PaymentDeps['clock'], w: PlannedWrite): Promise<'written' | 'duplicate' | typeof RACED> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      if (!(await storeEvent(trx, w.event))) return 'duplicate';
+      const updated = await trx.updateTable('payments').set(w.set).where('id', '=', w.payment.id).where('status', '=', w.payment.status).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) throw RACED; // rolls the event row back too
+      await recordHistory(trx, clock, { paymentId: w.payment.id, from: w.history.from, to: w.history.to, source: w.history.source, detail: w.history.detail });
+      return 'written';
+    });
+  } catch (err) {
+    if (err === RACED) return RACED;
+    throw err;
+  }
+}
+
+/**
+ * One atomic statement: update the payment if still in the decided-from status, then insert the
+ * history row and the event row FROM the updated row. A duplicate event key violates the unique
+ * constraint and the whole statement (payment update included) is undone.
+ */
+async function writeOneStatement(db: Db, w: PlannedWrite): Promise<'written' | 'duplicate' | typeof RACED> {
+  const e = w.event;
+  const h = w.history;
+  try {
+    const r = await sql<{ id: string }>`
+      with u as (
+        update payments set ${sql.join(Object.entries(w.set).map(([k, v]) => sql`${sql.ref(k)} = ${v}`))}
+        where id = ${w.payment.id} and status = ${w.payment.status}
+        returning id
+      ), h as (
+        insert into payment_history (id, payment_id, from_status, to_status, source, detail, at)
+        select ${h.id}::text, u.id, ${h.from}::text, ${h.to}::text, ${h.source}::text, ${h.detail}::text, ${h.at}::bigint from u
+      )
+      insert into gateway_events (id, gateway, event_key, event_type, payment_id, outcome, received_at)
+      select ${e.id}::text, ${e.gateway}::text, ${e.event_key}::text, ${e.event_type}::text, u.id, ${e.outcome}::text, ${e.received_at}::bigint from u
+      returning id`.execute(db);
+    return r.rows.length === 1 ? 'written' : RACED;
+  } catch (err) {
+    if ((err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'gateway_events_key_uq') return 'duplicate';
+    throw err;
+  }
+}
+
+function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+function findPayment(db: Db, evt: GatewayEvent): Promise<PaymentRow | undefined> {
+  let q = db.selectFrom('payments').selectAll().where('gateway', '=', evt.gateway);
   if (evt.gatewayRef !== null) q = q.where('gateway_ref', '=', evt.gatewayRef);
   else if (evt.merchantRef !== null) q = q.where('merchant_ref', '=', evt.merchantRef);
   else return Promise.resolve(undefined);

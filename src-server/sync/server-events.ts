@@ -160,13 +160,49 @@ export class ServerSyncEvents {
 
   /** After any state change of a payment (webhook, poll, deadline, refund): tell the kiosk that asked. */
   async paymentChanged(paymentId: string): Promise<void> {
-    const p = await this.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
-    if (!p || !p.kiosk_id) return; // parker pre-payments are shown to the parker, not pushed to gates (docs/sync.md)
-    await this.sync.recordServerChange(PAYMENT_RESULT_KIND, p.id, { kind: PAYMENT_RESULT_KIND, kioskId: p.kiosk_id, payment: toPaymentView(p) }, null);
+    await this.paymentsChanged([paymentId]);
   }
 
-  /** Fire-and-forget form for the payment modules' hook: never fails the payment path (the kiosk's poller is the fallback). */
+  /** One change-log transaction for many payments: the row read now is the latest state of each. */
+  async paymentsChanged(paymentIds: string[]): Promise<void> {
+    if (paymentIds.length === 0) return;
+    const rows = await this.db.selectFrom('payments').selectAll().where('id', 'in', paymentIds).execute();
+    // Parker pre-payments are shown to the parker, not pushed to gates (docs/sync.md).
+    const entries = rows.filter((p) => p.kiosk_id).map((p) => ({
+      entityType: PAYMENT_RESULT_KIND, entityId: p.id, originKioskId: null,
+      data: { kind: PAYMENT_RESULT_KIND, kioskId: p.kiosk_id, payment: toPaymentView(p) },
+    }));
+    await this.sync.recordServerChanges(entries);
+  }
+
+  private readonly queuedPayments = new Set<string>();
+  private flushing: Promise<void> | null = null;
+
+  /**
+   * Fire-and-forget form for the payment modules' hook: never fails the payment path (the kiosk's
+   * poller is the fallback). Notifications that arrive while one flush is writing are coalesced
+   * into the next, so a burst of webhooks costs one change-log transaction per flush, not one
+   * each (the change log has one global lock).
+   */
   notifyPayment = (paymentId: string): void => {
-    this.paymentChanged(paymentId).catch((err: unknown) => this.log.warn({ err: (err as Error).message, paymentId }, 'payment result not pushed to the kiosk'));
+    this.queuedPayments.add(paymentId);
+    this.flushing ??= this.flushPayments();
   };
+
+  /** Resolves when every queued payment result has been written (or failed and been logged). */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async flushPayments(): Promise<void> {
+    try {
+      while (this.queuedPayments.size > 0) {
+        const ids = [...this.queuedPayments].slice(0, 500);
+        for (const id of ids) this.queuedPayments.delete(id);
+        await this.paymentsChanged(ids).catch((err: unknown) => this.log.warn({ err: (err as Error).message, count: ids.length }, 'payment results not pushed to the kiosks'));
+      }
+    } finally {
+      this.flushing = null;
+    }
+  }
 }

@@ -586,9 +586,15 @@ export class SyncService {
    * the kiosk that asked, src-server/sync/server-events.ts). Long-polling pulls wake at once.
    */
   async recordServerChange(entityType: string, entityId: string, data: unknown, originKioskId: string | null = null): Promise<void> {
+    await this.recordServerChanges([{ entityType, entityId, data, originKioskId }]);
+  }
+
+  /** Several change-log entries in one transaction (one counter lock, one commit). */
+  async recordServerChanges(entries: { entityType: string; entityId: string; data: unknown; originKioskId: string | null }[]): Promise<void> {
+    if (entries.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
       const b = await this.begin(trx);
-      b.pending.push({ seq: 0, entityType, entityId, originKioskId, data });
+      for (const e of entries) b.pending.push({ seq: 0, ...e });
       await this.finish(trx, b);
     });
     this.emitter.emit('change');
