@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../src-shared/contracts/errors.js';
-import { kioskSigningKey, signKioskRequest } from './signing.js';
+import { kioskSigningKey, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
 
 export interface ServerClientOptions {
   baseUrl: string;

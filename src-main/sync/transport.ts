@@ -1,12 +1,12 @@
 /**
  * How the sync worker talks to the server. HttpSyncTransport signs every request with the kiosk's
- * enrolment secret (src-main/online/signing.ts). The signature timestamp uses the kiosk clock
+ * enrolment secret (src-shared/protocol/kiosk-signing.ts). The signature timestamp uses the kiosk clock
  * corrected by the measured offset, so a kiosk whose clock is skewed (even by an hour) still
  * authenticates: a refused timestamp is retried once with the offset taken from the server's
  * Date header.
  */
 import { z } from 'zod';
-import { kioskSigningKey, signKioskRequest } from '../online/signing.js';
+import { kioskSigningKey, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
 
 export interface WireEvent {
   id: string;

@@ -21,7 +21,7 @@ import { refundPayment } from '../payments/refunds.js';
 import type { ServerSyncEvents } from '../sync/server-events.js';
 import { newBookingCode, uuidv7 } from '../util/ids.js';
 import { listZones, type ZoneView } from '../zones/zones.js';
-import { refundForCancellation } from './refund-rule.js';
+import { refundForCancellation } from '../../src-shared/domain/refund.js';
 import type { BookingJoined, BookingView } from './view.js';
 import { toBookingView } from './view.js';
 
@@ -218,7 +218,7 @@ export async function cancelBooking(deps: BookingDeps, parkerId: string, booking
     }
     const now = clock.now();
     const paid = payment?.status === 'SUCCESS' ? (payment.paid_amount_paise ?? payment.amount_paise) : 0;
-    const refund = refundForCancellation({ bookedAt: b.booked_at, cancelledAt: now, paidPaise: paid, entered: false });
+    const refund = refundForCancellation({ status: 'BOOKED', entryAtMs: null, bookedAtMs: b.booked_at, cancelAtMs: now, paidPaise: paid }).refundPaise;
     await db(deps)
       .updateTable('bookings')
       .set({ status: 'CANCELLED', cancelled_at: now, refund_paise: refund, refund_state: refund > 0 ? 'HELD' : null })
@@ -330,7 +330,7 @@ async function refreshFromGates(deps: BookingDeps, rows: Pick<BookingRow, 'id' |
       const now = deps.payments.clock.now();
       const payment = b.payment_id ? await db(deps).selectFrom('payments').selectAll().where('id', '=', b.payment_id).executeTakeFirst() : undefined;
       const paid = payment?.status === 'SUCCESS' ? (payment.paid_amount_paise ?? payment.amount_paise) : 0;
-      const refund = refundForCancellation({ bookedAt: b.booked_at, cancelledAt: s.updated_at, paidPaise: paid, entered: false });
+      const refund = refundForCancellation({ status: 'BOOKED', entryAtMs: null, bookedAtMs: b.booked_at, cancelAtMs: s.updated_at, paidPaise: paid }).refundPaise;
       await db(deps).updateTable('bookings')
         .set({ status: 'CANCELLED', cancelled_at: now, refund_paise: refund, refund_state: refund > 0 ? 'HELD' : null, released_at: b.released_at ?? now })
         .where('id', '=', b.id).where('status', '=', 'BOOKED').execute();

@@ -4,7 +4,7 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import type { ServerDatabase } from '../db/schema.js';
 import type { Clock } from '../util/clock.js';
 import { safeEqual } from '../util/hash.js';
-import { kioskSignature } from './signature.js';
+import { kioskSignature } from '../../src-shared/protocol/kiosk-signing.js';
 
 export interface SignedRequest {
   method: string;

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { KioskRow, ServerDatabase } from '../db/schema.js';
 import type { Clock } from '../util/clock.js';
 import { randomToken, uuidv7 } from '../util/ids.js';
-import { deriveSigningKey } from './signature.js';
+import { kioskSigningKey as deriveSigningKey } from '../../src-shared/protocol/kiosk-signing.js';
 
 export async function addKiosk(db: Kysely<ServerDatabase>, clock: Clock, name: string): Promise<{ id: string; secret: string }> {
   const clean = name.trim();

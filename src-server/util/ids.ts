@@ -1,22 +1,18 @@
 /**
- * Identifiers. UUIDv7 (RFC 9562) for rows, `QR-` + 12 upper-case hex for booking codes (the seed's
- * format). Local until src-shared/domain exports `uuidv7` / `newBookingCode`; swap then.
+ * Identifiers, with the server's clock and randomness bound to the shared pure rules
+ * (src-shared/domain): UUIDv7 for rows, `QR-` + 12 upper-case hex for booking codes.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { uuidv7 as uuidv7At } from '../../src-shared/domain/ids.js';
+import { newBookingCode as bookingCodeFrom } from '../../src-shared/domain/ticket-codec.js';
 import type { Clock } from './clock.js';
 
 export function uuidv7(clock: Clock): string {
-  const ms = BigInt(clock.now());
-  const bytes = randomBytes(16);
-  for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidv7At(clock.now(), randomBytes(10));
 }
 
 export function newBookingCode(): string {
-  return `QR-${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
+  return bookingCodeFrom(randomBytes(6));
 }
 
 /** Random URL-safe token (opaque bearer tokens, kiosk secrets). */

@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import type { Kysely } from 'kysely';
-import { kioskSigningKey, signKioskRequest } from '../../src-main/online/signing.js';
+import { kioskSigningKey, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
 import { buildServer } from '../../src-server/app.js';
 import { loadConfig } from '../../src-server/config.js';
 import { addKiosk } from '../../src-server/kiosks/enrolment.js';

@@ -5,7 +5,7 @@ import { buildServer } from '../../src-server/app.js';
 import { loadConfig } from '../../src-server/config.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import { ServerClient } from '../../src-main/online/server-client.js';
-import { kioskSigningKey, signKioskRequest } from '../../src-main/online/signing.js';
+import { kioskSigningKey, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
 import { addKiosk, revokeKiosk } from '../../src-server/kiosks/enrolment.js';
 import { BACKENDS } from './helpers/databases.js';
 import { serverEnv } from './helpers/env.js';
