@@ -25,6 +25,8 @@ import {
 import log from 'electron-log/main';
 import { autoUpdater } from 'electron-updater';
 import { createKiosk } from '../kiosk.js';
+import { resolveServer } from '../ops/cli-commands.js';
+import { KIOSK_SECRET_NAME } from '../services/settings.js';
 import { ActivityTracker } from './activity.js';
 import { APP_ORIGIN, APP_SCHEME, APP_START_URL } from './constants.js';
 import { createAppProtocolHandler, APP_SCHEME_PRIVILEGES } from './app-protocol.js';
@@ -137,7 +139,9 @@ async function start(): Promise<void> {
   const firstRun = !fs.existsSync(dbPath);
   const secrets = createSecretStore(path.join(dataDir, 'secrets'), safeStorage, fs);
   if (!secrets.encrypted()) log.warn('secrets: OS keyring unavailable; secrets protected by file permissions only');
-  const kioskSecret = secrets.get('kioskSecret') ?? undefined;
+  const kioskSecret = secrets.get(KIOSK_SECRET_NAME) ?? undefined;
+  // settings.json wins; otherwise what the first-run wizard saved in the kiosk's settings (same rule as `npm run serve`).
+  const server = resolveServer(dbPath, { serverUrl: settings.serverUrl, kioskId: settings.kioskId }, kioskSecret, (level, message, extra) => log[level](`core: ${message}`, extra ?? ''));
 
   const adminUser = process.env.KIOSK_ADMIN_USER;
   const adminPin = process.env.KIOSK_ADMIN_PIN;
@@ -146,8 +150,8 @@ async function start(): Promise<void> {
     seedDemo: settings.seedDemo || (!production && firstRun),
     log: (level, message, extra) => log[level](`core: ${message}`, extra ?? ''),
     ...(adminUser && adminPin ? { initialAdmin: { username: adminUser, pin: adminPin } } : {}),
-    ...(settings.serverUrl ? { serverUrl: settings.serverUrl } : {}),
-    ...(settings.kioskId ? { kioskId: settings.kioskId } : {}),
+    ...(server.serverUrl ? { serverUrl: server.serverUrl } : {}),
+    ...(server.kioskId ? { kioskId: server.kioskId } : {}),
     ...(kioskSecret ? { kioskSecret } : {}),
   })) as CoreKiosk;
   const core = kiosk;

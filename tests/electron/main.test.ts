@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 
 const h = vi.hoisted(() => {
   type Listener = (...args: any[]) => any;
@@ -149,6 +150,13 @@ beforeAll(async () => {
   writeFileSync(path.join(h.state.appPath, 'dist-renderer', 'index.html'), '<!doctype html><title>ParkGate</title>');
   before = { exc: process.listeners('uncaughtException'), rej: process.listeners('unhandledRejection') };
   delete process.env.PARKGATE_DATA_DIR;
+  // What the first-run wizard leaves behind: the server in the kiosk's settings, the secret in the 0600 store.
+  const db = new Database(path.join(h.state.dataDir, 'kiosk.db'));
+  db.exec('CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  db.prepare('INSERT INTO settings VALUES (?, ?), (?, ?)').run('serverUrl', JSON.stringify('http://central.example:8080'), 'kioskId', JSON.stringify('kiosk-wizard-1'));
+  db.close();
+  mkdirSync(path.join(h.state.dataDir, 'secrets'));
+  writeFileSync(path.join(h.state.dataDir, 'secrets', 'kiosk-secret.bin'), 'PGS1P:wizard-secret-123', { mode: 0o600 });
   await import('../../src-main/electron/main.js');
   await vi.waitFor(() => expect(h.state.windows.length).toBe(1));
 });
@@ -161,6 +169,12 @@ afterAll(() => {
 });
 
 describe('main.ts with Electron mocked at the boundary', () => {
+  it('starts the core with the central server the first-run wizard saved (url, kiosk id, secret)', async () => {
+    const { createKiosk } = await import('../../src-main/kiosk.js');
+    const options = vi.mocked(createKiosk).mock.calls[0]![0];
+    expect(options).toMatchObject({ serverUrl: 'http://central.example:8080', kioskId: 'kiosk-wizard-1', kioskSecret: 'wizard-secret-123' });
+  });
+
   it('registers app:// as a privileged secure scheme and enables the sandbox before ready', () => {
     expect(h.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
       expect.objectContaining({ scheme: APP_SCHEME, privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false }) }),
