@@ -20,6 +20,7 @@ import { openStore, type Store } from './store/open.js';
 import { VERSION } from './version.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { serverLink } from './online/server-link.js';
+import { storedClockOffset } from './online/clock-offset.js';
 import { prepareOps, type OpsOptions } from './ops/runtime.js'; // [ops] issue 7
 import { prepareSync, startSync, type SyncOptions } from './sync/index.js'; // [sync] issue 5
 import { attachPaymentResultSink } from './sync/registry.js'; // [sync]
@@ -96,7 +97,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     log('info', 'first admin created from the environment');
   }
 
-  const server = serverLink(options, clock);
+  const server = serverLink(options, clock, storedClockOffset(store));
   const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log); // [sync]
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
   if (server) attachPaymentResultSink(ctx, (p) => onlinePayments.apply(p)); // [sync] results pushed through the pull; the poller below stays as the fallback

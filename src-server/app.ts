@@ -98,6 +98,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   });
   app.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
+    // The server clock in ms (Date has whole seconds): a kiosk refused for its clock corrects by it.
+    void reply.header('x-server-time', String(clock.now()));
   });
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../src-shared/contracts/errors.js';
-import { kioskSigningKey, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
+import { kioskSigningKey, serverTimeOf, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
 
 export interface ServerClientOptions {
   baseUrl: string;
@@ -16,6 +16,10 @@ export interface ServerClientOptions {
   timeoutMs?: number;
   /** Clock for the signature timestamp (epoch ms); defaults to the system clock. */
   now?: () => number;
+  /** Best estimate of server time minus kiosk time (the sync worker measures it); 0 by default. */
+  offset?: () => number;
+  /** A refused timestamp gave a fresh estimate from the server's Date header. */
+  onOffset?: (offsetMs: number) => void;
 }
 
 export interface CreateOnlinePaymentInput {
@@ -77,11 +81,13 @@ export class ServerClient {
     return z.object({ kioskId: z.string(), serverTime: z.string() }).parse(await this.request('GET', '/kiosk/v1/ping'));
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  private async request(method: 'GET' | 'POST', path: string, body?: unknown, retried = false): Promise<unknown> {
     const payload = body === undefined ? '' : JSON.stringify(body);
+    // Signed with server time as this kiosk best knows it: a kiosk whose clock is off still authenticates.
+    const ts = Math.round(this.now() + (this.opts.offset?.() ?? 0));
     const headers: Record<string, string> = {
       'x-kiosk-id': this.opts.kioskId,
-      ...signKioskRequest(this.signingKey, method, path, this.now(), payload),
+      ...signKioskRequest(this.signingKey, method, path, ts, payload),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     };
     let res: Response;
@@ -105,6 +111,16 @@ export class ServerClient {
     if (!env.success) throw new AppError('OFFLINE', undefined, { reason: 'bad_response', status: res.status });
     if (env.data.ok) return env.data.data;
     const { code, message, details } = env.data.error;
+    if (res.status === 401 && !retried && /clock/i.test(message)) {
+      const serverNow = serverTimeOf(res);
+      if (serverNow !== null && this.opts.onOffset) {
+        this.opts.onOffset(serverNow - this.now());
+        return this.request(method, path, body, true);
+      }
+    }
+    // The server refusing THIS KIOSK (revoked, wrong secret, clock) is not the operator's session
+    // ending: the gate falls back to cash and health shows the server as unusable.
+    if (res.status === 401 || res.status === 403) throw new AppError('OFFLINE', 'The central server refused this kiosk. Take cash; a supervisor should check the kiosk enrolment.', { reason: 'kiosk_refused', status: res.status, code });
     if (res.status >= 500 || !PASS_THROUGH.has(code)) throw new AppError('OFFLINE', undefined, { reason: 'server_error', status: res.status, code });
     throw new AppError(code as (typeof ERROR_CODES)[number], message, details);
   }

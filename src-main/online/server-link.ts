@@ -13,9 +13,16 @@ export interface ServerLink {
   online(): boolean;
 }
 
+/** The kiosk's measured clock offset (server minus kiosk, ms), shared with the sync worker. */
+export interface ClockOffset {
+  get(): number;
+  set(offsetMs: number): void;
+}
+
 export function serverLink(
   options: { serverUrl?: string; kioskId?: string; kioskSecret?: string },
   clock: Clock,
+  offset?: ClockOffset,
 ): ServerLink | null {
   if (!options.serverUrl) return null;
   if (!options.kioskId || !options.kioskSecret) {
@@ -23,6 +30,7 @@ export function serverLink(
   }
   const client = new ServerClient({
     baseUrl: options.serverUrl, kioskId: options.kioskId, kioskSecret: options.kioskSecret, timeoutMs: 5000, now: () => clock.now(),
+    ...(offset ? { offset: () => offset.get(), onOffset: (ms: number) => offset.set(ms) } : {}),
   });
   let reachable = false;
   const track = async <T>(call: Promise<T>): Promise<T> => {
@@ -40,6 +48,7 @@ export function serverLink(
     port: {
       createPayment: (input) => track(client.createPayment(input)),
       getPayment: (id) => track(client.getPayment(id)),
+      clockOffsetMs: () => offset?.get() ?? 0,
     },
     online: () => reachable,
   };

@@ -21,6 +21,8 @@ import { toPayment, zoneTariff } from './views.js';
 export interface PaymentServerPort {
   createPayment(input: CreateOnlinePaymentInput): Promise<ServerPayment>;
   getPayment(paymentId: string): Promise<ServerPayment>;
+  /** Server time minus kiosk time, ms (0 when unknown): the server's deadlines are in its time. */
+  clockOffsetMs?(): number;
 }
 
 /** UPI gateways refuse less than ₹1. */
@@ -84,7 +86,7 @@ export class OnlinePayments {
         id: created.paymentId, session_id: sessionId, method: 'ONLINE', status: 'PENDING', amount_paise: plan.amount,
         tendered_paise: null, change_paise: null, gateway: created.gateway, gateway_ref: created.gatewayRef, upi_uri: created.upiUri,
         idempotency_key: plan.idempotencyKey, operator_id: actor.operatorId, late: 0, review_reason: null,
-        created_at: now, expires_at: Date.parse(created.expiresAt), completed_at: null, updated_at: now,
+        created_at: now, expires_at: Date.parse(created.expiresAt) - (server.clockOffsetMs?.() ?? 0), completed_at: null, updated_at: now,
       };
       ctx.store.q.run(ctx.store.db.insertInto('payments').values(inserted));
       recordSessionChange(ctx, actor, 'payment.started', sessionId, { paymentId: created.paymentId, amountPaise: plan.amount, gateway: created.gateway }, inserted);

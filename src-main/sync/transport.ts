@@ -3,10 +3,10 @@
  * enrolment secret (src-shared/protocol/kiosk-signing.ts). The signature timestamp uses the kiosk clock
  * corrected by the measured offset, so a kiosk whose clock is skewed (even by an hour) still
  * authenticates: a refused timestamp is retried once with the offset taken from the server's
- * Date header.
+ * clock in the answer (x-server-time, else the Date header).
  */
 import { z } from 'zod';
-import { kioskSigningKey, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
+import { kioskSigningKey, serverTimeOf, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
 
 export interface WireEvent {
   id: string;
@@ -109,9 +109,9 @@ export class HttpSyncTransport implements SyncTransport {
     if (env.data.ok) return env.data.data;
     const err = env.data.error;
     if (res.status === 401 && !retried && /clock/i.test(err.message)) {
-      const date = Date.parse(res.headers.get('date') ?? '');
-      if (Number.isFinite(date)) {
-        this.o.onOffset?.(date + 500 - this.o.now());
+      const serverNow = serverTimeOf(res);
+      if (serverNow !== null) {
+        this.o.onOffset?.(serverNow - this.o.now());
         return this.request(method, path, body, timeoutMs, signal, true);
       }
     }

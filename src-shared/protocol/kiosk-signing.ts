@@ -24,3 +24,14 @@ export function signKioskRequest(signingKey: string, method: string, path: strin
   const timestamp = String(timestampMs);
   return { 'x-kiosk-timestamp': timestamp, 'x-kiosk-signature': kioskSignature(signingKey, method, path, timestamp, body) };
 }
+
+/**
+ * The server's clock from an answer: `x-server-time` (ms, the server's own clock), else the HTTP
+ * Date header (whole seconds, so its middle). Null when neither is usable.
+ */
+export function serverTimeOf(res: { headers: { get(name: string): string | null } }): number | null {
+  const ms = Number(res.headers.get('x-server-time') ?? '');
+  if (Number.isSafeInteger(ms) && ms > 0) return ms;
+  const date = Date.parse(res.headers.get('date') ?? '');
+  return Number.isFinite(date) ? date + 500 : null;
+}

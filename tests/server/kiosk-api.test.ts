@@ -73,8 +73,30 @@ describe.each(BACKENDS)('kiosk API on %s', (backend) => {
     await rejects(c2.getPayment(mine.paymentId), 'NOT_FOUND');
     expect((await c2.ping()).kioskId).toBe(other.id);
     expect(await revokeKiosk(h.server.ctx.db, h.clock, other.id)).toBe(true);
-    await rejects(c2.ping(), 'UNAUTHENTICATED');
-    await rejects(c2.createPayment({ sessionId: 'K-5', amountPaise: 1000, idempotencyKey: newKey() }), 'UNAUTHENTICATED');
+    // The server refusing the KIOSK is not the operator's session ending: OFFLINE (take cash), with the reason.
+    await rejects(c2.ping(), 'OFFLINE');
+    const refused = await c2.createPayment({ sessionId: 'K-5', amountPaise: 1000, idempotencyKey: newKey() }).catch((e: unknown) => e as AppError);
+    expect(refused).toMatchObject({ code: 'OFFLINE', details: { reason: 'kiosk_refused', status: 401, code: 'UNAUTHENTICATED' } });
+  });
+
+  it('a kiosk whose clock is 2 h ahead signs in server time: from the measured offset, else from the Date header once', async () => {
+    const skew = 2 * 3600_000;
+    let offset = 0;
+    const learned: number[] = [];
+    const skewed = new ServerClient({
+      baseUrl: h.serverUrl, kioskId: h.kiosk.id, kioskSecret: h.kiosk.secret, now: () => h.clock.now() + skew,
+      offset: () => offset, onOffset: (ms) => learned.push((offset = ms)),
+    });
+    // No offset known yet: refused once for the clock, the Date header gives the offset, the retry passes.
+    expect((await skewed.ping()).kioskId).toBe(h.kiosk.id);
+    expect(learned).toHaveLength(1);
+    expect(Math.abs(learned[0]! + skew)).toBeLessThan(300_000); // within the server's window
+    // Known offset: no refusal, no new estimate.
+    await skewed.createPayment({ sessionId: 'K-skew', amountPaise: 1000, idempotencyKey: newKey() });
+    expect(learned).toHaveLength(1);
+    // Without a way to learn the offset, the refusal is reported as OFFLINE, never as the operator's UNAUTHENTICATED.
+    const stubborn = new ServerClient({ baseUrl: h.serverUrl, kioskId: h.kiosk.id, kioskSecret: h.kiosk.secret, now: () => h.clock.now() + skew });
+    await rejects(stubborn.ping(), 'OFFLINE');
   });
 
   it('the client reports OFFLINE when the server is unreachable or times out', async () => {
