@@ -23,6 +23,11 @@ export interface PaymentServerPort {
   getPayment(paymentId: string): Promise<ServerPayment>;
 }
 
+/** review_reason of a success that arrived after the attempt ended (payments.flagged lists it). */
+export const LATE_REVIEW_REASON = 'paid after the attempt ended: refund or accept';
+/** review_reason of a server success this kiosk refused (amount, session or reference differ). */
+export const MISMATCH_REVIEW_REASON = 'amount or reference mismatch: gate kept closed';
+
 /** UPI gateways refuse less than ₹1. */
 export const MIN_ONLINE_PAISE = 100;
 
@@ -127,6 +132,12 @@ export class OnlinePayments {
     const { ctx } = this;
     ctx.store.q.tx(() => {
       const local = paymentRow(ctx, remote.paymentId);
+      if (local && local.status === remote.status && local.late === 1 && local.review_reason === LATE_REVIEW_REASON && !remote.needsReview) {
+        // A supervisor accepted it on the server (server:cli or another gate): the flag goes here too.
+        ctx.store.q.run(ctx.store.db.updateTable('payments').set({ review_reason: null, updated_at: ctx.clock.now() }).where('id', '=', local.id));
+        recordSessionChange(ctx, null, 'payment.reviewResolved', local.session_id, { paymentId: local.id, action: 'accept', by: 'server' }, paymentRow(ctx, local.id));
+        return;
+      }
       if (!local || local.status === remote.status) return;
       const to = remote.status as PaymentStatus;
       if (!canPaymentTransition(local.status as PaymentStatus, to)) return;
@@ -136,14 +147,14 @@ export class OnlinePayments {
         const mismatch = remote.amountPaise !== local.amount_paise || remote.sessionId !== local.session_id
           || (local.gateway_ref !== null && remote.gatewayRef !== local.gateway_ref);
         if (mismatch) {
-          q.run(db.updateTable('payments').set({ review_reason: 'amount or reference mismatch: gate kept closed', updated_at: now }).where('id', '=', local.id));
+          q.run(db.updateTable('payments').set({ review_reason: MISMATCH_REVIEW_REASON, updated_at: now }).where('id', '=', local.id));
           recordSessionChange(ctx, null, 'payment.review', local.session_id, { paymentId: local.id, remoteAmountPaise: remote.amountPaise });
           return;
         }
         const late = isLateSuccess(local.status as PaymentStatus, 'SUCCESS');
         q.run(db.updateTable('payments').set({
           status: 'SUCCESS', completed_at: now, late: late ? 1 : 0, updated_at: now,
-          review_reason: late ? 'paid after the attempt ended: refund or accept' : null,
+          review_reason: late ? LATE_REVIEW_REASON : null,
         }).where('id', '=', local.id));
         const session = sessionRowById(ctx, local.session_id);
         q.run(db.updateTable('sessions').set({
@@ -160,7 +171,9 @@ export class OnlinePayments {
         }
         return;
       }
-      q.run(db.updateTable('payments').set({ status: to, updated_at: now, completed_at: to === 'REFUNDED' ? local.completed_at : now }).where('id', '=', local.id));
+      // A refund decided by a supervisor on the server also ends the local flag.
+      const reviewReason = to === 'REFUNDED' && !remote.needsReview && local.review_reason === LATE_REVIEW_REASON ? null : local.review_reason;
+      q.run(db.updateTable('payments').set({ status: to, review_reason: reviewReason, updated_at: now, completed_at: to === 'REFUNDED' ? local.completed_at : now }).where('id', '=', local.id));
       recordSessionChange(ctx, null, `payment.${to.toLowerCase()}`, local.session_id, { paymentId: local.id }, paymentRow(ctx, local.id));
     });
   }
