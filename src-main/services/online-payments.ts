@@ -14,7 +14,7 @@ import type { CreateOnlinePaymentInput, ServerPayment } from '../online/server-c
 import type { PaymentRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { completeExit } from './gate-exit.js';
-import { pendingOnlinePayment, recordSessionChange, sessionRowById, zoneRow } from './session-records.js';
+import { creditedPaise, pendingOnlinePayment, recordSessionChange, sessionRowById, zoneRow } from './session-records.js';
 import { toPayment, zoneTariff } from './views.js';
 
 /** The part of the server client this service needs (a test can pass a real client or a fake). */
@@ -68,7 +68,7 @@ export class OnlinePayments {
         ? session.quote_amount_paise!
         : computeAmountDue({
           tariff: zoneTariff(zoneRow(ctx, session.zone_id)), entryAtMs: session.entry_at ?? session.created_at, nowMs: now,
-          paidPaise: session.amount_paid_paise, lastPaidAtMs: session.last_paid_at, lostTicket: session.lost_ticket === 1,
+          paidPaise: creditedPaise(ctx, session), lastPaidAtMs: session.last_paid_at, lostTicket: session.lost_ticket === 1,
         }).amountDuePaise;
       if (amount === 0) throw new AppError('CONFLICT', 'Nothing is due for this car. Use "Open gate" instead.');
       if (amount < MIN_ONLINE_PAISE) throw new AppError('CONFLICT', 'The amount is too small for UPI. Take cash instead.');
