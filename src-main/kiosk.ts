@@ -19,6 +19,7 @@ import { seedDemo } from './services/seed-demo.js';
 import { openStore, type Store } from './store/open.js';
 import { VERSION } from './version.js';
 import { OnlinePayments } from './services/online-payments.js';
+import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
 import { storedClockOffset } from './online/clock-offset.js';
 import { prepareOps, type OpsOptions } from './ops/runtime.js'; // [ops] issue 7
@@ -100,6 +101,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const server = serverLink(options, clock, storedClockOffset(store));
   const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log); // [sync]
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
+  const flaggedPayments = new FlaggedPayments(ctx, server?.review ?? null, (p) => onlinePayments.apply(p));
   if (server) attachPaymentResultSink(ctx, (p) => onlinePayments.apply(p)); // [sync] results pushed through the pull; the poller below stays as the fallback
   // Until the sync channel pushes results, open online payments are polled once a second.
   const poller = server
@@ -126,6 +128,8 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     startOnlinePayment: (actor: Actor, sessionId: string) => onlinePayments.start(actor, sessionId),
     getPayment: (paymentId: string) => onlinePayments.get(paymentId),
     cancelPayment: (actor: Actor, paymentId: string) => onlinePayments.cancel(actor, paymentId),
+    flaggedPayments: () => flaggedPayments.list(),
+    resolveFlaggedPayment: (actor: Actor, input) => flaggedPayments.resolve(actor, input),
   };
 
   ops.attach(ctx, base.health); // [ops] backup schedule + what backups.* / system.diagnostics need

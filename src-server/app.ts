@@ -21,6 +21,7 @@ import type { GatewayName, PaymentGateway } from './payments/gateway.js';
 import { Reconciler } from './payments/reconciler.js';
 import { buildGatewayRegistry } from './payments/registry.js';
 import { registerBookingRoutes } from './routes/bookings.js';
+import { registerKioskFlaggedRoutes } from './routes/kiosk-flagged.js';
 import { registerKioskRoutes } from './routes/kiosk-payments.js';
 import { registerOpsRoutes, registerPaymentGauges } from './routes/ops.js';
 import { registerParkerRoutes } from './routes/parkers.js';
@@ -109,6 +110,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   registerPaymentGauges(ctx);
   registerOpsRoutes(app, ctx);
   registerKioskRoutes(app, ctx);
+  registerKioskFlaggedRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   await app.register(async (scope) => {
     registerParkerRoutes(scope, ctx);

@@ -7,15 +7,22 @@
  *   zone add <name> <hourlyRatePaise> <slots>
  *   zone list
  *   payments review           payments flagged for a supervisor (late, amount/reference mismatch)
+ *   payments accept <id> <reason...>   keep a flagged captured payment as income (flag cleared, decision recorded)
+ *   payments refund <id> <reason...>   refund a flagged captured payment through its gateway (idempotent;
+ *                                      needs the gateway's settings in the environment, as for the server)
  */
+import { userInfo } from 'node:os';
 import { openServerDb } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { addKiosk, listKiosks, revokeKiosk } from './kiosks/enrolment.js';
+import { cliPaymentDeps } from './payments/cli-deps.js';
+import { resolveFlagged } from './payments/flagged.js';
 import { systemClock } from './util/clock.js';
 import { addZone, listZones } from './zones/zones.js';
 
 const USAGE = `usage: server:cli -- kiosk add <name> | kiosk revoke <id> | kiosk list
-                     | zone add <name> <hourlyRatePaise> <slots> | zone list | payments review`;
+                     | zone add <name> <hourlyRatePaise> <slots> | zone list | payments review
+                     | payments accept <paymentId> <reason...> | payments refund <paymentId> <reason...>`;
 
 async function run(args: string[]): Promise<number> {
   const [area, verb, ...rest] = args;
@@ -58,6 +65,22 @@ async function run(args: string[]): Promise<number> {
         process.stdout.write(`${p.id}\t${p.status}\t${p.review_reason}\t${p.amount_paise} paise\t${p.gateway}:${p.gateway_ref ?? '-'}\tsession ${p.session_id}\n`);
       }
       return 0;
+    }
+    if (area === 'payments' && (verb === 'accept' || verb === 'refund') && rest.length >= 2) {
+      const [paymentId, ...words] = rest as [string, ...string[]];
+      const { deps, drain } = cliPaymentDeps(db, systemClock);
+      try {
+        const r = await resolveFlagged(deps, { paymentId, action: verb, reason: words.join(' '), by: `cli:${userInfo().username}` });
+        const refund = r.refund ? `, refund ${r.refund.gatewayRefundId ?? r.refund.id} ${r.refund.amountPaise} paise` : '';
+        process.stdout.write(`${r.repeated ? 'already ' : ''}${verb === 'accept' ? 'accepted' : 'refunded'} ${paymentId}: ${r.payment.status}${refund}\n`);
+        return 0;
+      } catch (err) {
+        const e = err as { code?: string; message: string; details?: unknown };
+        process.stderr.write(`server:cli: ${e.code ? `${e.code}: ` : ''}${e.message}${e.details ? ` ${JSON.stringify(e.details)}` : ''}\n`);
+        return 1;
+      } finally {
+        await drain();
+      }
     }
     process.stderr.write(`${USAGE}\n`);
     return 2;

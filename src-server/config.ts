@@ -7,11 +7,19 @@ import { z } from 'zod';
 export const GATEWAYS = ['razorpay', 'phonepe', 'sim'] as const;
 export type GatewayChoice = (typeof GATEWAYS)[number];
 
+export const RAZORPAY_MODES = ['qr', 'order'] as const;
+export type RazorpayMode = (typeof RAZORPAY_MODES)[number];
+
 export interface RazorpayConfig {
   apiBase: string;
   keyId: string;
   keySecret: string;
   webhookSecret: string;
+  /** qr: UPI QR Codes API (default); order: Orders API + S2S UPI intent (docs/server.md). */
+  mode: RazorpayMode;
+  /** Payer contact / e-mail sent with an S2S UPI intent (Razorpay requires both); order mode only. */
+  contact: string | null;
+  email: string | null;
 }
 export interface PhonePeConfig {
   apiBase: string;
@@ -80,6 +88,9 @@ const envSchema = z.object({
   RAZORPAY_KEY_ID: opt,
   RAZORPAY_KEY_SECRET: opt,
   RAZORPAY_WEBHOOK_SECRET: opt,
+  RAZORPAY_MODE: z.enum(RAZORPAY_MODES).default('qr'),
+  RAZORPAY_CONTACT: opt,
+  RAZORPAY_EMAIL: opt,
   PHONEPE_API_BASE: z.url().default('https://api.phonepe.com/apis/hermes'),
   PHONEPE_MERCHANT_ID: opt,
   PHONEPE_SALT_KEY: opt,
@@ -106,8 +117,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           keyId: e.RAZORPAY_KEY_ID,
           keySecret: e.RAZORPAY_KEY_SECRET,
           webhookSecret: e.RAZORPAY_WEBHOOK_SECRET,
+          mode: e.RAZORPAY_MODE,
+          contact: e.RAZORPAY_CONTACT,
+          email: e.RAZORPAY_EMAIL,
         }
       : null;
+  if (razorpay?.mode === 'order' && (!razorpay.contact || !razorpay.email)) {
+    throw new ConfigError('RAZORPAY_MODE=order needs RAZORPAY_CONTACT and RAZORPAY_EMAIL (sent with each S2S UPI intent)');
+  }
   const phonepe =
     e.PHONEPE_MERCHANT_ID && e.PHONEPE_SALT_KEY
       ? {

@@ -28,6 +28,8 @@ export interface CallContext {
   startOnlinePayment(actor: Actor, sessionId: string): Promise<ApiResult<'gate.startOnlinePayment'>>;
   getPayment(paymentId: string): Promise<ApiResult<'payments.get'>>;
   cancelPayment(actor: Actor, paymentId: string): ApiResult<'payments.cancel'>;
+  flaggedPayments(): Promise<ApiResult<'payments.flagged'>>;
+  resolveFlaggedPayment(actor: Actor, input: ApiParsedInput<'payments.resolveFlagged'>): Promise<ApiResult<'payments.resolveFlagged'>>;
 }
 
 type Handler<M extends ApiMethod> = (c: CallContext, input: ApiParsedInput<M>) => ApiResult<M> | Promise<ApiResult<M>>;
@@ -64,6 +66,8 @@ export const handlers: HandlerMap = {
   'gate.lostTicket': (c, i) => lostTicket(c.ctx, actorOf(c), i.vehicleNumber),
   'payments.get': (c, i) => c.getPayment(i.paymentId),
   'payments.cancel': (c, i) => c.cancelPayment(actorOf(c), i.paymentId),
+  'payments.flagged': (c) => c.flaggedPayments(),
+  'payments.resolveFlagged': (c, i) => c.resolveFlaggedPayment(actorOf(c), i),
 
   'sessions.get': (c, i) => sessions.getSession(c.ctx, i),
   'sessions.list': (c, i) => sessions.listSessions(c.ctx, i),

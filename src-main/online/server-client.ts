@@ -46,6 +46,31 @@ export const serverPaymentSchema = z.object({
 });
 export type ServerPayment = z.infer<typeof serverPaymentSchema>;
 
+/** A payment flagged for a supervisor, as the server lists it (src-server/payments/flagged.ts). */
+export const serverFlaggedSchema = serverPaymentSchema.extend({
+  owner: z.enum(['kiosk', 'parker']),
+  kioskId: z.string().nullable(),
+  bookingId: z.string().nullable(),
+  vehicleNumber: z.string().nullable(),
+  paidAmountPaise: z.number().int().nullable(),
+  resolvable: z.boolean(),
+});
+export type ServerFlaggedPayment = z.infer<typeof serverFlaggedSchema>;
+
+export const serverResolveSchema = z.object({
+  action: z.enum(['accept', 'refund']),
+  payment: serverFlaggedSchema,
+  refund: z.object({ id: z.string(), status: z.string(), amountPaise: z.number().int(), gatewayRefundId: z.string().nullable() }).nullable(),
+  repeated: z.boolean(),
+});
+export type ServerResolveResult = z.infer<typeof serverResolveSchema>;
+
+export interface ResolveFlaggedRequest {
+  action: 'accept' | 'refund';
+  reason: string;
+  operator?: { id: string; name: string };
+}
+
 const envelopeSchema = z.union([
   z.object({ ok: z.literal(true), data: z.unknown() }),
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }),
@@ -74,6 +99,16 @@ export class ServerClient {
 
   async getPayment(paymentId: string): Promise<ServerPayment> {
     return serverPaymentSchema.parse(await this.request('GET', `/kiosk/v1/payments/${encodeURIComponent(paymentId)}`));
+  }
+
+  /** Payments flagged for a supervisor, facility-wide. */
+  async listFlagged(): Promise<ServerFlaggedPayment[]> {
+    return z.array(serverFlaggedSchema).parse(await this.request('GET', '/kiosk/v1/payments/flagged'));
+  }
+
+  /** A supervisor's accept / refund of a flagged payment (idempotent on the server). */
+  async resolveFlagged(paymentId: string, body: ResolveFlaggedRequest): Promise<ServerResolveResult> {
+    return serverResolveSchema.parse(await this.request('POST', `/kiosk/v1/payments/${encodeURIComponent(paymentId)}/resolve`, body));
   }
 
   /** Checks credentials and reads the server clock (for skew measurement). */

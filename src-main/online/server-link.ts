@@ -4,12 +4,15 @@
  */
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Clock } from '../core/clock.js';
+import type { FlaggedServerPort } from '../services/flagged-payments.js';
 import type { PaymentServerPort } from '../services/online-payments.js';
 import { ServerClient } from './server-client.js';
 
 export interface ServerLink {
   client: ServerClient;
   port: PaymentServerPort;
+  /** Supervisor decisions on flagged payments (payments.flagged / payments.resolveFlagged). */
+  review: FlaggedServerPort;
   online(): boolean;
 }
 
@@ -49,6 +52,10 @@ export function serverLink(
       createPayment: (input) => track(client.createPayment(input)),
       getPayment: (id) => track(client.getPayment(id)),
       clockOffsetMs: () => offset?.get() ?? 0,
+    },
+    review: {
+      listFlagged: () => track(client.listFlagged()),
+      resolveFlagged: (id, body) => track(client.resolveFlagged(id, body)),
     },
     online: () => reachable,
   };

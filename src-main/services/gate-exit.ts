@@ -7,7 +7,7 @@ import { newId } from '../core/ids.js';
 import type { SessionRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import {
-  OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
+  creditedPaise, OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
 } from './session-records.js';
 import { requireOpenShift } from './shifts.js';
 import { iso, toPayment, zoneTariff } from './views.js';
@@ -20,13 +20,14 @@ function assertExitable(session: SessionRow): void {
   assertTransition(session.status as SessionStatus, 'COMPLETED');
 }
 
-function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean) {
+function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean, paidPaise = creditedPaise(ctx, session)) {
   const zone = zoneRow(ctx, session.zone_id);
+  // due = max(0, fee - paid): a booking's online pre-payment is part of `paid` (docs/sync.md).
   return computeAmountDue({
     tariff: zoneTariff(zone),
     entryAtMs: session.entry_at ?? session.booked_at ?? session.created_at,
     nowMs: ctx.clock.now(),
-    paidPaise: session.amount_paid_paise,
+    paidPaise,
     lastPaidAtMs: session.last_paid_at,
     lostTicket,
   });
@@ -35,7 +36,8 @@ function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: bool
 function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean): Quote {
   const { q, db } = ctx.store;
   assertExitable(session);
-  const due = amountDueNow(ctx, session, lostTicket);
+  const paid = creditedPaise(ctx, session);
+  const due = amountDueNow(ctx, session, lostTicket, paid);
   const now = ctx.clock.now();
   const validUntil = now + QUOTE_VALID_MS;
   const nextStatus = due.amountDuePaise > 0 ? 'EXITING' : session.status;
@@ -64,7 +66,7 @@ function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicke
     amountDuePaise: due.amountDuePaise,
     feePaise: due.feePaise,
     lostTicketFeePaise: due.lostTicketFeePaise,
-    amountPaidPaise: session.amount_paid_paise,
+    amountPaidPaise: paid,
     zoneId: session.zone_id,
     slotNumber: ctx.store.q.first(db.selectFrom('slots').select('slot_number').where('id', '=', session.slot_id))!.slot_number,
     validUntil: iso(validUntil)!,

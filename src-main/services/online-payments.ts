@@ -14,7 +14,7 @@ import type { CreateOnlinePaymentInput, ServerPayment } from '../online/server-c
 import type { PaymentRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { completeExit } from './gate-exit.js';
-import { pendingOnlinePayment, recordSessionChange, sessionRowById, zoneRow } from './session-records.js';
+import { creditedPaise, pendingOnlinePayment, recordSessionChange, sessionRowById, zoneRow } from './session-records.js';
 import { toPayment, zoneTariff } from './views.js';
 
 /** The part of the server client this service needs (a test can pass a real client or a fake). */
@@ -24,6 +24,11 @@ export interface PaymentServerPort {
   /** Server time minus kiosk time, ms (0 when unknown): the server's deadlines are in its time. */
   clockOffsetMs?(): number;
 }
+
+/** review_reason of a success that arrived after the attempt ended (payments.flagged lists it). */
+export const LATE_REVIEW_REASON = 'paid after the attempt ended: refund or accept';
+/** review_reason of a server success this kiosk refused (amount, session or reference differ). */
+export const MISMATCH_REVIEW_REASON = 'amount or reference mismatch: gate kept closed';
 
 /** UPI gateways refuse less than ₹1. */
 export const MIN_ONLINE_PAISE = 100;
@@ -65,7 +70,7 @@ export class OnlinePayments {
         ? session.quote_amount_paise!
         : computeAmountDue({
           tariff: zoneTariff(zoneRow(ctx, session.zone_id)), entryAtMs: session.entry_at ?? session.created_at, nowMs: now,
-          paidPaise: session.amount_paid_paise, lastPaidAtMs: session.last_paid_at, lostTicket: session.lost_ticket === 1,
+          paidPaise: creditedPaise(ctx, session), lastPaidAtMs: session.last_paid_at, lostTicket: session.lost_ticket === 1,
         }).amountDuePaise;
       if (amount === 0) throw new AppError('CONFLICT', 'Nothing is due for this car. Use "Open gate" instead.');
       if (amount < MIN_ONLINE_PAISE) throw new AppError('CONFLICT', 'The amount is too small for UPI. Take cash instead.');
@@ -129,6 +134,12 @@ export class OnlinePayments {
     const { ctx } = this;
     ctx.store.q.tx(() => {
       const local = paymentRow(ctx, remote.paymentId);
+      if (local && local.status === remote.status && local.late === 1 && local.review_reason === LATE_REVIEW_REASON && !remote.needsReview) {
+        // A supervisor accepted it on the server (server:cli or another gate): the flag goes here too.
+        ctx.store.q.run(ctx.store.db.updateTable('payments').set({ review_reason: null, updated_at: ctx.clock.now() }).where('id', '=', local.id));
+        recordSessionChange(ctx, null, 'payment.reviewResolved', local.session_id, { paymentId: local.id, action: 'accept', by: 'server' }, paymentRow(ctx, local.id));
+        return;
+      }
       if (!local || local.status === remote.status) return;
       const to = remote.status as PaymentStatus;
       if (!canPaymentTransition(local.status as PaymentStatus, to)) return;
@@ -138,14 +149,14 @@ export class OnlinePayments {
         const mismatch = remote.amountPaise !== local.amount_paise || remote.sessionId !== local.session_id
           || (local.gateway_ref !== null && remote.gatewayRef !== local.gateway_ref);
         if (mismatch) {
-          q.run(db.updateTable('payments').set({ review_reason: 'amount or reference mismatch: gate kept closed', updated_at: now }).where('id', '=', local.id));
+          q.run(db.updateTable('payments').set({ review_reason: MISMATCH_REVIEW_REASON, updated_at: now }).where('id', '=', local.id));
           recordSessionChange(ctx, null, 'payment.review', local.session_id, { paymentId: local.id, remoteAmountPaise: remote.amountPaise });
           return;
         }
         const late = isLateSuccess(local.status as PaymentStatus, 'SUCCESS');
         q.run(db.updateTable('payments').set({
           status: 'SUCCESS', completed_at: now, late: late ? 1 : 0, updated_at: now,
-          review_reason: late ? 'paid after the attempt ended: refund or accept' : null,
+          review_reason: late ? LATE_REVIEW_REASON : null,
         }).where('id', '=', local.id));
         const session = sessionRowById(ctx, local.session_id);
         q.run(db.updateTable('sessions').set({
@@ -162,7 +173,9 @@ export class OnlinePayments {
         }
         return;
       }
-      q.run(db.updateTable('payments').set({ status: to, updated_at: now, completed_at: to === 'REFUNDED' ? local.completed_at : now }).where('id', '=', local.id));
+      // A refund decided by a supervisor on the server also ends the local flag.
+      const reviewReason = to === 'REFUNDED' && !remote.needsReview && local.review_reason === LATE_REVIEW_REASON ? null : local.review_reason;
+      q.run(db.updateTable('payments').set({ status: to, review_reason: reviewReason, updated_at: now, completed_at: to === 'REFUNDED' ? local.completed_at : now }).where('id', '=', local.id));
       recordSessionChange(ctx, null, `payment.${to.toLowerCase()}`, local.session_id, { paymentId: local.id }, paymentRow(ctx, local.id));
     });
   }

@@ -48,6 +48,19 @@ export function releaseSlot(ctx: ServiceContext, sessionId: string): void {
   q.run(db.updateTable('slots').set({ current_session_id: null }).where('current_session_id', '=', sessionId));
 }
 
+/**
+ * What the car has paid towards its fee and still holds: the session's paid amount (gross, as the
+ * integrity check counts it) minus what was refunded since — e.g. a booking's online pre-payment
+ * refunded by the central server is not credited at the exit.
+ */
+export function creditedPaise(ctx: ServiceContext, session: Pick<SessionRow, 'id' | 'amount_paid_paise'>): number {
+  if (session.amount_paid_paise === 0) return 0;
+  const { q, db } = ctx.store;
+  const r = q.first(db.selectFrom('payments').select((eb) => eb.fn.sum<number>('amount_paise').as('refunded'))
+    .where('session_id', '=', session.id).where('status', '=', 'REFUNDED'));
+  return Math.max(0, session.amount_paid_paise - Number(r?.refunded ?? 0));
+}
+
 export function pendingOnlinePayment(ctx: ServiceContext, sessionId: string): PaymentRow | undefined {
   const { q, db } = ctx.store;
   return q.first(

@@ -5,7 +5,7 @@ import { refundForCancellation } from '../../src-shared/domain/refund.js';
 import { assertTransition } from '../../src-shared/domain/session-state.js';
 import type { SessionRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
-import { recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView } from './session-records.js';
+import { creditedPaise, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView } from './session-records.js';
 import { sessionQuery, toPayment, toSession } from './views.js';
 
 export type SessionRef = { sessionId: string } | { code: string };
@@ -82,7 +82,7 @@ export function refundCheck(ctx: ServiceContext, ref: SessionRef): { eligible: b
     entryAtMs: row.entry_at,
     bookedAtMs: row.booked_at ?? row.created_at,
     cancelAtMs: ctx.clock.now(),
-    paidPaise: row.amount_paid_paise,
+    paidPaise: creditedPaise(ctx, row),
   });
 }
 

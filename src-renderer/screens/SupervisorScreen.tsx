@@ -7,9 +7,10 @@ import { errorText, useT } from '../i18n/index.js';
 import { useKioskEvent } from '../lib/events.js';
 import { formatINR, paiseToRupeesText, rupeesToPaise } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
+import { FlaggedPaymentsPanel } from './FlaggedPaymentsPanel.js';
 import { StatusBadge } from './SessionsScreen.js';
 
-type Tab = 'zones' | 'integrity' | 'cancel';
+type Tab = 'zones' | 'integrity' | 'cancel' | 'payments';
 
 export function SupervisorScreen() {
   const t = useT();
@@ -18,6 +19,7 @@ export function SupervisorScreen() {
     { id: 'zones', label: t('sup.zones') },
     { id: 'integrity', label: t('sup.integrity') },
     { id: 'cancel', label: t('sup.cancel') },
+    { id: 'payments', label: t('sup.flagged') },
   ];
   return (
     <div className="screen screen-supervisor">
@@ -42,6 +44,7 @@ export function SupervisorScreen() {
         {tab === 'zones' && <ZonesPanel />}
         {tab === 'integrity' && <IntegrityPanel />}
         {tab === 'cancel' && <CancelPanel />}
+        {tab === 'payments' && <FlaggedPaymentsPanel />}
       </div>
     </div>
   );

@@ -359,6 +359,13 @@ export async function sweepBookings(deps: BookingDeps): Promise<void> {
     for (const b of open) {
       if (!canon.has(b.id) && zones.has(b.zone_id)) await gates.publishBooking(b);
     }
+    // [prepaid] a pre-payment whose notice the gates missed (the booking was not published yet, a crash)
+    const prepaid = open.filter((b) => b.payment_id).map((b) => b.payment_id!);
+    if (prepaid.length > 0) {
+      for (const p of await db(deps).selectFrom('payments').selectAll().where('id', 'in', prepaid).where('status', '=', 'SUCCESS').execute()) {
+        await gates.publishPrepayment(p).catch((err: unknown) => deps.payments.log.warn({ err: (err as Error).message, paymentId: p.id }, 'pre-payment not yet published to the gates'));
+      }
+    }
     await refreshFromGates(deps, open);
     const cancelled = await db(deps).selectFrom('bookings').select(['id', 'status']).where('status', '=', 'CANCELLED').where('cancel_seq', 'is', null).execute();
     for (const b of cancelled) await publishCancellation(deps, b.id);

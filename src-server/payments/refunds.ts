@@ -62,7 +62,7 @@ export async function refundPayment(deps: PaymentDeps, paymentId: string, amount
     deps.log.warn({ err: (err as Error).message, paymentId }, 'gateway refund failed; will retry with the same key');
     return refund;
   }
-  return db.transaction().execute(async (trx) => {
+  const processed = await db.transaction().execute(async (trx) => {
     const now = clock.now();
     const done = await trx
       .updateTable('refunds')
@@ -82,4 +82,6 @@ export async function refundPayment(deps: PaymentDeps, paymentId: string, amount
     deps.metrics.paymentTransitions.inc({ to: 'REFUNDED', source: 'refund' });
     return done;
   });
+  deps.onPaymentChange?.(paymentId); // [sync] the kiosk that asked / the gates holding a pre-payment learn of it
+  return processed;
 }

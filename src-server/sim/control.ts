@@ -4,6 +4,8 @@
  *   GET  /_sim/payments                      all simulated payments
  *   GET  /_sim/payments/:ref                 one
  *   POST /_sim/payments/:ref/pay    { amountPaise?, deliver?, razorpayEvent?, phonepeVersion? }
+ *        (Razorpay: qr_code.credited for a QR, order.paid for an order; razorpayEvent overrides,
+ *        e.g. payment.captured)
  *        the customer pays (also after close: the "late success" case); sends a signed success webhook
  *   POST /_sim/payments/:ref/fail   { deliver?, phonepeVersion? }
  *        sends a signed failure webhook (after a success: the "out-of-order" case; state stays paid)
@@ -18,7 +20,7 @@ import { simId } from './store.js';
 import { buildEvent, deliver, withNewEventId } from './webhooks.js';
 
 const view = (p: SimPayment) => ({
-  flavour: p.flavour, ref: p.ref, merchantRef: p.merchantRef, amountPaise: p.amountPaise, status: p.status, closed: p.closed,
+  flavour: p.flavour, kind: p.kind ?? null, ref: p.ref, merchantRef: p.merchantRef, amountPaise: p.amountPaise, status: p.status, closed: p.closed,
   paymentId: p.paymentId, paidAmountPaise: p.paidAmountPaise, upiUri: p.upiUri, refunds: [...p.refunds.values()],
 });
 
@@ -41,8 +43,10 @@ export function registerControlApi(app: FastifyInstance, cfg: SimulatorConfig, s
     const b = bodyOf(req);
     const amount = typeof b.amountPaise === 'number' ? b.amountPaise : p.amountPaise;
     if (p.status !== 'paid') {
+      // An order's S2S intent already named its payment; anything else is a new capture.
+      const intentPayment = p.kind === 'order' && p.status === 'created' ? p.paymentId : null;
       p.status = 'paid';
-      p.paymentId = simId(p.flavour === 'razorpay' ? 'pay_' : 'T');
+      p.paymentId = intentPayment ?? simId(p.flavour === 'razorpay' ? 'pay_' : 'T');
       p.paidAmountPaise = amount;
     }
     const event = buildEvent(cfg, p, {
@@ -63,7 +67,7 @@ export function registerControlApi(app: FastifyInstance, cfg: SimulatorConfig, s
     const b = bodyOf(req);
     if (p.status === 'created') {
       p.status = 'failed';
-      p.paymentId = simId(p.flavour === 'razorpay' ? 'pay_' : 'T');
+      p.paymentId = (p.kind === 'order' ? p.paymentId : null) ?? simId(p.flavour === 'razorpay' ? 'pay_' : 'T');
     }
     const event = buildEvent(cfg, p, { kind: 'failure', amountPaise: p.amountPaise, phonepeVersion: b.phonepeVersion === 'v2' ? 'v2' : 'v1', nowMs: now() });
     store.events.set(event.eventId, event);

@@ -1,4 +1,4 @@
-/** Razorpay wire format (QR codes, payments, refunds, orders) with HTTP Basic auth, as the real API. */
+/** Razorpay wire format (QR codes, orders + S2S UPI intent, payments, refunds) with HTTP Basic auth, as the real API. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicAuthHeader } from '../payments/razorpay/signature.js';
 import { buildUpiUri } from '../payments/upi.js';
@@ -18,9 +18,26 @@ function paymentEntity(p: SimPayment) {
     amount: p.paidAmountPaise,
     currency: 'INR',
     status: p.status === 'paid' ? 'captured' : 'failed',
-    order_id: null,
+    order_id: p.kind === 'order' ? p.ref : null,
     method: 'upi',
     notes: { merchant_ref: p.merchantRef },
+  };
+}
+
+export function orderEntity(p: SimPayment) {
+  const paid = p.status === 'paid' ? (p.paidAmountPaise ?? 0) : 0;
+  return {
+    id: p.ref,
+    entity: 'order',
+    amount: p.amountPaise,
+    amount_paid: paid,
+    amount_due: Math.max(0, p.amountPaise - paid),
+    currency: 'INR',
+    receipt: p.receipt ?? null,
+    status: p.status === 'paid' ? 'paid' : p.attempted ? 'attempted' : 'created',
+    attempts: p.attempted ? 1 : 0,
+    notes: { merchant_ref: p.merchantRef },
+    created_at: Math.floor(p.createdAt / 1000),
   };
 }
 
@@ -121,10 +138,58 @@ export function registerRazorpayApi(app: FastifyInstance, cfg: SimulatorConfig, 
     return { id: r.id, entity: 'refund', amount: r.amountPaise, currency: 'INR', payment_id: id, status: 'processed' };
   });
 
+  // Orders API + S2S UPI intent (RAZORPAY_MODE=order).
   app.post('/v1/orders', async (req, reply) => {
     if (!authed(req, reply)) return reply;
     const b = bodyOf(req);
-    if (typeof b.amount !== 'number' || b.currency !== 'INR') return rzpError(reply, 400, 'amount and currency INR are required');
-    return { id: simId('order_'), entity: 'order', amount: b.amount, amount_paid: 0, amount_due: b.amount, currency: 'INR', receipt: b.receipt ?? null, status: 'created', notes: b.notes ?? {} };
+    if (typeof b.amount !== 'number' || !Number.isInteger(b.amount) || b.amount < 100) return rzpError(reply, 400, 'The amount must be at least INR 1.00');
+    if (b.currency !== 'INR') return rzpError(reply, 400, 'currency INR is required');
+    if (b.receipt !== undefined && (typeof b.receipt !== 'string' || b.receipt.length > 40)) return rzpError(reply, 400, 'The receipt may not be greater than 40 characters');
+    const notes = (b.notes ?? {}) as Record<string, unknown>;
+    const receipt = typeof b.receipt === 'string' ? b.receipt : null;
+    const p = store.add({
+      flavour: 'razorpay', kind: 'order', ref: simId('order_'), receipt, attempted: false,
+      merchantRef: typeof notes.merchant_ref === 'string' ? notes.merchant_ref : receipt ?? simId('ref_'),
+      amountPaise: b.amount, description: '', createdAt: now(), closeBy: null, status: 'created', closed: false,
+      paymentId: null, paidAmountPaise: null, upiUri: '', refunds: new Map(),
+    });
+    return orderEntity(p);
+  });
+
+  const order = (id: string) => {
+    const p = store.get('razorpay', id);
+    return p?.kind === 'order' ? p : undefined;
+  };
+
+  app.get('/v1/orders/:id', async (req, reply) => {
+    if (!authed(req, reply)) return reply;
+    const p = order((req.params as { id: string }).id);
+    return p ? orderEntity(p) : rzpError(reply, 400, 'The id provided does not exist');
+  });
+
+  app.get('/v1/orders/:id/payments', async (req, reply) => {
+    if (!authed(req, reply)) return reply;
+    const p = order((req.params as { id: string }).id);
+    if (!p) return rzpError(reply, 400, 'The id provided does not exist');
+    const items = p.paymentId && (p.status === 'paid' || p.status === 'failed') ? [paymentEntity(p)] : [];
+    return { entity: 'collection', count: items.length, items };
+  });
+
+  app.post('/v1/payments/create/upi', async (req, reply) => {
+    if (!authed(req, reply)) return reply;
+    const b = bodyOf(req);
+    const p = typeof b.order_id === 'string' ? order(b.order_id) : undefined;
+    if (!p) return rzpError(reply, 400, 'The order id provided does not exist');
+    if (p.status === 'paid') return rzpError(reply, 400, 'Order has already been paid');
+    if (b.amount !== p.amountPaise || b.currency !== 'INR') return rzpError(reply, 400, 'The amount must match the order amount');
+    const upi = (b.upi ?? {}) as Record<string, unknown>;
+    if (b.method !== 'upi' || upi.flow !== 'intent') return rzpError(reply, 400, 'only method upi with flow intent is simulated');
+    if (typeof b.contact !== 'string' || !b.contact || typeof b.email !== 'string' || !b.email) return rzpError(reply, 400, 'contact and email are required');
+    p.attempted = true;
+    p.status = 'created';
+    p.paymentId = simId('pay_');
+    if (typeof b.description === 'string') p.description = b.description;
+    p.upiUri = buildUpiUri({ vpa: cfg.vpa, payeeName: cfg.payeeName, txnRef: p.paymentId, note: p.description || 'Payment', amountPaise: p.amountPaise });
+    return { razorpay_payment_id: p.paymentId, link: p.upiUri };
   });
 }

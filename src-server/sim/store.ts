@@ -5,8 +5,13 @@ export type Flavour = 'razorpay' | 'phonepe' | 'sim';
 
 export interface SimPayment {
   flavour: Flavour;
-  /** Gateway ref: Razorpay qr_ id, PhonePe merchantTransactionId, sim id. */
+  /** Gateway ref: Razorpay qr_ or order_ id, PhonePe merchantTransactionId, sim id. */
   ref: string;
+  /** Razorpay only: a UPI QR code (default) or an order paid through an S2S UPI intent. */
+  kind?: 'qr' | 'order';
+  /** Razorpay order: its receipt (our merchant ref) and whether an intent payment was started. */
+  receipt?: string | null;
+  attempted?: boolean;
   merchantRef: string;
   amountPaise: number;
   description: string;

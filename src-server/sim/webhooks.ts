@@ -4,12 +4,13 @@ import { phonePeCallbackChecksum, phonePeV2Authorization, toBase64Json } from '.
 import { razorpayWebhookSignature } from '../payments/razorpay/signature.js';
 import { simWebhookSignature } from '../payments/sim/webhook.js';
 import type { SimulatorConfig } from './config.js';
+import { orderEntity } from './razorpay-api.js';
 import type { SimEvent, SimPayment } from './store.js';
 
 export interface EventOptions {
   kind: 'success' | 'failure';
   amountPaise: number;
-  /** Razorpay event name override (default qr_code.credited / payment.failed). */
+  /** Razorpay event name override (default qr_code.credited, order.paid for an order / payment.failed). */
   razorpayEvent?: string;
   /** PhonePe callback flavour (default v1). */
   phonepeVersion?: 'v1' | 'v2';
@@ -21,14 +22,15 @@ export function buildEvent(cfg: SimulatorConfig, p: SimPayment, o: EventOptions)
   const paymentId = p.paymentId ?? `pay_${randomUUID().replace(/-/g, '').slice(0, 14)}`;
   if (p.flavour === 'razorpay') {
     if (!cfg.razorpay) throw new Error('razorpay is not configured in the simulator');
-    const event = o.razorpayEvent ?? (o.kind === 'success' ? 'qr_code.credited' : 'payment.failed');
+    const isOrder = p.kind === 'order';
+    const event = o.razorpayEvent ?? (o.kind === 'success' ? (isOrder ? 'order.paid' : 'qr_code.credited') : 'payment.failed');
     const payment = {
       id: paymentId,
       entity: 'payment',
       amount: o.amountPaise,
       currency: 'INR',
       status: o.kind === 'success' ? 'captured' : 'failed',
-      order_id: null,
+      order_id: isOrder ? p.ref : null,
       method: 'upi',
       vpa: 'customer@okbank',
       error_code: o.kind === 'success' ? null : 'BAD_REQUEST_ERROR',
@@ -36,6 +38,10 @@ export function buildEvent(cfg: SimulatorConfig, p: SimPayment, o: EventOptions)
       created_at: Math.floor(o.nowMs / 1000),
     };
     const payload: Record<string, unknown> = { payment: { entity: payment } };
+    if (event.startsWith('order.')) {
+      const paid = o.kind === 'success' ? o.amountPaise : 0;
+      payload.order = { entity: { ...orderEntity(p), amount_paid: paid, amount_due: Math.max(0, p.amountPaise - paid), status: o.kind === 'success' ? 'paid' : 'attempted' } };
+    }
     if (event.startsWith('qr_code.')) {
       payload.qr_code = { entity: { id: p.ref, entity: 'qr_code', status: p.closed ? 'closed' : 'active', payments_amount_received: o.kind === 'success' ? o.amountPaise : 0, notes: { merchant_ref: p.merchantRef } } };
     }

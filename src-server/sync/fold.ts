@@ -16,8 +16,11 @@
  * - slot clashes and vehicle clashes are decided across sessions by the server, which records a
  *   server event (`session.slotMoved` / `session.vehicleClash`) in the loser's event set;
  * - conflicts are open until a `session.conflictResolved` event with a later HLC;
- * - an exit time before the entry time (gate clocks disagree) becomes the entry time.
+ * - an exit time before the entry time (gate clocks disagree) becomes the entry time;
+ * - a parker's online pre-payment (server event `payment.prepaid`) is credited once (prepaid.ts).
  */
+
+import { creditPrepayments } from './prepaid.js';
 
 export const OPEN_STATUSES = ['BOOKED', 'PARKED', 'EXITING'] as const;
 const CREATING = new Set(['session.booked', 'session.ticketIssued', 'session.serverBooked']);
@@ -178,6 +181,8 @@ export function foldSession(input: readonly FoldEvent[]): CanonicalSession | nul
       conflicts.push({ kind: 'VEHICLE_CLASH', hlc: e.hlc, detail: String(e.extra.detail ?? 'Vehicle open at two gates.') });
     }
   }
+
+  creditPrepayments(s, events, payments, conflicts, canonical); // a parker's online pre-payment (prepaid.ts)
 
   const resolutions = events
     .filter((e) => e.type === 'session.conflictResolved')

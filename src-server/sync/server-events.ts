@@ -18,12 +18,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { BookingRow, ServerDatabase } from '../db/schema.js';
+import type { BookingRow, PaymentRow, ServerDatabase } from '../db/schema.js';
 import { toPaymentView } from '../payments/view.js';
 import type { Clock } from '../util/clock.js';
 import type { CanonicalSession, SessionSnap } from './fold.js';
+import { PREPAID_EVENT, prepaymentSnap } from './prepaid.js';
 import type { SyncDatabase } from './schema.js';
-import type { SyncService } from './service.js';
+import { SERVER_NODE, type SyncService } from './service.js';
 
 export type ServerSyncDb = Kysely<ServerDatabase & SyncDatabase>;
 
@@ -141,6 +142,28 @@ export class ServerSyncEvents {
   }
 
   /**
+   * [prepaid] Publishes a booking's online pre-payment into its synced session (prepaid.ts): SUCCESS
+   * without a flag is credited at the exit; REFUNDED after it was published is published again (no
+   * longer credited; reports show the refund). Nothing while the booking has not reached the gates
+   * (sweepBookings retries), for a flagged payment (a supervisor decides first), or when the gates
+   * already have this state. Returns the change-log position, or null when nothing was recorded.
+   */
+  async publishPrepayment(p: PaymentRow): Promise<number | null> {
+    if (!p.booking_id) return null;
+    const creditable = p.status === 'SUCCESS' && p.review_reason === null;
+    if (!creditable && p.status !== 'REFUNDED') return null;
+    const last = await this.db.selectFrom('sync_events').select('payload').where('entity_id', '=', p.session_id)
+      .where('kiosk_id', '=', SERVER_NODE).where('type', '=', PREPAID_EVENT).orderBy('hlc', 'desc').executeTakeFirst();
+    const published = last ? (JSON.parse(last.payload) as { payment: { id: string; status: string } }).payment : null;
+    if (!creditable && published?.id !== p.id) return null; // never credited: nothing to take back
+    if (published?.id === p.id && published.status === p.status) return null;
+    if (!(await this.canonicalSession(p.session_id))) return null;
+    return this.sync.recordServerSessionEvent(PREPAID_EVENT, p.session_id, {
+      payment: prepaymentSnap(p, p.status as 'SUCCESS' | 'REFUNDED', p.updated_at), bookingId: p.booking_id,
+    });
+  }
+
+  /**
    * True when no gate can still send an entry scan that predates its view of the change at `seq`:
    * every (non-revoked) kiosk that syncs has pulled with a cursor at or past it. A kiosk's pull
    * comes after its push in every cycle, so a cursor past `seq` means the kiosk had applied the
@@ -167,7 +190,10 @@ export class ServerSyncEvents {
   async paymentsChanged(paymentIds: string[]): Promise<void> {
     if (paymentIds.length === 0) return;
     const rows = await this.db.selectFrom('payments').selectAll().where('id', 'in', paymentIds).execute();
-    // Parker pre-payments are shown to the parker, not pushed to gates (docs/sync.md).
+    // A parker's pre-payment goes into the booked session instead (credited at the exit).
+    for (const p of rows.filter((r) => r.booking_id)) {
+      await this.publishPrepayment(p).catch((err: unknown) => this.log.warn({ err: (err as Error).message, paymentId: p.id }, 'pre-payment not yet published to the gates'));
+    }
     const entries = rows.filter((p) => p.kiosk_id).map((p) => ({
       entityType: PAYMENT_RESULT_KIND, entityId: p.id, originKioskId: null,
       data: { kind: PAYMENT_RESULT_KIND, kioskId: p.kiosk_id, payment: toPaymentView(p) },

@@ -63,6 +63,14 @@ export const API = {
   'gate.lostTicket': { role: 'CASHIER', input: z.object({ vehicleNumber: vehicleNumberSchema }).strict() },
   'payments.get': { role: 'CASHIER', input: z.object({ paymentId: id }).strict() },
   'payments.cancel': { role: 'CASHIER', input: z.object({ paymentId: id }).strict() },
+  // Late / mismatched online payments flagged for a supervisor; the decision is taken on the central server.
+  'payments.flagged': { role: 'SUPERVISOR', input: empty },
+  'payments.resolveFlagged': {
+    role: 'SUPERVISOR',
+    input: z
+      .object({ paymentId: id, action: z.enum(['accept', 'refund']), reason: text(500).pipe(z.string().min(3, 'Give a reason')) })
+      .strict(),
+  },
 
   'sessions.get': { role: 'ATTENDANT', input: sessionRef },
   'sessions.list': {
@@ -240,6 +248,8 @@ export interface ApiResults {
   'gate.lostTicket': Quote;
   'payments.get': Payment;
   'payments.cancel': Payment;
+  'payments.flagged': FlaggedPaymentList;
+  'payments.resolveFlagged': ResolvedPayment;
   'sessions.get': Session & { payments: Payment[] };
   'sessions.list': { items: Session[]; nextCursor: string | null };
   'sessions.refundCheck': { eligible: boolean; refundPaise: number; reason: string };
@@ -305,6 +315,36 @@ export interface SyncConflict {
   reason: string | null;
   /** Payments flagged for refund (a second charge at another gate). */
   refundDue: Payment[];
+}
+
+/** An online payment flagged for a supervisor: paid after its attempt ended, or not matching what was asked. */
+export interface FlaggedPayment {
+  payment: Payment;
+  /** Why it is flagged (e.g. LATE_PAYMENT, AMOUNT_MISMATCH, or this kiosk's own note). */
+  reviewReason: string;
+  late: boolean;
+  vehicleNumber: string | null;
+  /** Taken at a gate (kiosk) or a parker's booking pre-payment (parker). */
+  source: 'kiosk' | 'parker';
+  /** Captured by the gateway: accept / refund apply. */
+  resolvable: boolean;
+  /** Flagged here but not (or no longer) on the central server, or the server was not reachable. */
+  localOnly: boolean;
+}
+
+export interface FlaggedPaymentList {
+  items: FlaggedPayment[];
+  /** False: the list is this kiosk's own view only, and decisions need the server. */
+  serverReachable: boolean;
+}
+
+export interface ResolvedPayment {
+  action: 'accept' | 'refund';
+  payment: Payment;
+  /** Paise returned to the payer by the gateway (0 for accept). */
+  refundedPaise: number;
+  /** The same decision had already been taken (a repeated request). */
+  repeated: boolean;
 }
 
 export type BackupKind = 'scheduled' | 'manual' | 'pre-restore';

@@ -55,6 +55,8 @@ it('the role table matches API.md for the money and admin methods', () => {
   expect(API['gate.payCash'].role).toBe('CASHIER');
   expect(API['gate.startOnlinePayment'].role).toBe('CASHIER');
   expect(API['sessions.cancel'].role).toBe('SUPERVISOR');
+  expect(API['payments.flagged'].role).toBe('SUPERVISOR');
+  expect(API['payments.resolveFlagged'].role).toBe('SUPERVISOR');
   expect(API['operators.create'].role).toBe('ADMIN');
   expect(API['system.health'].role).toBeNull();
   expect(API['auth.login'].role).toBeNull();

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installBridge, loginAs, resetStores, session, zoneA, zoneB } from './harness.js';
+import { Fail, installBridge, loginAs, payment, resetStores, session, zoneA, zoneB } from './harness.js';
 import { SupervisorScreen } from '../../src-renderer/screens/SupervisorScreen.js';
 import { OperatorsScreen } from '../../src-renderer/screens/OperatorsScreen.js';
 
@@ -84,6 +84,65 @@ describe('Supervisor screen', () => {
     fireEvent.click(confirm);
     expect(await screen.findByText('Session cancelled. Refund: ₹40.00')).toBeTruthy();
     expect(bridge.callsOf('sessions.cancel')).toEqual([{ sessionId: 's-1', reason: 'Driver changed plans' }]);
+  });
+
+  it('payments review: a late payment is refunded with a reason; offline the decision buttons stay off', async () => {
+    const late = payment({ id: 'p-late', status: 'SUCCESS', amountPaise: 8000, gateway: 'razorpay', gatewayRef: 'qr_1', completedAt: '2026-11-24T06:30:00.000Z' });
+    const item = { payment: late, reviewReason: 'LATE_PAYMENT', late: true, vehicleNumber: 'KA01AB1234', source: 'kiosk', resolvable: true, localOnly: false };
+    const mismatch = { ...item, payment: { ...late, id: 'p-mm', status: 'PENDING' }, reviewReason: 'AMOUNT_MISMATCH', vehicleNumber: 'KA02CD5678', resolvable: false };
+    let items = [item, mismatch];
+    const bridge = installBridge({
+      'zones.list': () => [zoneA],
+      'slots.list': () => [],
+      'payments.flagged': () => ({ items, serverReachable: true }),
+      'payments.resolveFlagged': (i) => {
+        items = items.filter((x) => x.payment.id !== i.paymentId);
+        return { action: i.action, payment: { ...late, status: 'REFUNDED' }, refundedPaise: 8000, repeated: false };
+      },
+    });
+    render(<SupervisorScreen />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Payments review' }));
+    const row = await screen.findByTestId('flagged-p-late');
+    expect(row.textContent).toContain('KA01AB1234');
+    expect(row.textContent).toContain('Paid late');
+    expect(screen.getByTestId('flagged-p-mm').textContent).toContain('never confirmed this amount');
+    const refund = within(row).getByRole('button', { name: 'Refund ₹80.00' }) as HTMLButtonElement;
+    expect(refund.disabled).toBe(true);
+    fireEvent.change(within(row).getByLabelText('Reason for the decision on KA01AB1234'), { target: { value: 'Paid cash as well' } });
+    expect(refund.disabled).toBe(false);
+    fireEvent.click(refund);
+    expect(await screen.findByText('Refund of ₹80.00 for KA01AB1234 sent through the gateway.')).toBeTruthy();
+    expect(bridge.callsOf('payments.resolveFlagged')).toEqual([{ paymentId: 'p-late', action: 'refund', reason: 'Paid cash as well' }]);
+    await waitFor(() => expect(screen.queryByTestId('flagged-p-late')).toBeNull());
+  });
+
+  it('payments review: offline notice, and a refused decision shows the error', async () => {
+    const late = payment({ id: 'p-late', status: 'SUCCESS', amountPaise: 4000 });
+    const item = { payment: late, reviewReason: 'LATE_PAYMENT', late: true, vehicleNumber: 'KA01AB1234', source: 'parker', resolvable: true, localOnly: true };
+    let reachable = false;
+    installBridge({
+      'zones.list': () => [zoneA],
+      'slots.list': () => [],
+      'payments.flagged': () => ({ items: [item], serverReachable: reachable }),
+      'payments.resolveFlagged': () => new Fail('CONFLICT', 'This payment is not flagged for review.'),
+    });
+    const { unmount } = render(<SupervisorScreen />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Payments review' }));
+    expect((await screen.findByRole('status')).textContent).toContain('central server is not reachable');
+    const row = await screen.findByTestId('flagged-p-late');
+    expect(row.textContent).toContain('Parker booking');
+    expect(row.textContent).toContain('Only on this kiosk');
+    fireEvent.change(within(row).getByLabelText('Reason for the decision on KA01AB1234'), { target: { value: 'keep it' } });
+    expect((within(row).getByRole('button', { name: 'Accept (keep as income)' }) as HTMLButtonElement).disabled).toBe(true);
+    unmount();
+
+    reachable = true;
+    render(<SupervisorScreen />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Payments review' }));
+    const row2 = await screen.findByTestId('flagged-p-late');
+    fireEvent.change(within(row2).getByLabelText('Reason for the decision on KA01AB1234'), { target: { value: 'keep it' } });
+    fireEvent.click(within(row2).getByRole('button', { name: 'Accept (keep as income)' }));
+    expect((await within(row2).findByRole('alert')).textContent).toContain('This payment is not flagged for review.');
   });
 });
 

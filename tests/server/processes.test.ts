@@ -27,13 +27,13 @@ async function simPost(simUrl: string, path: string, body: unknown = {}) {
   return (await res.json()) as { delivered: { status: number } | null };
 }
 
-function stack(backend: Backend, gateway: 'razorpay' | 'phonepe') {
+function stack(backend: Backend, gateway: 'razorpay' | 'phonepe', extra: Record<string, string> = {}) {
   const s = { db: null as TestDatabase | null, server: null as Proc | null, sim: null as Proc | null, client: null as unknown as ServerClient, simUrl: '' };
   beforeAll(async () => {
     s.db = await createTestDatabase(backend);
     const [serverPort, simPort] = [await freePort(), await freePort()];
     s.simUrl = `http://127.0.0.1:${simPort}`;
-    const env = serverEnv({ databaseUrl: s.db.url, gateway, simUrl: s.simUrl, port: serverPort, extra: { PAYMENT_TTL_SECONDS: '5', RECONCILE_INTERVAL_MS: '200' } });
+    const env = serverEnv({ databaseUrl: s.db.url, gateway, simUrl: s.simUrl, port: serverPort, extra: { PAYMENT_TTL_SECONDS: '5', RECONCILE_INTERVAL_MS: '200', ...extra } });
     const enrol = await runScript('server:cli', ['kiosk', 'add', 'Process gate'], env);
     expect(enrol.code).toBe(0);
     const kioskId = /kiosk id:\s+(\S+)/.exec(enrol.out)?.[1];
@@ -70,6 +70,23 @@ describe.each(BACKENDS)('real processes, Razorpay, on %s', (backend) => {
     await simPost(s.simUrl, `/_sim/payments/${p.gatewayRef}/pay`);
     const late = await waitFor(s.client, p.paymentId, (x) => x.status === 'SUCCESS');
     expect(late).toMatchObject({ status: 'SUCCESS', late: true, needsReview: true });
+  }, 20_000);
+});
+
+describe.each(BACKENDS)('real processes, Razorpay Orders (RAZORPAY_MODE=order), on %s', (backend) => {
+  const s = stack(backend, 'razorpay', { RAZORPAY_MODE: 'order', RAZORPAY_CONTACT: '+919800000000', RAZORPAY_EMAIL: 'gate@parkgate.example' });
+
+  it('order + UPI intent -> simulator sends a signed order.paid -> server SUCCESS; expiry then a late capture', async () => {
+    const p = await s.client.createPayment({ sessionId: 'proc-o1', amountPaise: 4000, idempotencyKey: `proc-rzo-${backend}-1` });
+    expect(p.gatewayRef).toMatch(/^order_/);
+    expect(p.upiUri).toMatch(/^upi:\/\/pay\?.*am=40\.00/);
+    expect((await simPost(s.simUrl, `/_sim/payments/${p.gatewayRef}/pay`)).delivered?.status).toBe(200);
+    expect((await waitFor(s.client, p.paymentId, (x) => x.status === 'SUCCESS')).status).toBe('SUCCESS');
+
+    const q = await s.client.createPayment({ sessionId: 'proc-o2', amountPaise: 4000, idempotencyKey: `proc-rzo-${backend}-2` });
+    expect((await waitFor(s.client, q.paymentId, (x) => x.status !== 'PENDING')).status).toBe('EXPIRED');
+    await simPost(s.simUrl, `/_sim/payments/${q.gatewayRef}/pay`, { razorpayEvent: 'payment.captured' });
+    expect(await waitFor(s.client, q.paymentId, (x) => x.status === 'SUCCESS')).toMatchObject({ late: true, reviewReason: 'LATE_PAYMENT' });
   }, 20_000);
 });
 

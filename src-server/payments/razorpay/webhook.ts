@@ -36,7 +36,8 @@ export function parseRazorpayWebhook(
     eventType: event,
     outcome,
     gatewayRef: qr?.id ?? payment?.order_id ?? order?.id ?? null,
-    merchantRef: merchantRefFromNotes(payment?.notes) ?? merchantRefFromNotes(qr?.notes) ?? merchantRefFromNotes(order?.notes),
+    // Orders mode: our merchant ref is also the order's receipt.
+    merchantRef: merchantRefFromNotes(payment?.notes) ?? merchantRefFromNotes(qr?.notes) ?? merchantRefFromNotes(order?.notes) ?? order?.receipt ?? null,
     amountPaise: payment?.amount ?? null,
     currency: payment?.currency ?? null,
     gatewayPaymentId: payment?.id ?? null,

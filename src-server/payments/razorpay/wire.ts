@@ -25,12 +25,28 @@ export const paymentCollectionSchema = z.looseObject({
 
 export const refundSchema = z.looseObject({ id: z.string().min(1) });
 
+/** POST /v1/orders answer. */
+export const orderSchema = z.looseObject({
+  id: z.string().min(1),
+  amount: z.number().int(),
+  currency: z.string(),
+  status: z.string(),
+  receipt: z.string().nullable().optional(),
+  notes,
+});
+
+/** POST /v1/payments/create/upi (S2S, flow intent) answer: the payment id and the upi:// intent link. */
+export const upiIntentSchema = z.looseObject({
+  razorpay_payment_id: z.string().min(1),
+  link: z.string().min(1),
+});
+
 export const webhookSchema = z.looseObject({
   entity: z.literal('event'),
   event: z.string().min(1).max(100),
   payload: z.looseObject({
     payment: z.looseObject({ entity: paymentEntitySchema }).optional(),
-    order: z.looseObject({ entity: z.looseObject({ id: z.string(), amount: z.number().int().optional(), notes }) }).optional(),
+    order: z.looseObject({ entity: z.looseObject({ id: z.string(), amount: z.number().int().optional(), receipt: z.string().nullable().optional(), notes }) }).optional(),
     qr_code: z.looseObject({ entity: qrCodeSchema }).optional(),
   }),
 });

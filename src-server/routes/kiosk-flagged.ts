@@ -1,0 +1,54 @@
+/**
+ * Supervisor decisions on flagged payments, asked by a kiosk (signed): the list of flagged
+ * payments of the whole facility, and accept / refund of one (payments/flagged.ts).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ServerContext } from '../context.js';
+import { ok, parseJson, parseValue } from '../http/envelope.js';
+import { authenticateKiosk } from '../kiosks/authenticate.js';
+import { listFlagged, resolveFlagged } from '../payments/flagged.js';
+
+export const resolveFlaggedSchema = z
+  .object({
+    action: z.enum(['accept', 'refund']),
+    reason: z.string().trim().min(3).max(500),
+    /** The kiosk operator who decided (recorded with the decision). */
+    operator: z.object({ id: z.string().min(1).max(64), name: z.string().min(1).max(100) }).strict().optional(),
+  })
+  .strict();
+
+const idParam = z.object({ id: z.string().min(1).max(64) });
+
+export function registerKioskFlaggedRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const auth = async (req: FastifyRequest): Promise<string> =>
+    authenticateKiosk(ctx.db, ctx.clock, ctx.config.kioskAuthWindowSeconds, {
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    });
+
+  ctx.routes.add({ method: 'GET', url: '/kiosk/v1/payments/flagged', summary: 'Payments flagged for a supervisor (late, mismatch), oldest first', tag: 'kiosk', auth: 'kiosk' });
+  app.get('/kiosk/v1/payments/flagged', async (req) => {
+    await auth(req);
+    return ok(await listFlagged(ctx.payments));
+  });
+
+  ctx.routes.add({
+    method: 'POST',
+    url: '/kiosk/v1/payments/:id/resolve',
+    summary: 'Supervisor decision on a flagged captured payment: accept (kept as income) or refund through the gateway (idempotent)',
+    tag: 'kiosk',
+    auth: 'kiosk',
+    params: idParam,
+    body: resolveFlaggedSchema,
+  });
+  app.post('/kiosk/v1/payments/:id/resolve', async (req) => {
+    const kioskId = await auth(req);
+    const { id } = parseValue(req.params, idParam);
+    const input = parseJson(req.body, resolveFlaggedSchema);
+    const by = `kiosk:${kioskId}${input.operator ? ` operator:${input.operator.id} (${input.operator.name})` : ''}`;
+    return ok(await resolveFlagged(ctx.payments, { paymentId: id, action: input.action, reason: input.reason, by }));
+  });
+}
