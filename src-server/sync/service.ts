@@ -104,6 +104,17 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * An IN (...) list padded to a power-of-two length with its last value (same rows): a few SQL
+ * texts instead of one per list length, so SQLite's cached statements are reused.
+ */
+function padded<T>(part: readonly T[]): T[] {
+  const out = [...part];
+  const n = part.length <= 1 ? part.length : 2 ** Math.ceil(Math.log2(part.length));
+  while (out.length < n) out.push(part[part.length - 1]!);
+  return out;
+}
+
 const EVENT_COLS = ['id', 'kiosk_id', 'seq', 'hlc', 'type', 'entity_id', 'payload', 'schema_version', 'outcome', 'error', 'received_at'] as const;
 const SESSION_COLS = ['id', 'zone_id', 'slot_id', 'vehicle_number', 'status', 'is_open', 'creation_hlc', 'conflict', 'amount_paid_paise', 'data', 'updated_at'] as const;
 const CHANGE_COLS = ['seq', 'entity_type', 'entity_id', 'origin_kiosk_id', 'data', 'created_at'] as const;
@@ -113,23 +124,38 @@ const SESSION_UPSERT = ` on conflict ("id") do update set ${SESSION_COLS.slice(1
  * Multi-row INSERT written directly (no query-builder pass over thousands of values: on a push
  * that was a third of the CPU time). Plain portable SQL; only the placeholder differs
  * (`?` on SQLite, `$n` on PostgreSQL). `suffix` is an ON CONFLICT clause.
+ * On SQLite the rows go in pieces of power-of-two sizes (at most SQLITE_PIECE): a handful of
+ * statement texts per table, each prepared once by the statement cache
+ * (src-server/db/sqlite-dialect.ts). PostgreSQL takes up to `chunk` rows per round trip.
  */
 async function insertRows<R extends object>(trx: Tx, style: 'dollar' | 'question', table: string, cols: readonly (keyof R & string)[], rows: readonly R[], suffix = '', chunk = INSERT_CHUNK): Promise<void> {
-  const head = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values `;
-  for (let i = 0; i < rows.length; i += chunk) {
-    const part = rows.slice(i, i + chunk);
+  for (let i = 0; i < rows.length;) {
+    const n = style === 'question' ? pieceSize(rows.length - i) : Math.min(chunk, rows.length - i);
     const params: unknown[] = [];
-    const tuples: string[] = [];
-    for (const r of part) {
-      const marks: string[] = [];
-      for (const c of cols) {
-        params.push(r[c]);
-        marks.push(style === 'dollar' ? `$${params.length}` : '?');
-      }
-      tuples.push(`(${marks.join(', ')})`);
+    for (let r = i; r < i + n; r++) {
+      const row = rows[r]!;
+      for (const c of cols) params.push(row[c]);
     }
-    await trx.executeQuery(CompiledQuery.raw(head + tuples.join(', ') + suffix, params));
+    await trx.executeQuery(CompiledQuery.raw(insertSql(style, table, cols, n, suffix), params));
+    i += n;
   }
+}
+
+/** Rows per SQLite statement at most (11 columns x 512 rows stays far below SQLite's 32,766 bound values). */
+const SQLITE_PIECE = 512;
+const pieceSize = (left: number) => (left >= SQLITE_PIECE ? SQLITE_PIECE : 2 ** Math.floor(Math.log2(left)));
+
+const insertSqlCache = new Map<string, string>();
+function insertSql(style: 'dollar' | 'question', table: string, cols: readonly string[], n: number, suffix: string): string {
+  const key = `${style}|${table}|${cols.join(',')}|${n}|${suffix}`;
+  const have = insertSqlCache.get(key);
+  if (have !== undefined) return have;
+  const tuples: string[] = [];
+  for (let r = 0; r < n; r++) tuples.push(`(${cols.map((_, c) => (style === 'dollar' ? `$${r * cols.length + c + 1}` : '?')).join(', ')})`);
+  const sql = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values ${tuples.join(', ')}${suffix}`;
+  // PostgreSQL statements come in any size up to `chunk`: only SQLite's few shapes are kept.
+  if (style === 'question') insertSqlCache.set(key, sql);
+  return sql;
 }
 
 /** Events that take part in a session's fold (server decisions included). */
@@ -210,7 +236,7 @@ export class SyncService {
       const storedIds = new Map<number, string>();
       const repeated = [...new Set(events.filter((e) => e.seq <= state.last_seq).map((e) => e.seq))];
       for (const part of chunks(repeated, IN_CHUNK)) {
-        const rows = await trx.selectFrom('sync_events').select(['id', 'seq']).where('kiosk_id', '=', kioskId).where('seq', 'in', part).execute();
+        const rows = await trx.selectFrom('sync_events').select(['id', 'seq']).where('kiosk_id', '=', kioskId).where('seq', 'in', padded(part)).execute();
         for (const r of rows) storedIds.set(num(r.seq), r.id);
       }
       let lastSeq = state.last_seq;
@@ -383,7 +409,7 @@ export class SyncService {
     for (const id of missing) b.events.set(id, []);
     for (const part of chunks(missing, IN_CHUNK)) {
       const rows = await trx.selectFrom('sync_events').select(['id', 'kiosk_id', 'hlc', 'type', 'entity_id', 'payload'])
-        .where('entity_id', 'in', part).where('outcome', '=', 'APPLIED').execute();
+        .where('entity_id', 'in', padded(part)).where('outcome', '=', 'APPLIED').execute();
       for (const r of rows) {
         if (!isFoldType(r.type)) continue;
         b.events.get(r.entity_id!)!.push(foldEventOf(r.id, r.kiosk_id, r.hlc, r.type, JSON.parse(r.payload) as Record<string, unknown>));
