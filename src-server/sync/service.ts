@@ -19,6 +19,7 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import { decodeHlc, encodeHlc, hlcNow, hlcReceive, type Hlc } from '../../src-shared/domain/hlc.js';
 import { foldSession, isOpenStatus, type CanonicalSession, type FoldEvent, type PaymentSnap, type SessionSnap, type VehicleSnap } from './fold.js';
 import type { SyncDatabase, SyncSessionsTable } from './schema.js';
+import { storedPayloadJson } from './stored-payload.js';
 
 /** Newest event schema this server understands; older versions are upgraded on read. */
 export const SERVER_EVENT_SCHEMA_VERSION = 1;
@@ -161,13 +162,16 @@ function insertSql(style: 'dollar' | 'question', table: string, cols: readonly s
 /** Events that take part in a session's fold (server decisions included). */
 const isFoldType = (t: string) => isSessionType(t) || t === 'session.slotMoved' || t === 'session.vehicleClash';
 
-/** A fold input from a stored payload object (the same object whose JSON is in sync_events.payload). */
-function foldEventOf(id: string, kioskId: string, hlc: string, type: string, p: Record<string, unknown>): FoldEvent {
+/**
+ * A fold input from a stored payload object (the same object whose JSON is in sync_events.payload);
+ * `vehicle`, when given, is the one the push attached (stored in the payload as `vehicle`).
+ */
+function foldEventOf(id: string, kioskId: string, hlc: string, type: string, p: Record<string, unknown>, vehicle?: VehicleSnap | null): FoldEvent {
   return {
     id, hlc, kioskId, type,
     session: (p.session as SessionSnap | undefined) ?? null,
     payment: (p.payment as PaymentSnap | undefined) ?? null,
-    vehicle: (p.vehicle as VehicleSnap | undefined) ?? null,
+    vehicle: vehicle ?? (p.vehicle as VehicleSnap | undefined) ?? null,
     extra: p,
   };
 }
@@ -270,10 +274,9 @@ export class SyncService {
       const entityEvents: PushEvent[] = [];
       for (const e of fresh) {
         const verdict = this.validate(e);
-        const stored = verdict.ok ? { ...(e.payload as object), ...(e.vehicle ? { vehicle: e.vehicle } : {}) } : e.payload;
         rows.push({
           id: e.id, kiosk_id: kioskId, seq: e.seq, hlc: e.hlc, type: e.type, entity_id: e.entityId,
-          payload: JSON.stringify(stored ?? null), schema_version: e.schemaVersion,
+          payload: verdict.ok ? storedPayloadJson(e.payload, e.vehicle) : JSON.stringify(e.payload ?? null), schema_version: e.schemaVersion,
           outcome: verdict.ok ? 'APPLIED' : 'PARKED', error: verdict.ok ? null : verdict.error, received_at: receivedAt,
         });
         if (!verdict.ok) {
@@ -286,7 +289,7 @@ export class SyncService {
         this.stats.eventsApplied++;
         if (isSessionType(e.type)) {
           touched.add(e.entityId!);
-          freshFold.push([e.entityId!, foldEventOf(e.id, kioskId, e.hlc, e.type, stored as Record<string, unknown>)]);
+          freshFold.push([e.entityId!, foldEventOf(e.id, kioskId, e.hlc, e.type, e.payload as Record<string, unknown>, e.vehicle)]);
         } else if (ZONE_TYPES.has(e.type) || OPERATOR_TYPES.has(e.type)) entityEvents.push(e);
       }
 
