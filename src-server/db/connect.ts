@@ -5,9 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { ServerDatabase } from './schema.js';
+import { CachingSqliteDialect } from './sqlite-dialect.js';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -52,6 +53,6 @@ export function openServerDb(databaseUrl: string, opts: { poolSize?: number } = 
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<ServerDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<ServerDatabase>({ dialect: new CachingSqliteDialect(sqlite) });
   return { db, kind: 'sqlite', close: () => db.destroy() };
 }

@@ -19,6 +19,7 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import { decodeHlc, encodeHlc, hlcNow, hlcReceive, type Hlc } from '../../src-shared/domain/hlc.js';
 import { foldSession, isOpenStatus, type CanonicalSession, type FoldEvent, type PaymentSnap, type SessionSnap, type VehicleSnap } from './fold.js';
 import type { SyncDatabase, SyncSessionsTable } from './schema.js';
+import { storedPayloadJson } from './stored-payload.js';
 
 /** Newest event schema this server understands; older versions are upgraded on read. */
 export const SERVER_EVENT_SCHEMA_VERSION = 1;
@@ -104,6 +105,17 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * An IN (...) list padded to a power-of-two length with its last value (same rows): a few SQL
+ * texts instead of one per list length, so SQLite's cached statements are reused.
+ */
+function padded<T>(part: readonly T[]): T[] {
+  const out = [...part];
+  const n = part.length <= 1 ? part.length : 2 ** Math.ceil(Math.log2(part.length));
+  while (out.length < n) out.push(part[part.length - 1]!);
+  return out;
+}
+
 const EVENT_COLS = ['id', 'kiosk_id', 'seq', 'hlc', 'type', 'entity_id', 'payload', 'schema_version', 'outcome', 'error', 'received_at'] as const;
 const SESSION_COLS = ['id', 'zone_id', 'slot_id', 'vehicle_number', 'status', 'is_open', 'creation_hlc', 'conflict', 'amount_paid_paise', 'data', 'updated_at'] as const;
 const CHANGE_COLS = ['seq', 'entity_type', 'entity_id', 'origin_kiosk_id', 'data', 'created_at'] as const;
@@ -113,35 +125,53 @@ const SESSION_UPSERT = ` on conflict ("id") do update set ${SESSION_COLS.slice(1
  * Multi-row INSERT written directly (no query-builder pass over thousands of values: on a push
  * that was a third of the CPU time). Plain portable SQL; only the placeholder differs
  * (`?` on SQLite, `$n` on PostgreSQL). `suffix` is an ON CONFLICT clause.
+ * On SQLite the rows go in pieces of power-of-two sizes (at most SQLITE_PIECE): a handful of
+ * statement texts per table, each prepared once by the statement cache
+ * (src-server/db/sqlite-dialect.ts). PostgreSQL takes up to `chunk` rows per round trip.
  */
 async function insertRows<R extends object>(trx: Tx, style: 'dollar' | 'question', table: string, cols: readonly (keyof R & string)[], rows: readonly R[], suffix = '', chunk = INSERT_CHUNK): Promise<void> {
-  const head = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values `;
-  for (let i = 0; i < rows.length; i += chunk) {
-    const part = rows.slice(i, i + chunk);
+  for (let i = 0; i < rows.length;) {
+    const n = style === 'question' ? pieceSize(rows.length - i) : Math.min(chunk, rows.length - i);
     const params: unknown[] = [];
-    const tuples: string[] = [];
-    for (const r of part) {
-      const marks: string[] = [];
-      for (const c of cols) {
-        params.push(r[c]);
-        marks.push(style === 'dollar' ? `$${params.length}` : '?');
-      }
-      tuples.push(`(${marks.join(', ')})`);
+    for (let r = i; r < i + n; r++) {
+      const row = rows[r]!;
+      for (const c of cols) params.push(row[c]);
     }
-    await trx.executeQuery(CompiledQuery.raw(head + tuples.join(', ') + suffix, params));
+    await trx.executeQuery(CompiledQuery.raw(insertSql(style, table, cols, n, suffix), params));
+    i += n;
   }
+}
+
+/** Rows per SQLite statement at most (11 columns x 512 rows stays far below SQLite's 32,766 bound values). */
+const SQLITE_PIECE = 512;
+const pieceSize = (left: number) => (left >= SQLITE_PIECE ? SQLITE_PIECE : 2 ** Math.floor(Math.log2(left)));
+
+const insertSqlCache = new Map<string, string>();
+function insertSql(style: 'dollar' | 'question', table: string, cols: readonly string[], n: number, suffix: string): string {
+  const key = `${style}|${table}|${cols.join(',')}|${n}|${suffix}`;
+  const have = insertSqlCache.get(key);
+  if (have !== undefined) return have;
+  const tuples: string[] = [];
+  for (let r = 0; r < n; r++) tuples.push(`(${cols.map((_, c) => (style === 'dollar' ? `$${r * cols.length + c + 1}` : '?')).join(', ')})`);
+  const sql = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values ${tuples.join(', ')}${suffix}`;
+  // PostgreSQL statements come in any size up to `chunk`: only SQLite's few shapes are kept.
+  if (style === 'question') insertSqlCache.set(key, sql);
+  return sql;
 }
 
 /** Events that take part in a session's fold (server decisions included). */
 const isFoldType = (t: string) => isSessionType(t) || t === 'session.slotMoved' || t === 'session.vehicleClash';
 
-/** A fold input from a stored payload object (the same object whose JSON is in sync_events.payload). */
-function foldEventOf(id: string, kioskId: string, hlc: string, type: string, p: Record<string, unknown>): FoldEvent {
+/**
+ * A fold input from a stored payload object (the same object whose JSON is in sync_events.payload);
+ * `vehicle`, when given, is the one the push attached (stored in the payload as `vehicle`).
+ */
+function foldEventOf(id: string, kioskId: string, hlc: string, type: string, p: Record<string, unknown>, vehicle?: VehicleSnap | null): FoldEvent {
   return {
     id, hlc, kioskId, type,
     session: (p.session as SessionSnap | undefined) ?? null,
     payment: (p.payment as PaymentSnap | undefined) ?? null,
-    vehicle: (p.vehicle as VehicleSnap | undefined) ?? null,
+    vehicle: vehicle ?? (p.vehicle as VehicleSnap | undefined) ?? null,
     extra: p,
   };
 }
@@ -210,7 +240,7 @@ export class SyncService {
       const storedIds = new Map<number, string>();
       const repeated = [...new Set(events.filter((e) => e.seq <= state.last_seq).map((e) => e.seq))];
       for (const part of chunks(repeated, IN_CHUNK)) {
-        const rows = await trx.selectFrom('sync_events').select(['id', 'seq']).where('kiosk_id', '=', kioskId).where('seq', 'in', part).execute();
+        const rows = await trx.selectFrom('sync_events').select(['id', 'seq']).where('kiosk_id', '=', kioskId).where('seq', 'in', padded(part)).execute();
         for (const r of rows) storedIds.set(num(r.seq), r.id);
       }
       let lastSeq = state.last_seq;
@@ -244,10 +274,9 @@ export class SyncService {
       const entityEvents: PushEvent[] = [];
       for (const e of fresh) {
         const verdict = this.validate(e);
-        const stored = verdict.ok ? { ...(e.payload as object), ...(e.vehicle ? { vehicle: e.vehicle } : {}) } : e.payload;
         rows.push({
           id: e.id, kiosk_id: kioskId, seq: e.seq, hlc: e.hlc, type: e.type, entity_id: e.entityId,
-          payload: JSON.stringify(stored ?? null), schema_version: e.schemaVersion,
+          payload: verdict.ok ? storedPayloadJson(e.payload, e.vehicle) : JSON.stringify(e.payload ?? null), schema_version: e.schemaVersion,
           outcome: verdict.ok ? 'APPLIED' : 'PARKED', error: verdict.ok ? null : verdict.error, received_at: receivedAt,
         });
         if (!verdict.ok) {
@@ -260,7 +289,7 @@ export class SyncService {
         this.stats.eventsApplied++;
         if (isSessionType(e.type)) {
           touched.add(e.entityId!);
-          freshFold.push([e.entityId!, foldEventOf(e.id, kioskId, e.hlc, e.type, stored as Record<string, unknown>)]);
+          freshFold.push([e.entityId!, foldEventOf(e.id, kioskId, e.hlc, e.type, e.payload as Record<string, unknown>, e.vehicle)]);
         } else if (ZONE_TYPES.has(e.type) || OPERATOR_TYPES.has(e.type)) entityEvents.push(e);
       }
 
@@ -383,7 +412,7 @@ export class SyncService {
     for (const id of missing) b.events.set(id, []);
     for (const part of chunks(missing, IN_CHUNK)) {
       const rows = await trx.selectFrom('sync_events').select(['id', 'kiosk_id', 'hlc', 'type', 'entity_id', 'payload'])
-        .where('entity_id', 'in', part).where('outcome', '=', 'APPLIED').execute();
+        .where('entity_id', 'in', padded(part)).where('outcome', '=', 'APPLIED').execute();
       for (const r of rows) {
         if (!isFoldType(r.type)) continue;
         b.events.get(r.entity_id!)!.push(foldEventOf(r.id, r.kiosk_id, r.hlc, r.type, JSON.parse(r.payload) as Record<string, unknown>));

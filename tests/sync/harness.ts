@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import * as syncMigration from '../../migrations/server/9000_sync.js';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
 import { syncWorkerOf } from '../../src-main/sync/registry.js';
@@ -15,6 +15,7 @@ import type { PullResponse, PushBody, PushResponse, SyncTransport } from '../../
 import { SyncServerError } from '../../src-main/sync/transport.js';
 import type { SyncWorker } from '../../src-main/sync/worker.js';
 import { AppError, HTTP_STATUS } from '../../src-shared/contracts/errors.js';
+import { CachingSqliteDialect } from '../../src-server/db/sqlite-dialect.js';
 import { SyncService } from '../../src-server/sync/service.js';
 
 export class TestClock {
@@ -27,7 +28,8 @@ export class TestClock {
 
 export async function memoryServer(now: () => number): Promise<{ service: SyncService; db: Kysely<unknown>; close(): Promise<void> }> {
   const sqlite = new Database(':memory:');
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // The server's own SQLite dialect (src-server/db/connect.ts), statement cache included.
+  const db = new Kysely<unknown>({ dialect: new CachingSqliteDialect(sqlite) });
   await syncMigration.up(db);
   return { service: new SyncService({ db, now }), db, close: () => db.destroy() };
 }
