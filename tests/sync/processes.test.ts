@@ -137,7 +137,7 @@ function kioskFileSessions(file: string): ComparableSession[] {
     const pay = db.prepare('SELECT id, status, amount_paise, review_reason FROM payments WHERE session_id = ? ORDER BY id');
     return rows.map((r) => ({
       id: r.id, code: r.code, vehicle: r.vehicle_number, zone: r.zone_id, slot: r.slot_id, status: r.status, entry: r.entry_at, exit: r.exit_at,
-      paid: r.amount_paid_paise, due: r.amount_due_paise, conflict: r.conflict, reason: r.conflict_reason,
+      paid: r.amount_paid_paise, due: r.amount_due_paise, conflict: r.conflict, reason: r.conflict_reason, overflow: r.overflow,
       payments: (pay.all(r.id) as Record<string, unknown>[]).map((p) => `${p.id}:${p.status}:${p.amount_paise}:${p.review_reason ?? ''}`),
     }));
   } finally {
