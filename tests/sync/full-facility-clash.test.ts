@@ -112,6 +112,27 @@ describe('sync: slot clash when the car park is full', () => {
     for (const n of next) expect(byId().get(n.id)).toMatchObject({ status: 'PARKED', overflow: 0, conflict: 0 });
   });
 
+  it('an offline gate bills a signed ticket whose slot it gave away in a full zone (overflow) instead of refusing the exit', async () => {
+    const zoneB = (await call<{ id: string; name: string }[]>(a, 'zones.list', {}, 'attendant')).find((z) => z.name === 'B')!;
+    for (let i = 0; i < 4; i++) await call(a, 'gate.issueTicket', { vehicleNumber: `KA03FF000${i}`, zoneId: zoneB.id }, 'attendant');
+    await converged();
+    a.transport.online = false;
+    b.transport.online = false;
+    const x = await call<{ id: string; code: string; slotNumber: string }>(a, 'gate.issueTicket', { vehicleNumber: 'KA03FF1111', zoneId: zoneB.id }, 'attendant');
+    clock.advance(60_000);
+    const y = await call<{ id: string; slotNumber: string }>(b, 'gate.issueTicket', { vehicleNumber: 'KA03FF2222', zoneId: zoneB.id }, 'attendant');
+    expect(y.slotNumber).toBe(x.slotNumber);
+    clock.advance(30 * 60_000);
+    // X leaves at B, which has never seen it and has no free slot in zone B: billed from the ticket.
+    await exit(b, x.code, x.id);
+    a.transport.online = true;
+    b.transport.online = true;
+    const ss = await converged();
+    const byId = new Map(ss.map((s) => [s.id, s]));
+    expect(byId.get(x.id)).toMatchObject({ status: 'COMPLETED', overflow: 0 });
+    expect(byId.get(y.id)).toMatchObject({ status: 'PARKED', overflow: 0 });
+  });
+
   it('two gates only, the loser has no free slot anywhere: overflow, and its slot is still held once', async () => {
     for (let i = 0; i < 14; i++) await call(a, 'gate.issueTicket', { vehicleNumber: `KA02FF${String(i).padStart(4, '0')}` }, 'attendant');
     await converged();
