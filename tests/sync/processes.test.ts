@@ -395,7 +395,7 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
     expect(server, 'server up').not.toBeNull();
     // A local write wakes a worker that is sleeping in its retry backoff (up to 60 s after the
     // failures of the chaos phase): a healing ticket, or, when this gate sees the car park full
-    // (then it cannot issue one), the exit of an open car.
+    // (then it cannot issue one), the exit of a parked car (a healing one first).
     const healing = new Map<Gate, { id: string; code: string }[]>(gates.map((g) => [g, []]));
     const nudge = async (g: Gate, vehicleNumber: string): Promise<ApiResult> => {
       const issued = await as(g, 'gate.issueTicket', { vehicleNumber }, 'attendant');
@@ -403,8 +403,13 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
         healing.get(g)!.push({ id: issued.data.id, code: issued.data.code });
         return issued;
       }
-      const pick = healing.get(g)!.shift() ?? open.shift();
-      if (!pick) return issued;
+      let pick = healing.get(g)!.shift();
+      if (!pick) {
+        const parked = await as(g, 'sessions.list', { status: 'PARKED', limit: 1 }, 'attendant');
+        const first = 'ok' in parked && parked.ok ? (parked.data.items as { id: string; code: string }[])[0] : undefined;
+        if (!first) return issued;
+        pick = { id: first.id, code: first.code };
+      }
       const q = await as(g, 'gate.quoteExit', { code: pick.code }, 'attendant');
       if (!('ok' in q) || !q.ok) return q;
       const due = q.data.amountDuePaise as number;
