@@ -6,13 +6,15 @@
  * - slot ids are global (zones and slots replicate with their ids); vehicle ids are local, so
  *   vehicles are matched by number;
  * - a remote session that wants a slot held here by another open session takes it, and the
- *   local holder moves provisionally to a free slot until its own canonical state arrives (the
- *   server never holds two open sessions in one slot, so the provisional move is transient).
+ *   local holder moves provisionally to a free slot (none free: to overflow) until its own
+ *   canonical state arrives. The server never lets two open sessions hold one slot (a clash loser
+ *   with no free slot anywhere becomes an overflow session that holds none), so the change log
+ *   always brings the holder's canonical state after the one that took its slot here;
+ * - an overflow session (`overflow = 1`) is open but holds no slot: it never takes or frees one.
  * Everything runs inside the caller's transaction (the pull batch + cursor move, one commit).
  * Audit actions are `sync.*` so the audit shows what came from elsewhere.
  */
 import type Database from 'better-sqlite3';
-import { AppError } from '../../src-shared/contracts/errors.js';
 import { parseTicketCode } from '../../src-shared/domain/ticket-codec.js';
 import { newId } from '../core/ids.js';
 import { serverPaymentSchema } from '../online/server-client.js'; // [sync]
@@ -29,6 +31,8 @@ export interface RemoteSession {
   amount_due_paise: number | null; amount_paid_paise: number; last_paid_at: number | null;
   lost_ticket: number; conflict: number; conflict_reason: string | null;
   origin_kiosk_id: string; created_by: string | null; created_at: number; updated_at: number;
+  /** 1: open without a slot (clash loser in a full car park). Absent from older servers: 0. */
+  overflow?: number;
 }
 export interface RemotePayment {
   id: string; session_id: string; method: string; status: string; amount_paise: number;
@@ -79,15 +83,21 @@ function vehicleIdFor(ctx: ServiceContext, number: string, owner: string | null,
   return id;
 }
 
-/** Moves an open local session out of `slotId` into the first free slot (its zone first). */
+/**
+ * Moves an open local session out of `slotId`, provisionally (its canonical state follows): to the
+ * first free slot (its zone first), or to overflow (open, holding no slot) when none is free here.
+ */
 function evict(ctx: ServiceContext, holderId: string, slotId: string): void {
   const db = ctx.store.sqlite;
   const holder = st(db, 'SELECT zone_id FROM sessions WHERE id = ?').get(holderId) as { zone_id: string } | undefined;
   const target = st(db, `SELECT s.id FROM slots s JOIN zones z ON z.id = s.zone_id WHERE s.current_session_id IS NULL AND s.id <> ?
-      AND NOT EXISTS (SELECT 1 FROM sessions x WHERE x.slot_id = s.id AND x.status IN ('BOOKED','PARKED','EXITING'))
+      AND NOT EXISTS (SELECT 1 FROM sessions x WHERE x.slot_id = s.id AND x.status IN ('BOOKED','PARKED','EXITING') AND x.overflow = 0)
       ORDER BY (s.zone_id = ?) DESC, z.position, s.position LIMIT 1`).get(slotId, holder?.zone_id ?? '') as { id: string } | undefined;
-  if (!target) throw new MissingDependency('no free slot to move a clashing session to');
   st(db, 'UPDATE slots SET current_session_id = NULL WHERE id = ?').run(slotId);
+  if (!target) {
+    st(db, `UPDATE sessions SET overflow = 1, conflict = 1, conflict_reason = 'SLOT_CLASH' WHERE id = ?`).run(holderId);
+    return;
+  }
   st(db, `UPDATE sessions SET slot_id = ?, conflict = 1, conflict_reason = 'SLOT_CLASH' WHERE id = ?`).run(target.id, holderId);
   st(db, 'UPDATE slots SET current_session_id = ? WHERE id = ?').run(holderId, target.id);
 }
@@ -95,7 +105,7 @@ function evict(ctx: ServiceContext, holderId: string, slotId: string): void {
 const SESSION_COLS = [
   'code', 'vehicle_id', 'zone_id', 'slot_id', 'status', 'booked_at', 'entry_at', 'exit_at', 'quote_amount_paise', 'quoted_at',
   'quote_valid_until', 'amount_due_paise', 'amount_paid_paise', 'last_paid_at', 'lost_ticket', 'conflict', 'conflict_reason',
-  'origin_kiosk_id', 'created_by', 'created_at', 'updated_at',
+  'origin_kiosk_id', 'created_by', 'created_at', 'updated_at', 'overflow',
 ] as const;
 const PAYMENT_COLS = [
   'session_id', 'method', 'status', 'amount_paise', 'tendered_paise', 'change_paise', 'gateway', 'gateway_ref', 'upi_uri',
@@ -124,9 +134,10 @@ export function applyRemoteSession(ctx: ServiceContext, data: Extract<RemoteChan
   const before = sessionSignature(db, s.id);
   const now = ctx.clock.now();
   const open = OPEN.has(s.status);
+  const holds = open && s.overflow !== 1; // an overflow session is open but holds no slot
 
   st(db, 'UPDATE slots SET current_session_id = NULL WHERE current_session_id = ?').run(s.id);
-  if (open && slot.current_session_id && slot.current_session_id !== s.id) evict(ctx, slot.current_session_id, s.slot_id);
+  if (holds && slot.current_session_id && slot.current_session_id !== s.id) evict(ctx, slot.current_session_id, s.slot_id);
 
   let vehicleId = vehicleIdFor(ctx, data.vehicle.vehicle_number, data.vehicle.owner_name, now);
   if (open) {
@@ -134,9 +145,9 @@ export function applyRemoteSession(ctx: ServiceContext, data: Extract<RemoteChan
     // Same plate open twice (two offline gates): provisional number until the server decides.
     if (other) vehicleId = vehicleIdFor(ctx, `${data.vehicle.vehicle_number}#${s.id.slice(-4).toUpperCase()}`, data.vehicle.owner_name, now);
   }
-  const row: Record<string, unknown> = { ...s, vehicle_id: vehicleId };
+  const row: Record<string, unknown> = { ...s, vehicle_id: vehicleId, overflow: s.overflow === 1 ? 1 : 0 };
   st(db, UPSERT_SESSION).run(s.id, ...SESSION_COLS.map((c) => row[c] ?? null));
-  if (open) st(db, 'UPDATE slots SET current_session_id = ? WHERE id = ?').run(s.id, s.slot_id);
+  if (holds) st(db, 'UPDATE slots SET current_session_id = ? WHERE id = ?').run(s.id, s.slot_id);
   for (const p of data.payments) {
     const pr = p as unknown as Record<string, unknown>;
     st(db, UPSERT_PAYMENT).run(p.id, ...PAYMENT_COLS.map((c) => (c === 'session_id' ? s.id : pr[c] ?? null)));
@@ -289,21 +300,24 @@ export function adoptSignedTicket(ctx: ServiceContext, actor: Actor, code: strin
     const vehicleId = vehicleIdFor(ctx, `?${p.sessionId.slice(-8).toUpperCase()}`, null, now);
     let slotId = slot.id;
     let conflict: string | null = null;
+    let overflow = 0;
     if (slot.current_session_id) {
       const free = st(db, `SELECT id FROM slots s WHERE zone_id = ? AND current_session_id IS NULL
-        AND NOT EXISTS (SELECT 1 FROM sessions x WHERE x.slot_id = s.id AND x.status IN ('BOOKED','PARKED','EXITING')) ORDER BY position LIMIT 1`).get(p.zoneId) as { id: string } | undefined;
-      if (!free) throw new AppError('CONFLICT', 'This ticket\'s slot is taken here and the zone is full. Call a supervisor.');
-      slotId = free.id;
+        AND NOT EXISTS (SELECT 1 FROM sessions x WHERE x.slot_id = s.id AND x.status IN ('BOOKED','PARKED','EXITING') AND x.overflow = 0) ORDER BY position LIMIT 1`).get(p.zoneId) as { id: string } | undefined;
+      // The car is at the exit: a full zone must not block it. It is billed without a slot
+      // (overflow) until the server's canonical state arrives.
+      if (free) slotId = free.id;
+      else overflow = 1;
       conflict = 'SLOT_CLASH';
     }
     const row: Record<string, unknown> = {
       code: parsed.code, vehicle_id: vehicleId, zone_id: p.zoneId, slot_id: slotId, status: 'PARKED', booked_at: p.entryAtMs,
       entry_at: p.entryAtMs, exit_at: null, quote_amount_paise: null, quoted_at: null, quote_valid_until: null, amount_due_paise: null,
       amount_paid_paise: 0, last_paid_at: null, lost_ticket: 0, conflict: conflict ? 1 : 0, conflict_reason: conflict,
-      origin_kiosk_id: p.kioskId, created_by: actor.operatorId, created_at: p.entryAtMs, updated_at: now,
+      origin_kiosk_id: p.kioskId, created_by: actor.operatorId, created_at: p.entryAtMs, updated_at: now, overflow,
     };
     st(db, UPSERT_SESSION).run(p.sessionId, ...SESSION_COLS.map((c) => row[c] ?? null));
-    st(db, 'UPDATE slots SET current_session_id = ? WHERE id = ?').run(p.sessionId, slotId);
+    if (!overflow) st(db, 'UPDATE slots SET current_session_id = ? WHERE id = ?').run(p.sessionId, slotId);
     recordSessionChange(ctx, actor, 'session.adopted', p.sessionId, { ticketKioskId: p.kioskId, slot: p.slotNumber, offline: true });
     return true;
   });

@@ -17,7 +17,7 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
     check: 'occupied_slots_without_session',
     message: 'Slots marked occupied without an open session holding them',
     sql: `SELECT sl.id FROM slots sl LEFT JOIN sessions s ON s.id = sl.current_session_id
-          WHERE sl.current_session_id IS NOT NULL AND (s.id IS NULL OR s.status NOT IN ${OPEN} OR s.slot_id <> sl.id)`,
+          WHERE sl.current_session_id IS NOT NULL AND (s.id IS NULL OR s.status NOT IN ${OPEN} OR s.slot_id <> sl.id OR s.overflow = 1)`,
   },
   {
     check: 'unpaid_exits',
@@ -40,12 +40,12 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
     check: 'open_session_slot_not_occupied',
     message: 'Open sessions whose slot is not marked as held by them',
     sql: `SELECT s.id FROM sessions s JOIN slots sl ON sl.id = s.slot_id
-          WHERE s.status IN ${OPEN} AND (sl.current_session_id IS NULL OR sl.current_session_id <> s.id)`,
+          WHERE s.status IN ${OPEN} AND s.overflow = 0 AND (sl.current_session_id IS NULL OR sl.current_session_id <> s.id)`,
   },
   {
     check: 'slot_held_twice',
     message: 'Slots held by more than one open session',
-    sql: `SELECT s.slot_id FROM sessions s WHERE s.status IN ${OPEN} GROUP BY s.slot_id HAVING COUNT(*) > 1`,
+    sql: `SELECT s.slot_id FROM sessions s WHERE s.status IN ${OPEN} AND s.overflow = 0 GROUP BY s.slot_id HAVING COUNT(*) > 1`,
   },
   {
     check: 'vehicle_open_twice',

@@ -57,6 +57,8 @@ export interface SessionsTable {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+  /** 1: open but holds no slot (a slot clash in a full car park, migrations/kiosk/0004). */
+  overflow: Generated<number>;
 }
 
 export interface PaymentsTable {

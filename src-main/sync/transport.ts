@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { kioskSigningKey, serverTimeOf, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
+import { httpFetch } from './http-fetch.js';
 
 export interface WireEvent {
   id: string;
@@ -64,6 +65,7 @@ export interface HttpSyncTransportOptions {
   offset: () => number;
   onOffset?: (offsetMs: number) => void;
   timeoutMs?: number;
+  /** Default: httpFetch (node:http; Node 20's fetch can hang on a connection closed at once). */
   fetchImpl?: typeof fetch;
 }
 
@@ -80,7 +82,7 @@ export class HttpSyncTransport implements SyncTransport {
   constructor(private readonly o: HttpSyncTransportOptions) {
     this.signingKey = kioskSigningKey(o.kioskSecret);
     this.base = o.baseUrl.replace(/\/+$/, '');
-    this.fetchImpl = o.fetchImpl ?? fetch;
+    this.fetchImpl = o.fetchImpl ?? httpFetch;
   }
 
   async push(body: PushBody, signal?: AbortSignal): Promise<PushResponse> {

@@ -14,7 +14,9 @@
  * - a cancellation racing an entry: the car is physically inside, so the entry wins and the
  *   session is flagged CANCEL_RACED_ENTRY;
  * - slot clashes and vehicle clashes are decided across sessions by the server, which records a
- *   server event (`session.slotMoved` / `session.vehicleClash`) in the loser's event set;
+ *   server event (`session.slotMoved` / `session.vehicleClash`) in the loser's event set; a
+ *   slotMoved with `overflow: true` (no free slot anywhere) leaves the session open without a
+ *   slot (`overflow = 1`); only server events set `overflow`, never a gate's snapshot;
  * - conflicts are open until a `session.conflictResolved` event with a later HLC;
  * - an exit time before the entry time (gate clocks disagree) becomes the entry time;
  * - a parker's online pre-payment (server event `payment.prepaid`) is credited once (prepaid.ts).
@@ -47,6 +49,8 @@ export interface SessionSnap {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+  /** 1: open but holding no slot (slot clash with no free slot anywhere). Set by the fold only. */
+  overflow?: number;
 }
 
 export interface PaymentSnap {
@@ -172,9 +176,11 @@ export function foldSession(input: readonly FoldEvent[]): CanonicalSession | nul
 
   // Server decisions across sessions.
   let finalVehicle = vehicle;
+  s.overflow = 0;
   for (const e of events) {
     if (e.type === 'session.slotMoved' && typeof e.extra.slot_id === 'string') {
       s.slot_id = e.extra.slot_id;
+      s.overflow = e.extra.overflow === true ? 1 : 0;
       conflicts.push({ kind: 'SLOT_CLASH', hlc: e.hlc, detail: String(e.extra.detail ?? 'Slot taken by an earlier session: moved.') });
     } else if (e.type === 'session.vehicleClash' && typeof e.extra.vehicle_number === 'string') {
       finalVehicle = { vehicle_number: e.extra.vehicle_number, owner_name: vehicle.owner_name };

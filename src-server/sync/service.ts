@@ -447,7 +447,8 @@ export class SyncService {
   private async store(trx: Tx, list: { c: CanonicalSession; json: string }[]): Promise<void> {
     const now = this.now();
     const rows: SyncSessionsTable[] = list.map(({ c, json }) => ({
-      id: c.session.id, zone_id: c.session.zone_id, slot_id: c.session.slot_id, vehicle_number: c.vehicle.vehicle_number,
+      // An overflow session holds no slot: '' keeps it out of the slot-rival and free-slot queries.
+      id: c.session.id, zone_id: c.session.zone_id, slot_id: c.session.overflow ? '' : c.session.slot_id, vehicle_number: c.vehicle.vehicle_number,
       status: c.session.status, is_open: isOpenStatus(c.session.status) ? 1 : 0, creation_hlc: c.creationHlc,
       conflict: c.session.conflict, amount_paid_paise: c.session.amount_paid_paise, data: json, updated_at: now,
     }));
@@ -456,7 +457,8 @@ export class SyncService {
 
   /**
    * Two open sessions in one slot: the lower creation HLC keeps it, the other gets a
-   * `session.slotMoved` server event to the first free slot. The same plate open twice: the later
+   * `session.slotMoved` server event to the first free slot, or, when no slot is free anywhere,
+   * to overflow (`overflow: true`: open, holding no slot). The same plate open twice: the later
    * gets `session.vehicleClash`. Rivals of every open session of this round come from one query per
    * kind (after this round's sessions are stored, so rivals inside the batch are seen too); a
    * session already decided this round is settled again after its re-fold.
@@ -464,10 +466,11 @@ export class SyncService {
   private async settleClashes(trx: Tx, b: Batch, folded: Map<string, { c: CanonicalSession }>, again: Set<string>): Promise<void> {
     const open = [...folded].filter(([, f]) => isOpenStatus(f.c.session.status));
     if (open.length === 0) return;
+    const holds = (c: CanonicalSession) => !c.session.overflow; // an overflow session has no slot rivals
     const bySlot = new Map<string, OpenRow[]>();
     const byPlate = new Map<string, OpenRow[]>();
     const cols = ['id', 'creation_hlc', 'zone_id', 'slot_id', 'vehicle_number'] as const;
-    for (const part of chunks([...new Set(open.map(([, f]) => f.c.session.slot_id))], IN_CHUNK)) {
+    for (const part of chunks([...new Set(open.filter(([, f]) => holds(f.c)).map(([, f]) => f.c.session.slot_id))], IN_CHUNK)) {
       for (const r of await trx.selectFrom('sync_sessions').select(cols).where('is_open', '=', 1).where('slot_id', 'in', part).execute()) {
         bySlot.set(r.slot_id, [...(bySlot.get(r.slot_id) ?? []), r]);
       }
@@ -485,15 +488,19 @@ export class SyncService {
       if (again.has(id)) continue; // decided already this round: settled again after its re-fold
       const me = { id, creation_hlc: c.creationHlc };
       const lastHlc = (b.events.get(id) ?? []).map((e) => e.hlc).sort().at(-1) ?? c.creationHlc;
-      const slotRivals = (bySlot.get(c.session.slot_id) ?? []).filter((r) => r.id !== id && !again.has(r.id)).sort(order);
+      const slotRivals = holds(c) ? (bySlot.get(c.session.slot_id) ?? []).filter((r) => r.id !== id && !again.has(r.id)).sort(order) : [];
       for (const rival of slotRivals) {
         const loser = beats(me, rival) ? { id: rival.id, zone: rival.zone_id, other: id } : { id, zone: c.session.zone_id, other: rival.id };
         const target = await this.freeSlot(trx, b, loser.zone, c.session.slot_id);
-        if (!target) continue; // nowhere to move: stays flagged by the kiosk's own view; documented limitation
-        b.reserved.add(target);
-        await this.serverEvent(trx, b, 'session.slotMoved', loser.id, {
+        if (target) b.reserved.add(target);
+        // No free slot anywhere: the loser stays open without a slot (overflow), never two
+        // sessions holding one slot, which no gate can mirror.
+        await this.serverEvent(trx, b, 'session.slotMoved', loser.id, target ? {
           slot_id: target, from_slot_id: c.session.slot_id, other_session_id: loser.other,
           detail: `Slot also allocated offline to session ${loser.other} (earlier): moved to another slot.`,
+        } : {
+          slot_id: c.session.slot_id, from_slot_id: c.session.slot_id, other_session_id: loser.other, overflow: true,
+          detail: `Slot also allocated offline to session ${loser.other} (earlier) and no slot is free: overflow, no slot held.`,
         }, [lastHlc, rival.creation_hlc]);
         again.add(loser.id);
         if (loser.id === id) break;

@@ -27,6 +27,8 @@ const SEED = process.env.SYNC_PROPERTY_SEED ? Number(process.env.SYNC_PROPERTY_S
 
 type Op =
   | { t: 'issue'; k: number; zone: number }
+  /** Several walk-ins at one gate: fills the car park (15 slots), so clashes find no free slot (overflow). */
+  | { t: 'burst'; k: number; count: number }
   | { t: 'book'; k: number }
   | { t: 'enter'; k: number; pick: number }
   | { t: 'exit'; k: number; pick: number }
@@ -44,6 +46,7 @@ const opArb = (n: number): fc.Arbitrary<Op> => {
   return fc.oneof(
     { weight: 5, arbitrary: fc.record({ t: fc.constant('issue' as const), k, zone: fc.nat({ max: 1 }) }) },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('book' as const), k }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('burst' as const), k, count: fc.integer({ min: 3, max: 8 }) }) },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('enter' as const), k, pick }) },
     { weight: 5, arbitrary: fc.record({ t: fc.constant('exit' as const), k, pick }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('cancel' as const), k, pick }) },
@@ -152,6 +155,12 @@ describe('sync convergence (property)', () => {
                 if (r.ok) codes.push({ code: (r.data as { code: string }).code, id: (r.data as { id: string }).id });
                 break;
               }
+              case 'burst':
+                for (let i = 0; i < op.count; i++) {
+                  const r = await api(op.k, 'gate.issueTicket', { vehicleNumber: `KA${String(++plate).padStart(6, '0')}` }, 'attendant');
+                  if (r.ok) codes.push({ code: (r.data as { code: string }).code, id: (r.data as { id: string }).id });
+                }
+                break;
               case 'enter': {
                 const c = codes[op.pick % Math.max(1, codes.length)];
                 if (c) await api(op.k, 'gate.scanEntry', { code: c.code }, 'attendant');
@@ -225,7 +234,8 @@ describe('sync convergence (property)', () => {
           }
           if (process.env.SYNC_PROPERTY_STATS) {
             const st = { sessions: expected.length, completed: expected.filter((s) => s.status === 'COMPLETED').length,
-              conflicts: expected.filter((s) => s.conflict).map((s) => s.reason), payments: expected.reduce((a, s) => a + s.payments.length, 0) };
+              conflicts: expected.filter((s) => s.conflict).map((s) => s.reason), overflow: expected.filter((s) => s.overflow).length,
+              payments: expected.reduce((a, s) => a + s.payments.length, 0) };
             console.log(JSON.stringify(st));
           }
         } finally {

@@ -139,6 +139,8 @@ export async function tryCall<T = unknown>(k: TestKiosk, method: string, input: 
 export interface ComparableSession {
   id: string; code: string; vehicle: string; zone: string; slot: string; status: string;
   entry: number | null; exit: number | null; paid: number; due: number | null; conflict: number; reason: string | null;
+  /** 1: open without holding a slot (slot clash in a full car park). */
+  overflow: number;
   payments: string[];
 }
 
@@ -148,7 +150,7 @@ export function kioskSessions(k: TestKiosk): ComparableSession[] {
   const pay = db.prepare('SELECT id, status, amount_paise, review_reason FROM payments WHERE session_id = ? ORDER BY id');
   return rows.map((r) => ({
     id: r.id, code: r.code, vehicle: r.vehicle_number, zone: r.zone_id, slot: r.slot_id, status: r.status, entry: r.entry_at, exit: r.exit_at,
-    paid: r.amount_paid_paise, due: r.amount_due_paise, conflict: r.conflict, reason: r.conflict_reason,
+    paid: r.amount_paid_paise, due: r.amount_due_paise, conflict: r.conflict, reason: r.conflict_reason, overflow: r.overflow,
     payments: (pay.all(r.id) as Record<string, unknown>[]).map((p) => `${p.id}:${p.status}:${p.amount_paise}:${p.review_reason ?? ''}`),
   }));
 }
@@ -156,7 +158,7 @@ export function kioskSessions(k: TestKiosk): ComparableSession[] {
 export async function serverSessions(service: SyncService): Promise<ComparableSession[]> {
   return (await service.sessions()).map(({ session: s, vehicle, payments }) => ({
     id: s.id, code: s.code, vehicle: vehicle.vehicle_number, zone: s.zone_id, slot: s.slot_id, status: s.status, entry: s.entry_at, exit: s.exit_at,
-    paid: s.amount_paid_paise, due: s.amount_due_paise, conflict: s.conflict, reason: s.conflict_reason,
+    paid: s.amount_paid_paise, due: s.amount_due_paise, conflict: s.conflict, reason: s.conflict_reason, overflow: s.overflow ?? 0,
     payments: payments.map((p) => `${p.id}:${p.status}:${p.amount_paise}:${p.review_reason ?? ''}`),
   }));
 }
