@@ -45,6 +45,7 @@ describe.each(BACKENDS)('flagged payments at the kiosk (%s)', (backend) => {
     const pay = await call<Pay>(a, 'gate.startOnlinePayment', { sessionId: s.id }, 'cashier');
     h.clock.advance(300_000);
     await h.server.ctx.reconciler.tick();
+    await gates().drain(); // the payment result is written to the change log after the tick
     await a.worker.syncNow(); // EXPIRED reaches A (paymentResult)
     expect(localPayment(a, pay.id)?.status).toBe('EXPIRED');
     await simControl(h, `/_sim/payments/${pay.gatewayRef}/pay`);
