@@ -16,6 +16,7 @@
  *   SYNC_PROCESS_KILLS   SIGKILLs per backend (default 5; the CI campaign sets 50: 100 in all)
  *   SYNC_PROCESS_SEED    replays the random choices (printed on every run; timing still varies)
  *   SYNC_PROCESS_BACKENDS  "sqlite,postgres" (default both)
+ *   SYNC_PROCESS_KEEP    keep a failed run's kiosk files and server database (their paths are printed)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -451,7 +452,8 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
       const healMs = Date.now() - healT0;
       const proxyStats = gates.map((g) => g.proxy.stats);
       console.log(JSON.stringify({
-        backend, seed: SEED, kills, killLog, setupMs, chaosMs, healMs, counts, sessions: expected.length, unexpected: unexpected.length, proxyStats,
+        backend, seed: SEED, kills, killLog, setupMs, chaosMs, healMs, counts, sessions: expected.length, unexpected: unexpected.length,
+        slotClash: expected.filter((x) => (x.reason ?? '').includes('SLOT_CLASH')).length, overflow: expected.filter((x) => x.overflow).length, proxyStats,
       }));
 
       // Everyone agrees on every session and payment.
