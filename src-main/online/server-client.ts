@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../src-shared/contracts/errors.js';
+import { httpFetch } from '../sync/http-fetch.js';
 import { kioskSigningKey, serverTimeOf, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
 
 export interface ServerClientOptions {
@@ -88,7 +89,7 @@ export class ServerClient {
   constructor(private readonly opts: ServerClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.signingKey = kioskSigningKey(opts.kioskSecret);
-    this.fetchImpl = opts.fetchImpl ?? fetch;
+    this.fetchImpl = opts.fetchImpl ?? httpFetch; // node:http: Node 20's fetch can hang on a peer that closes at once (src-main/sync/http-fetch.ts)
     this.timeoutMs = opts.timeoutMs ?? 8000;
     this.now = opts.now ?? (() => Date.now());
   }

@@ -60,6 +60,11 @@ export interface AxeViolation {
 
 /** Runs axe-core in the page; returns serious and critical violations only. */
 export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  // Colour contrast is computed from what is painted: a banner still fading in (pop animation,
+  // opacity 0.6 -> 1) would be measured half-transparent on a slow machine. Let animations end.
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime))).map((a) => a.finished.catch(() => undefined))),
+  );
   // evaluate() runs through the DevTools protocol, so the page's strict CSP does not block it.
   await page.evaluate(axe.source);
   const result = await page.evaluate(async () => {
