@@ -15,6 +15,7 @@ import type { SyncStatus } from '../../src-shared/contracts/api.js';
 import { decodeHlc, encodeHlc, hlcInit, hlcReceive } from '../../src-shared/domain/hlc.js';
 import { applyRemoteChange, retrySkipped, type RemoteChangeData } from '../services/apply-remote.js';
 import type { ServiceContext } from '../services/context.js';
+import { storedClockOffset } from '../online/clock-offset.js';
 import type { RemoteTicketKeys } from './ticket-keys.js';
 import { SyncServerError, type SyncTransport, type WireEvent } from './transport.js';
 
@@ -176,7 +177,7 @@ export class SyncWorker {
 
   private measure(serverTime: number, t0: number, t1: number): void {
     const offset = Math.round(serverTime - (t0 + t1) / 2);
-    this.ctx.store.sqlite.prepare('UPDATE sync_state SET clock_offset_ms = ? WHERE id = 1').run(offset);
+    storedClockOffset(this.ctx.store).set(offset);
   }
 
   /** Server time minus kiosk time, as last measured (0 when never measured). */
@@ -186,7 +187,7 @@ export class SyncWorker {
 
   /** For the transport: a refused timestamp gave a first estimate from the Date header. */
   setOffsetEstimate(offsetMs: number): void {
-    this.ctx.store.sqlite.prepare('UPDATE sync_state SET clock_offset_ms = ? WHERE id = 1').run(Math.round(offsetMs));
+    storedClockOffset(this.ctx.store).set(offsetMs);
   }
 
   private wire(rows: OutboxRow[]): WireEvent[] {

@@ -1,4 +1,4 @@
-/** Verifies a signed kiosk request (see signature.ts); any failure is UNAUTHENTICATED and changes nothing. */
+/** Verifies a signed kiosk request (src-shared/protocol/kiosk-signing.ts); any failure is UNAUTHENTICATED and changes nothing. */
 import type { Kysely } from 'kysely';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { ServerDatabase } from '../db/schema.js';

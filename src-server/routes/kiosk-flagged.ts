@@ -2,11 +2,11 @@
  * Supervisor decisions on flagged payments, asked by a kiosk (signed): the list of flagged
  * payments of the whole facility, and accept / refund of one (payments/flagged.ts).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
 import { ok, parseJson, parseValue } from '../http/envelope.js';
-import { authenticateKiosk } from '../kiosks/authenticate.js';
+import { kioskAuthenticator } from '../kiosks/request-auth.js';
 import { listFlagged, resolveFlagged } from '../payments/flagged.js';
 
 export const resolveFlaggedSchema = z
@@ -21,13 +21,7 @@ export const resolveFlaggedSchema = z
 const idParam = z.object({ id: z.string().min(1).max(64) });
 
 export function registerKioskFlaggedRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const auth = async (req: FastifyRequest): Promise<string> =>
-    authenticateKiosk(ctx.db, ctx.clock, ctx.config.kioskAuthWindowSeconds, {
-      method: req.method,
-      path: req.url,
-      headers: req.headers,
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-    });
+  const auth = kioskAuthenticator(ctx);
 
   ctx.routes.add({ method: 'GET', url: '/kiosk/v1/payments/flagged', summary: 'Payments flagged for a supervisor (late, mismatch), oldest first', tag: 'kiosk', auth: 'kiosk' });
   app.get('/kiosk/v1/payments/flagged', async (req) => {

@@ -1,10 +1,10 @@
 /** Kiosk-facing payment API; every request is HMAC-signed by an enrolled, unrevoked kiosk. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { ServerContext } from '../context.js';
 import { ok, parseJson, parseValue } from '../http/envelope.js';
-import { authenticateKiosk } from '../kiosks/authenticate.js';
+import { kioskAuthenticator } from '../kiosks/request-auth.js';
 import { createPayment } from '../payments/create.js';
 import { toPaymentView } from '../payments/view.js';
 
@@ -20,13 +20,7 @@ export const createKioskPaymentSchema = z
 const idParam = z.object({ id: z.string().min(1).max(64) });
 
 export function registerKioskRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const auth = async (req: FastifyRequest): Promise<string> =>
-    authenticateKiosk(ctx.db, ctx.clock, ctx.config.kioskAuthWindowSeconds, {
-      method: req.method,
-      path: req.url,
-      headers: req.headers,
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-    });
+  const auth = kioskAuthenticator(ctx);
 
   ctx.routes.add({ method: 'GET', url: '/kiosk/v1/ping', summary: 'Check kiosk credentials; returns server time', tag: 'kiosk', auth: 'kiosk' });
   app.get('/kiosk/v1/ping', async (req) => {

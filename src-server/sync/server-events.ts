@@ -181,12 +181,10 @@ export class ServerSyncEvents {
 
   // ------------------------------------------------------------------ payments
 
-  /** After any state change of a payment (webhook, poll, deadline, refund): tell the kiosk that asked. */
-  async paymentChanged(paymentId: string): Promise<void> {
-    await this.paymentsChanged([paymentId]);
-  }
-
-  /** One change-log transaction for many payments: the row read now is the latest state of each. */
+  /**
+   * After state changes of payments (webhook, poll, deadline, refund): tell the kiosks that asked,
+   * in one change-log transaction; the row read now is the latest state of each.
+   */
   async paymentsChanged(paymentIds: string[]): Promise<void> {
     if (paymentIds.length === 0) return;
     const rows = await this.db.selectFrom('payments').selectAll().where('id', 'in', paymentIds).execute();

@@ -1,0 +1,14 @@
+/** The Fastify side of kiosk authentication: a route's request -> the signed kiosk's id (or UNAUTHENTICATED). */
+import type { FastifyRequest } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { authenticateKiosk } from './authenticate.js';
+
+export function kioskAuthenticator(ctx: Pick<ServerContext, 'db' | 'clock' | 'config'>): (req: FastifyRequest) => Promise<string> {
+  return (req) =>
+    authenticateKiosk(ctx.db, ctx.clock, ctx.config.kioskAuthWindowSeconds, {
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    });
+}
