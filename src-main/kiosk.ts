@@ -18,6 +18,7 @@ import { Outbox } from './services/outbox.js';
 import { seedDemo } from './services/seed-demo.js';
 import { openStore, type Store } from './store/open.js';
 import { VERSION } from './version.js';
+import { DeviceHealthBoard } from './lane/health-board.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
@@ -89,8 +90,11 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     ticketKeys: remoteKeys.lookup, // [sync] own key, then keys synced from other gates
     audit: new AuditLog(store, clock),
     outbox: new Outbox(store, clock, kioskId),
+    devices: new DeviceHealthBoard(),
     emit: (e) => emitter.emit('event', e),
   };
+
+  ctx.devices.onChange((health) => ctx.emit({ type: 'device', health }));
 
   if (options.seedDemo && seedDemo(ctx)) log('info', 'demo data created');
   if (options.initialAdmin && operatorCount(ctx) === 0) {
@@ -120,6 +124,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
       kioskId,
       now: new Date(clock.now()).toISOString(),
       needsSetup: operatorCount(ctx) === 0,
+      devices: ctx.devices.all(),
     }),
     setClock: (ms) => {
       if (!settable) throw new AppError('NOT_FOUND', 'Unknown method dev.setClock.');

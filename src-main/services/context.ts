@@ -4,6 +4,7 @@ import type { Role } from '../../src-shared/contracts/roles.js';
 import type { TicketKey, TicketKeyLookup } from '../../src-shared/domain/ticket-codec.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/open.js';
+import type { DeviceHealthBoard } from '../lane/health-board.js';
 import type { AuditLog } from './audit.js';
 import type { Outbox } from './outbox.js';
 
@@ -22,5 +23,7 @@ export interface ServiceContext {
   ticketKeys: TicketKeyLookup;
   audit: AuditLog;
   outbox: Outbox;
+  /** Health of the lane's devices (barrier, loops, printer, camera), whichever drivers are configured. */
+  devices: DeviceHealthBoard;
   emit(event: KioskEvent): void;
 }

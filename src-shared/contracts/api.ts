@@ -9,6 +9,7 @@ import type {
   AuditEntry, CashMovement, DailyReport, Health, Shift, IntegrityFinding, Operator, Payment, Quote, Session, Slot, Vehicle, Zone,
 } from './entities.js';
 import { SESSION_STATUSES, SHIFT_STATUSES } from './entities.js';
+import type { DeviceHealth } from './devices.js';
 
 const MAX_TEXT = 200;
 
@@ -387,4 +388,5 @@ export type KioskEvent =
   | { type: 'payment.changed'; paymentId: string; sessionId: string; status: string }
   | { type: 'gate.open'; sessionId: string; reason: 'PAID' | 'ZERO_DUE' }
   | { type: 'health'; online: boolean; pendingEvents: number; lastSyncAt: string | null }
-  | { type: 'sync.status'; status: SyncStatus };
+  | { type: 'sync.status'; status: SyncStatus }
+  | { type: 'device'; health: DeviceHealth };

@@ -1,4 +1,5 @@
 /** API entity shapes (API.md "Shapes"). Times are ISO 8601 UTC strings; money is integer paise. */
+import type { DeviceHealth } from './devices.js';
 import type { Role } from './roles.js';
 
 export const SESSION_STATUSES = ['BOOKED', 'PARKED', 'EXITING', 'COMPLETED', 'CANCELLED', 'EXPIRED'] as const;
@@ -134,6 +135,8 @@ export interface Health {
   lastSyncAt: string | null;
   kioskId: string;
   now: string;
+  /** The lane's devices; empty when none is configured. */
+  devices?: DeviceHealth[];
 }
 
 export const SHIFT_STATUSES = ['OPEN', 'CLOSED', 'NEEDS_APPROVAL', 'APPROVED'] as const;
