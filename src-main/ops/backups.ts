@@ -13,6 +13,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { BackupFileInfo, BackupKind } from '../../src-shared/contracts/api.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { AuditLog } from '../services/audit.js';
+import { loadOrCreateSecrets, secretsPathFor } from '../core/secrets.js';
+import { auditKeyedFromMark } from '../records/audit-anchor.js';
 import { verifyBackup, type BackupResult } from '../store/backup.js';
 import { openStore } from '../store/open.js';
 import type { KioskLogFn } from './logger.js';
@@ -329,7 +331,7 @@ export async function applyStagedRestore(
     // Record the restore in the restored database's own audit chain.
     const store = await openStore(dbPath);
     try {
-      const audit = new AuditLog(store, options.clock ?? systemClock);
+      const audit = new AuditLog(store, options.clock ?? systemClock, loadOrCreateSecrets(secretsPathFor(dbPath), auditKeyedFromMark(store)).audit);
       store.q.tx(() =>
         audit.append({
           operatorId: pending.stagedBy,
