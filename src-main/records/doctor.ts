@@ -42,9 +42,15 @@ export async function doctor(argv: string[]): Promise<void> {
     const serverUrl = values.offline ? undefined : values.server ?? saved.serverUrl;
     const kioskSecret = values['kiosk-secret'] ?? createFileSecretStore(secretsDirFor(values.db)).get('kiosk-secret') ?? undefined;
     const kioskId = values['kiosk-id'] ?? saved.kioskId ?? kiosk.kioskId;
-    const offset = storedClockOffset(kiosk.ctx.store);
+    // The offset the kiosk measured; a refused timestamp is retried once with the server's clock
+    // (doctor never writes the offset back: it is the running kiosk's to measure).
+    const stored = storedClockOffset(kiosk.ctx.store).get();
+    let fresh: number | null = null;
     const client = serverUrl && kioskSecret
-      ? new ServerClient({ baseUrl: serverUrl, kioskId, kioskSecret, timeoutMs: 5000, now: () => kiosk.ctx.clock.now(), offset: () => offset.get() })
+      ? new ServerClient({
+        baseUrl: serverUrl, kioskId, kioskSecret, timeoutMs: 5000, now: () => kiosk.ctx.clock.now(),
+        offset: () => fresh ?? stored, onOffset: (ms) => (fresh = ms),
+      })
       : null;
     const report = await integrityCheckAnchored(kiosk.ctx, client ? () => client.auditCheckpoints() : undefined);
     const audit = kiosk.ctx.audit.verify();

@@ -265,12 +265,7 @@ export interface ApiResults {
   'operators.list': Operator[];
   'operators.create': Operator;
   'operators.update': Operator;
-  'integrity.check': {
-    ok: boolean;
-    findings: IntegrityFinding[];
-    /** What the audit chain was compared with: the server's checkpoints, the last acknowledged one, or none yet. */
-    anchor?: { source: 'server' | 'acknowledged' | 'none'; checkpoints: number; newestSeq: number | null; serverError: string | null };
-  };
+  'integrity.check': { ok: boolean; findings: IntegrityFinding[] };
   'audit.list': AuditEntry[];
   'audit.verify': { ok: boolean; checked: number; brokenAt: number | null; message: string };
   'shifts.open': Shift;
