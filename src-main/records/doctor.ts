@@ -64,18 +64,22 @@ export async function doctor(argv: string[]): Promise<void> {
   }
 }
 
-/** `prune --db F`: one full records maintenance run now (retention, archive, vacuum), in batches. */
+/**
+ * `prune --db F [--standalone] [--pause-ms N]`: one full records maintenance run now (retention,
+ * archive, vacuum), in batches. Without --standalone the kiosk is taken to have a server (its
+ * pending events are kept whatever their age).
+ */
 export async function prune(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { db: { type: 'string', default: dbDefault() }, server: { type: 'boolean', default: true }, 'pause-ms': { type: 'string', default: '5' } },
+    options: { db: { type: 'string', default: dbDefault() }, standalone: { type: 'boolean', default: false }, 'pause-ms': { type: 'string', default: '5' } },
     strict: true,
   });
   if (!existsSync(values.db)) throw new Error(`No database at ${values.db}`);
   const kiosk = await createKiosk({ dbPath: values.db, log: stderrLog });
   try {
     const keeper = keeperOf(kiosk.ctx)!;
-    const report = await keeper.runOnceWith({ pauseMs: Number(values['pause-ms']), serverConfigured: values.server });
+    const report = await keeper.runOnceWith({ pauseMs: Number(values['pause-ms']), serverConfigured: !values.standalone });
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
     await kiosk.close();
