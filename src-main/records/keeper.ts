@@ -31,7 +31,8 @@ export interface RunReport {
   batches: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+// Not unref()ed: a run in a CLI process (`prune`) must keep the process alive between batches.
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class RecordsKeeper {
   readonly policy: RetentionPolicy;
