@@ -5,8 +5,8 @@
  *   - at or below the checkpoint the central server last acknowledged (so the server's anchor
  *     commits to it: the anchored hash chains through the segment's end hash), and
  *   - older than the archive age (the outbox retention window by default).
- * It is written to `<dataDir>/audit-archive/audit-<from>-<to>.jsonl.gz` (one JSON row per line,
- * gzip, fsynced, renamed into place), then a checkpoint signed with the audit key (through, hash,
+ * It is written to `<dataDir>/audit-archive/audit-<from>-<to>.jsonl.br` (one JSON row per line,
+ * brotli, fsynced, renamed into place), then a checkpoint signed with the audit key (through, hash,
  * at, segment file name) is inserted, then the entries are deleted in small batches, each its own
  * short transaction. A crash before the checkpoint leaves a file that the next run rewrites; a
  * crash after it leaves entries the next run finishes deleting (verify() starts above the
@@ -14,7 +14,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { entryHash, GENESIS, prunedSignature, type PrunedCheckpoint } from '../services/audit.js';
 import type { ServiceContext } from '../services/context.js';
 import type { AuditRow } from '../store/schema.js';
@@ -24,7 +24,11 @@ export function archiveDirFor(dataDir: string): string {
   return join(dataDir, 'audit-archive');
 }
 
-const FILE = /^audit-(\d+)-(\d+)\.jsonl\.gz$/;
+const FILE = /^audit-(\d+)-(\d+)\.jsonl\.br$/;
+
+/** Brotli (Node's zlib): about a fifth smaller than gzip on these rows. */
+export const packSegment = (text: string): Buffer => brotliCompressSync(Buffer.from(text), { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } });
+export const unpackSegment = (data: Buffer): string => brotliDecompressSync(data).toString('utf8');
 
 function writeDurably(dir: string, name: string, data: Buffer): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -88,8 +92,8 @@ export function archiveStep(ctx: ServiceContext, dir: string, opts: { cutoffAt: 
     prev = hash;
   }
   if (rows.length !== to - from + 1) return { archived: 0, deleted: 0, segment: null };
-  const name = `audit-${from}-${to}.jsonl.gz`;
-  writeDurably(dir, name, gzipSync(Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n') + '\n')));
+  const name = `audit-${from}-${to}.jsonl.br`;
+  writeDurably(dir, name, packSegment(rows.map((r) => JSON.stringify(r)).join('\n') + '\n'));
   const cp = { throughId: to, hash: rows[rows.length - 1]!.hash, at: ctx.clock.now(), segment: name };
   ctx.store.q.tx(() => {
     db.prepare('INSERT INTO audit_pruned (through_id, hash, at, segment, sig) VALUES (?, ?, ?, ?, ?)')
@@ -141,7 +145,7 @@ export function verifyArchive(ctx: ServiceContext, dir: string): ArchiveVerdict 
     if (!key || prunedSignature(key, cp) !== cp.sig) return bad(`The checkpoint of archive segment ${cp.segment} is not signed with this kiosk's audit key.`);
     const file = join(dir, cp.segment);
     if (!existsSync(file)) return bad(`Archive segment ${cp.segment} is missing.`);
-    const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter(Boolean);
+    const lines = unpackSegment(readFileSync(file)).split('\n').filter(Boolean);
     for (const line of lines) {
       const r = JSON.parse(line) as AuditRow;
       const { hash, ...rest } = r;

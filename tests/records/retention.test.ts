@@ -8,11 +8,10 @@
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
 import { attachCheckpointFetcher, checkAnchor } from '../../src-main/records/audit-anchor.js';
-import { archiveDirFor, verifyArchive } from '../../src-main/records/audit-archive.js';
+import { archiveDirFor, packSegment, unpackSegment, verifyArchive } from '../../src-main/records/audit-archive.js';
 import { RecordsKeeper } from '../../src-main/records/keeper.js';
 import { DAY_MS } from '../../src-main/records/retention.js';
 import { integrityCheckAnchored } from '../../src-main/services/integrity.js';
@@ -155,7 +154,7 @@ describe('records: retention under the fake clock', () => {
     // An edited archive segment is found; so is a forged pruned checkpoint (no key).
     const first = join(dir, readdirSync(dir).sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]))[0]!);
     const original = readFileSync(first);
-    writeFileSync(first, gzipSync(Buffer.from(gunzipSync(original).toString('utf8').replace('"session.completed"', '"session.cancelled"'))));
+    writeFileSync(first, packSegment(unpackSegment(original).replace('"session.completed"', '"session.cancelled"')));
     expect(verifyArchive(k.ctx, dir)).toMatchObject({ ok: false });
     writeFileSync(first, original);
     expect(verifyArchive(k.ctx, dir).ok).toBe(true);
