@@ -26,7 +26,7 @@ export function archiveDirFor(dataDir: string): string {
 
 const FILE = /^audit-(\d+)-(\d+)\.jsonl\.br$/;
 
-/** Brotli (Node's zlib): about a fifth smaller than gzip on these rows. */
+/** Brotli from Node's zlib (slightly smaller than gzip on these rows: docs/bench.md "Storage"). */
 export const packSegment = (text: string): Buffer => brotliCompressSync(Buffer.from(text), { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } });
 export const unpackSegment = (data: Buffer): string => brotliDecompressSync(data).toString('utf8');
 

@@ -8,6 +8,7 @@ import { useKioskEvent } from '../lib/events.js';
 import { formatINR, paiseToRupeesText, rupeesToPaise } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
 import { FlaggedPaymentsPanel } from './FlaggedPaymentsPanel.js';
+import { StorageCard } from '../components/StorageCard.js';
 import { StatusBadge } from './SessionsScreen.js';
 
 type Tab = 'zones' | 'integrity' | 'cancel' | 'payments';
@@ -323,6 +324,7 @@ function IntegrityPanel() {
           {audit.ok ? t('integrity.auditOk', { count: audit.checked }) : t('integrity.auditBroken', { id: audit.brokenAt ?? '?' })}
         </div>
       )}
+      <StorageCard />
     </section>
   );
 }
