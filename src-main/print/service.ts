@@ -55,6 +55,7 @@ export class PrintService implements HealthSource {
   private closed = false;
   private readonly log: Log;
   private readonly unsubscribe: () => void;
+  private readonly unregister: () => void;
   private readonly doneListeners = new Set<(job: PrintJobRow) => void>();
 
   constructor(
@@ -69,7 +70,7 @@ export class PrintService implements HealthSource {
     if (recovered > 0) this.log('warn', 'print jobs interrupted mid-send are sent again as copies', { jobs: recovered });
     this.unsubscribe = ctx.changes.subscribe((c) => this.onChange(c));
     this.applySettings();
-    ctx.devices.register(this);
+    this.unregister = ctx.devices.register(this);
   }
 
   private health0(): DeviceHealth {
@@ -114,6 +115,7 @@ export class PrintService implements HealthSource {
   }
 
   private healthFromStatus(s: PrinterStatus): void {
+    if (this.closed) return;
     const problem = blockingProblem(s);
     const driver = this.printer?.driver ?? 'none';
     if (problem) this.setHealth({ device: 'printer', driver, state: 'fault', reason: problem, detail: this.detail(problem) });
@@ -122,6 +124,7 @@ export class PrintService implements HealthSource {
   }
 
   private healthFromError(err: unknown): void {
+    if (this.closed) return;
     if (err instanceof PrinterNotReady) return this.healthFromStatus(err.status);
     const reason = err instanceof DeviceError ? err.reason : 'DISCONNECTED';
     this.setHealth({ device: 'printer', driver: this.printer?.driver ?? 'none', state: 'fault', reason, detail: this.detail(reason) });
@@ -199,6 +202,7 @@ export class PrintService implements HealthSource {
         this.healthFromStatus(status);
         this.doneListeners.forEach((l) => l(job));
       } catch (err) {
+        if (this.closed) return; // the job stays SENDING: sent again as a copy at the next start
         this.queue.markRetry(job.id, err instanceof Error ? err.message : String(err));
         this.healthFromError(err);
         this.log('warn', 'print job waits for the printer', { job: job.id, kind: job.kind, error: String(err) });
@@ -207,7 +211,17 @@ export class PrintService implements HealthSource {
     }
   }
 
-  private async poll(): Promise<void> {
+  private polling: Promise<void> | null = null;
+
+  private poll(): Promise<void> {
+    if (this.polling) return this.polling;
+    this.polling = this.pollOnce().finally(() => {
+      this.polling = null;
+    });
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
     const printer = this.printer;
     if (!printer || this.pumping || this.closed) return;
     try {
@@ -298,6 +312,8 @@ export class PrintService implements HealthSource {
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe();
     await this.pumping?.catch(() => undefined);
+    await this.polling?.catch(() => undefined);
+    this.unregister();
     await this.printer?.close();
   }
 }

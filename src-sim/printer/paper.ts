@@ -65,9 +65,17 @@ export function renderPaper(items: PaperItem[], dots: number): PaperImage {
       }
     } else if (it.kind === 'raster') {
       const x0 = it.align === 'center' ? Math.floor((dots - it.width) / 2) : it.align === 'right' ? dots - it.width : 0;
+      const w = Math.min(it.width, dots - x0);
+      const block = g.createImageData(w, it.height);
       for (let r = 0; r < it.height; r++) {
-        for (let c = 0; c < it.width; c++) if (it.bits[r * it.width + c]) g.fillRect(x0 + c, y + r, 1, 1);
+        for (let c = 0; c < w; c++) {
+          const v = it.bits[r * it.width + c] ? 0 : 255;
+          const i = (r * w + c) * 4;
+          block.data[i] = block.data[i + 1] = block.data[i + 2] = v;
+          block.data[i + 3] = 255;
+        }
       }
+      g.putImageData(block, x0, y);
     } else if (it.kind === 'qr') {
       const m = qrModules(it.data, it.ecLevel);
       const side = (m.size + 8) * it.moduleSize;

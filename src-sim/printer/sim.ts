@@ -32,7 +32,7 @@ export interface SimPage {
   qr: string[];
   receivedAt: number;
   file: string | null;
-  image: PaperImage;
+  readonly image: PaperImage;
 }
 
 export interface PrinterSimOptions {
@@ -88,20 +88,27 @@ export async function startPrinterSim(options: PrinterSimOptions = {}): Promise<
   if (options.outDir) mkdirSync(options.outDir, { recursive: true });
 
   const savePage = (items: PaperItem[], partial: boolean) => {
-    if (items.length === 0) return;
-    const image = renderPaper(items, dots);
+    // Line feeds after a cut (or a connection that only asked for status) leave no paper.
+    if (!items.some((i) => i.kind !== 'text' || i.text.trim() !== '')) return;
     const index = pages.length + 1;
-    let file: string | null = null;
-    if (options.outDir) {
-      file = join(options.outDir, `page-${String(index).padStart(4, '0')}${partial ? '-partial' : ''}.png`);
-      writeFileSync(file, paperPng(image));
-    }
-    pages.push({
-      index, partial, items, image, file, receivedAt: Date.now(),
+    let image: PaperImage | null = null;
+    const page: SimPage = {
+      index, partial, items, file: null, receivedAt: Date.now(),
       text: items.flatMap((i) => (i.kind === 'text' ? [i.text] : [])),
       qr: items.flatMap((i) => (i.kind === 'qr' ? [i.data] : [])),
-    });
-    log(`printed page ${index}${partial ? ' (partial)' : ''}${file ? ` -> ${file}` : ''}`);
+      // Drawn when first asked for: rendering must not delay the status replies of the next query.
+      get image() {
+        image ??= renderPaper(items, dots);
+        return image;
+      },
+    };
+    pages.push(page);
+    if (options.outDir) {
+      const file = join(options.outDir, `page-${String(index).padStart(4, '0')}${partial ? '-partial' : ''}.png`);
+      page.file = file;
+      setImmediate(() => writeFileSync(file, paperPng(page.image)));
+    }
+    log(`printed page ${index}${partial ? ' (partial)' : ''}${page.file ? ` -> ${page.file}` : ''}`);
     waiters.forEach((w) => w());
   };
 
