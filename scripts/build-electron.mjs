@@ -24,7 +24,7 @@ const outdir = path.join(root, 'dist-electron');
 const watch = process.argv.includes('--watch');
 const quiet = process.argv.includes('--quiet');
 
-export const MAIN_EXTERNALS = ['electron', 'better-sqlite3', 'pdfkit', 'pino', 'electron-updater', 'electron-log'];
+export const MAIN_EXTERNALS = ['electron', 'better-sqlite3', 'pdfkit', 'pino', 'electron-updater', 'electron-log', '@napi-rs/canvas', 'serialport'];
 
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const electronVersion = (() => {

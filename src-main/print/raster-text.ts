@@ -22,7 +22,8 @@ let registered = false;
 /** Where a fontsource file is on disk (resolved from its package, wherever node_modules is). */
 export function fontFile(pkg: string, file: string): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve(`${pkg}/package.json`)), 'files', file);
+  // In a packaged app the fonts are unpacked beside the asar (electron-builder.yml asarUnpack).
+  return join(dirname(require.resolve(`${pkg}/package.json`)), 'files', file).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 }
 
 export function registerPrintFonts(): void {
