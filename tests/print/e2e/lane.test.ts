@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paperPng, renderPaper } from '../../src-sim/printer/paper.js';
-import { startPrinterSim, type PrinterSim } from '../../src-sim/printer/sim.js';
-import { chromiumAvailable, launchChromium, pngToY4m, screenshot } from '../helpers/chromium.js';
-import { startServe, type ServeHandle } from '../helpers/serve.js';
-import { loginUi } from '../e2e/ui-helpers.js';
+import { paperPng, renderPaper } from '../../../src-sim/printer/paper.js';
+import { startPrinterSim, type PrinterSim } from '../../../src-sim/printer/sim.js';
+import { chromiumAvailable, launchChromium, pngToY4m, screenshot } from '../../helpers/chromium.js';
+import { startServe, type ServeHandle } from '../../helpers/serve.js';
+import { loginUi } from '../../e2e/ui-helpers.js';
 
 interface Session { id: string; code: string; status: string; slotNumber: string; amountPaidPaise: number }
 
