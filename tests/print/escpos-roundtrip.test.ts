@@ -117,6 +117,19 @@ describe('ESC/POS round trip through the simulator', () => {
     expect(inkAgreement(r[2]!.bits, reference('Change', 576, r[2]!.height, 24, false, 'left', '₹20.00'))).toBeGreaterThan(0.98);
   });
 
+  it('a Hindi receipt: labels and amounts are raster lines that match the UI font rendering', () => {
+    const parsed = parseEscPos(renderEscPos(receiptBlocks(RECEIPT, 'hi'), { paperWidth: 58, qrMode: 'native' }));
+    for (const l of texts(parsed.items)) expect(l).toMatch(/^[\x20-\x7e]*$/);
+    const r = rasters(parsed.items);
+    // title, receipt no., vehicle, zone, entry, exit, duration, hours, amount, method, tendered, change, thanks
+    expect(r.length).toBe(13);
+    const amount = r[8]!;
+    expect(inkAgreement(amount.bits, reference('भुगतान राशि', 384, amount.height, 24, true, 'left', '₹80.00'))).toBeGreaterThan(0.98);
+    expect(inkAgreement(amount.bits, reference('भुगतान राशि', 384, amount.height, 24, true, 'left', '₹90.00'))).toBeLessThan(0.98);
+    const no = r[1]!;
+    expect(inkAgreement(no.bits, reference('रसीद संख्या', 384, no.height, 24, true, 'left', '1A2B3C4D-000042'))).toBeGreaterThan(0.98);
+  });
+
   it('receipt extensions add blocks at their insertion points (the tax invoice fields)', () => {
     const parsed = parseEscPos(renderEscPos(receiptBlocks(RECEIPT, 'en', {
       afterHeader: [{ kind: 'text', text: 'TAX INVOICE' }], afterAmounts: [{ kind: 'pair', left: 'CGST 9%', right: '6.10' }],
