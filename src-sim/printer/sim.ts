@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { EscPosParser, type PaperItem } from './escpos-parser.js';
 import { paperPng, renderPaper, type PaperImage } from './paper.js';
 
-export type SimMode = 'normal' | 'silent' | 'garbage' | 'close-mid-job';
+/**
+ * silent: never answers status. garbage: answers 0xFF. close-mid-job: drops the connection after
+ * closeAfterBytes of a job (once). mute-after-cut: prints the job, then stops answering (the
+ * acknowledgement of a printed job is lost, as when the kiosk dies right after the last byte).
+ */
+export type SimMode = 'normal' | 'silent' | 'garbage' | 'close-mid-job' | 'mute-after-cut';
 
 export interface SimState {
   paperOut: boolean;
@@ -143,6 +148,7 @@ export async function startPrinterSim(options: PrinterSimOptions = {}): Promise<
           if (e.item.kind === 'cut') {
             savePage([...current, e.item], false);
             current = [];
+            if (state.mode === 'mute-after-cut') state.mode = 'silent';
           } else current.push(e.item);
         }
       }
