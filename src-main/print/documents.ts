@@ -43,9 +43,12 @@ export function receiptData(ctx: ServiceContext, sessionId: string, copy: boolea
   const number = receiptNumberOf(ctx, sessionId);
   if (!number) throw new AppError('NOT_FOUND', 'This exit has no receipt (nothing was paid).');
   const { facilityName, timeZone } = getSettings(ctx);
-  const payment = ctx.store.sqlite.prepare(
-    `SELECT method, tendered_paise, change_paise FROM payments WHERE session_id = ? AND status IN ('SUCCESS', 'REFUNDED') ORDER BY completed_at DESC, id DESC LIMIT 1`,
-  ).get(sessionId) as PaymentFacts | undefined;
+  const { q, db } = ctx.store;
+  const payment: PaymentFacts | undefined = q.first(
+    db.selectFrom('payments').select(['method', 'tendered_paise', 'change_paise'])
+      .where('session_id', '=', sessionId).where('status', 'in', ['SUCCESS', 'REFUNDED'])
+      .orderBy('completed_at', 'desc').orderBy('id', 'desc').limit(1),
+  ) as PaymentFacts | undefined;
   const fee = computeFee(zoneTariff(zoneRow(ctx, s.zoneId)), Date.parse(s.entryAt), Date.parse(s.exitAt));
   return {
     facilityName, receiptNumber: number, vehicleNumber: s.vehicleNumber, zoneName: s.zoneName, slotNumber: s.slotNumber,

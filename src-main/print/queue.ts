@@ -4,23 +4,12 @@
  * acknowledged their last byte. Delivery is at least once: a job interrupted mid-send by a crash
  * is sent again at start-up with copy >= 1, so the second paper says COPY (never two originals).
  */
-import type { PrintJob, PrintJobStatus, PrintKind } from '../../src-shared/contracts/print.js';
+import type { PrintJob, PrintKind } from '../../src-shared/contracts/print.js';
 import { newId } from '../core/ids.js';
 import type { ServiceContext } from '../services/context.js';
+import type { PrintJobRow } from '../store/schema.js';
 
-export interface PrintJobRow {
-  id: string;
-  kind: PrintKind;
-  entity_id: string | null;
-  copy: number;
-  status: PrintJobStatus;
-  attempts: number;
-  last_error: string | null;
-  requested_by: string | null;
-  created_at: number;
-  updated_at: number;
-  printed_at: number | null;
-}
+export type { PrintJobRow };
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
 
@@ -31,56 +20,57 @@ export function toPrintJob(r: PrintJobRow): PrintJob {
   };
 }
 
+const WAITING = ['QUEUED', 'SENDING'] as const;
+
 export class PrintQueue {
   constructor(private readonly ctx: ServiceContext) {}
 
-  private get sqlite() {
-    return this.ctx.store.sqlite;
-  }
-
   /** Must run inside the caller's transaction when it belongs to a change. */
   enqueue(kind: PrintKind, entityId: string | null, copy: number, requestedBy: string | null): PrintJobRow {
+    const { q, db } = this.ctx.store;
     const now = this.ctx.clock.now();
     const row: PrintJobRow = {
       id: newId(this.ctx.clock), kind, entity_id: entityId, copy, status: 'QUEUED', attempts: 0, last_error: null,
       requested_by: requestedBy, created_at: now, updated_at: now, printed_at: null,
     };
-    this.sqlite.prepare(
-      `INSERT INTO print_jobs (id, kind, entity_id, copy, status, attempts, last_error, requested_by, created_at, updated_at, printed_at)
-       VALUES (@id, @kind, @entity_id, @copy, @status, @attempts, @last_error, @requested_by, @created_at, @updated_at, @printed_at)`,
-    ).run(row);
+    q.run(db.insertInto('print_jobs').values(row));
     return row;
   }
 
   /** The oldest job waiting (printing order is issue order). */
   next(): PrintJobRow | undefined {
-    return this.sqlite.prepare(
-      `SELECT * FROM print_jobs WHERE status IN ('QUEUED', 'SENDING') ORDER BY created_at, id LIMIT 1`,
-    ).get() as PrintJobRow | undefined;
+    const { q, db } = this.ctx.store;
+    return q.first(db.selectFrom('print_jobs').selectAll().where('status', 'in', WAITING).orderBy('created_at').orderBy('id').limit(1));
   }
 
   waiting(): number {
-    return (this.sqlite.prepare(`SELECT count(*) AS n FROM print_jobs WHERE status IN ('QUEUED', 'SENDING')`).get() as { n: number }).n;
+    const { q, db } = this.ctx.store;
+    const r = q.first(db.selectFrom('print_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', WAITING));
+    return Number(r?.n ?? 0);
   }
 
   /** Durable before the first byte goes out: a crash from here on is an interrupted job. */
   markSending(id: string): void {
-    this.sqlite.prepare(`UPDATE print_jobs SET status = 'SENDING', attempts = attempts + 1, updated_at = ? WHERE id = ?`).run(this.ctx.clock.now(), id);
+    const { q, db } = this.ctx.store;
+    q.run(db.updateTable('print_jobs').set((eb) => ({ status: 'SENDING', attempts: eb('attempts', '+', 1), updated_at: this.ctx.clock.now() })).where('id', '=', id));
   }
 
   markDone(id: string): void {
+    const { q, db } = this.ctx.store;
     const now = this.ctx.clock.now();
-    this.sqlite.prepare(`UPDATE print_jobs SET status = 'DONE', printed_at = ?, updated_at = ?, last_error = NULL WHERE id = ?`).run(now, now, id);
+    q.run(db.updateTable('print_jobs').set({ status: 'DONE', printed_at: now, updated_at: now, last_error: null }).where('id', '=', id));
   }
 
   /** The printer did not take it: back in the queue, in the same place. */
   markRetry(id: string, error: string): void {
-    this.sqlite.prepare(`UPDATE print_jobs SET status = 'QUEUED', last_error = ?, updated_at = ? WHERE id = ?`).run(error, this.ctx.clock.now(), id);
+    const { q, db } = this.ctx.store;
+    q.run(db.updateTable('print_jobs').set({ status: 'QUEUED', last_error: error, updated_at: this.ctx.clock.now() }).where('id', '=', id));
   }
 
   /** The document cannot be built (e.g. its session is gone): it would never print. */
   markFailed(id: string, error: string): void {
-    this.sqlite.prepare(`UPDATE print_jobs SET status = 'FAILED', last_error = ?, updated_at = ? WHERE id = ?`).run(error, this.ctx.clock.now(), id);
+    const { q, db } = this.ctx.store;
+    q.run(db.updateTable('print_jobs').set({ status: 'FAILED', last_error: error, updated_at: this.ctx.clock.now() }).where('id', '=', id));
   }
 
   /**
@@ -88,20 +78,26 @@ export class PrintQueue {
    * It is sent again as a copy, so paper that did come out is never followed by a second original.
    */
   recoverInterrupted(): number {
-    return this.sqlite.prepare(
-      `UPDATE print_jobs SET status = 'QUEUED', copy = copy + 1, last_error = 'interrupted mid-send; sent again as a copy', updated_at = ? WHERE status = 'SENDING'`,
-    ).run(this.ctx.clock.now()).changes;
+    const { q, db } = this.ctx.store;
+    return q.run(
+      db.updateTable('print_jobs')
+        .set((eb) => ({ status: 'QUEUED', copy: eb('copy', '+', 1), last_error: 'interrupted mid-send; sent again as a copy', updated_at: this.ctx.clock.now() }))
+        .where('status', '=', 'SENDING'),
+    );
   }
 
   hasOriginal(kind: PrintKind, entityId: string): boolean {
-    return this.sqlite.prepare(`SELECT 1 FROM print_jobs WHERE kind = ? AND entity_id = ? AND copy = 0`).get(kind, entityId) !== undefined;
+    const { q, db } = this.ctx.store;
+    return q.first(db.selectFrom('print_jobs').select('id').where('kind', '=', kind).where('entity_id', '=', entityId).where('copy', '=', 0)) !== undefined;
   }
 
   recent(limit: number): PrintJobRow[] {
-    return this.sqlite.prepare(`SELECT * FROM print_jobs ORDER BY created_at DESC, id DESC LIMIT ?`).all(limit) as PrintJobRow[];
+    const { q, db } = this.ctx.store;
+    return q.all(db.selectFrom('print_jobs').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit));
   }
 
   forEntity(entityId: string): PrintJobRow[] {
-    return this.sqlite.prepare(`SELECT * FROM print_jobs WHERE entity_id = ? ORDER BY created_at, id`).all(entityId) as PrintJobRow[];
+    const { q, db } = this.ctx.store;
+    return q.all(db.selectFrom('print_jobs').selectAll().where('entity_id', '=', entityId).orderBy('created_at').orderBy('id'));
   }
 }

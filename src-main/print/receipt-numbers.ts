@@ -17,18 +17,17 @@ export function formatReceiptNumber(kioskId: string, seq: number): string {
 
 /** The session's receipt number, allocating the next in the series the first time (inside a transaction). */
 export function allocateReceiptNumber(ctx: ServiceContext, sessionId: string, paymentId: string | null): string {
-  const db = ctx.store.sqlite;
-  const existing = db.prepare(`SELECT number FROM receipt_numbers WHERE session_id = ?`).get(sessionId) as { number: string } | undefined;
-  if (existing) return existing.number;
-  const last = db.prepare(`SELECT max(seq) AS seq FROM receipt_numbers WHERE kiosk_id = ?`).get(ctx.kioskId) as { seq: number | null };
-  const seq = (last.seq ?? 0) + 1;
+  const { q, db } = ctx.store;
+  const existing = receiptNumberOf(ctx, sessionId);
+  if (existing) return existing;
+  const last = q.first(db.selectFrom('receipt_numbers').select((eb) => eb.fn.max('seq').as('seq')).where('kiosk_id', '=', ctx.kioskId));
+  const seq = Number(last?.seq ?? 0) + 1;
   const number = formatReceiptNumber(ctx.kioskId, seq);
-  db.prepare(`INSERT INTO receipt_numbers (session_id, payment_id, kiosk_id, seq, number, created_at) VALUES (?, ?, ?, ?, ?, ?)`)
-    .run(sessionId, paymentId, ctx.kioskId, seq, number, ctx.clock.now());
+  q.run(db.insertInto('receipt_numbers').values({ session_id: sessionId, payment_id: paymentId, kiosk_id: ctx.kioskId, seq, number, created_at: ctx.clock.now() }));
   return number;
 }
 
 export function receiptNumberOf(ctx: ServiceContext, sessionId: string): string | null {
-  const row = ctx.store.sqlite.prepare(`SELECT number FROM receipt_numbers WHERE session_id = ?`).get(sessionId) as { number: string } | undefined;
-  return row?.number ?? null;
+  const { q, db } = ctx.store;
+  return q.first(db.selectFrom('receipt_numbers').select('number').where('session_id', '=', sessionId))?.number ?? null;
 }

@@ -17,7 +17,7 @@ import { jobBlocks, type ReceiptExtender } from './documents.js';
 import { buildPrinter, type DriverTuning } from './drivers/index.js';
 import { PrinterNotReady, type Printer } from './port.js';
 import { PrintQueue, toPrintJob, type PrintJobRow } from './queue.js';
-import { allocateReceiptNumber } from './receipt-numbers.js';
+import { allocateReceiptNumber, receiptNumberOf } from './receipt-numbers.js';
 import { renderEscPos } from './render.js';
 import { readPrinterSettings, writePrinterSettings } from './settings.js';
 import { blockingProblem, type PrinterStatus } from './status.js';
@@ -147,8 +147,9 @@ export class PrintService implements HealthSource {
       this.queue.enqueue('TICKET', c.entityId, 0, null);
       queued = true;
     } else if (c.action === 'session.completed') {
-      const paid = this.ctx.store.sqlite.prepare(`SELECT amount_paid_paise AS p FROM sessions WHERE id = ?`).get(c.entityId) as { p: number } | undefined;
-      if (paid && paid.p > 0) {
+      const { q, db } = this.ctx.store;
+      const paid = q.first(db.selectFrom('sessions').select('amount_paid_paise').where('id', '=', c.entityId));
+      if (paid && paid.amount_paid_paise > 0) {
         // The number is part of the exit whether or not a printer is there (the screen shows it too).
         allocateReceiptNumber(this.ctx, c.entityId, c.paymentId);
         if (on && s.autoPrintReceipt) {
@@ -266,11 +267,10 @@ export class PrintService implements HealthSource {
   /** Reprint a session's ticket (attendant) or receipt (cashier). */
   reprint(actor: Actor, sessionId: string, kind: 'TICKET' | 'RECEIPT'): PrintJob {
     if (kind === 'RECEIPT' && !roleAtLeast(actor.role, 'CASHIER')) throw new AppError('FORBIDDEN', 'Only a cashier or a supervisor can reprint a receipt.');
-    const session = this.ctx.store.sqlite.prepare(`SELECT status, amount_paid_paise FROM sessions WHERE id = ?`).get(sessionId) as { status: string } | undefined;
-    if (!session) throw new AppError('NOT_FOUND', 'No such parking session.');
+    const { q, db } = this.ctx.store;
+    if (!q.first(db.selectFrom('sessions').select('id').where('id', '=', sessionId))) throw new AppError('NOT_FOUND', 'No such parking session.');
     if (kind === 'RECEIPT') {
-      const has = this.ctx.store.sqlite.prepare(`SELECT 1 FROM receipt_numbers WHERE session_id = ?`).get(sessionId);
-      if (!has) throw new AppError('CONFLICT', 'This session has no receipt: the car has not paid and left.');
+      if (!receiptNumberOf(this.ctx, sessionId)) throw new AppError('CONFLICT', 'This session has no receipt: the car has not paid and left.');
     }
     return this.queueByHand(actor, kind, sessionId);
   }
