@@ -141,6 +141,32 @@ describe('printing at the lane', () => {
     expect(jobs[0]).toMatchObject({ status: 'DONE', copy: 1 });
   });
 
+  it('test page (supervisor) prints text, raster lines and a QR that scans; an attendant may not ask for it', async () => {
+    const att = await login('attendant');
+    const denied = await kiosk.call('print.test', {}, att);
+    expect(!denied.ok && denied.error.code).toBe('FORBIDDEN');
+    const sup = await login('supervisor');
+    await call('print.test', {}, sup);
+    const [page] = await sim.waitForPages(1);
+    expect(page!.text.map((l) => l.trim())).toContain('PRINTER TEST');
+    expect(page!.items.filter((i) => i.kind === 'raster').length).toBeGreaterThanOrEqual(2); // ₹ and Hindi lines
+    const decoded = await decodeQr(renderPaper(page!.items, 576));
+    expect(decoded[0]).toMatch(/^PARKGATE-PRINT-TEST /);
+  });
+
+  it('print.zReport: refused before the blind count; after closing, a reprint of the Z report says COPY', async () => {
+    const c = await login('cashier');
+    const shift = await call('shifts.open', { openingFloatPaise: 10000 }, c);
+    const early = await kiosk.call('print.zReport', { shiftId: shift.id }, c);
+    expect(!early.ok && early.error.code).toBe('CONFLICT'); // blind count first
+    await call('shifts.close', { countedPaise: 10000 }, c);
+    await sim.waitForPages(1);
+    const job = await call('print.zReport', { shiftId: shift.id }, c);
+    expect(job.copy).toBe(1);
+    const z = (await sim.waitForPages(2))[1]!;
+    expect(z.text.map((l) => l.trim())).toContain('*** COPY ***');
+  });
+
   it('without a printer nothing is queued and the API says to use the browser print', async () => {
     const admin = await login('admin');
     await call('print.configure', { driver: 'none' }, admin);
