@@ -74,6 +74,23 @@ function statusByte(n: number, s: SimState): number {
   return 0x12;
 }
 
+const MODES: SimMode[] = ['normal', 'silent', 'garbage', 'close-mid-job', 'mute-after-cut'];
+
+/** Why a /_sim/state body is refused, or null. */
+function patchProblem(patch: unknown): string | null {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return 'body must be a JSON object';
+  for (const [k, v] of Object.entries(patch)) {
+    if (['paperOut', 'paperNearEnd', 'coverOpen', 'offline'].includes(k)) {
+      if (typeof v !== 'boolean') return `${k} must be true or false`;
+    } else if (k === 'mode') {
+      if (!MODES.includes(v as SimMode)) return `mode must be one of ${MODES.join(', ')}`;
+    } else if (k === 'closeAfterBytes') {
+      if (!Number.isInteger(v) || (v as number) < 0) return 'closeAfterBytes must be a whole number';
+    } else return `unknown field ${k}`;
+  }
+  return null;
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -171,6 +188,8 @@ export async function startPrinterSim(options: PrinterSimOptions = {}): Promise<
     if (req.method === 'GET' && url.pathname === '/_sim/state') return send(200, { ...state, pages: pages.length, statusQueries: answered });
     if (req.method === 'POST' && url.pathname === '/_sim/state') {
       readJson(req).then((patch) => {
+        const problem = patchProblem(patch);
+        if (problem) return send(400, { error: problem });
         api.set(patch as Partial<SimState>);
         send(200, { ...state });
       }, () => send(400, { error: 'body must be JSON' }));

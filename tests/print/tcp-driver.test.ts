@@ -99,3 +99,28 @@ describe('DLE EOT status bytes', () => {
     expect(parseStatus([0x12, 0x12])).toBeNull();
   });
 });
+
+describe('printer simulator control API', () => {
+  it('/_sim/state changes the state, refuses bad bodies, and /_sim/pages lists printed pages with a PNG each', async () => {
+    const s = await startPrinterSim({ paperWidth: 58 });
+    try {
+      const base = `http://127.0.0.1:${s.httpPort}/_sim`;
+      const post = (body: string) => fetch(`${base}/state`, { method: 'POST', body });
+      expect((await post('{"mode":"sideways"}')).status).toBe(400);
+      expect((await post('{"paperOut":"yes"}')).status).toBe(400);
+      expect((await post('not json')).status).toBe(400);
+      expect(s.state.paperOut).toBe(false);
+      expect((await post('{"paperNearEnd":true}')).status).toBe(200);
+      expect(s.state.paperNearEnd).toBe(true);
+      await tcpPrinter({ host: '127.0.0.1', port: s.tcpPort }).print(renderEscPos([text('via http'), cut], { paperWidth: 58, qrMode: 'native' }));
+      await s.waitForPages(1);
+      const pages = (await (await fetch(`${base}/pages`)).json()) as { text: string[] }[];
+      expect(pages[0]!.text.map((t) => t.trim())).toContain('via http');
+      const png = await fetch(`${base}/pages/1.png`);
+      expect(png.headers.get('content-type')).toBe('image/png');
+      expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    } finally {
+      await s.close();
+    }
+  });
+});
