@@ -230,6 +230,23 @@ export class LaneModel {
     delete this.forced[loop];
   }
 
+  /** Back to an empty lane: no cars, loops free, arm down (at once), contacts open. */
+  reset(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
+    this.armingCars = 0;
+    this.safetyCars = 0;
+    this.forced = {};
+    this.contactSources.clear();
+    this.closeSources.clear();
+    this.pos0 = 0;
+    this.target = 0;
+    this.tMove = Date.now();
+    this.log('reset');
+  }
+
   tailgates(): number {
     let n = 0;
     for (const v of this.passesPerOpening.values()) if (v > 1) n += v - 1;

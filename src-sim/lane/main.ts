@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   });
   const out = [
     `lane-sim running (barrier: ${sim.lane.opts.mode} mode, ${sim.lane.opts.travelMs} ms travel)`,
-    `  control panel   ${sim.url}/_sim/state   (POST /_sim/arrive, /_sim/pass, /_sim/tailgate, /_sim/leave, /_sim/chatter, /_sim/fault, /_sim/unplug, /_sim/replug)`,
+    `  control panel   ${sim.url}/_sim/state   (POST /_sim/arrive, /_sim/pass, /_sim/reset, /_sim/tailgate, /_sim/leave, /_sim/chatter, /_sim/fault, /_sim/unplug, /_sim/replug)`,
     `  Modbus TCP      host 127.0.0.1 port ${sim.modbusTcp?.tcpPort}, any unit id: coil 0 = open, coil 1 = close; inputs 0 = arming, 1 = safety, 2 = barrier up`,
     `  Modbus RTU      ${sim.modbusRtu?.pty?.kioskPath} 9600 8N1, same coils and inputs`,
     `  USB relay       ${sim.relay?.pty.kioskPath} (LCUS board: relay 1 = open, relay 2 = close)`,

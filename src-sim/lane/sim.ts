@@ -75,6 +75,11 @@ export async function startLaneSim(o: LaneSimOptions = {}): Promise<LaneSim> {
     switch (path) {
       case '/_sim/state':
         return state();
+      case '/_sim/reset':
+        lane.reset();
+        for (const m of [modbusTcp, modbusRtu]) if (m) m.fault = 'none';
+        isapi.fault = 'none';
+        return state();
       case '/_sim/arrive':
         lane.arrive();
         return lane.snapshot();
