@@ -22,12 +22,16 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await s.stop();
+  // Nothing the driver logged or reported carries the password.
+  expect(JSON.stringify(logs.lines)).not.toContain('Gate#2026');
 });
+
+const logs = recordingLog();
 
 function devices(barrier: Record<string, unknown> = {}): LaneDevices {
   const d = createLaneDevices(
     { barrier: { driver: 'isapi', host: '127.0.0.1', port: s.httpPort, channel: 1, username: 'admin', password: 'Gate#2026', timeoutMs: 500, ...barrier } as never },
-    { clock, log: recordingLog().log },
+    { clock, log: logs.log },
   );
   open.push(d);
   return d;
