@@ -63,6 +63,7 @@ export class ModbusLink {
   private chain: Promise<unknown> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | null = null;
   private releasing: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<(e: DeviceError) => void>();
   private readonly backoff = new Backoff();
   private readonly listeners = new Set<(state: LinkState, error: DeviceError | null) => void>();
   readonly where: string;
@@ -101,18 +102,29 @@ export class ModbusLink {
     const run = async (): Promise<T> => {
       const client = this.client;
       if (this.stateNow !== 'up' || !client) {
-        throw this.lastError ?? new DeviceError('DISCONNECTED', `Not connected to the Modbus device at ${this.where}.`);
+        // Whatever brought the link down (a timeout, a reset), a request now finds no connection.
+        throw new DeviceError('DISCONNECTED', this.lastError?.message ?? `Not connected to the Modbus device at ${this.where}.`);
       }
       client.setID(unitId);
       client.setTimeout(timeoutMs);
+      // modbus-serial leaves a request pending until its timeout when the connection goes: end it
+      // as soon as the link drops, so the caller (and the requests queued behind) hear at once.
+      let abort: (e: DeviceError) => void = () => undefined;
+      const aborted = new Promise<never>((_, reject) => (abort = reject));
+      this.inFlight.add(abort);
       try {
-        return await fn(client);
+        return await Promise.race([fn(client), aborted]);
       } catch (err) {
+        if (client !== this.client) {
+          throw err instanceof DeviceError && err.reason === 'DISCONNECTED' ? err : new DeviceError('DISCONNECTED', this.lastError?.message ?? `The connection to the Modbus device at ${this.where} was lost.`);
+        }
         const error = classifyModbusError(err, this.where, timeoutMs);
         // After a timeout on TCP the connection may be half-open and late replies would be matched
         // to the wrong request: start afresh. On RS-485 the port itself is fine; only that unit is silent.
         if (error.reason === 'DISCONNECTED' || (error.reason === 'TIMEOUT' && this.endpoint.kind === 'tcp')) this.drop(error);
         throw error;
+      } finally {
+        this.inFlight.delete(abort);
       }
     };
     const result = this.chain.then(run, run);
@@ -167,6 +179,8 @@ export class ModbusLink {
     if (this.stateNow === 'closed') return;
     this.releasing = this.destroyClient();
     this.fail(error);
+    const gone = new DeviceError('DISCONNECTED', error.message);
+    for (const abort of [...this.inFlight]) abort(gone);
   }
 
   private fail(error: DeviceError): void {
