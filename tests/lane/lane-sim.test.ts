@@ -21,11 +21,12 @@ afterAll(async () => {
 
 describe('lane simulator', () => {
   it('the arm takes travelMs to rise and reports rising on the way', async () => {
+    const t0 = Date.now();
     s.lane.command('open', 'test');
-    await new Promise((r) => setTimeout(r, 100));
     expect(s.lane.barrierState()).toBe('rising');
     expect(s.lane.barrierUp()).toBe(false);
-    await waitFor('up', () => s.lane.barrierUp(), 2000);
+    await waitFor('up', () => s.lane.barrierUp(), 2000, 5);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
   });
 
   it('a car cannot pass a closed barrier (409), and passing needs a waiting car', async () => {
@@ -53,12 +54,11 @@ describe('lane simulator', () => {
   it('pulse mode: closes by itself after the car clears the safety loop, never while it is occupied', async () => {
     s.lane.command('open', 'test');
     await waitFor('up', () => s.lane.barrierUp(), 2000);
-    await sim(s.url, '/_sim/arrive');
-    const passing = sim(s.url, '/_sim/pass');
-    await waitFor('safety on', () => s.lane.inputs().safety, 1000);
-    s.lane.command('close', 'test');
-    await new Promise((r) => setTimeout(r, 100));
+    s.lane.arrive();
+    const passing = s.lane.pass(); // the car is on the safety loop from this call on
     expect(s.lane.inputs().safety).toBe(true);
+    s.lane.command('close', 'test');
+    // Refused on the spot: the car is on the safety loop.
     expect(s.lane.barrierState()).toBe('up');
     await passing;
     await waitFor('down after the car', () => s.lane.barrierState() === 'down', 3000);
