@@ -117,8 +117,9 @@ export const barrierModbusRtuSchema = z
 
 /**
  * Hikvision ISAPI: `PUT /ISAPI/Parking/channels/<channel>/barrierGate` with HTTP digest auth.
- * raise() sends ctrlMode `open`, lower() sends `close`; the controller times the arm itself, so
- * pulse/hold only decides whether lower() is sent by the lane (hold) or left to the controller.
+ * raise() sends ctrlMode `open`, lower() sends `close`, in either mode: the controller times the
+ * arm itself. `mode` tells the lane service whether the controller closes by itself (pulse) or
+ * waits for the lane's lower() (hold). HTTP only (no TLS).
  */
 export const barrierIsapiSchema = z
   .object({
