@@ -70,6 +70,18 @@ describe('Modbus TCP barrier', () => {
     expect(coilWrites(from)).toEqual(['010500040000', '01050005ff00', '010500050000']);
   });
 
+  it('a raise() during a close pulse releases the close coil first: open and close are never closed together', async () => {
+    const d = devices({ coil: 8, closeCoil: 9, mode: 'pulse', pulseMs: 400 });
+    await waitHealth(d, 'barrier', 'ok');
+    const from = s.modbusTcp!.raw.length;
+    await d.barrier!.lower();
+    await d.barrier!.raise();
+    expect(s.modbusTcp!.coils.get(9)).toBe(false);
+    expect(s.modbusTcp!.coils.get(8)).toBe(true);
+    expect(coilWrites(from)).toEqual(['010500080000', '01050009ff00', '010500090000', '01050008ff00']);
+    await waitFor('open coil released', () => s.modbusTcp!.coils.get(8) === false, 3000);
+  });
+
   it('testPulse() pulses even a hold-type barrier, so a test never leaves it up', async () => {
     const d = devices({ coil: 6, mode: 'hold', pulseMs: 100 });
     await waitHealth(d, 'barrier', 'ok');
