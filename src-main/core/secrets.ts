@@ -68,6 +68,21 @@ function createOnce(path: string, text: string): string {
   }
 }
 
+/** The audit key of the kiosk whose database is `dbPath`, without creating one (null when there is none yet). */
+export function readAuditKey(dbPath: string): AuditKey | null {
+  const path = secretsPathFor(dbPath);
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as SecretsFile;
+    const audit: AuditKeyFile = data.auditKey !== undefined && typeof data.auditKeyedFrom === 'number'
+      ? { auditKey: data.auditKey, auditKeyedFrom: data.auditKeyedFrom }
+      : (JSON.parse(readFileSync(auditKeyPathFor(path), 'utf8')) as AuditKeyFile);
+    return { key: Buffer.from(audit.auditKey, 'base64'), keyedFrom: audit.auditKeyedFrom };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
 const freshAuditKey = (keyedFrom: number): AuditKeyFile => ({ auditKey: randomBytes(32).toString('base64'), auditKeyedFrom: keyedFrom });
 
 /**
