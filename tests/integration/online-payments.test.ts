@@ -36,6 +36,17 @@ class ScriptedServer implements PaymentServerPort {
     if (!p) throw new AppError('NOT_FOUND');
     return { ...p };
   }
+  cancels: string[] = [];
+  /** Like the real server (src-server/payments/cancel.ts): PENDING ends; a success already there is flagged. */
+  async cancelPayment(id: string): Promise<ServerPayment> {
+    if (this.offline) throw new AppError('OFFLINE');
+    const p = this.payments.get(id);
+    if (!p) throw new AppError('NOT_FOUND');
+    this.cancels.push(id);
+    if (p.status === 'PENDING') this.set(id, { status: 'EXPIRED' });
+    else if (p.status === 'SUCCESS' && !p.late) this.set(id, { late: true, needsReview: true, reviewReason: 'PAID_AFTER_CANCEL' });
+    return { ...this.payments.get(id)! };
+  }
   set(id: string, patch: Partial<ServerPayment>) {
     this.payments.set(id, { ...this.payments.get(id)!, ...patch });
   }
@@ -129,8 +140,9 @@ describe('online payment at the kiosk', () => {
     await online.refreshPending();
     await online.get(p.id);
     expect(row('SELECT status, late FROM payments WHERE id = ?', p.id)).toEqual({ status: 'SUCCESS', late: 1 });
-    expect(row('SELECT status FROM sessions WHERE id = ?', session.id).status).toBe('EXITING');
-    expect((await kiosk.call('gate.payCash', { sessionId: session.id, tenderedPaise: 10000 }, token)).ok).toBe(false);
+    expect(row('SELECT status, amount_paid_paise FROM sessions WHERE id = ?', session.id)).toEqual({ status: 'EXITING', amount_paid_paise: 0 });
+    // Flagged money counts only after a supervisor accepts it: the re-quote still asks for the fee.
+    expect((await kiosk.call('gate.quoteExit', { code: session.code }, token))).toMatchObject({ ok: true, data: { amountDuePaise: 8000 } });
   });
 
   it('switching to cash ends the attempt; a success that arrives later is recorded as late, never lost, and opens nothing', async () => {
@@ -145,7 +157,11 @@ describe('online payment at the kiosk', () => {
     server.set(p.id, { status: 'SUCCESS' });
     expect((await online.get(p.id)).status).toBe('SUCCESS');
     expect(row('SELECT late, review_reason FROM payments WHERE id = ?', p.id)).toMatchObject({ late: 1, review_reason: expect.stringMatching(/refund or accept/) });
-    expect(row('SELECT amount_paid_paise FROM sessions WHERE id = ?', session.id).amount_paid_paise).toBe(16000);
+    // Not counted until a supervisor decides: paid is the cash alone, and the invariants hold.
+    expect(row('SELECT amount_paid_paise FROM sessions WHERE id = ?', session.id).amount_paid_paise).toBe(8000);
+    expect(server.cancels).toEqual([p.id]);
+    const sup = await kiosk.call('auth.login', { username: 'supervisor', pin: '2468' });
+    expect(await kiosk.call('integrity.check', {}, sup.ok ? sup.data.token : '')).toMatchObject({ ok: true, data: { ok: true } });
   });
 
   it('OFFLINE when the server is unreachable: nothing is written', async () => {
