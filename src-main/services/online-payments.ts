@@ -109,7 +109,8 @@ export class OnlinePayments {
   async get(paymentId: string): Promise<Payment> {
     const local = paymentRow(this.ctx, paymentId);
     if (!local) throw new AppError('NOT_FOUND', 'No such payment.');
-    if (this.server && local.method === 'ONLINE' && (local.status === 'PENDING' || local.status === 'EXPIRED' || local.status === 'FAILED')) {
+    const awaitingDecision = local.status === 'SUCCESS' && local.late === 1 && local.review_reason === LATE_REVIEW_REASON;
+    if (this.server && local.method === 'ONLINE' && (local.status === 'PENDING' || local.status === 'EXPIRED' || local.status === 'FAILED' || awaitingDecision)) {
       try {
         this.apply(await this.server.getPayment(paymentId));
       } catch (err) {

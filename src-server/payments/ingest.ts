@@ -111,6 +111,7 @@ async function recordSecondCapture(db: Db, clock: PaymentDeps['clock'], p: Payme
   const row: PaymentRow = {
     ...p,
     id: uuidv7(clock), booking_id: null, idempotency_key: `capture:${captureId}`.slice(0, 120), amount_paise: evt.amountPaise ?? 0,
+    merchant_ref: `${p.merchant_ref}.${captureId}`.slice(0, 120), // unique column; the gateway knows only the parent's
     gateway_ref: `${p.gateway_ref ?? p.merchant_ref}/${captureId}`.slice(0, 200), gateway_payment_id: captureId, upi_uri: null,
     status: 'SUCCESS', late: 1, review_reason: 'SECOND_CAPTURE', paid_amount_paise: evt.amountPaise ?? 0, refunded_paise: 0,
     created_at: now, completed_at: now, closed_at: now, next_poll_at: null, poll_count: 0, updated_at: now, cancelled_at: null, parent_payment_id: p.id,
