@@ -211,7 +211,7 @@ export class OnlinePayments {
         recordSessionChange(ctx, null, late ? 'payment.lateSuccess' : 'payment.success', session.id, { paymentId: local.id }, paymentRow(ctx, local.id));
         if (!late && (session.status === 'EXITING' || session.status === 'PARKED')) {
           try {
-            completeExit(ctx, actorFor(ctx, local.operator_id), session.id);
+            completeExit(ctx, actorFor(ctx, local.operator_id), session.id, paymentRow(ctx, local.id));
           } catch (err) {
             // More became due meanwhile (no exit grace): the payment stands, the cashier takes the rest.
             if (!(err instanceof AppError)) throw err;
