@@ -3,7 +3,8 @@
  * ended (late, or paid after the cashier cancelled for cash) is flagged for a supervisor and does
  * NOT count until accepted: a re-quote must not show "nothing due" on the strength of money
  * someone may still refund. A flagged late payment that is refunded never counted at all.
- * Every check and sum of "paid" (sessions.amount_paid_paise, integrity, reports) uses this rule.
+ * Every check and sum of "paid" (sessions.amount_paid_paise, integrity, reports, the server's fold)
+ * uses this rule; the SQL below must say what isCountedPayment (src-shared/domain) says.
  */
 
 /** SQL condition on a payments row named `alias`: it is part of sessions.amount_paid_paise. */
@@ -12,7 +13,4 @@ export function countedPaymentSql(alias = 'p'): string {
 }
 
 /** The same rule on a row already read. */
-export function isCountedPayment(p: { status: string; late: number; review_reason: string | null }): boolean {
-  if (p.status !== 'SUCCESS' && p.status !== 'REFUNDED') return false;
-  return !(p.late === 1 && (p.status === 'REFUNDED' || p.review_reason !== null));
-}
+export { isCountedPayment } from '../../src-shared/domain/payment-state.js';
