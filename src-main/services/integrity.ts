@@ -6,6 +6,7 @@ import type { ApiResult } from '../../src-shared/contracts/api.js';
 import type { IntegrityFinding } from '../../src-shared/contracts/entities.js';
 import type { ServiceContext } from './context.js';
 import { ANCHOR_CHECK_NAMES, checkAnchor, type AnchorReport, type CheckpointFetcher } from '../records/audit-anchor.js';
+import { countedPaymentSql } from './payment-counting.js';
 
 const OPEN = `('BOOKED','PARKED','EXITING')`;
 
@@ -25,7 +26,7 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
     check: 'unpaid_exits',
     message: 'Completed sessions with an amount due but no successful payment of that amount',
     sql: `SELECT s.id FROM sessions s WHERE s.status = 'COMPLETED' AND COALESCE(s.amount_due_paise, 0) > 0
-          AND COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND p.status IN ('SUCCESS','REFUNDED')), 0)
+          AND COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND ${countedPaymentSql('p')}), 0)
               <> s.amount_due_paise`,
   },
   {
@@ -78,7 +79,7 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
     check: 'paid_amount_mismatch',
     message: 'Sessions whose paid amount differs from their successful payments',
     sql: `SELECT s.id FROM sessions s WHERE s.amount_paid_paise <>
-          COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND p.status IN ('SUCCESS','REFUNDED')), 0)`,
+          COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND ${countedPaymentSql('p')}), 0)`,
   },
   {
     // Acknowledged events deleted by retention are counted in records_state.outbox_pruned.
@@ -111,7 +112,7 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
   {
     check: 'session_paid_differs_from_audit',
     message: 'Completed sessions whose paid amount differs from the audit entry that recorded their exit',
-    // Paid at exit plus payments audited as successful after it (a late online success; the exit's
+    // Paid at exit plus counted payments audited as successful after it (an accepted late success; the exit's
     // own payment entry is the one right after the exit entry, written with it). A session
     // the server re-folded since (a sync.* entry after the exit: e.g. a double exit at two gates)
     // carries the server's canonical amount, which the server checks.
@@ -121,7 +122,8 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
             AND NOT EXISTS (SELECT 1 FROM audit_log y WHERE y.entity_id = s.id AND y.id > a.id AND y.action LIKE 'sync.%')
             AND json_extract(a.details, '$.amountPaidPaise') + COALESCE((
               SELECT SUM(json_extract(e.details, '$.amountPaise')) FROM payments pm JOIN audit_log e ON e.entity_id = pm.id
-              WHERE pm.session_id = s.id AND e.entity_type = 'payment' AND e.id > a.id + 1 AND json_extract(e.details, '$.status') = 'SUCCESS'), 0)
+              WHERE pm.session_id = s.id AND ${countedPaymentSql('pm')} AND e.entity_type = 'payment' AND e.id > a.id + 1
+                AND json_extract(e.details, '$.status') = 'SUCCESS'), 0)
               IS NOT s.amount_paid_paise`,
   },
 ];
