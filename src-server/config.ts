@@ -46,6 +46,8 @@ export interface ServerConfig {
   paymentTtlSeconds: number;
   reconcileIntervalMs: number;
   kioskAuthWindowSeconds: number;
+  /** How far ahead of the server clock a signed kiosk request may be dated. */
+  kioskAuthFutureSeconds: number;
   parkerTokenTtlHours: number;
   rateLimitPerIpPerMinute: number;
   rateLimitPerTokenPerMinute: number;
@@ -79,6 +81,7 @@ const envSchema = z.object({
   PAYMENT_TTL_SECONDS: int(300, 5, 3600),
   RECONCILE_INTERVAL_MS: int(1000, 50, 60_000),
   KIOSK_AUTH_WINDOW_SECONDS: int(300, 10, 3600),
+  KIOSK_AUTH_FUTURE_SECONDS: int(30, 1, 300),
   PARKER_TOKEN_TTL_HOURS: int(720, 1, 24 * 365),
   RATE_LIMIT_PER_IP: int(300, 1, 1_000_000),
   RATE_LIMIT_PER_TOKEN: int(120, 1, 1_000_000),
@@ -161,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     paymentTtlSeconds: e.PAYMENT_TTL_SECONDS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     kioskAuthWindowSeconds: e.KIOSK_AUTH_WINDOW_SECONDS,
+    kioskAuthFutureSeconds: e.KIOSK_AUTH_FUTURE_SECONDS,
     parkerTokenTtlHours: e.PARKER_TOKEN_TTL_HOURS,
     rateLimitPerIpPerMinute: e.RATE_LIMIT_PER_IP,
     rateLimitPerTokenPerMinute: e.RATE_LIMIT_PER_TOKEN,

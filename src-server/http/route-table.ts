@@ -50,7 +50,7 @@ export class RouteTable {
             type: 'apiKey',
             in: 'header',
             name: 'x-kiosk-signature',
-            description: 'hex HMAC-SHA256(signingKey, METHOD\\npath\\ntimestamp\\nsha256hex(body)) with x-kiosk-id and x-kiosk-timestamp',
+            description: 'hex HMAC-SHA256(signingKey, METHOD\\npath\\ntimestamp\\nnonce\\nsha256hex(body)) with x-kiosk-id, x-kiosk-timestamp and x-kiosk-nonce (a request id, refused when seen again)',
           },
           parkerBearer: { type: 'http', scheme: 'bearer', description: 'Opaque token from /parker/v1/login' },
           gatewaySignature: { type: 'apiKey', in: 'header', name: 'x-razorpay-signature | x-verify | authorization' },

@@ -5,7 +5,7 @@ import { authenticateKiosk } from './authenticate.js';
 
 export function kioskAuthenticator(ctx: Pick<ServerContext, 'db' | 'clock' | 'config'>): (req: FastifyRequest) => Promise<string> {
   return (req) =>
-    authenticateKiosk(ctx.db, ctx.clock, ctx.config.kioskAuthWindowSeconds, {
+    authenticateKiosk(ctx.db, ctx.clock, { pastSeconds: ctx.config.kioskAuthWindowSeconds, futureSeconds: ctx.config.kioskAuthFutureSeconds }, {
       method: req.method,
       path: req.url,
       headers: req.headers,
