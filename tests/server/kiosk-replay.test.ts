@@ -41,7 +41,7 @@ describe.each(BACKENDS)('signed kiosk requests on %s', (backend) => {
   });
 
   it('a request without a request id is refused', async () => {
-    const { 'x-kiosk-nonce': _n, ...bare } = signed('/kiosk/v1/ping', h.clock.now());
+    const { 'x-kiosk-nonce': _n, ...bare } = signed('/kiosk/v1/ping', h.clock.now()) as Record<string, string>;
     const r = await ping(bare);
     expect(r.status).toBe(401);
     expect(r.body.error?.details?.reason).toBe('NONCE_REQUIRED');
