@@ -53,7 +53,8 @@ export interface ServerConfig {
   kioskAuthFutureSeconds: number;
   parkerTokenTtlHours: number;
   rateLimitPerIpPerMinute: number;
-  rateLimitPerTokenPerMinute: number;
+  /** Parker API requests per minute per parker account (all its tokens together). */
+  rateLimitPerParkerPerMinute: number;
   upiPayeeName: string;
   seedZones: string | null;
   razorpay: RazorpayConfig | null;
@@ -91,8 +92,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   SECRETS_KEY: opt,
   METRICS_TOKEN: z.string().trim().min(16, 'at least 16 characters').max(200).optional(),
-  PARKER_MAX_ACTIVE_BOOKINGS: int(2, 1, 1000),
-  PARKER_BOOKING_HOLD_MINUTES: int(120, 1, 7 * 24 * 60),
+  PARKER_MAX_ACTIVE_BOOKINGS: int(3, 1, 1000),
+  PARKER_BOOKING_HOLD_MINUTES: int(60, 1, 7 * 24 * 60),
   PARKER_LOGIN_FAILURES_PER_ACCOUNT: int(10, 1, 10_000),
   PARKER_LOGIN_FAILURES_PER_IP: int(30, 1, 100_000),
   PORT: int(8080, 0, 65535),
@@ -107,6 +108,8 @@ const envSchema = z.object({
   KIOSK_AUTH_FUTURE_SECONDS: int(30, 1, 300),
   PARKER_TOKEN_TTL_HOURS: int(720, 1, 24 * 365),
   RATE_LIMIT_PER_IP: int(300, 1, 1_000_000),
+  RATE_LIMIT_PER_PARKER: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  /** The earlier name of RATE_LIMIT_PER_PARKER (the budget was per token). */
   RATE_LIMIT_PER_TOKEN: int(120, 1, 1_000_000),
   UPI_PAYEE_NAME: z.string().min(1).max(50).default('ParkGate'),
   SEED_ZONES: opt,
@@ -211,7 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kioskAuthFutureSeconds: e.KIOSK_AUTH_FUTURE_SECONDS,
     parkerTokenTtlHours: e.PARKER_TOKEN_TTL_HOURS,
     rateLimitPerIpPerMinute: e.RATE_LIMIT_PER_IP,
-    rateLimitPerTokenPerMinute: e.RATE_LIMIT_PER_TOKEN,
+    rateLimitPerParkerPerMinute: e.RATE_LIMIT_PER_PARKER ?? e.RATE_LIMIT_PER_TOKEN,
     upiPayeeName: e.UPI_PAYEE_NAME,
     seedZones: e.SEED_ZONES,
     razorpay,
