@@ -7,6 +7,7 @@ import type { Store } from '../store/open.js';
 import type { DeviceHealthBoard } from '../lane/health-board.js';
 import type { AuditLog } from './audit.js';
 import type { Outbox } from './outbox.js';
+import type { ChangeHooks } from './change-hooks.js';
 
 export interface Actor {
   operatorId: string;
@@ -25,5 +26,7 @@ export interface ServiceContext {
   outbox: Outbox;
   /** Health of the lane's devices (barrier, loops, printer, camera), whichever drivers are configured. */
   devices: DeviceHealthBoard;
+  /** Hooks run inside the transaction of each recorded session or shift change (the print queue subscribes). */
+  changes: ChangeHooks;
   emit(event: KioskEvent): void;
 }
