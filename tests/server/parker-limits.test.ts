@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { addZone } from '../../src-server/zones/zones.js';
+import { BACKENDS } from './helpers/databases.js';
 import type { Harness } from './helpers/harness.js';
 import { startHarness } from './helpers/harness.js';
 
@@ -90,9 +91,9 @@ describe('wrong passwords', () => {
   });
 });
 
-describe('slot holds', () => {
+describe.each(BACKENDS)('slot holds on %s', (backend) => {
   it('one parker may hold PARKER_MAX_ACTIVE_BOOKINGS slots at once; cancelling one frees a place', async () => {
-    h = await startHarness('sqlite', 'sim', { RATE_LIMIT_PER_IP: '1000', PARKER_MAX_ACTIVE_BOOKINGS: '2' });
+    h = await startHarness(backend, 'sim', { RATE_LIMIT_PER_IP: '1000', PARKER_MAX_ACTIVE_BOOKINGS: '2' });
     await addZone(h.server.ctx.db, h.clock, 'A', 4000, 10);
     const token = await register('hoarder@example.com');
     const b1 = await call<{ id: string }>('POST', '/parker/v1/bookings', { vehicleNumber: 'KA01HH0001', zoneId: 'A' }, token);
@@ -110,7 +111,7 @@ describe('slot holds', () => {
   });
 
   it('a hold whose car never arrives is cancelled after PARKER_BOOKING_HOLD_MINUTES and its slot freed', async () => {
-    h = await startHarness('sqlite', 'sim', { RATE_LIMIT_PER_IP: '1000', PARKER_BOOKING_HOLD_MINUTES: '30' });
+    h = await startHarness(backend, 'sim', { RATE_LIMIT_PER_IP: '1000', PARKER_BOOKING_HOLD_MINUTES: '30' });
     await addZone(h.server.ctx.db, h.clock, 'A', 4000, 1);
     const token = await register('noshow@example.com');
     const other = await register('next@example.com');
