@@ -158,10 +158,11 @@ export async function createBooking(deps: BookingDeps, input: CreateBookingInput
     slotFound = Boolean(inserted); // lost the slot (or the code) to a concurrent booking: try again
   }
   if (!slotFound) throw new AppError('NO_SLOT_AVAILABLE');
-  // Two requests of one parker at the same moment both passed the count above: the later holds
-  // (by time, then id) beyond the cap give their slot back.
-  const holds = await activeHolds(deps, input.parkerId);
-  if (holds.findIndex((h) => h.id === bookingId) >= maxActive) {
+  // Requests of one parker at the same moment all passed the count above. Each one, after its own
+  // insert, counts again and gives its slot back when over the cap: any two of them see each
+  // other (the later reader sees the earlier insert), so the cap is never exceeded; in a tight race
+  // all may give back (the parker retries) but none is kept beyond the cap.
+  if ((await activeHolds(deps, input.parkerId)).length > maxActive) {
     await db(deps).updateTable('bookings').set({ status: 'CANCELLED', cancelled_at: clock.now(), refund_paise: 0, cancel_seq: 0 }).where('id', '=', bookingId).execute();
     throw tooMany(maxActive);
   }
