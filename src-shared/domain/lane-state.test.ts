@@ -174,7 +174,7 @@ describe('lane state machine: matching cars to openings', () => {
 
   it('a car through with no opening at all is a pass with no opening', () => {
     const r = run(carThrough(0));
-    expect(r.outputs).toEqual([{ type: 'PASS', at: 20, enteredAt: 0, openingId: null, match: 'NO_OPENING' }]);
+    expect(r.outputs).toEqual([{ type: 'PASS', at: 20, enteredAt: 5, openingId: null, match: 'NO_OPENING' }]);
   });
 
   it('something on the safety loop that never crossed the arming loop is not counted', () => {
