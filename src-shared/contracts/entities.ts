@@ -83,6 +83,10 @@ export interface Zone {
   tariff: TariffOptions;
   totalSlots: number;
   availableSlots: number;
+  /** Cars inside or booked, counted from the sessions (overflow included); absent for inactive zones. */
+  occupied?: number;
+  /** occupied >= totalSlots: walk-in tickets are refused (bookings still enter). */
+  full?: boolean;
 }
 
 export interface Slot {

@@ -96,6 +96,25 @@ describe('lane state machine: devices down', () => {
     expect(run([tick(4000)], RULES, r.state).types).toEqual(['EXPIRED']);
   });
 
+  it('devices dropping before any car used a raised opening put it back at the head of the queue; it raises again when they return', () => {
+    const up = run([loops(0, true, false), open(0)]).state;
+    const down = run([{ type: 'DEVICES', ready: false, at: 100 }], RULES, up);
+    expect(down.outputs).toEqual([{ type: 'REQUEUED', openingId: 'o1', at: 100 }]);
+    expect(down.state.current).toBeNull();
+    expect(run([{ type: 'DEVICES', ready: true, at: 200 }], RULES, down.state).types).toEqual(['RAISE', 'OPENED']);
+  });
+
+  it('an opening a car is already using stays raised when the devices drop', () => {
+    const using = run([loops(0, true, false), open(0), loops(10, true, true)]).state;
+    expect(run([{ type: 'DEVICES', ready: false, at: 100 }], RULES, using).types).toEqual([]);
+  });
+
+  it('an opening restored after a restart keeps its own request time for expiry', () => {
+    const r = run([{ type: 'OPEN', openingId: 'o1', cause: ENTRY, at: 5000, requestedAt: 0 }, tick(9999)], RULES, initialLaneState(0));
+    expect(r.types).toEqual([]);
+    expect(run([tick(10_000)], RULES, r.state).types).toEqual(['EXPIRED']);
+  });
+
   it('a cause is kept until requestedAt + pendingExpiryMs - 1 and expires at requestedAt + pendingExpiryMs', () => {
     const down = run([open(0)], RULES, initialLaneState(0)).state;
     expect(run([tick(9999)], RULES, down).types).toEqual([]);

@@ -60,6 +60,7 @@ export interface QueuedOpening {
 export interface RaisedOpening {
   openingId: string;
   cause: OpenCause;
+  requestedAt: number;
   raisedAt: number;
   /** Cars that entered the safety loop (or, without one, crossed the arming loop) on this opening. */
   cars: number;
@@ -89,7 +90,8 @@ export type PassMatch = 'MATCHED' | 'TAILGATE' | 'NO_OPENING';
 export type CloseReason = 'CAR_PASSED' | 'NO_CAR';
 
 export type LaneInput =
-  | { type: 'OPEN'; openingId: string; cause: OpenCause; at: number }
+  /** requestedAt: when the core gave the cause (an opening restored after a restart keeps its own); default `at`. */
+  | { type: 'OPEN'; openingId: string; cause: OpenCause; at: number; requestedAt?: number }
   | { type: 'LOOPS'; arming: boolean; safety: boolean; barrierUp?: boolean | null; at: number }
   | { type: 'DEVICES'; ready: boolean; at: number }
   | { type: 'TICK'; at: number };
@@ -101,7 +103,9 @@ export type LaneOutput =
   | { type: 'CLOSED'; openingId: string; at: number; reason: CloseReason; cars: number }
   | { type: 'EXPIRED'; openingId: string; at: number; reason: 'NO_CAR_ARRIVED' | 'PENDING_TOO_LONG' }
   | { type: 'PASS'; at: number; enteredAt: number; openingId: string | null; match: PassMatch }
-  | { type: 'HELD_UP'; at: number; since: number };
+  | { type: 'HELD_UP'; at: number; since: number }
+  /** The devices dropped before any car used a raised opening: it waits again (the raise may never have reached the barrier). */
+  | { type: 'REQUEUED'; openingId: string; at: number };
 
 export function initialLaneState(at: number, loops?: { arming: boolean; safety: boolean; barrierUp: boolean | null }): LaneState {
   return {
@@ -137,13 +141,21 @@ export function laneStep(rules: LaneRules, prev: LaneState, input: LaneInput): L
   switch (input.type) {
     case 'OPEN':
       if (s.current?.openingId !== input.openingId && !s.queue.some((q) => q.openingId === input.openingId)) {
-        s.queue.push({ openingId: input.openingId, cause: input.cause, requestedAt: at, waitFrom: null });
+        s.queue.push({ openingId: input.openingId, cause: input.cause, requestedAt: input.requestedAt ?? at, waitFrom: null });
       }
       break;
     case 'DEVICES':
       s.devicesReady = input.ready;
       // The wait for a car only counts while the lane can actually open.
-      if (!input.ready) s.queue = s.queue.map((q) => ({ ...q, waitFrom: null }));
+      if (!input.ready) {
+        s.queue = s.queue.map((q) => ({ ...q, waitFrom: null }));
+        const cur = s.current;
+        if (cur && cur.cars === 0 && !s.inSafety) {
+          s.queue.unshift({ openingId: cur.openingId, cause: cur.cause, requestedAt: cur.requestedAt, waitFrom: null });
+          s = { ...s, current: null, commanded: 'DOWN' };
+          out.push({ type: 'REQUEUED', openingId: cur.openingId, at });
+        }
+      }
       break;
     case 'LOOPS':
       s = applyLoops(rules, s, input, out);
@@ -250,7 +262,7 @@ function tryRaise(rules: LaneRules, s: LaneState, out: LaneOutput[]): LaneState 
     ...s,
     queue: s.queue.slice(1),
     commanded: 'UP',
-    current: { openingId: head.openingId, cause: head.cause, raisedAt: s.at, cars: 0 },
+    current: { openingId: head.openingId, cause: head.cause, requestedAt: head.requestedAt, raisedAt: s.at, cars: 0 },
     upWhileDownSince: null,
     heldUpReported: false,
   };
