@@ -15,7 +15,7 @@ import type { LaneConfig, LaneOpening, LaneStatus, LaneTestResult, OpeningCause 
 import type { LaneDeviceSettings } from '../../src-shared/contracts/lane-devices.js';
 import type { DeviceHealth } from '../../src-shared/contracts/devices.js';
 import {
-  initialLaneState, laneStep, nextDeadline, type LaneInput, type LaneOutput, type LaneRules, type LaneState, type OpenCause,
+  initialLaneState, laneStep, nextDeadline, shiftLaneTimes, type LaneInput, type LaneOutput, type LaneRules, type LaneState, type OpenCause,
 } from '../../src-shared/domain/lane-state.js';
 import { getLaneConfig, getLaneDeviceSettings, laneRules, laneTimeZone } from '../services/lane-settings.js';
 import { dayBounds, localDate } from '../reports/time.js';
@@ -38,6 +38,7 @@ export interface LaneServiceOptions {
 }
 
 type Command = 'UP' | 'DOWN';
+const CLOCK_JUMP_MS = 1000;
 
 export class LaneService {
   private config: LaneConfig;
@@ -169,6 +170,9 @@ export class LaneService {
 
   private feed(input: LaneInput): void {
     if (this.closed) return;
+    // The kiosk clock set back (a fake clock in a test, a corrected system clock): the state
+    // machine follows it, keeping each timer's remaining time, instead of stamping the past.
+    if (input.at < this.state.at - CLOCK_JUMP_MS) this.state = shiftLaneTimes(this.state, input.at - this.state.at);
     const step = laneStep(this.rules, this.state, input);
     this.state = step.state;
     if (step.outputs.length === 0) return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_LANE_RULES, initialLaneState, laneStep, nextDeadline, type LaneInput, type LaneOutput, type LaneRules, type LaneState, type OpenCause,
+  shiftLaneTimes, DEFAULT_LANE_RULES, initialLaneState, laneStep, nextDeadline, type LaneInput, type LaneOutput, type LaneRules, type LaneState, type OpenCause,
 } from './lane-state.js';
 
 const RULES: LaneRules = {
@@ -227,6 +227,13 @@ describe('lane state machine: clock and deadlines', () => {
   it('an input stamped earlier than the last one is applied at the last known time', () => {
     const r = run([open(0), tick(500), loops(100, true, false)]);
     expect(r.outputs).toContainEqual({ type: 'OPENED', openingId: 'o1', at: 500 });
+  });
+
+  it('shifting the clock keeps each timer\'s remaining time', () => {
+    const waiting = run([open(0), tick(400)]).state; // 600 ms of the car wait left
+    const moved = shiftLaneTimes(waiting, -100_000);
+    expect(run([tick(-100_000 + 599)], RULES, moved).types).toEqual([]);
+    expect(run([tick(-100_000 + 1000)], RULES, moved).types).toEqual(['EXPIRED']);
   });
 
   it('nextDeadline names the earliest pending timer and nothing when idle', () => {

@@ -278,3 +278,21 @@ export function nextDeadline(rules: LaneRules, s: LaneState): number | null {
   const future = times.filter((t) => t > s.at);
   return future.length ? Math.min(...future) : null;
 }
+
+/**
+ * The kiosk clock was set back (or forward) by `deltaMs` outside the lane's own flow of time:
+ * every stored instant moves with it, so each running timer keeps the time it had left and the
+ * records stay in the clock's new frame.
+ */
+export function shiftLaneTimes(s: LaneState, deltaMs: number): LaneState {
+  const m = (t: number) => t + deltaMs;
+  return {
+    ...s,
+    at: m(s.at),
+    queue: s.queue.map((q) => ({ ...q, requestedAt: m(q.requestedAt), waitFrom: q.waitFrom === null ? null : m(q.waitFrom) })),
+    current: s.current ? { ...s.current, requestedAt: m(s.current.requestedAt), raisedAt: m(s.current.raisedAt) } : null,
+    inSafety: s.inSafety ? { ...s.inSafety, enteredAt: m(s.inSafety.enteredAt) } : null,
+    lastClosed: s.lastClosed ? { ...s.lastClosed, at: m(s.lastClosed.at) } : null,
+    upWhileDownSince: s.upWhileDownSince === null ? null : m(s.upWhileDownSince),
+  };
+}
