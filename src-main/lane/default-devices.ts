@@ -1,14 +1,12 @@
-/** The kiosk's default lane devices factory: the drivers for the saved device settings. */
+/** The kiosk's default lane devices factory: the drivers (src-main/lane/devices.ts) for the saved device settings. */
 import type { LaneDeviceSettings } from '../../src-shared/contracts/lane-devices.js';
+import type { Clock } from '../core/clock.js';
+import type { LaneLog } from './device-health.js';
+import { createLaneDevices } from './devices.js';
 import type { LaneDevices } from './ports.js';
 import type { LaneDevicesFactory } from './service.js';
 
-type Log = (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
-
-export function defaultLaneDevices(log: Log): LaneDevicesFactory {
-  return (settings: LaneDeviceSettings): LaneDevices | null => {
-    if (settings.barrier.driver === 'none' && settings.loops.driver === 'none') return null;
-    log('warn', 'lane drivers are not part of this build', { barrier: settings.barrier.driver, loops: settings.loops.driver });
-    return null;
-  };
+export function defaultLaneDevices(clock: Clock, log: LaneLog): LaneDevicesFactory {
+  return (settings: LaneDeviceSettings): LaneDevices | null =>
+    settings.barrier.driver === 'none' && settings.loops.driver === 'none' ? null : createLaneDevices(settings, { clock, log });
 }

@@ -185,6 +185,15 @@ describe('lane state machine: matching cars to openings', () => {
     ]);
   });
 
+  it('two cars bumper to bumper (the arming loop never free between them) are two passes: the second is a tailgate', () => {
+    const r = run([
+      open(0), loops(0, true, false), loops(10, true, true), // car 1 into the safety loop, car 2 right behind on the arming loop
+      loops(100, true, false), // car 1 out; the arming loop is still occupied by car 2
+      loops(200, true, true), loops(250, false, true), loops(300, false, false),
+    ]);
+    expect(r.outputs.filter((o) => o.type === 'PASS').map((o) => (o as { match: string }).match)).toEqual(['MATCHED', 'TAILGATE']);
+  });
+
   it('the tailgate window is exclusive: entering at closedAt + window - 1 is a tailgate, at closedAt + window a pass with no opening', () => {
     const closed = run([open(0), ...carThrough(0), loops(100, true, false), loops(110, false, false)]).state; // closed at 20, car 2 armed
     expect(run([loops(519, false, true), loops(600, false, false)], RULES, closed).outputs[0]).toMatchObject({ match: 'TAILGATE', openingId: 'o1' });

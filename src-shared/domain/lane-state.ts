@@ -228,6 +228,9 @@ function applyLoops(rules: LaneRules, s: LaneState, input: Extract<LaneInput, { 
     if (safetyFell && s.inSafety) {
       out.push({ type: 'PASS', at: s.at, enteredAt: s.inSafety.enteredAt, openingId: s.inSafety.openingId, match: s.inSafety.match });
       s.inSafety = null;
+      // A car has left both loops; whatever still stands on the arming loop is the next car
+      // (bumper to bumper, the arming loop never went free between them).
+      if (arming) s.armed = true;
       // The car cleared the safety loop: the barrier may come down (never while it is occupied).
       if (s.current && s.current.cars > 0) s = close(s, 'CAR_PASSED', out);
     }
