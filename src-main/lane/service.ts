@@ -330,6 +330,7 @@ export class LaneService {
       },
       // Every car counted should be an opening's car; an opening's cars beyond its first are tailgaters.
       loopMismatch: hasLoops && counts.unmatchedPasses > 0,
+      manualReasons: this.config.manualReasons,
     };
   }
 

@@ -123,6 +123,8 @@ export interface LaneStatus {
   today: { date: string; passes: number; matchedPasses: number; unmatchedPasses: number; openings: number; openingsWithoutCar: number; exceptions: number };
   /** The loops counted a different number of cars than the openings account for today. */
   loopMismatch: boolean;
+  /** The reason codes a manual opening may give here. */
+  manualReasons: string[];
 }
 
 export interface LaneSettingsView {
