@@ -485,6 +485,7 @@ export const en = {
   'lane.manual.reason': 'Reason',
   'lane.manual.pick': 'Pick a reason',
   'lane.manual.otherText': 'Write the reason',
+  'lane.manual.refused': 'Wrong supervisor username or PIN (or not a supervisor). The barrier stays closed.',
   'lane.manual.submit': 'Open barrier',
   'lane.manual.done': 'Recorded. The barrier opens when the car is on the arming loop.',
   'lane.reason.BARRIER_FAULT': 'Barrier or device fault',

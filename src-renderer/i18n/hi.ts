@@ -487,6 +487,7 @@ export const hi: Record<MessageKey, string> = {
   'lane.manual.reason': 'कारण',
   'lane.manual.pick': 'कारण चुनें',
   'lane.manual.otherText': 'कारण लिखें',
+  'lane.manual.refused': 'सुपरवाइज़र यूज़रनेम या पिन गलत है (या सुपरवाइज़र नहीं)। बैरियर बंद रहेगा।',
   'lane.manual.submit': 'बैरियर खोलें',
   'lane.manual.done': 'दर्ज हो गया। गाड़ी आर्मिंग लूप पर आते ही बैरियर खुलेगा।',
   'lane.reason.BARRIER_FAULT': 'बैरियर या उपकरण खराब',

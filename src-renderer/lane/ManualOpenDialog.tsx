@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { OTHER_REASON } from '../../src-shared/contracts/lane.js';
-import { call } from '../api/client.js';
+import { call, isApiError } from '../api/client.js';
 import { errorText, useT } from '../i18n/index.js';
 import { en } from '../i18n/en.js';
 import { captureStill } from './camera-still.js';
@@ -36,7 +36,8 @@ export function ManualOpenDialog({ reasons, onClose }: { reasons: string[]; onCl
       });
       setDone(true);
     } catch (err) {
-      setError(errorText(t, err));
+      // FORBIDDEN here is always the supervisor check (any operator may ask for a manual opening).
+      setError(isApiError(err) && err.code === 'FORBIDDEN' ? t('lane.manual.refused') : errorText(t, err));
       setPin('');
     } finally {
       setBusy(false);
