@@ -98,7 +98,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     devices: new DeviceHealthBoard(),
     emit: (e) => emitter.emit('event', e),
   };
-  const lane = new LaneService(core, { devicesFactory: options.laneDevices ?? defaultLaneDevices(clock, log), log });
+  const lane = new LaneService(core, { devicesFactory: options.laneDevices ?? defaultLaneDevices(log), log });
   const ctx: ServiceContext = Object.assign(core, { lane });
 
   ctx.devices.onChange((health) => ctx.emit({ type: 'device', health }));

@@ -55,15 +55,15 @@ export function ManualOpenDialog({ reasons, onClose }: { reasons: string[]; onCl
             <p className="muted">{t('lane.manual.hint')}</p>
             <label className="field">
               <span>{t('lane.manual.supervisor')}</span>
-              <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" required />
+              <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" required data-testid="manual-supervisor" />
             </label>
             <label className="field">
               <span>{t('lane.manual.pin')}</span>
-              <input type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="off" required />
+              <input type="password" inputMode="numeric" value={pin} onChange={(e) => setPin(e.target.value)} autoComplete="off" required data-testid="manual-pin" />
             </label>
             <label className="field">
               <span>{t('lane.manual.reason')}</span>
-              <select value={reason} onChange={(e) => setReason(e.target.value)} required>
+              <select value={reason} onChange={(e) => setReason(e.target.value)} required data-testid="manual-reason">
                 <option value="">{t('lane.manual.pick')}</option>
                 {reasons.map((r) => <option key={r} value={r}>{label(r)}</option>)}
               </select>
@@ -71,7 +71,7 @@ export function ManualOpenDialog({ reasons, onClose }: { reasons: string[]; onCl
             {reason === OTHER_REASON && (
               <label className="field">
                 <span>{t('lane.manual.otherText')}</span>
-                <input value={text} onChange={(e) => setText(e.target.value)} required minLength={3} maxLength={500} />
+                <input value={text} onChange={(e) => setText(e.target.value)} required minLength={3} maxLength={500} data-testid="manual-text" />
               </label>
             )}
             {error && <p className="banner-error" role="alert" data-testid="manual-open-error">{error}</p>}
