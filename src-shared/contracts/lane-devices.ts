@@ -58,7 +58,7 @@ const host = z
   .trim()
   .min(1, 'Enter the device address')
   .max(253)
-  .regex(/^[A-Za-z0-9.\-:[\]]+$/, 'Address: a host name or IP address, without http:// or a port');
+  .regex(/^(?:[A-Za-z0-9.-]+|[0-9A-Fa-f]*:[0-9A-Fa-f:]*:[0-9A-Fa-f.]*)$/, 'Address: a host name or IP address, without http:// or a port');
 const tcpPort = (def: number) => z.number().int().min(1).max(65_535).default(def);
 /** /dev/ttyUSB0, /dev/serial/by-id/..., COM3. */
 const serialPath = z.string().trim().min(1, 'Enter the serial port (e.g. /dev/ttyUSB0 or COM3)').max(300);
@@ -117,8 +117,9 @@ export const barrierModbusRtuSchema = z
 
 /**
  * Hikvision ISAPI: `PUT /ISAPI/Parking/channels/<channel>/barrierGate` with HTTP digest auth.
- * raise() sends ctrlMode `open`, lower() sends `close`; the controller times the arm itself, so
- * pulse/hold only decides whether lower() is sent by the lane (hold) or left to the controller.
+ * raise() sends ctrlMode `open`, lower() sends `close`, in either mode: the controller times the
+ * arm itself. `mode` tells the lane service whether the controller closes by itself (pulse) or
+ * waits for the lane's lower() (hold). HTTP only (no TLS).
  */
 export const barrierIsapiSchema = z
   .object({

@@ -230,7 +230,7 @@ export class LaneModel {
     delete this.forced[loop];
   }
 
-  /** Back to an empty lane: no cars, loops free, arm down (at once), contacts open. */
+  /** Back to an empty lane: no cars, loops free, arm down (at once), contacts open, counters zero. */
   reset(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -244,6 +244,9 @@ export class LaneModel {
     this.pos0 = 0;
     this.target = 0;
     this.tMove = Date.now();
+    this.openings = 0;
+    this.passes = 0;
+    this.passesPerOpening.clear();
     this.log('reset');
   }
 

@@ -128,7 +128,12 @@ export class ModbusPeer {
     serial.on('error', () => undefined);
     serial.on('data', (d: Buffer) => {
       this.record(d);
-      if (this.fault === 'garbage') serial.write(Buffer.from([0x55, 0xaa, 0x13, 0x37, 0x00, 0xff, 0x42]));
+      if (this.fault === 'garbage') {
+        // Line noise: a write command's echo (the normal reply) with its CRC broken, after junk bytes.
+        const echo = Buffer.from(d);
+        if (echo.length >= 8 && (echo[1] === 5 || echo[1] === 6)) echo[echo.length - 1] = echo[echo.length - 1]! ^ 0xff;
+        serial.write(Buffer.concat([Buffer.from([0x00, 0xff]), echo]));
+      }
     });
     this.rtu = server;
   }

@@ -36,7 +36,11 @@ export class PtyPair {
       child.once('exit', (code) => reject(new Error(`socat exited (${code}): ${stderr.trim() || 'is socat installed? apt-get install socat'}`))),
     );
     child.once('error', () => undefined);
+    // socat outlives a parent that dies without stop() (a crashed test): take it along.
+    const reap = () => child.kill('SIGTERM');
+    process.once('exit', reap);
     child.once('exit', () => {
+      process.removeListener('exit', reap);
       if (this.child === child) this.child = null;
     });
     const ready = (async () => {

@@ -1,4 +1,5 @@
 /** Shared bits of the lane driver tests: a log that records, a poll-until, the sim's control panel. */
+import { request } from 'node:http';
 import type { DeviceHealth } from '../../src-shared/contracts/devices.js';
 import type { LaneLog } from '../../src-main/lane/device-health.js';
 import type { LaneDevices } from '../../src-main/lane/ports.js';
@@ -41,11 +42,23 @@ export function waitHealth(devices: LaneDevices, device: 'barrier' | 'loops', st
   }, timeoutMs);
 }
 
-export async function sim(url: string, path: string): Promise<unknown> {
-  const res = await fetch(`${url}${path}`, { method: path.startsWith('/_sim/state') ? 'GET' : 'POST' });
-  const body = (await res.json()) as unknown;
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
+/** Calls the simulator's control panel (node:http, like the rest of the project's clients). */
+export function sim(url: string, path: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { method: path.startsWith('/_sim/state') ? 'GET' : 'POST', agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+        if ((res.statusCode ?? 0) >= 400) reject(new Error(`${path}: ${res.statusCode} ${JSON.stringify(body)}`));
+        else resolve(body);
+      });
+      res.on('error', reject);
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`${path}: no answer from the simulator`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** The DeviceError a promise rejects with (fails the test if it resolves or rejects with anything else). */

@@ -62,6 +62,8 @@ export class ModbusLink {
   private lastError: DeviceError | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | null = null;
+  private releasing: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<(e: DeviceError) => void>();
   private readonly backoff = new Backoff();
   private readonly listeners = new Set<(state: LinkState, error: DeviceError | null) => void>();
   readonly where: string;
@@ -100,18 +102,29 @@ export class ModbusLink {
     const run = async (): Promise<T> => {
       const client = this.client;
       if (this.stateNow !== 'up' || !client) {
-        throw this.lastError ?? new DeviceError('DISCONNECTED', `Not connected to the Modbus device at ${this.where}.`);
+        // Whatever brought the link down (a timeout, a reset), a request now finds no connection.
+        throw new DeviceError('DISCONNECTED', this.lastError?.message ?? `Not connected to the Modbus device at ${this.where}.`);
       }
       client.setID(unitId);
       client.setTimeout(timeoutMs);
+      // modbus-serial leaves a request pending until its timeout when the connection goes: end it
+      // as soon as the link drops, so the caller (and the requests queued behind) hear at once.
+      let abort: (e: DeviceError) => void = () => undefined;
+      const aborted = new Promise<never>((_, reject) => (abort = reject));
+      this.inFlight.add(abort);
       try {
-        return await fn(client);
+        return await Promise.race([fn(client), aborted]);
       } catch (err) {
+        if (client !== this.client) {
+          throw err instanceof DeviceError && err.reason === 'DISCONNECTED' ? err : new DeviceError('DISCONNECTED', this.lastError?.message ?? `The connection to the Modbus device at ${this.where} was lost.`);
+        }
         const error = classifyModbusError(err, this.where, timeoutMs);
         // After a timeout on TCP the connection may be half-open and late replies would be matched
         // to the wrong request: start afresh. On RS-485 the port itself is fine; only that unit is silent.
         if (error.reason === 'DISCONNECTED' || (error.reason === 'TIMEOUT' && this.endpoint.kind === 'tcp')) this.drop(error);
         throw error;
+      } finally {
+        this.inFlight.delete(abort);
       }
     };
     const result = this.chain.then(run, run);
@@ -129,6 +142,8 @@ export class ModbusLink {
 
   private async connect(): Promise<void> {
     this.retryTimer = null;
+    // The port a dropped client held must be released before it can be opened again.
+    await this.releasing;
     if (this.stateNow === 'closed') return;
     const client = new ModbusRTU();
     const e = this.endpoint;
@@ -139,13 +154,13 @@ export class ModbusLink {
           : client.connectRTUBuffered(e.path, { baudRate: e.baudRate, parity: e.parity, stopBits: e.stopBits, dataBits: 8 });
       await withTimeout(opening, this.opts.connectTimeoutMs, `connecting to ${this.where} took longer than ${this.opts.connectTimeoutMs} ms`);
     } catch (err) {
-      destroyQuietly(client);
+      await destroyQuietly(client);
       const error = classifyModbusError(err, this.where, this.opts.connectTimeoutMs);
       this.fail(error.reason === 'TIMEOUT' ? new DeviceError('DISCONNECTED', error.message) : error);
       return;
     }
     if ((this.stateNow as LinkState) === 'closed') {
-      destroyQuietly(client);
+      await destroyQuietly(client);
       return;
     }
     this.client = client;
@@ -162,8 +177,10 @@ export class ModbusLink {
   /** Forgets the connection and schedules a reconnect. */
   private drop(error: DeviceError): void {
     if (this.stateNow === 'closed') return;
-    void this.destroyClient();
+    this.releasing = this.destroyClient();
     this.fail(error);
+    const gone = new DeviceError('DISCONNECTED', error.message);
+    for (const abort of [...this.inFlight]) abort(gone);
   }
 
   private fail(error: DeviceError): void {
@@ -175,7 +192,7 @@ export class ModbusLink {
   private async destroyClient(): Promise<void> {
     const c = this.client;
     this.client = null;
-    if (c) destroyQuietly(c);
+    if (c) await destroyQuietly(c);
   }
 
   private setState(state: LinkState, error: DeviceError | null): void {
@@ -189,15 +206,33 @@ export class ModbusLink {
   }
 }
 
-function destroyQuietly(client: ModbusClient): void {
-  try {
-    (client as unknown as EventEmitter).removeAllListeners();
-    // A late socket/port error after we let go must not become an uncaught 'error' event.
-    client.on('error', () => undefined);
-    client.destroy(() => undefined);
-  } catch {
-    // The port may already be gone (unplugged); nothing more to release.
-  }
+/**
+ * Lets go of a client for good: close() releases the serial port's lock (destroy() alone leaves
+ * an RTU port locked, and the next open fails with "Cannot lock port"), then destroy() drops
+ * what close() did not.
+ */
+function destroyQuietly(client: ModbusClient): Promise<void> {
+  const emitter = client as unknown as EventEmitter;
+  emitter.removeAllListeners();
+  // A late socket/port error after we let go must not become an uncaught 'error' event.
+  emitter.on('error', () => undefined);
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      try {
+        client.destroy(() => undefined);
+      } catch {
+        // Already gone (unplugged).
+      }
+      resolve();
+    };
+    const t = setTimeout(done, 1000);
+    try {
+      client.close(done);
+    } catch {
+      done();
+    }
+  });
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
