@@ -41,7 +41,9 @@ export function listExceptions(core: LaneCore, where: { shiftId: string } | { st
     .leftJoin('lane_openings as o', 'o.id', 'e.opening_id')
     .leftJoin('sessions as s', 's.id', 'o.session_id')
     .leftJoin('vehicles as v', 'v.id', 's.vehicle_id')
-    .select(['e.id', 'e.kind', 'e.at', 'e.kiosk_id', 'e.opening_id', 'e.shift_id', 'e.detail', 'o.cause', 'o.session_id', 'v.vehicle_number'])
+    .leftJoin('shifts as sh', 'sh.id', 'e.shift_id')
+    .leftJoin('operators as op', 'op.id', 'sh.operator_id')
+    .select(['e.id', 'e.kind', 'e.at', 'e.kiosk_id', 'e.opening_id', 'e.shift_id', 'e.detail', 'o.cause', 'o.session_id', 'v.vehicle_number', 'op.name as shift_operator'])
     .select((eb) => eb.case().when('o.snapshot', 'is not', null).then(1).else(0).end().as('has_snapshot'));
   query = 'shiftId' in where ? query.where('e.shift_id', '=', where.shiftId) : query.where('e.at', '>=', where.start).where('e.at', '<', where.end);
   return q.all(query.orderBy('e.at').orderBy('e.id')).map((r) => ({
@@ -54,6 +56,7 @@ export function listExceptions(core: LaneCore, where: { shiftId: string } | { st
     sessionId: r.session_id ?? null,
     vehicleNumber: r.vehicle_number ?? null,
     shiftId: r.shift_id,
+    shiftOperatorName: r.shift_operator ?? null,
     detail: r.detail,
     hasSnapshot: Number(r.has_snapshot) === 1,
   }));

@@ -99,7 +99,7 @@ export function reportCsvFiles(r: DailyReport): Record<string, string> {
     'vend_exceptions.csv': toCsv<NonNullable<DailyReport['vendExceptions']>[number]>([
       text('time', (e) => local(e.at)), text('kind', (e) => e.kind), text('lane', (e) => e.kioskId), text('cause', (e) => e.cause),
       text('vehicle', (e) => e.vehicleNumber), text('detail', (e) => e.detail), text('snapshot', (e) => (e.hasSnapshot ? 'yes' : 'no')),
-      text('opening_id', (e) => e.openingId), text('shift_id', (e) => e.shiftId),
+      text('opening_id', (e) => e.openingId), text('shift_cashier', (e) => e.shiftOperatorName ?? null), text('shift_id', (e) => e.shiftId),
     ], r.vendExceptions ?? []),
     'manual_openings.csv': toCsv<NonNullable<DailyReport['manualOpenings']>[number]>([
       text('time', (o) => local(o.requestedAt)), text('lane', (o) => o.kioskId), text('supervisor', (o) => o.supervisorName),

@@ -505,6 +505,7 @@ export const en = {
   'lane.report.lane': 'Lane',
   'lane.report.cause': 'Opening for',
   'lane.report.manualTitle': 'Manual openings ({count})',
+  'lane.report.shift': 'Shift (cashier)',
   'lane.report.supervisor': 'Supervisor',
   'lane.report.still': 'Camera still',
   'lane.report.showStill': 'Show',

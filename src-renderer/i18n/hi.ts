@@ -507,6 +507,7 @@ export const hi: Record<MessageKey, string> = {
   'lane.report.lane': 'लेन',
   'lane.report.cause': 'किसलिए खुला',
   'lane.report.manualTitle': 'हाथ से खोला ({count})',
+  'lane.report.shift': 'शिफ़्ट (कैशियर)',
   'lane.report.supervisor': 'सुपरवाइज़र',
   'lane.report.still': 'कैमरा तस्वीर',
   'lane.report.showStill': 'दिखाएँ',

@@ -31,6 +31,7 @@ export function VendExceptionsPanel({ report }: { report: DailyReport }) {
                 <th scope="col">{t('lane.report.lane')}</th>
                 <th scope="col">{t('lane.report.cause')}</th>
                 <th scope="col">{t('reports.vehicle')}</th>
+                <th scope="col">{t('lane.report.shift')}</th>
               </tr>
             </thead>
             <tbody>
@@ -41,6 +42,7 @@ export function VendExceptionsPanel({ report }: { report: DailyReport }) {
                   <td>{x.kioskId}</td>
                   <td>{x.cause ? t(`lane.cause.${x.cause}`) : '—'}</td>
                   <td>{x.vehicleNumber ?? '—'}</td>
+                  <td>{x.shiftOperatorName ?? '—'}</td>
                 </tr>
               ))}
             </tbody>

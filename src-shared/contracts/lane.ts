@@ -89,6 +89,8 @@ export interface VendException {
   sessionId: string | null;
   vehicleNumber: string | null;
   shiftId: string | null;
+  /** The cashier whose shift was open at the lane then. */
+  shiftOperatorName?: string | null;
   detail: string;
   /** The opening's still frame exists (fetch it with lane.snapshot). */
   hasSnapshot: boolean;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
+import { strFromU8, unzipSync } from 'fflate';
 import { MemoryLane } from './memory-devices.js';
 
 const PIN = '2468';
@@ -125,7 +126,31 @@ describe('lane service', () => {
     const shift = await ok('shifts.current', {}, cashier);
     const list = await ok('lane.exceptions', { shiftId: shift.id }, supervisor);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ kind: 'PASS_WITHOUT_OPENING', openingId: null, shiftId: shift.id });
+    expect(list[0]).toMatchObject({ kind: 'PASS_WITHOUT_OPENING', openingId: null, shiftId: shift.id, shiftOperatorName: 'Cashier' });
+    const zip = await ok<{ base64: string }>('reports.export', { date: '2026-03-02', format: 'csv' }, supervisor);
+    const files = unzipSync(Buffer.from(zip.base64, 'base64'));
+    const csv = strFromU8(files[Object.keys(files).find((n) => n.endsWith('vend_exceptions.csv'))!]!);
+    expect(csv.split('\n').filter((l) => l.includes('PASS_WITHOUT_OPENING'))).toHaveLength(1);
+    expect(csv).toContain('Cashier');
+  });
+
+  it('the barrier held up with no opening for 60 s is a BARRIER_HELD_UP exception (the clock ticks the timers)', async () => {
+    lane.setLoops({ barrierUp: true });
+    await settle();
+    await ok('dev.setClock', { now: '2026-03-02T09:00:59.000Z' }, null);
+    await new Promise((r) => setTimeout(r, 400));
+    const supervisor = await login('supervisor');
+    expect(await ok('lane.exceptions', { date: '2026-03-02' }, supervisor)).toEqual([]);
+    await ok('dev.setClock', { now: '2026-03-02T09:01:00.000Z' }, null);
+    const list = await (async () => {
+      for (let i = 0; i < 50; i++) {
+        const l = await ok('lane.exceptions', { date: '2026-03-02' }, supervisor);
+        if (l.length) return l;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return [];
+    })();
+    expect(list).toMatchObject([{ kind: 'BARRIER_HELD_UP' }]);
   });
 
   it('the IO module unplugged: cash is still taken, the opening waits, and the barrier rises when the module is back', async () => {
