@@ -176,16 +176,18 @@ export class LaneService {
     const step = laneStep(this.rules, this.state, input);
     this.state = step.state;
     if (step.outputs.length === 0) return;
+    // The barrier first: its command goes on the wire before the records are written (they do not
+    // depend on it, and a car at the barrier should not wait for the disk).
+    for (const o of step.outputs) {
+      if (o.type === 'RAISE') this.command('UP');
+      if (o.type === 'LOWER') this.command('DOWN');
+    }
     try {
       this.core.store.q.tx(() => {
         for (const o of step.outputs) this.persist(o);
       });
     } catch (err) {
       this.options.log('error', 'lane event could not be recorded', { error: String(err), outputs: step.outputs.map((o) => o.type) });
-    }
-    for (const o of step.outputs) {
-      if (o.type === 'RAISE') this.command('UP');
-      if (o.type === 'LOWER') this.command('DOWN');
     }
     this.emitStatus();
   }
