@@ -28,9 +28,11 @@ function range(ctx: ServiceContext, where: { date: string } | { shiftId: string 
 }
 
 export function exceptionsOf(ctx: ServiceContext, where: { date: string } | { shiftId: string }): VendException[] {
+  ctx.lane.flush();
   return listExceptions(ctx, range(ctx, where));
 }
 
 export function manualOpeningsOf(ctx: ServiceContext, where: { date: string } | { shiftId: string }): LaneOpening[] {
+  ctx.lane.flush();
   return manualOpenings(ctx, range(ctx, where));
 }

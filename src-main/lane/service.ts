@@ -54,6 +54,8 @@ export class LaneService {
   private retryTimer: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private closed = false;
+  private unsaved: LaneOutput[] = [];
+  private flushScheduled = false;
   /** Serialises reconfiguration (old drivers closed before new ones open the same port). */
   private reconfiguring: Promise<void> = Promise.resolve();
 
@@ -176,20 +178,35 @@ export class LaneService {
     const step = laneStep(this.rules, this.state, input);
     this.state = step.state;
     if (step.outputs.length === 0) return;
-    // The barrier first: its command goes on the wire before the records are written (they do not
-    // depend on it, and a car at the barrier should not wait for the disk).
     for (const o of step.outputs) {
       if (o.type === 'RAISE') this.command('UP');
       if (o.type === 'LOWER') this.command('DOWN');
     }
-    try {
-      this.core.store.q.tx(() => {
-        for (const o of step.outputs) this.persist(o);
-      });
-    } catch (err) {
-      this.options.log('error', 'lane event could not be recorded', { error: String(err), outputs: step.outputs.map((o) => o.type) });
+    // The barrier first: the records are written on the next turn of the event loop, after the
+    // driver has put the command on the wire (a car at the barrier does not wait for the disk).
+    // They keep their order; every read of the lane's tables through this service flushes first,
+    // and a crash before the flush loses nothing the restart cannot redo (the opening row itself
+    // was written with its cause).
+    this.unsaved.push(...step.outputs.filter((o) => o.type !== 'RAISE' && o.type !== 'LOWER'));
+    if (!this.flushScheduled && this.unsaved.length) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
     }
     this.emitStatus();
+  }
+
+  /** Writes the state machine's outputs not recorded yet, in order, in one transaction. */
+  flush(): void {
+    this.flushScheduled = false;
+    const outputs = this.unsaved.splice(0);
+    if (!outputs.length) return;
+    try {
+      this.core.store.q.tx(() => {
+        for (const o of outputs) this.persist(o);
+      });
+    } catch (err) {
+      this.options.log('error', 'lane event could not be recorded', { error: String(err), outputs: outputs.map((o) => o.type) });
+    }
   }
 
   private persist(o: LaneOutput): void {
@@ -300,6 +317,7 @@ export class LaneService {
   }
 
   status(): LaneStatus {
+    this.flush();
     const core = this.core;
     const timeZone = laneTimeZone(core.store);
     const now = core.clock.now();
@@ -337,6 +355,7 @@ export class LaneService {
   }
 
   listLive(): LaneOpening[] {
+    this.flush();
     return toOpenings(this.core, liveOpenings(this.core));
   }
 
@@ -383,6 +402,7 @@ export class LaneService {
   }
 
   async close(): Promise<void> {
+    this.flush();
     this.closed = true;
     if (this.ticker) clearInterval(this.ticker);
     if (this.retryTimer) clearTimeout(this.retryTimer);

@@ -389,7 +389,7 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
     })),
     exceptions,
     integrity: { ok: findings.every((f) => f.count === 0), findings },
-    vendExceptions: listExceptions(ctx, range),
+    vendExceptions: (ctx.lane.flush(), listExceptions(ctx, range)),
     manualOpenings: manualOpenings(ctx, range),
   };
 }

@@ -315,6 +315,7 @@ export function zReportText(ctx: ServiceContext, shift: Shift, movements: CashMo
       out.push(line(`${t(m.at).slice(11)} ${m.kind}`, money(amount)), `  ${(m.reason ?? '').slice(0, W - 2)}`);
     }
   }
+  ctx.lane.flush(); // the lane's latest records first
   out.push(...laneShiftLines(ctx, shift.id, t));
   out.push(rule, 'Cashier signature:', '', 'Supervisor signature:', '');
   return out.join('\n');
