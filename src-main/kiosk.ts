@@ -22,6 +22,8 @@ import { DeviceHealthBoard } from './lane/health-board.js';
 import { LaneService, type LaneDevicesFactory } from './lane/service.js';
 import type { LaneCore } from './lane/lane-core.js';
 import { defaultLaneDevices } from './lane/default-devices.js';
+import { ChangeHooks } from './services/change-hooks.js';
+import { PrintService, type PrintServiceOptions } from './print/service.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
@@ -48,11 +50,14 @@ export interface KioskOptions {
   sync?: SyncOptions;
   /** Builds the lane's drivers from its device settings (default: the drivers in src-main/lane). */
   laneDevices?: LaneDevicesFactory;
+  /** Printer status polling and driver timeouts (tests, bench); the printer itself is configured in its settings. */
+  print?: Omit<PrintServiceOptions, 'log'>;
 }
 
 export interface Kiosk {
   readonly kioskId: string;
   readonly ctx: ServiceContext;
+  readonly print: PrintService;
   call<M extends ApiMethod>(method: M, input: unknown, token?: string | null): Promise<ApiResponse<ApiResult<M>>>;
   call(method: string, input: unknown, token?: string | null): Promise<ApiResponse<unknown>>;
   onEvent(listener: (e: KioskEvent) => void): () => void;
@@ -96,6 +101,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     audit: new AuditLog(store, clock),
     outbox: new Outbox(store, clock, kioskId),
     devices: new DeviceHealthBoard(),
+    changes: new ChangeHooks(),
     emit: (e) => emitter.emit('event', e),
   };
   const lane = new LaneService(core, { devicesFactory: options.laneDevices ?? defaultLaneDevices(log), log });
@@ -110,6 +116,8 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     log('info', 'first admin created from the environment');
   }
 
+  const print = new PrintService(ctx, { ...options.print, log });
+
   const server = serverLink(options, clock, storedClockOffset(store));
   const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log); // [sync]
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
@@ -123,6 +131,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
 
   const base: Omit<CallContext, 'actor' | 'token'> = {
     ctx,
+    print,
     health: () => ({
       version: VERSION,
       db: 'ok',
@@ -156,6 +165,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   return {
     kioskId,
     ctx,
+    print,
     call: ((method: string, input: unknown, token?: string | null) =>
       dispatch(base, method, input, token ?? null, dispatchOptions)) as Kiosk['call'],
     onEvent: (listener) => {
@@ -166,6 +176,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
       if (poller) clearInterval(poller);
       await lane.close();
       await syncWorker?.stop(); // [sync]
+      await print.close();
       emitter.removeAllListeners();
       await ops.stop(); // [ops] waits for a backup in progress
       await store.close();

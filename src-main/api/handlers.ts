@@ -20,9 +20,12 @@ import * as ops from '../ops/api.js';
 import * as lane from '../lane/service-api.js';
 import { manualOpen, openingSnapshotImage } from '../lane/openings-manual.js';
 import { withOccupancy } from '../lane/occupancy.js';
+import type { PrintService } from '../print/service.js';
 
 export interface CallContext {
   ctx: ServiceContext;
+  /** The lane printer (built once by createKiosk). */
+  print: PrintService;
   /** The operator behind the token; null only for methods open to everyone. */
   actor: Actor | null;
   token: string | null;
@@ -124,6 +127,13 @@ export const handlers: HandlerMap = {
   'lane.saveDevices': (c, i) => lane.saveDevices(c.ctx, actorOf(c), i.devices),
   'lane.testBarrier': (c) => c.ctx.lane.testBarrier(),
   'lane.readInputs': (c) => c.ctx.lane.readInputs(),
+  'print.status': (c) => c.print.status(),
+  'print.jobs': (c, i) => c.print.jobsFor(i.sessionId),
+  'print.settings': (c) => c.print.getSettings(),
+  'print.configure': (c, i) => c.print.configure(actorOf(c), i),
+  'print.reprint': (c, i) => c.print.reprint(actorOf(c), i.sessionId, i.kind),
+  'print.zReport': (c, i) => c.print.printZReport(actorOf(c), i.shiftId),
+  'print.test': (c) => c.print.printTest(actorOf(c)),
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

@@ -217,6 +217,31 @@ export interface LaneExceptionsTable {
   detail: string;
 }
 
+/** The lane printer's durable queue (migration 0009, src-main/print/queue.ts). */
+export interface PrintJobsTable {
+  id: string;
+  kind: 'TICKET' | 'RECEIPT' | 'Z_REPORT' | 'TEST';
+  entity_id: string | null;
+  copy: number;
+  status: 'QUEUED' | 'SENDING' | 'DONE' | 'FAILED';
+  attempts: number;
+  last_error: string | null;
+  requested_by: string | null;
+  created_at: number;
+  updated_at: number;
+  printed_at: number | null;
+}
+
+/** Exit receipt numbers, one series per kiosk (migration 0009, src-main/print/receipt-numbers.ts). */
+export interface ReceiptNumbersTable {
+  session_id: string;
+  payment_id: string | null;
+  kiosk_id: string;
+  seq: number;
+  number: string;
+  created_at: number;
+}
+
 export interface KioskDatabase {
   meta: MetaTable;
   zones: ZonesTable;
@@ -234,6 +259,8 @@ export interface KioskDatabase {
   lane_openings: LaneOpeningsTable;
   lane_passes: LanePassesTable;
   lane_exceptions: LaneExceptionsTable;
+  print_jobs: PrintJobsTable;
+  receipt_numbers: ReceiptNumbersTable;
 }
 
 export type ZoneRow = Selectable<ZonesTable>;
@@ -249,3 +276,4 @@ export type ShiftRow = Selectable<ShiftsTable>;
 export type CashMovementRow = Selectable<CashMovementsTable>;
 export type LaneOpeningRow = Selectable<LaneOpeningsTable>;
 export type LaneExceptionRow = Selectable<LaneExceptionsTable>;
+export type PrintJobRow = Selectable<PrintJobsTable>;

@@ -12,6 +12,7 @@ import { SESSION_STATUSES, SHIFT_STATUSES } from './entities.js';
 import type { DeviceHealth } from './devices.js';
 import { laneConfigPatchSchema, SNAPSHOT_MAX_CHARS, type LaneOpening, type LaneSettingsView, type LaneStatus, type LaneTestResult, type VendException } from './lane.js';
 import { laneDeviceSettingsSchema } from './lane-devices.js';
+import { printerSettingsSchema, type PrintJob, type PrinterSettings, type PrinterStatusView } from './print.js';
 
 const MAX_TEXT = 200;
 
@@ -257,6 +258,14 @@ export const API = {
   'lane.saveDevices': { role: 'ADMIN', input: z.object({ devices: laneDeviceSettingsSchema }).strict() },
   'lane.testBarrier': { role: 'ADMIN', input: empty },
   'lane.readInputs': { role: 'ADMIN', input: empty },
+  // The lane's receipt printer (docs/printing.md): status and queue, settings, reprints, test page.
+  'print.status': { role: 'ATTENDANT', input: empty },
+  'print.jobs': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
+  'print.settings': { role: 'SUPERVISOR', input: empty },
+  'print.configure': { role: 'ADMIN', input: printerSettingsSchema },
+  'print.reprint': { role: 'ATTENDANT', input: z.object({ sessionId: id, kind: z.enum(['TICKET', 'RECEIPT']) }).strict() },
+  'print.zReport': { role: 'CASHIER', input: z.object({ shiftId: id }).strict() },
+  'print.test': { role: 'SUPERVISOR', input: empty },
 
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
@@ -314,6 +323,13 @@ export interface ApiResults {
   'shifts.list': Shift[];
   'shifts.report': { shift: Shift; movements: CashMovement[]; text: string };
   'settings.get': FacilitySettings;
+  'print.status': PrinterStatusView;
+  'print.jobs': PrintJob[];
+  'print.settings': PrinterSettings;
+  'print.configure': PrinterSettings;
+  'print.reprint': PrintJob;
+  'print.zReport': PrintJob;
+  'print.test': PrintJob;
   'settings.update': FacilitySettings;
   'reports.daily': DailyReport;
   'reports.export': { fileName: string; mimeType: string; base64: string };
