@@ -98,7 +98,6 @@ export default function ReportsScreen() {
     } finally {
       setLoading(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {
@@ -117,7 +116,6 @@ export default function ReportsScreen() {
     return () => {
       if (slowTimer.current) clearTimeout(slowTimer.current);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const submit = (e: FormEvent) => {

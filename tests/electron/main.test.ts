@@ -141,7 +141,7 @@ vi.mock('../../src-main/kiosk.js', () => ({
 const { APP_START_URL, IPC_CALL, IPC_EVENT, APP_SCHEME, APP_ORIGIN } = await import('../../src-main/electron/constants.js');
 const { ELECTRON_CSP } = await import('../../src-main/electron/csp.js');
 
-let before: { exc: Function[]; rej: Function[] };
+let before: { exc: NodeJS.UncaughtExceptionListener[]; rej: NodeJS.UnhandledRejectionListener[] };
 
 beforeAll(async () => {
   h.state.dataDir = mkdtempSync(path.join(tmpdir(), 'pg-main-data-'));
