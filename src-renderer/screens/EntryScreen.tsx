@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Session, Zone } from '../../src-shared/contracts/entities.js';
+import { normaliseVehicleNumber } from '../../src-shared/contracts/vehicle-number.js';
 import { call, isApiError, type ApiError } from '../api/client.js';
 import { CameraPanel } from '../components/CameraPanel.js';
 import { TextField } from '../components/Field.js';
@@ -16,10 +17,6 @@ type Outcome =
   | { kind: 'error'; error: unknown; seq: number; code: string };
 
 const VEHICLE_RE = /^[A-Z0-9]{3,15}$/;
-
-export function normaliseVehicle(v: string): string {
-  return v.toUpperCase().replace(/[\s-]/g, '');
-}
 
 export function EntryScreen({ camera = true }: { camera?: boolean }) {
   const t = useT();
@@ -85,7 +82,7 @@ export function EntryScreen({ camera = true }: { camera?: boolean }) {
     void scan(code);
   };
 
-  const vehicleNorm = normaliseVehicle(vehicle);
+  const vehicleNorm = normaliseVehicleNumber(vehicle);
   const vehicleOk = VEHICLE_RE.test(vehicleNorm);
 
   const issue = async (e: FormEvent) => {

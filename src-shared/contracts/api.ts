@@ -10,13 +10,14 @@ import type {
 } from './entities.js';
 import { SESSION_STATUSES, SHIFT_STATUSES } from './entities.js';
 import type { DeviceHealth } from './devices.js';
+import { normaliseVehicleNumber } from '../domain/vehicle-number.js';
 
 const MAX_TEXT = 200;
 
 export const vehicleNumberSchema = z
   .string()
   .max(32)
-  .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
+  .transform(normaliseVehicleNumber)
   .pipe(z.string().regex(/^[A-Z0-9]{3,15}$/, 'Vehicle number must be 3 to 15 letters and digits'));
 
 const id = z.string().min(1).max(64);
