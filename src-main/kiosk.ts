@@ -91,6 +91,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     audit: new AuditLog(store, clock),
     outbox: new Outbox(store, clock, kioskId),
     devices: new DeviceHealthBoard(),
+    ops: ops.runtime(ticketKey, store.sqlite.memory),
     emit: (e) => emitter.emit('event', e),
   };
 
@@ -137,7 +138,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     resolveFlaggedPayment: (actor: Actor, input) => flaggedPayments.resolve(actor, input),
   };
 
-  ops.attach(ctx, base.health); // [ops] backup schedule + what backups.* / system.diagnostics need
+  ops.start(); // the backup schedule
 
   const dispatchOptions = {
     devMethods: Boolean(settable),

@@ -102,10 +102,10 @@ export const handlers: HandlerMap = {
   'reports.daily': (c, i) => reports.dailyReport(c.ctx, i.date),
   'reports.export': (c, i) => reports.exportReport(c.ctx, actorOf(c), i.date, i.format),
 
-  'backups.list': (c) => ops.listBackupsApi(c),
-  'backups.create': (c) => ops.createBackupApi(c),
-  'backups.restore': (c, i) => ops.restoreBackupApi(c, i.fileName),
-  'system.diagnostics': (c) => ops.diagnosticsApi(c),
+  'backups.list': (c) => ops.listBackupsApi(c.ctx),
+  'backups.create': (c) => ops.createBackupApi(c.ctx, c.actor),
+  'backups.restore': (c, i) => ops.restoreBackupApi(c.ctx, c.actor, i.fileName),
+  'system.diagnostics': (c) => ops.diagnosticsApi(c.ctx, c.actor, c.health()),
 
   'sync.status': (c) => syncStatus(c.ctx), // [sync]
   'sync.conflicts': (c) => listConflicts(c.ctx), // [sync]

@@ -10,11 +10,10 @@ import { createKiosk } from '../kiosk.js';
 import { restoreDatabase, RestoreRefusedError } from './backups.js';
 import { buildDiagnostics } from './diagnostics.js';
 import { createOpsLogger, logDirFor, type KioskLogFn } from './logger.js';
-import { opsFor, type OpsOptions } from './runtime.js';
+import type { OpsOptions } from './runtime.js';
 import { DEFAULT_BACKUP_INTERVAL_MS, DEFAULT_BACKUP_KEEP } from './scheduler.js';
-import { createFileSecretStore, secretsDirFor } from './secret-store.js';
+import { KIOSK_SECRET_NAME, kioskSecretStore } from './secret-store.js';
 
-const KIOSK_SECRET = 'kiosk-secret'; // = KIOSK_SECRET_NAME in src-main/services/settings.ts (the first-run setup saves it)
 
 /**
  * The central server saved by the first-run setup (settings.update: `serverUrl`, `kioskId` rows
@@ -100,12 +99,12 @@ export function serveOps(dbPath: string, kioskSecretArg: string | undefined): {
     maxBytes: envNumber('PARKGATE_LOG_MAX_BYTES'),
     files: envNumber('PARKGATE_LOG_FILES'),
   });
-  const secrets = createFileSecretStore(secretsDirFor(dbPath));
+  const secrets = kioskSecretStore(dbPath);
   let kioskSecret = kioskSecretArg;
   if (kioskSecret) {
-    if (secrets.get(KIOSK_SECRET) !== kioskSecret) secrets.set(KIOSK_SECRET, kioskSecret);
+    if (secrets.get(KIOSK_SECRET_NAME) !== kioskSecret) secrets.set(KIOSK_SECRET_NAME, kioskSecret);
   } else {
-    kioskSecret = secrets.get(KIOSK_SECRET) ?? undefined;
+    kioskSecret = secrets.get(KIOSK_SECRET_NAME) ?? undefined;
   }
   logger.addSecret(kioskSecret);
   return {
@@ -158,7 +157,7 @@ async function diagnostics(argv: string[]): Promise<void> {
   const kiosk = await createKiosk({ dbPath: values.db, log: stderrLog, ops: { applyStagedRestore: false } });
   try {
     const health = await kiosk.call('system.health', {});
-    const bundle = buildDiagnostics(kiosk.ctx, opsFor(kiosk.ctx), health.ok ? health.data : health.error);
+    const bundle = buildDiagnostics(kiosk.ctx, kiosk.ctx.ops, health.ok ? health.data : health.error);
     mkdirSync(dirname(resolve(values.out)), { recursive: true });
     writeFileSync(values.out, Buffer.from(bundle.base64, 'base64'), { mode: 0o600 });
     process.stdout.write(`${JSON.stringify({ file: values.out, bytes: bundle.bytes, entries: bundle.entries })}\n`);

@@ -5,6 +5,7 @@ import type { TicketKey, TicketKeyLookup } from '../../src-shared/domain/ticket-
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/open.js';
 import type { DeviceHealthBoard } from '../lane/health-board.js';
+import type { OpsRuntime } from '../ops/runtime.js';
 import type { AuditLog } from './audit.js';
 import type { Outbox } from './outbox.js';
 
@@ -25,5 +26,7 @@ export interface ServiceContext {
   outbox: Outbox;
   /** Health of the lane's devices (barrier, loops, printer, camera), whichever drivers are configured. */
   devices: DeviceHealthBoard;
+  /** Backups, logs' redaction, the secret store and the paths around the database. */
+  ops: OpsRuntime;
   emit(event: KioskEvent): void;
 }

@@ -156,7 +156,7 @@ beforeAll(async () => {
   db.prepare('INSERT INTO settings VALUES (?, ?), (?, ?)').run('serverUrl', JSON.stringify('http://central.example:8080'), 'kioskId', JSON.stringify('kiosk-wizard-1'));
   db.close();
   mkdirSync(path.join(h.state.dataDir, 'secrets'));
-  writeFileSync(path.join(h.state.dataDir, 'secrets', 'kiosk-secret.bin'), 'PGS1P:wizard-secret-123', { mode: 0o600 });
+  writeFileSync(path.join(h.state.dataDir, 'secrets', 'kiosk-secret.secret'), 'PGS1P:wizard-secret-123', { mode: 0o600 });
   await import('../../src-main/electron/main.js');
   await vi.waitFor(() => expect(h.state.windows.length).toBe(1));
 });
