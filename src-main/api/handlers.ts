@@ -13,7 +13,6 @@ import * as shifts from '../services/shifts.js';
 import * as reports from '../reports/index.js';
 import { searchVehicles } from '../services/vehicles.js';
 import * as zones from '../services/zones.js';
-import { adoptSignedTicket } from '../services/apply-remote.js'; // [sync]
 import { listConflicts, resolveConflict } from '../sync/conflicts.js'; // [sync]
 import { syncStatus } from '../sync/registry.js'; // [sync]
 import * as ops from '../ops/api.js';
@@ -56,10 +55,7 @@ export const handlers: HandlerMap = {
   'gate.book': (c, i) => bookSlot(c.ctx, actorOf(c), i, false),
   'gate.issueTicket': (c, i) => bookSlot(c.ctx, actorOf(c), i, true),
   'gate.scanEntry': (c, i) => scanEntry(c.ctx, actorOf(c), i.code),
-  'gate.quoteExit': (c, i) => {
-    adoptSignedTicket(c.ctx, actorOf(c), i.code); // [sync] offline exit: a signed ticket from another gate, not synced yet
-    return quoteExit(c.ctx, actorOf(c), i.code);
-  },
+  'gate.quoteExit': (c, i) => quoteExit(c.ctx, actorOf(c), i.code),
   'gate.completeExit': (c, i) => completeExit(c.ctx, actorOf(c), i.sessionId),
   'gate.payCash': (c, i) => payCash(c.ctx, actorOf(c), i.sessionId, i.tenderedPaise),
   'gate.startOnlinePayment': (c, i) => c.startOnlinePayment(actorOf(c), i.sessionId),

@@ -5,6 +5,7 @@ import { assertTransition } from '../../src-shared/domain/session-state.js';
 import { computeAmountDue } from '../../src-shared/domain/tariff.js';
 import { newId } from '../core/ids.js';
 import type { SessionRow } from '../store/schema.js';
+import { adoptSignedTicket } from './adopt-ticket.js';
 import type { Actor, ServiceContext } from './context.js';
 import {
   creditedPaise, OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
@@ -73,8 +74,13 @@ function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicke
   };
 }
 
+/**
+ * The quote for a scanned ticket. A signed ticket of another gate whose session has not synced
+ * yet is adopted first, in the same transaction: if the quote fails, the adoption is undone too.
+ */
 export function quoteExit(ctx: ServiceContext, actor: Actor, code: string): Quote {
   return ctx.store.q.tx(() => {
+    adoptSignedTicket(ctx, actor, code);
     const session = sessionRowByCode(ctx, code);
     return quote(ctx, actor, session, session.lost_ticket === 1);
   });
