@@ -55,16 +55,18 @@ export interface Kiosk {
 }
 
 function kioskIdentity(store: Store, requested: string | undefined): string {
-  const row = store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'kiosk_id'`).get() as { value: string } | undefined;
-  if (row && requested && row.value !== requested) {
+  const { q, db } = store;
+  const stored = () => q.first(db.selectFrom('meta').select('value').where('key', '=', 'kiosk_id'))?.value;
+  const known = stored();
+  if (known && requested && known !== requested) {
     // Enrolled with the central server under a new id: the server's id wins from now on.
-    store.sqlite.prepare(`UPDATE meta SET value = ? WHERE key = 'kiosk_id'`).run(requested);
+    q.run(db.updateTable('meta').set({ value: requested }).where('key', '=', 'kiosk_id'));
     return requested;
   }
-  if (row) return row.value;
+  if (known) return known;
   const id = requested ?? `kiosk-${randomBytes(4).toString('hex')}`;
-  store.sqlite.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('kiosk_id', ?)`).run(id);
-  return (store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'kiosk_id'`).get() as { value: string }).value;
+  q.run(db.insertInto('meta').values({ key: 'kiosk_id', value: id }).onConflict((oc) => oc.column('key').doNothing()));
+  return stored() ?? id;
 }
 
 export async function createKiosk(options: KioskOptions): Promise<Kiosk> {

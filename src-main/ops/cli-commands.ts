@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { allRows } from '../store/raw-rows.js';
 import { createKiosk } from '../kiosk.js';
 import { restoreDatabase, RestoreRefusedError } from './backups.js';
 import { buildDiagnostics } from './diagnostics.js';
@@ -19,12 +21,14 @@ import { KIOSK_SECRET_NAME, kioskSecretStore } from './secret-store.js';
  * The central server saved by the first-run setup (settings.update: `serverUrl`, `kioskId` rows
  * of the settings table), read before the core starts; empty for a new or standalone kiosk.
  */
+const SETTING_ROW = z.object({ key: z.string(), value: z.string() });
+
 export function savedServerSettings(dbPath: string): { serverUrl?: string; kioskId?: string } {
   if (!existsSync(dbPath)) return {};
   let db: Database.Database | null = null;
   try {
     db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    const rows = db.prepare("SELECT key, value FROM settings WHERE key IN ('serverUrl', 'kioskId')").all() as { key: string; value: string }[];
+    const rows = allRows(db.prepare("SELECT key, value FROM settings WHERE key IN ('serverUrl', 'kioskId')"), SETTING_ROW);
     const out: { serverUrl?: string; kioskId?: string } = {};
     for (const r of rows) {
       let v: unknown;

@@ -79,7 +79,7 @@ export function listSessions(ctx: ServiceContext, input: ListInput): { items: Se
 export function refundCheck(ctx: ServiceContext, ref: SessionRef): { eligible: boolean; refundPaise: number; reason: string } {
   const row = rowByRef(ctx, ref);
   return refundForCancellation({
-    status: row.status as SessionStatus,
+    status: row.status,
     entryAtMs: row.entry_at,
     bookedAtMs: row.booked_at ?? row.created_at,
     cancelAtMs: ctx.clock.now(),
@@ -91,7 +91,7 @@ export function cancelSession(ctx: ServiceContext, actor: Actor, sessionId: stri
   const { q, db } = ctx.store;
   const refundPaise = q.tx(() => {
     const row = sessionRowById(ctx, sessionId);
-    assertTransition(row.status as SessionStatus, 'CANCELLED');
+    assertTransition(row.status, 'CANCELLED');
     const refund = refundCheck(ctx, { sessionId });
     const now = ctx.clock.now();
     q.run(db.updateTable('sessions').set({ status: 'CANCELLED', updated_at: now }).where('id', '=', sessionId).where('status', '=', 'BOOKED'));

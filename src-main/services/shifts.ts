@@ -76,7 +76,7 @@ function toShift(ctx: ServiceContext, row: ShiftRow, reveal: boolean): Shift {
     countedPaise: row.counted_paise,
     differencePaise: row.difference_paise,
     tolerancePaise: row.tolerance_paise,
-    status: row.status as ShiftStatus,
+    status: row.status,
     note: row.note,
     approvedBy: row.approved_by,
     approvedByName: operatorName(ctx, row.approved_by),
@@ -269,7 +269,7 @@ function movementsOf(ctx: ServiceContext, shiftId: string): CashMovement[] {
     id: p.id, shiftId, kind: 'PAYMENT', amountPaise: p.amount_paise, reason: null, at: iso(p.completed_at ?? p.created_at)!, paymentId: p.id,
   }));
   const moves = q.all(db.selectFrom('cash_movements').selectAll().where('shift_id', '=', shiftId)).map((m): CashMovement => ({
-    id: m.id, shiftId, kind: m.kind as CashMovement['kind'], amountPaise: m.amount_paise, reason: m.reason, at: iso(m.at)!, paymentId: m.payment_id,
+    id: m.id, shiftId, kind: m.kind, amountPaise: m.amount_paise, reason: m.reason, at: iso(m.at)!, paymentId: m.payment_id,
   }));
   return [...payments, ...moves].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 }

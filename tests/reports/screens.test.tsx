@@ -51,7 +51,8 @@ describe('ReportsScreen', () => {
     expect(rows).toHaveLength(report.exceptions.length + 1);
     expect(rows[1]!.textContent).toContain('09:04');
     fireEvent.click(screen.getByRole('button', { name: 'Export PDF' }));
-    await screen.findByText(`Saved parkgate-report-${DATE}.pdf`);
+    // The PDF is rendered by the real core: seconds on a loaded machine.
+    await screen.findByText(`Saved parkgate-report-${DATE}.pdf`, {}, { timeout: 20_000 });
     expect(bridge.callsOf('reports.export')).toHaveLength(1);
     expect(created[0]!.type).toBe('application/pdf');
     expect(click).toHaveBeenCalledTimes(1);
