@@ -23,9 +23,9 @@ import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
 import { storedClockOffset } from './online/clock-offset.js';
-import { prepareOps, type OpsOptions } from './ops/runtime.js'; // [ops] issue 7
-import { prepareSync, startSync, type SyncOptions } from './sync/index.js'; // [sync] issue 5
-import { attachPaymentResultSink } from './sync/registry.js'; // [sync]
+import { prepareOps, type OpsOptions } from './ops/runtime.js';
+import { prepareSync, startSync, type SyncOptions } from './sync/index.js';
+import { attachPaymentResultSink } from './sync/registry.js';
 
 export interface KioskOptions {
   dbPath: string;
@@ -39,9 +39,9 @@ export interface KioskOptions {
   /** First admin from the environment (KIOSK_ADMIN_USER / KIOSK_ADMIN_PIN) when no operator exists. */
   initialAdmin?: { username: string; pin: string };
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
-  /** [ops] Scheduled backups and rotating log files (src-main/ops, docs/operations.md). */
+  /** Scheduled backups and rotating log files (src-main/ops, docs/operations.md). */
   ops?: OpsOptions;
-  /** [sync] Transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
+  /** Transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
   sync?: SyncOptions;
 }
 
@@ -70,7 +70,7 @@ function kioskIdentity(store: Store, requested: string | undefined): string {
 }
 
 export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
-  // [ops] Applies a restore staged by backups.restore before the database opens; rotating logs.
+  // Applies a restore staged by backups.restore before the database opens; rotating logs.
   const ops = await prepareOps(options);
   const log = ops.log;
   const baseClock = options.clock ?? systemClock;
@@ -82,14 +82,14 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const ticketKey: TicketKey = { id: secrets.ticketKeyId, secret: secrets.ticketSecret };
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
-  const remoteKeys = prepareSync(store, ticketKey); // [sync] other gates' ticket keys (encrypted at rest)
+  const remoteKeys = prepareSync(store, ticketKey); // other gates' ticket keys (encrypted at rest)
 
   const ctx: ServiceContext = {
     store,
     clock,
     kioskId,
     ticketKey,
-    ticketKeys: remoteKeys.lookup, // [sync] own key, then keys synced from other gates
+    ticketKeys: remoteKeys.lookup, // own key, then keys synced from other gates
     audit: new AuditLog(store, clock),
     outbox: new Outbox(store, clock, kioskId),
     devices: new DeviceHealthBoard(),
@@ -106,10 +106,10 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   }
 
   const server = serverLink(options, clock, storedClockOffset(store));
-  const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log); // [sync]
+  const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log);
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
   const flaggedPayments = new FlaggedPayments(ctx, server?.review ?? null, (p) => onlinePayments.apply(p));
-  if (server) attachPaymentResultSink(ctx, (p) => onlinePayments.apply(p)); // [sync] results pushed through the pull; the poller below stays as the fallback
+  if (server) attachPaymentResultSink(ctx, (p) => onlinePayments.apply(p)); // results pushed through the pull; the poller below stays as the fallback
   // Until the sync channel pushes results, open online payments are polled once a second.
   const poller = server
     ? setInterval(() => onlinePayments.refreshPending().catch((err: unknown) => log('warn', 'payment poll failed', { error: String(err) })), 1000)
@@ -121,9 +121,9 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     health: () => ({
       version: VERSION,
       db: 'ok',
-      online: syncWorker ? syncWorker.status().online : server?.online() ?? false, // [sync]
+      online: syncWorker ? syncWorker.status().online : server?.online() ?? false,
       pendingEvents: ctx.outbox.pendingCount(),
-      lastSyncAt: syncWorker?.status().lastSyncAt ?? null, // [sync]
+      lastSyncAt: syncWorker?.status().lastSyncAt ?? null,
       kioskId,
       now: new Date(clock.now()).toISOString(),
       needsSetup: operatorCount(ctx) === 0,
@@ -159,9 +159,9 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     },
     close: async () => {
       if (poller) clearInterval(poller);
-      await syncWorker?.stop(); // [sync]
+      await syncWorker?.stop();
       emitter.removeAllListeners();
-      await ops.stop(); // [ops] waits for a backup in progress
+      await ops.stop(); // waits for a backup in progress
       await store.close();
     },
   };

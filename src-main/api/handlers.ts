@@ -13,8 +13,8 @@ import * as shifts from '../services/shifts.js';
 import * as reports from '../reports/index.js';
 import { searchVehicles } from '../services/vehicles.js';
 import * as zones from '../services/zones.js';
-import { listConflicts, resolveConflict } from '../sync/conflicts.js'; // [sync]
-import { syncStatus } from '../sync/registry.js'; // [sync]
+import { listConflicts, resolveConflict } from '../sync/conflicts.js';
+import { syncStatus } from '../sync/registry.js';
 import * as ops from '../ops/api.js';
 
 export interface CallContext {
@@ -103,9 +103,9 @@ export const handlers: HandlerMap = {
   'backups.restore': (c, i) => ops.restoreBackupApi(c.ctx, c.actor, i.fileName),
   'system.diagnostics': (c) => ops.diagnosticsApi(c.ctx, c.actor, c.health()),
 
-  'sync.status': (c) => syncStatus(c.ctx), // [sync]
-  'sync.conflicts': (c) => listConflicts(c.ctx), // [sync]
-  'sync.resolveConflict': (c, i) => resolveConflict(c.ctx, actorOf(c), i), // [sync]
+  'sync.status': (c) => syncStatus(c.ctx),
+  'sync.conflicts': (c) => listConflicts(c.ctx),
+  'sync.resolveConflict': (c, i) => resolveConflict(c.ctx, actorOf(c), i),
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

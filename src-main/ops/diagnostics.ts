@@ -1,5 +1,5 @@
 /**
- * The diagnostics bundle for support (issue 7 "Logs"): one zip with versions, system.health,
+ * The diagnostics bundle for support: one zip with versions, system.health,
  * integrity.check, audit.verify, database facts, backups, configuration WITHOUT secrets, and the
  * most recent log files, redacted again on the way out. Before the zip is made every entry is
  * scrubbed of every known secret value (ticket-signing key, kiosk secret, the secrets file's

@@ -1,5 +1,5 @@
 /**
- * Cash shifts (issue 6): a cashier's drawer from opening float to blind count.
+ * Cash shifts: a cashier's drawer from opening float to blind count.
  * - one OPEN shift per cashier (service check + unique partial index);
  * - every CASH payment taken while it is open carries its id (payments.shift_id, set by gate-exit);
  * - paid in / paid out / cash refunds are cash_movements with a reason;

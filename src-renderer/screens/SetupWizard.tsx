@@ -1,5 +1,5 @@
 /**
- * First-run setup (issue 7), shown while `system.health` says `needsSetup` and until the wizard
+ * First-run setup, shown while `system.health` says `needsSetup` and until the wizard
  * is finished: (1) the first administrator (auth.setup, which logs them in), (2) facility name and
  * time zone, (3) central server URL + enrolment credentials (saved for the next start; skippable
  * for a standalone kiosk), (4) camera choice and a test scan, (5) a printer test. Then the app.

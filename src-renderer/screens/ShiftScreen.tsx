@@ -1,5 +1,5 @@
 /**
- * Cash shift screen (issue 6): open with a float, record paid in / paid out with a reason, close
+ * Cash shift screen: open with a float, record paid in / paid out with a reason, close
  * with a blind count (the expected figure appears only in the answer to the close), then the
  * printable Z report. Uses the shared shift store so the exit screen sees the same drawer.
  */

@@ -17,7 +17,7 @@ beforeAll(async () => {
   cashier = await h.login('cashier');
   attendant = await h.login('attendant');
   supervisor = await h.login('supervisor');
-  // Cash goes into a drawer: the cashier opens a shift before taking any (issue 6).
+  // Cash goes into a drawer: the cashier opens a shift before taking any.
   const shift = await h.post('shifts.open', { openingFloatPaise: 50_000 }, cashier);
   if (!shift.json.ok) throw new Error(JSON.stringify(shift.json));
 });
