@@ -14,89 +14,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { kioskSignature, kioskSigningKey } from '../../src-shared/protocol/kiosk-signing.js';
 
-const h = vi.hoisted(() => {
-  type Listener = (...args: any[]) => any;
-  class Emitter {
-    listeners = new Map<string, Listener[]>();
-    on(ev: string, l: Listener) {
-      this.listeners.set(ev, [...(this.listeners.get(ev) ?? []), l]);
-      return this;
-    }
-    once(ev: string, l: Listener) {
-      return this.on(ev, l);
-    }
-    emit(ev: string, ...args: any[]) {
-      for (const l of this.listeners.get(ev) ?? []) l(...args);
-    }
-  }
-  const state = {
-    dataDir: '',
-    appPath: '',
-    windows: [] as any[],
-    kioskOptions: [] as any[],
-  };
-  const app = Object.assign(new Emitter(), {
-    isPackaged: true,
-    enableSandbox: vi.fn(),
-    requestSingleInstanceLock: vi.fn(() => true),
-    whenReady: vi.fn(() => Promise.resolve()),
-    getPath: vi.fn(() => state.dataDir),
-    getAppPath: vi.fn(() => state.appPath),
-    getVersion: vi.fn(() => '0.1.0'),
-    quit: vi.fn(),
-    exit: vi.fn(),
-  });
-  const ses = Object.assign(new Emitter(), {
-    webRequest: { onHeadersReceived: vi.fn(), onBeforeRequest: vi.fn() },
-    protocol: { handle: vi.fn() },
-    setPermissionRequestHandler: vi.fn(),
-    setPermissionCheckHandler: vi.fn(),
-    setDevicePermissionHandler: vi.fn(),
-  });
-  const ipcMain = { handle: vi.fn(), removeHandler: vi.fn() };
-  // A keyring stand-in that really transforms the bytes, so plain text on disk would show.
-  const safeStorage = {
-    isEncryptionAvailable: () => true,
-    getSelectedStorageBackend: () => 'gnome_libsecret',
-    encryptString: (s: string) => Buffer.from(Buffer.from(s, 'utf8').map((b) => b ^ 0x5a)),
-    decryptString: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8'),
-  };
-  class BrowserWindow extends Emitter {
-    webContents: any;
-    loadURL = vi.fn(async () => {});
-    show = vi.fn();
-    isMinimized = () => false;
-    isDestroyed = () => false;
-    constructor(public options: any) {
-      super();
-      this.webContents = Object.assign(new Emitter(), {
-        id: 11,
-        mainFrame: { url: 'app://parkgate/index.html', parent: null, processId: 3, routingId: 1 },
-        isDestroyed: () => false,
-        send: vi.fn(),
-        reload: vi.fn(),
-        setWindowOpenHandler: vi.fn(),
-      });
-      state.windows.push(this);
-    }
-  }
-  return { state, app, ses, ipcMain, safeStorage, BrowserWindow };
-});
+const h = await vi.hoisted(async () => (await import('./fake-electron.js')).fakeElectron(vi));
 
-vi.mock('electron', () => ({
-  app: h.app,
-  protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
-  session: { defaultSession: h.ses },
-  ipcMain: h.ipcMain,
-  powerSaveBlocker: { start: vi.fn(() => 1), stop: vi.fn() },
-  Menu: { setApplicationMenu: vi.fn() },
-  safeStorage: h.safeStorage,
-  BrowserWindow: h.BrowserWindow,
-}));
-vi.mock('electron-log/main', () => {
-  const noop = () => {};
-  return { default: { info: noop, warn: noop, error: noop, debug: noop, transports: { file: { level: 'info' }, console: { level: 'info' } } } };
-});
+vi.mock('electron', async () => (await import('./fake-electron.js')).electronModule(h));
+vi.mock('electron-log/main', async () => (await import('./fake-electron.js')).electronLogModule());
 vi.mock('electron-updater', () => ({ autoUpdater: { on: vi.fn(), setFeedURL: vi.fn(), checkForUpdates: vi.fn() } }));
 // The real core; only its options are recorded.
 vi.mock('../../src-main/kiosk.js', async (importOriginal) => {
@@ -134,7 +55,7 @@ async function startShell(): Promise<(method: string, input: unknown) => Promise
   await vi.waitFor(() => expect(h.state.windows.length).toBe(1), { timeout: 30_000 });
   const { IPC_CALL } = await import('../../src-main/electron/constants.js');
   const handler = h.ipcMain.handle.mock.calls.find((c) => c[0] === IPC_CALL)![1];
-  const wc = h.state.windows[0].webContents;
+  const wc = h.state.windows[0]!.webContents;
   return (method, input) => handler({ sender: { id: wc.id }, senderFrame: wc.mainFrame }, method, input);
 }
 
