@@ -16,9 +16,12 @@ import * as zones from '../services/zones.js';
 import { listConflicts, resolveConflict } from '../sync/conflicts.js';
 import { syncStatus } from '../sync/registry.js';
 import * as ops from '../ops/api.js';
+import type { PrintService } from '../print/service.js';
 
 export interface CallContext {
   ctx: ServiceContext;
+  /** The lane printer (built once by createKiosk). */
+  print: PrintService;
   /** The operator behind the token; null only for methods open to everyone. */
   actor: Actor | null;
   token: string | null;
@@ -106,6 +109,14 @@ export const handlers: HandlerMap = {
   'sync.status': (c) => syncStatus(c.ctx),
   'sync.conflicts': (c) => listConflicts(c.ctx),
   'sync.resolveConflict': (c, i) => resolveConflict(c.ctx, actorOf(c), i),
+
+  'print.status': (c) => c.print.status(),
+  'print.jobs': (c, i) => c.print.jobsFor(i.sessionId),
+  'print.settings': (c) => c.print.getSettings(),
+  'print.configure': (c, i) => c.print.configure(actorOf(c), i),
+  'print.reprint': (c, i) => c.print.reprint(actorOf(c), i.sessionId, i.kind),
+  'print.zReport': (c, i) => c.print.printZReport(actorOf(c), i.shiftId),
+  'print.test': (c) => c.print.printTest(actorOf(c)),
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

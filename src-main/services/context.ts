@@ -8,6 +8,7 @@ import type { DeviceHealthBoard } from '../lane/health-board.js';
 import type { OpsRuntime } from '../ops/runtime.js';
 import type { AuditLog } from './audit.js';
 import type { Outbox } from './outbox.js';
+import type { ChangeHooks } from './change-hooks.js';
 
 export interface Actor {
   operatorId: string;
@@ -28,5 +29,7 @@ export interface ServiceContext {
   devices: DeviceHealthBoard;
   /** Backups, logs' redaction, the secret store and the paths around the database. */
   ops: OpsRuntime;
+  /** Hooks run inside the transaction of each recorded session or shift change (the print queue subscribes). */
+  changes: ChangeHooks;
   emit(event: KioskEvent): void;
 }

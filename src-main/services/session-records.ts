@@ -94,6 +94,7 @@ export function recordSessionChange(
     });
   }
   ctx.outbox.append(action, sessionId, { session, payment: payment ?? null, operatorId: actor?.operatorId ?? null });
+  ctx.changes.run({ action, entityType: 'session', entityId: sessionId, paymentId: payment?.id ?? null });
   if (session) queueMicrotask(() => ctx.emit({ type: 'session.changed', sessionId, status: session.status }));
   if (payment) {
     queueMicrotask(() =>

@@ -185,6 +185,31 @@ export interface OutboxTable {
   error: string | null;
 }
 
+/** The lane printer's durable queue (migration 0009, src-main/print/queue.ts). */
+export interface PrintJobsTable {
+  id: string;
+  kind: 'TICKET' | 'RECEIPT' | 'Z_REPORT' | 'TEST';
+  entity_id: string | null;
+  copy: number;
+  status: 'QUEUED' | 'SENDING' | 'DONE' | 'FAILED';
+  attempts: number;
+  last_error: string | null;
+  requested_by: string | null;
+  created_at: number;
+  updated_at: number;
+  printed_at: number | null;
+}
+
+/** Exit receipt numbers, one series per kiosk (migration 0009, src-main/print/receipt-numbers.ts). */
+export interface ReceiptNumbersTable {
+  session_id: string;
+  payment_id: string | null;
+  kiosk_id: string;
+  seq: number;
+  number: string;
+  created_at: number;
+}
+
 export interface KioskDatabase {
   meta: MetaTable;
   zones: ZonesTable;
@@ -199,6 +224,8 @@ export interface KioskDatabase {
   settings: SettingsTable;
   shifts: ShiftsTable;
   cash_movements: CashMovementsTable;
+  print_jobs: PrintJobsTable;
+  receipt_numbers: ReceiptNumbersTable;
 }
 
 export type ZoneRow = Selectable<ZonesTable>;
@@ -212,3 +239,4 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type SettingsRow = Selectable<SettingsTable>;
 export type ShiftRow = Selectable<ShiftsTable>;
 export type CashMovementRow = Selectable<CashMovementsTable>;
+export type PrintJobRow = Selectable<PrintJobsTable>;

@@ -11,6 +11,7 @@ import type {
 import { SESSION_STATUSES, SHIFT_STATUSES } from './entities.js';
 import type { DeviceHealth } from './devices.js';
 import { normaliseVehicleNumber } from '../domain/vehicle-number.js';
+import { printerSettingsSchema, type PrintJob, type PrinterSettings, type PrinterStatusView } from './print.js';
 
 const MAX_TEXT = 200;
 
@@ -221,6 +222,15 @@ export const API = {
       .strict(),
   },
 
+  // The lane's receipt printer (docs/printing.md): status and queue, settings, reprints, test page.
+  'print.status': { role: 'ATTENDANT', input: empty },
+  'print.jobs': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
+  'print.settings': { role: 'SUPERVISOR', input: empty },
+  'print.configure': { role: 'ADMIN', input: printerSettingsSchema },
+  'print.reprint': { role: 'ATTENDANT', input: z.object({ sessionId: id, kind: z.enum(['TICKET', 'RECEIPT']) }).strict() },
+  'print.zReport': { role: 'CASHIER', input: z.object({ shiftId: id }).strict() },
+  'print.test': { role: 'SUPERVISOR', input: empty },
+
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
 
@@ -277,6 +287,13 @@ export interface ApiResults {
   'shifts.list': Shift[];
   'shifts.report': { shift: Shift; movements: CashMovement[]; text: string };
   'settings.get': FacilitySettings;
+  'print.status': PrinterStatusView;
+  'print.jobs': PrintJob[];
+  'print.settings': PrinterSettings;
+  'print.configure': PrinterSettings;
+  'print.reprint': PrintJob;
+  'print.zReport': PrintJob;
+  'print.test': PrintJob;
   'settings.update': FacilitySettings;
   'reports.daily': DailyReport;
   'reports.export': { fileName: string; mimeType: string; base64: string };
