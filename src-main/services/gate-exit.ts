@@ -99,7 +99,7 @@ export function lostTicket(ctx: ServiceContext, actor: Actor, vehicleNumber: str
   });
 }
 
-function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNowPaise: number, payment?: ReturnType<typeof insertCashPayment>): void {
+function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNowPaise: number, payment?: ReturnType<typeof insertCashPayment> | PaymentRow): void {
   const { q, db } = ctx.store;
   const now = ctx.clock.now();
   const paid = session.amount_paid_paise + paidNowPaise;
@@ -119,7 +119,8 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
   queueMicrotask(() => ctx.emit({ type: 'gate.open', sessionId: session.id, reason }));
 }
 
-export function completeExit(ctx: ServiceContext, actor: Actor, sessionId: string): Session {
+/** `payment`: the online payment whose success completes this exit (it travels with the exit, so a double exit names it). */
+export function completeExit(ctx: ServiceContext, actor: Actor, sessionId: string, payment?: PaymentRow): Session {
   ctx.store.q.tx(() => {
     const session = sessionRowById(ctx, sessionId);
     assertExitable(session);
@@ -128,7 +129,7 @@ export function completeExit(ctx: ServiceContext, actor: Actor, sessionId: strin
       if (pendingOnlinePayment(ctx, session.id)) throw new AppError('PAYMENT_PENDING');
       throw new AppError('PAYMENT_REQUIRED', undefined, { amountDuePaise: due.amountDuePaise });
     }
-    complete(ctx, actor, session, 0);
+    complete(ctx, actor, session, 0, payment);
   });
   return sessionView(ctx, sessionId);
 }
