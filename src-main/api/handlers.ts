@@ -6,7 +6,7 @@ import type { Actor, ServiceContext } from '../services/context.js';
 import { bookSlot, scanEntry } from '../services/gate-entry.js';
 import { completeExit, lostTicket, payCash, quoteExit } from '../services/gate-exit.js';
 import { integrityCheck } from '../services/integrity.js';
-import { createOperator, listOperators, operatorCount, updateOperator } from '../services/operators.js';
+import { createOperator, listOperators, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
 import * as sessions from '../services/sessions.js';
 import * as settings from '../services/settings.js';
 import * as shifts from '../services/shifts.js';
@@ -84,6 +84,7 @@ export const handlers: HandlerMap = {
   'operators.list': (c) => listOperators(c.ctx),
   'operators.create': (c, i) => createOperator(c.ctx, actorOf(c), i),
   'operators.update': (c, i) => updateOperator(c.ctx, actorOf(c), i),
+  'operators.unlock': (c, i) => unlockOperator(c.ctx, actorOf(c), i),
 
   'integrity.check': (c) => integrityCheck(c.ctx),
   'audit.list': (c, i) => c.ctx.audit.list({ entityIds: i.entityId ? [i.entityId] : undefined, limit: i.limit, beforeId: i.beforeId }),

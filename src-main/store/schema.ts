@@ -147,7 +147,21 @@ export interface OperatorsTable {
   is_active: Generated<Flag>;
   failed_attempts: Generated<number>;
   locked_until: number | null;
+  /** Lockouts since the last good log-in (migrations/kiosk/0006). */
+  lockouts: Generated<number>;
+  /** 1: locked until a supervisor unlocks. */
+  needs_unlock: Generated<number>;
   created_at: number;
+  updated_at: number;
+}
+
+/** Failed-login counters for usernames that are not operators here (same policy, same answers). */
+export interface LoginThrottleTable {
+  username: string;
+  failed_attempts: number;
+  lockouts: number;
+  locked_until: number | null;
+  needs_unlock: number;
   updated_at: number;
 }
 
@@ -219,6 +233,7 @@ export interface KioskDatabase {
   payments: PaymentsTable & PaymentShiftLink;
   operators: OperatorsTable;
   auth_tokens: AuthTokensTable;
+  login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   settings: SettingsTable;

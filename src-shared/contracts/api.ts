@@ -131,7 +131,11 @@ export const API = {
   },
   'vehicles.search': { role: 'ATTENDANT', input: z.object({ q: text(32).pipe(z.string().min(1)) }).strict() },
 
-  'operators.list': { role: 'ADMIN', input: empty },
+  'operators.list': { role: 'SUPERVISOR', input: empty },
+  'operators.unlock': {
+    role: 'SUPERVISOR',
+    input: z.object({ operatorId: id, reason: text(200).pipe(z.string().min(3, 'Give a reason (at least 3 characters)')) }).strict(),
+  },
   'operators.create': {
     role: 'ADMIN',
     input: z.object({ username, name: text(100).pipe(z.string().min(1)), role, pin }).strict(),
@@ -276,6 +280,7 @@ export interface ApiResults {
   'operators.list': Operator[];
   'operators.create': Operator;
   'operators.update': Operator;
+  'operators.unlock': Operator;
   'integrity.check': { ok: boolean; findings: IntegrityFinding[] };
   'audit.list': AuditEntry[];
   'audit.verify': { ok: boolean; checked: number; brokenAt: number | null; message: string };
