@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { kioskSignature, kioskSigningKey } from '../../src-shared/protocol/kiosk-signing.js';
+import { kioskSignatureWithNonce, kioskSigningKey } from '../../src-shared/protocol/kiosk-signing.js';
 
 const h = await vi.hoisted(async () => (await import('./fake-electron.js')).fakeElectron(vi));
 
@@ -80,7 +80,8 @@ beforeAll(async () => {
     void body(req).then((bytes) => {
       const key = kioskSigningKey(SECRET);
       const ts = String(req.headers['x-kiosk-timestamp'] ?? '');
-      const expected = kioskSignature(key, req.method ?? 'GET', req.url ?? '/', ts, bytes);
+      const nonce = String(req.headers['x-kiosk-nonce'] ?? '');
+      const expected = kioskSignatureWithNonce(key, req.method ?? 'GET', req.url ?? '/', ts, nonce, bytes);
       signed.push({ verified: req.headers['x-kiosk-signature'] === expected, kioskId: req.headers['x-kiosk-id'] as string | undefined, path: req.url ?? '' });
       // Busy: the kiosk keeps its events and backs off; the test only needs the signed request.
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"UNAVAILABLE","message":"busy"}}');
