@@ -82,7 +82,8 @@ const SESSION_TYPES = new Set([
 /** Online-payment events carry the session snapshot and the payment row: folded like session events. */
 const isSessionType = (t: string) => SESSION_TYPES.has(t) || t.startsWith('payment.');
 /** Kiosk-local records kept on the server (reports) but not replicated to other gates. */
-const STORED_ONLY = ['shift.', 'settings.'];
+// Stored as received, not folded: cash shifts, settings, and the lane's openings and vend exceptions (src-shared/contracts/lane-events.ts).
+const STORED_ONLY = ['shift.', 'settings.', 'lane.'];
 const ZONE_TYPES = new Set(['zone.created', 'zone.updated', 'slots.created']);
 const OPERATOR_TYPES = new Set(['operator.created', 'operator.updated']);
 
