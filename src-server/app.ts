@@ -127,7 +127,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     registerBookingRoutes(scope, ctx);
   });
   const sync = await registerSync(app, ctx);
-  // [sync] parker bookings/cancellations to the gates, payment results to the kiosk that asked
+  // parker bookings/cancellations to the gates, payment results to the kiosk that asked
   ctx.syncEvents = new ServerSyncEvents(sync, sdb.db, clock, log);
   ctx.payments.onPaymentChange = ctx.syncEvents.notifyPayment;
   await app.ready();
