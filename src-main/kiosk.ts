@@ -24,8 +24,7 @@ import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
 import { storedClockOffset } from './online/clock-offset.js';
 import { prepareOps, type OpsOptions } from './ops/runtime.js'; // [ops] issue 7
-import { prepareSync, startSync, type SyncOptions } from './sync/index.js'; // [sync] issue 5
-import { attachPaymentResultSink } from './sync/registry.js'; // [sync]
+import { createSyncWorker, prepareSync, type SyncOptions, type SyncWorker } from './sync/index.js';
 
 export interface KioskOptions {
   dbPath: string;
@@ -41,13 +40,15 @@ export interface KioskOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
   /** [ops] Scheduled backups and rotating log files (src-main/ops, docs/operations.md). */
   ops?: OpsOptions;
-  /** [sync] Transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
+  /** Sync transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
   sync?: SyncOptions;
 }
 
 export interface Kiosk {
   readonly kioskId: string;
   readonly ctx: ServiceContext;
+  /** The sync worker (null on a standalone kiosk); tests and the bench drive its cycles. */
+  readonly syncWorker: SyncWorker | null;
   call<M extends ApiMethod>(method: M, input: unknown, token?: string | null): Promise<ApiResponse<ApiResult<M>>>;
   call(method: string, input: unknown, token?: string | null): Promise<ApiResponse<unknown>>;
   onEvent(listener: (e: KioskEvent) => void): () => void;
@@ -80,14 +81,14 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const ticketKey: TicketKey = { id: secrets.ticketKeyId, secret: secrets.ticketSecret };
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
-  const remoteKeys = prepareSync(store, ticketKey); // [sync] other gates' ticket keys (encrypted at rest)
+  const remoteKeys = prepareSync(store, ticketKey); // other gates' ticket keys (encrypted at rest)
 
   const ctx: ServiceContext = {
     store,
     clock,
     kioskId,
     ticketKey,
-    ticketKeys: remoteKeys.lookup, // [sync] own key, then keys synced from other gates
+    ticketKeys: remoteKeys.lookup, // own key, then keys synced from other gates
     audit: new AuditLog(store, clock),
     outbox: new Outbox(store, clock, kioskId),
     devices: new DeviceHealthBoard(),
@@ -103,10 +104,12 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   }
 
   const server = serverLink(options, clock, storedClockOffset(store));
-  const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log); // [sync]
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
   const flaggedPayments = new FlaggedPayments(ctx, server?.review ?? null, (p) => onlinePayments.apply(p));
-  if (server) attachPaymentResultSink(ctx, (p) => onlinePayments.apply(p)); // [sync] results pushed through the pull; the poller below stays as the fallback
+  // Results the server pushes through the pull go to OnlinePayments.apply; the poller below stays as the fallback.
+  if (server) ctx.payments = onlinePayments;
+  const syncWorker = createSyncWorker(ctx, remoteKeys, server?.http ?? null, options.sync, (l) => emitter.on('event', l), log);
+  if (syncWorker) ctx.sync = syncWorker;
   // Until the sync channel pushes results, open online payments are polled once a second.
   const poller = server
     ? setInterval(() => onlinePayments.refreshPending().catch((err: unknown) => log('warn', 'payment poll failed', { error: String(err) })), 1000)
@@ -118,9 +121,10 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     health: () => ({
       version: VERSION,
       db: 'ok',
-      online: syncWorker ? syncWorker.status().online : server?.online() ?? false, // [sync]
+      online: syncWorker ? syncWorker.status().online : server?.online() ?? false,
       pendingEvents: ctx.outbox.pendingCount(),
-      lastSyncAt: syncWorker?.status().lastSyncAt ?? null, // [sync]
+      lastSyncAt: syncWorker?.status().lastSyncAt ?? null,
+      syncProblem: syncWorker?.status().protocolProblem ?? null,
       kioskId,
       now: new Date(clock.now()).toISOString(),
       needsSetup: operatorCount(ctx) === 0,
@@ -148,6 +152,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   return {
     kioskId,
     ctx,
+    syncWorker,
     call: ((method: string, input: unknown, token?: string | null) =>
       dispatch(base, method, input, token ?? null, dispatchOptions)) as Kiosk['call'],
     onEvent: (listener) => {
@@ -156,7 +161,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     },
     close: async () => {
       if (poller) clearInterval(poller);
-      await syncWorker?.stop(); // [sync]
+      await syncWorker?.stop();
       emitter.removeAllListeners();
       await ops.stop(); // [ops] waits for a backup in progress
       await store.close();

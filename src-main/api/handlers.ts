@@ -15,7 +15,7 @@ import { searchVehicles } from '../services/vehicles.js';
 import * as zones from '../services/zones.js';
 import { adoptSignedTicket } from '../services/apply-remote.js'; // [sync]
 import { listConflicts, resolveConflict } from '../sync/conflicts.js'; // [sync]
-import { syncStatus } from '../sync/registry.js'; // [sync]
+import { syncStatus } from '../sync/status.js';
 import * as ops from '../ops/api.js';
 
 export interface CallContext {
@@ -107,7 +107,7 @@ export const handlers: HandlerMap = {
   'backups.restore': (c, i) => ops.restoreBackupApi(c, i.fileName),
   'system.diagnostics': (c) => ops.diagnosticsApi(c),
 
-  'sync.status': (c) => syncStatus(c.ctx), // [sync]
+  'sync.status': (c) => syncStatus(c.ctx),
   'sync.conflicts': (c) => listConflicts(c.ctx), // [sync]
   'sync.resolveConflict': (c, i) => resolveConflict(c.ctx, actorOf(c), i), // [sync]
 

@@ -11,7 +11,7 @@ export function toOperator(r: OperatorRow): Operator {
   return { id: r.id, username: r.username, name: r.name, role: r.role as Role, isActive: r.is_active === 1 };
 }
 
-function recordOperatorChange(ctx: ServiceContext, actor: Actor | null, action: string, id: string, details: Record<string, unknown>): void {
+function recordOperatorChange(ctx: ServiceContext, actor: Actor | null, action: 'operator.created' | 'operator.updated', id: string, details: Record<string, unknown>): void {
   const { q, db } = ctx.store;
   ctx.audit.append({ operatorId: actor?.operatorId ?? null, action, entityType: 'operator', entityId: id, details });
   // Other gates need the hashed PIN so an operator can log in anywhere in the facility.

@@ -24,7 +24,8 @@ export async function authenticateKiosk(db: Kysely<ServerDatabase>, clock: Clock
     throw new AppError('UNAUTHENTICATED', 'Kiosk credentials missing or malformed.');
   }
   if (Math.abs(clock.now() - Number(timestamp)) > windowSeconds * 1000) {
-    throw new AppError('UNAUTHENTICATED', 'Kiosk clock is too far from the server clock.');
+    // The kiosk re-measures its clock offset and retries on this reason (src-main/online/signed-client.ts).
+    throw new AppError('UNAUTHENTICATED', 'Kiosk clock is too far from the server clock.', { reason: 'CLOCK_SKEW' });
   }
   const kiosk = await db.selectFrom('kiosks').select(['signing_key', 'revoked_at']).where('id', '=', kioskId).executeTakeFirst();
   if (!kiosk || kiosk.revoked_at !== null) throw new AppError('UNAUTHENTICATED', 'Kiosk is not enrolled or was revoked.');

@@ -11,7 +11,8 @@
  * conflict for a supervisor). Gross amounts stay (paid == Σ SUCCESS/REFUNDED payments, as the
  * kiosk's integrity check wants); the gate credits only what was not refunded.
  */
-import type { FoldConflict, FoldEvent, PaymentSnap, SessionSnap } from './fold.js';
+import type { FoldConflict, PaymentSnap, SessionSnap } from '../../src-shared/contracts/sync.js';
+import type { FoldEvent } from './fold-event.js';
 
 export const PREPAID_EVENT = 'payment.prepaid';
 
@@ -56,7 +57,7 @@ export function prepaymentSnap(
 ): PaymentSnap {
   return {
     id: p.id, session_id: p.session_id, method: 'ONLINE', status, amount_paise: p.amount_paise, tendered_paise: null, change_paise: null,
-    gateway: p.gateway, gateway_ref: p.gateway_ref, upi_uri: null, idempotency_key: null, operator_id: null, late: p.late,
+    gateway: p.gateway, gateway_ref: p.gateway_ref, upi_uri: null, idempotency_key: null, operator_id: null, late: p.late ? 1 : 0,
     review_reason: null, created_at: p.created_at, expires_at: p.expires_at, completed_at: p.completed_at, updated_at: updatedAt,
   };
 }

@@ -137,6 +137,12 @@ export interface Health {
   now: string;
   /** The lane's devices; empty when none is configured. */
   devices?: DeviceHealth[];
+  /**
+   * Sync cannot run because this kiosk and the central server speak protocols too far apart
+   * (src-shared/contracts/sync.ts): KIOSK_TOO_OLD = update this kiosk, SERVER_TOO_OLD = update the
+   * server. Absent or null: no such problem.
+   */
+  syncProblem?: 'KIOSK_TOO_OLD' | 'SERVER_TOO_OLD' | null;
 }
 
 export const SHIFT_STATUSES = ['OPEN', 'CLOSED', 'NEEDS_APPROVAL', 'APPROVED'] as const;

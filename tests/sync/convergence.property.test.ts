@@ -16,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKiosk } from '../../src-main/kiosk.js';
 import { secretsPathFor } from '../../src-main/core/secrets.js';
 import { sha256Hex } from '../../src-main/core/ids.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import type { SyncService } from '../../src-server/sync/service.js';
 import {
   heal, InProcTransport, kioskSessions, memoryServer, serverSessions, tempDir, TestClock, type Faults, type TestKiosk,
@@ -119,7 +118,7 @@ describe('sync convergence (property)', () => {
           const t = transport ?? new InProcTransport(() => service, `k${i}`);
           t.rand = rand;
           const kiosk = await createKiosk({ dbPath, clock, kioskId: `k${i}`, sync: { transport: t, autoStart: false } });
-          return { name: `k${i}`, kiosk, worker: syncWorkerOf(kiosk.ctx)!, transport: t, dbPath, tokens: new Map() };
+          return { name: `k${i}`, kiosk, worker: kiosk.syncWorker!, transport: t, dbPath, tokens: new Map() };
         };
         /** Tokens without PIN hashing: inserted like auth.login does (the API path is still used). */
         const grant = (k: TestKiosk, username: string): string => {
