@@ -1,6 +1,6 @@
 /**
- * Glue between the server's own modules (parker bookings, online payments) and sync (issue 5,
- * docs/sync.md "Parker bookings and online payment results").
+ * Glue between the server's own modules (parker bookings, online payments) and sync
+ * (docs/sync.md "Parker bookings and online payment results").
  *
  * - Zones: the facility's gates publish zones/slots through sync (sync_entities). When any are
  *   published, the server mirrors them into its own `zones`/`slots` tables (same ids, so the
@@ -142,7 +142,7 @@ export class ServerSyncEvents {
   }
 
   /**
-   * [prepaid] Publishes a booking's online pre-payment into its synced session (prepaid.ts): SUCCESS
+   * Publishes a booking's online pre-payment into its synced session (prepaid.ts): SUCCESS
    * without a flag is credited at the exit; REFUNDED after it was published is published again (no
    * longer credited; reports show the refund). Nothing while the booking has not reached the gates
    * (sweepBookings retries), for a flagged payment (a supervisor decides first), or when the gates

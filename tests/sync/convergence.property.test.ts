@@ -1,5 +1,5 @@
 /**
- * Model-based property test (issue 5): 3-5 real kiosk cores (temp SQLite files, in process) and
+ * Model-based property test: 3-5 real kiosk cores (temp SQLite files, in process) and
  * the server's SyncService (SQLite), random gate operations at random gates, random network
  * faults (drop, duplicate, delayed replay = reorder, response lost after the server committed),
  * random restarts and clock steps. After healing: every kiosk and the server hold the same
