@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import type { BookingRow, PaymentRow, ServerDatabase } from '../db/schema.js';
 import { toPaymentView } from '../payments/view.js';
 import type { Clock } from '../util/clock.js';
-import type { CanonicalSession, SessionSnap } from './fold.js';
+import type { CanonicalSession, SessionSnap, ZoneChangePayload } from '../../src-shared/contracts/sync.js';
 import { PREPAID_EVENT, prepaymentSnap } from './prepaid.js';
 import type { SyncDatabase } from './schema.js';
 import { SERVER_NODE, type SyncService } from './service.js';
@@ -41,10 +41,8 @@ export interface PublishedZone {
   slots: { id: string; slot_number: string; position: number }[];
 }
 
-interface ZoneEntity {
-  zone: { id: string; name: string; hourly_rate_paise?: number; is_active?: number; created_at?: number };
-  slots: { id: string; slot_number: string; position: number }[];
-}
+/** A published zone as sync_entities keeps it (the gates' zone payload, src-shared/contracts/sync.ts). */
+type ZoneEntity = ZoneChangePayload;
 
 export class ServerSyncEvents {
   readonly db: ServerSyncDb;
