@@ -10,7 +10,9 @@
  * time, which electron-builder ships inside app.asar:
  *   - electron (provided by the runtime), better-sqlite3 (native addon, rebuilt for Electron and
  *     unpacked from the asar), pdfkit and pino (read data files / spawn workers relative to
- *     their own folder), electron-updater and electron-log (CommonJS, loaded lazily).
+ *     their own folder), electron-updater and electron-log (CommonJS, loaded lazily),
+ *     serialport (its native binding is found relative to its own folder by node-gyp-build) and
+ *     modbus-serial (requires serialport at run time).
  *
  * Usage: node scripts/build-electron.mjs [--watch] [--quiet]
  */
@@ -24,7 +26,7 @@ const outdir = path.join(root, 'dist-electron');
 const watch = process.argv.includes('--watch');
 const quiet = process.argv.includes('--quiet');
 
-export const MAIN_EXTERNALS = ['electron', 'better-sqlite3', 'pdfkit', 'pino', 'electron-updater', 'electron-log'];
+export const MAIN_EXTERNALS = ['electron', 'better-sqlite3', 'pdfkit', 'pino', 'electron-updater', 'electron-log', 'serialport', 'modbus-serial'];
 
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const electronVersion = (() => {

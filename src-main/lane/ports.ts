@@ -31,10 +31,18 @@ export interface BarrierPort {
   raise(): Promise<void>;
   /** Lower it (releases a hold; a pulse-type barrier gets its close pulse where it has one). */
   lower(): Promise<void>;
+  /**
+   * The Admin screen's "open barrier" test: one open pulse of `ms` (default: the configured
+   * pulse length) whatever the mode, so a hold-type barrier is not left up by a test.
+   */
+  testPulse?(ms?: number): Promise<void>;
 }
 
 export interface LoopInputsPort {
+  /** The current debounced state (what the core acts on). */
   read(): Promise<LoopState>;
+  /** The Admin screen's "read inputs" test: reads the module now and returns the raw levels (polarity applied, no debounce). */
+  readNow?(): Promise<LoopState>;
   /** Called with the new debounced state on every change. */
   onChange(listener: (state: LoopState) => void): () => void;
 }
@@ -48,5 +56,6 @@ export interface HealthSource {
 export interface LaneDevices extends HealthSource {
   barrier: BarrierPort | null;
   loops: LoopInputsPort | null;
+  /** Stops polling and reconnecting and closes every connection; a closed set cannot be reopened (build a new one). */
   close(): Promise<void>;
 }
