@@ -19,16 +19,23 @@
  * Adding a change kind: its schema in `syncChangeSchema` and its entry in CHANGE_HANDLERS below.
  */
 import type Database from 'better-sqlite3';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { syncChangeSchema, type ChangeEntry, type SyncChange, type SyncChangeKind } from '../../src-shared/contracts/sync.js';
 import { parseTicketCode } from '../../src-shared/domain/ticket-codec.js';
 import { newId } from '../core/ids.js';
-import type { SessionsTable } from '../store/schema.js';
+import type { OutboxStatus, SessionsTable } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { recordSessionChange } from './session-records.js';
 
 const OPEN = ['BOOKED', 'PARKED', 'EXITING'] as const;
 const isOpen = (status: string) => (OPEN as readonly string[]).includes(status);
+/**
+ * Status filters as SQL literals, not bound parameters: SQLite uses a partial index
+ * (`WHERE status = 'PENDING'`, `WHERE status IN (...)`) only when the query's literal implies it;
+ * with a parameter every pulled change scanned the whole outbox and sessions tables.
+ */
+const OPEN_LIT = OPEN.map((s) => sql.lit(s));
+const PENDING_LIT = sql.lit<OutboxStatus>('PENDING');
 
 type Change<K extends SyncChangeKind> = Extract<SyncChange, { kind: K }>;
 
@@ -52,7 +59,7 @@ function st(db: Database.Database, sql: string): Database.Statement {
 
 export function hasPendingEvents(ctx: ServiceContext, entityId: string): boolean {
   const { q, db } = ctx.store;
-  return Boolean(q.first(db.selectFrom('outbox').select('id').where('entity_id', '=', entityId).where('status', '=', 'PENDING').limit(1)));
+  return Boolean(q.first(db.selectFrom('outbox').select('id').where('entity_id', '=', entityId).where('status', '=', PENDING_LIT).limit(1)));
 }
 
 function vehicleIdFor(ctx: ServiceContext, number: string, owner: string | null, now: number): string {
@@ -73,7 +80,7 @@ function freeSlotQuery(ctx: ServiceContext) {
   return db.selectFrom('slots as s').innerJoin('zones as z', 'z.id', 's.zone_id').select('s.id')
     .where('s.current_session_id', 'is', null)
     .where(({ not, exists, selectFrom }) => not(exists(
-      selectFrom('sessions as x').select('x.id').whereRef('x.slot_id', '=', 's.id').where('x.status', 'in', OPEN).where('x.overflow', '=', 0),
+      selectFrom('sessions as x').select('x.id').whereRef('x.slot_id', '=', 's.id').where('x.status', 'in', OPEN_LIT).where('x.overflow', '=', sql.lit(0)),
     )));
 }
 
@@ -130,7 +137,7 @@ export function applyRemoteSession(ctx: ServiceContext, data: Change<'session'>)
 
   let vehicleId = vehicleIdFor(ctx, data.vehicle.vehicle_number, data.vehicle.owner_name, now);
   if (open) {
-    const other = q.first(db.selectFrom('sessions').select('id').where('vehicle_id', '=', vehicleId).where('id', '<>', s.id).where('status', 'in', OPEN).limit(1));
+    const other = q.first(db.selectFrom('sessions').select('id').where('vehicle_id', '=', vehicleId).where('id', '<>', s.id).where('status', 'in', OPEN_LIT).limit(1));
     // Same plate open twice (two offline gates): provisional number until the server decides.
     if (other) vehicleId = vehicleIdFor(ctx, `${data.vehicle.vehicle_number}#${s.id.slice(-4).toUpperCase()}`, data.vehicle.owner_name, now);
   }

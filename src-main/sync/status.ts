@@ -1,11 +1,12 @@
 /** sync.status for the API: the worker's status, or what a standalone kiosk can say (its pending events). */
+import { sql } from 'kysely';
 import type { SyncStatus } from '../../src-shared/contracts/api.js';
 import type { ServiceContext } from '../services/context.js';
 
 export function syncStatus(ctx: ServiceContext): SyncStatus {
   if (ctx.sync) return ctx.sync.status();
   const { q, db } = ctx.store;
-  const pending = q.first(db.selectFrom('outbox').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('t')]).where('status', '=', 'PENDING'));
+  const pending = q.first(db.selectFrom('outbox').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('t')]).where('status', '=', sql.lit<'PENDING'>('PENDING')));
   const t = pending?.t ?? null;
   return {
     enabled: false, online: false, syncing: false, pendingEvents: pending?.n ?? 0,

@@ -11,6 +11,7 @@
  * short. Failures retry on a timer with exponential backoff and full jitter, whether or not
  * anything new is written locally.
  */
+import { sql } from 'kysely';
 import type { SyncStatus } from '../../src-shared/contracts/api.js';
 import { SYNC_PROTOCOL_VERSION, syncRefusalSchema, type SyncProtocolProblem, type WireEvent } from '../../src-shared/contracts/sync.js';
 import { decodeHlc, encodeHlc, hlcInit, hlcReceive } from '../../src-shared/domain/hlc.js';
@@ -225,7 +226,7 @@ export class SyncWorker implements SyncPort {
     const kioskId = this.ctx.kioskId;
     for (let round = 0; round < 10_000; round++) {
       const rows = q.all(db.selectFrom('outbox').select(['id', 'seq', 'hlc', 'type', 'entity_id', 'payload', 'schema_version', 'created_at'])
-        .where('status', '=', 'PENDING').where('kiosk_id', '=', kioskId).orderBy('seq').limit(this.o.batchSize));
+        .where('status', '=', sql.lit<'PENDING'>('PENDING')).where('kiosk_id', '=', kioskId).orderBy('seq').limit(this.o.batchSize));
       const key = this.opts.keys.ownForPublish();
       const publishKey = this.state().key_published !== key.keyId;
       if (rows.length === 0 && !publishKey) return;
@@ -329,7 +330,8 @@ export class SyncWorker implements SyncPort {
   private count(table: 'sync_skipped' | 'outbox', status?: OutboxRow['status']): number {
     const { q, db } = this.ctx.store;
     if (table === 'sync_skipped') return q.first(db.selectFrom('sync_skipped').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
-    return q.first(db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', status ?? 'PENDING'))?.n ?? 0;
+    // A literal, so SQLite can use the partial index on PENDING rows.
+    return q.first(db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', sql.lit<OutboxRow['status']>(status ?? 'PENDING')))?.n ?? 0;
   }
 
   private skippedCount(): number {
@@ -343,7 +345,7 @@ export class SyncWorker implements SyncPort {
   status(): SyncStatus {
     const { q, db } = this.ctx.store;
     const s = this.state();
-    const oldest = q.first(db.selectFrom('outbox').select((eb) => eb.fn.min('created_at').as('t')).where('status', '=', 'PENDING'))?.t ?? null;
+    const oldest = q.first(db.selectFrom('outbox').select((eb) => eb.fn.min('created_at').as('t')).where('status', '=', sql.lit<'PENDING'>('PENDING')))?.t ?? null;
     const now = this.ctx.clock.now();
     const offset = s.clock_offset_ms;
     return {
