@@ -19,11 +19,12 @@
  * Adding a change kind: its schema in `syncChangeSchema` and its entry in CHANGE_HANDLERS below.
  */
 import type Database from 'better-sqlite3';
-import { sql, type Insertable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { syncChangeSchema, type ChangeEntry, type SyncChange, type SyncChangeKind } from '../../src-shared/contracts/sync.js';
 import { parseTicketCode } from '../../src-shared/domain/ticket-codec.js';
 import { newId } from '../core/ids.js';
-import type { OutboxStatus, SessionsTable } from '../store/schema.js';
+import type { Store } from '../store/open.js';
+import type { OutboxStatus, PaymentsTable, SessionsTable } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { recordSessionChange } from './session-records.js';
 
@@ -36,6 +37,61 @@ const isOpen = (status: string) => (OPEN as readonly string[]).includes(status);
  */
 const OPEN_LIT = OPEN.map((s) => sql.lit(s));
 const PENDING_LIT = sql.lit<OutboxStatus>('PENDING');
+
+const SESSION_KEYS = [
+  'id', 'code', 'vehicle_id', 'zone_id', 'slot_id', 'status', 'booked_at', 'entry_at', 'exit_at', 'quote_amount_paise', 'quoted_at',
+  'quote_valid_until', 'amount_due_paise', 'amount_paid_paise', 'last_paid_at', 'lost_ticket', 'conflict', 'conflict_reason',
+  'origin_kiosk_id', 'created_by', 'created_at', 'updated_at', 'overflow',
+] as const;
+const PAYMENT_KEYS = [
+  'id', 'session_id', 'method', 'status', 'amount_paise', 'tendered_paise', 'change_paise', 'gateway', 'gateway_ref', 'upi_uri',
+  'idempotency_key', 'operator_id', 'late', 'review_reason', 'created_at', 'expires_at', 'completed_at', 'updated_at',
+] as const;
+type SessionValues = { [K in (typeof SESSION_KEYS)[number]]: Selectable<SessionsTable>[K] };
+type PaymentValues = { [K in (typeof PAYMENT_KEYS)[number]]: Selectable<PaymentsTable>[K] };
+
+/**
+ * The queries of applying a pulled session, compiled once per store: applying tens of thousands
+ * of pulled changes spent more time compiling the queries than running them.
+ */
+function sessionQueries(store: Store) {
+  const { q, db } = store;
+  const { id: _id, ...sessionSet } = Object.fromEntries(SESSION_KEYS.map((k) => [k, k])) as Record<(typeof SESSION_KEYS)[number], string>;
+  void _id;
+  return {
+    pending: q.prepare<{ entityId: string }, { id: string }>(['entityId'], (p) =>
+      db.selectFrom('outbox').select('id').where('entity_id', '=', p.entityId).where('status', '=', PENDING_LIT).limit(1)),
+    zone: q.prepare<{ id: string }, { id: string }>(['id'], (p) => db.selectFrom('zones').select('id').where('id', '=', p.id)),
+    slot: q.prepare<{ id: string }, { current_session_id: string | null }>(['id'], (p) => db.selectFrom('slots').select('current_session_id').where('id', '=', p.id)),
+    session: q.prepare<{ id: string }, Selectable<SessionsTable>>(['id'], (p) => db.selectFrom('sessions').selectAll().where('id', '=', p.id)),
+    paymentSigs: q.prepare<{ sessionId: string }, { id: string; status: string; amount_paise: number; review_reason: string | null }>(['sessionId'], (p) =>
+      db.selectFrom('payments').select(['id', 'status', 'amount_paise', 'review_reason']).where('session_id', '=', p.sessionId).orderBy('id')),
+    releaseSlots: q.prepare<{ sessionId: string }, never>(['sessionId'], (p) =>
+      db.updateTable('slots').set({ current_session_id: null }).where('current_session_id', '=', p.sessionId)),
+    holdSlot: q.prepare<{ sessionId: string; slotId: string }, never>(['sessionId', 'slotId'], (p) =>
+      db.updateTable('slots').set({ current_session_id: p.sessionId }).where('id', '=', p.slotId)),
+    vehicleByNumber: q.prepare<{ number: string }, { id: string; owner_name: string | null }>(['number'], (p) =>
+      db.selectFrom('vehicles').select(['id', 'owner_name']).where('vehicle_number', '=', p.number)),
+    vehicleOwner: q.prepare<{ id: string; owner: string | null; now: number }, never>(['id', 'owner', 'now'], (p) =>
+      db.updateTable('vehicles').set({ owner_name: p.owner, updated_at: p.now }).where('id', '=', p.id)),
+    vehicleInsert: q.prepare<{ id: string; number: string; owner: string | null; now: number }, never>(['id', 'number', 'owner', 'now'], (p) =>
+      db.insertInto('vehicles').values({ id: p.id, vehicle_number: p.number, owner_name: p.owner, created_at: p.now, updated_at: p.now })),
+    otherOpen: q.prepare<{ vehicleId: string; sessionId: string }, { id: string }>(['vehicleId', 'sessionId'], (p) =>
+      db.selectFrom('sessions').select('id').where('vehicle_id', '=', p.vehicleId).where('id', '<>', p.sessionId).where('status', 'in', OPEN_LIT).limit(1)),
+    upsertSession: q.prepare<SessionValues, never>(SESSION_KEYS, (p) =>
+      db.insertInto('sessions').values(p).onConflict((oc) => oc.column('id').doUpdateSet((eb) =>
+        Object.fromEntries(Object.keys(sessionSet).map((c) => [c, eb.ref(`excluded.${c}` as 'excluded.code')])) as never))),
+    upsertPayment: q.prepare<PaymentValues, never>(PAYMENT_KEYS, (p) =>
+      db.insertInto('payments').values(p).onConflict((oc) => oc.column('id').doUpdateSet((eb) =>
+        Object.fromEntries(PAYMENT_KEYS.filter((c) => c !== 'id' && c !== 'session_id').map((c) => [c, eb.ref(`excluded.${c}` as 'excluded.status')])) as never))),
+  };
+}
+const queriesByStore = new WeakMap<Store, ReturnType<typeof sessionQueries>>();
+function queries(ctx: ServiceContext): ReturnType<typeof sessionQueries> {
+  let qs = queriesByStore.get(ctx.store);
+  if (!qs) queriesByStore.set(ctx.store, (qs = sessionQueries(ctx.store)));
+  return qs;
+}
 
 type Change<K extends SyncChangeKind> = Extract<SyncChange, { kind: K }>;
 
@@ -58,19 +114,18 @@ function st(db: Database.Database, sql: string): Database.Statement {
 }
 
 export function hasPendingEvents(ctx: ServiceContext, entityId: string): boolean {
-  const { q, db } = ctx.store;
-  return Boolean(q.first(db.selectFrom('outbox').select('id').where('entity_id', '=', entityId).where('status', '=', PENDING_LIT).limit(1)));
+  return Boolean(queries(ctx).pending.first({ entityId }));
 }
 
 function vehicleIdFor(ctx: ServiceContext, number: string, owner: string | null, now: number): string {
-  const { q, db } = ctx.store;
-  const row = q.first(db.selectFrom('vehicles').select(['id', 'owner_name']).where('vehicle_number', '=', number));
+  const qs = queries(ctx);
+  const row = qs.vehicleByNumber.first({ number });
   if (row) {
-    if (owner && owner !== row.owner_name) q.run(db.updateTable('vehicles').set({ owner_name: owner, updated_at: now }).where('id', '=', row.id));
+    if (owner && owner !== row.owner_name) qs.vehicleOwner.run({ id: row.id, owner, now });
     return row.id;
   }
   const id = newId(ctx.clock);
-  q.run(db.insertInto('vehicles').values({ id, vehicle_number: number, owner_name: owner, created_at: now, updated_at: now }));
+  qs.vehicleInsert.run({ id, number, owner, now });
   return id;
 }
 
@@ -112,49 +167,42 @@ const UPSERT_SESSION = `INSERT INTO sessions (id, ${SESSION_COLS.join(', ')}) VA
   ON CONFLICT(id) DO UPDATE SET ${SESSION_COLS.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
 function sessionSignature(ctx: ServiceContext, id: string): string {
-  const { q, db } = ctx.store;
-  const s = q.first(db.selectFrom('sessions').selectAll().where('id', '=', id));
-  const p = q.all(db.selectFrom('payments').select(['id', 'status', 'amount_paise', 'review_reason']).where('session_id', '=', id).orderBy('id'));
-  return JSON.stringify([s ?? null, p]);
+  const qs = queries(ctx);
+  return JSON.stringify([qs.session.first({ id }) ?? null, qs.paymentSigs.all({ sessionId: id })]);
 }
 
 export function applyRemoteSession(ctx: ServiceContext, data: Change<'session'>): ApplyOutcome {
-  const { q, db } = ctx.store;
+  const qs = queries(ctx);
   const s = data.session;
   if (hasPendingEvents(ctx, s.id)) return 'pending';
-  if (!q.first(db.selectFrom('zones').select('id').where('id', '=', s.zone_id))) throw new MissingDependency(`zone ${s.zone_id} not known here yet`);
+  if (!qs.zone.first({ id: s.zone_id })) throw new MissingDependency(`zone ${s.zone_id} not known here yet`);
   // Any known slot: a clash loser whose zone was full is moved by the server to an overflow slot
   // of another zone (it keeps its own zone and tariff), and every gate must mirror that.
-  const slot = q.first(db.selectFrom('slots').select('current_session_id').where('id', '=', s.slot_id));
+  const slot = qs.slot.first({ id: s.slot_id });
   if (!slot) throw new MissingDependency(`slot ${s.slot_id} not known here yet`);
   const before = sessionSignature(ctx, s.id);
   const now = ctx.clock.now();
   const open = isOpen(s.status);
   const holds = open && s.overflow !== 1; // an overflow session is open but holds no slot
 
-  q.run(db.updateTable('slots').set({ current_session_id: null }).where('current_session_id', '=', s.id));
+  qs.releaseSlots.run({ sessionId: s.id });
   if (holds && slot.current_session_id && slot.current_session_id !== s.id) evict(ctx, slot.current_session_id, s.slot_id);
 
   let vehicleId = vehicleIdFor(ctx, data.vehicle.vehicle_number, data.vehicle.owner_name, now);
   if (open) {
-    const other = q.first(db.selectFrom('sessions').select('id').where('vehicle_id', '=', vehicleId).where('id', '<>', s.id).where('status', 'in', OPEN_LIT).limit(1));
+    const other = qs.otherOpen.first({ vehicleId, sessionId: s.id });
     // Same plate open twice (two offline gates): provisional number until the server decides.
     if (other) vehicleId = vehicleIdFor(ctx, `${data.vehicle.vehicle_number}#${s.id.slice(-4).toUpperCase()}`, data.vehicle.owner_name, now);
   }
-  const row: Omit<Insertable<SessionsTable>, 'id'> = {
-    code: s.code, vehicle_id: vehicleId, zone_id: s.zone_id, slot_id: s.slot_id, status: s.status, booked_at: s.booked_at, entry_at: s.entry_at,
+  qs.upsertSession.run({
+    id: s.id, code: s.code, vehicle_id: vehicleId, zone_id: s.zone_id, slot_id: s.slot_id, status: s.status, booked_at: s.booked_at, entry_at: s.entry_at,
     exit_at: s.exit_at, quote_amount_paise: s.quote_amount_paise, quoted_at: s.quoted_at, quote_valid_until: s.quote_valid_until,
     amount_due_paise: s.amount_due_paise, amount_paid_paise: s.amount_paid_paise, last_paid_at: s.last_paid_at, lost_ticket: s.lost_ticket,
     conflict: s.conflict, conflict_reason: s.conflict_reason, origin_kiosk_id: s.origin_kiosk_id, created_by: s.created_by,
     created_at: s.created_at, updated_at: s.updated_at, overflow: s.overflow === 1 ? 1 : 0,
-  };
-  q.run(db.insertInto('sessions').values({ id: s.id, ...row }).onConflict((oc) => oc.column('id').doUpdateSet(row)));
-  if (holds) q.run(db.updateTable('slots').set({ current_session_id: s.id }).where('id', '=', s.slot_id));
-  for (const p of data.payments) {
-    const { id, session_id: _ignored, ...rest } = p;
-    void _ignored;
-    q.run(db.insertInto('payments').values({ id, session_id: s.id, ...rest }).onConflict((oc) => oc.column('id').doUpdateSet(rest)));
-  }
+  });
+  if (holds) qs.holdSlot.run({ sessionId: s.id, slotId: s.slot_id });
+  for (const p of data.payments) qs.upsertPayment.run({ ...p, session_id: s.id });
   if (sessionSignature(ctx, s.id) === before) return 'unchanged';
   ctx.audit.append({
     operatorId: null, action: 'sync.sessionApplied', entityType: 'session', entityId: s.id,
