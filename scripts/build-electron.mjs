@@ -26,7 +26,7 @@ const outdir = path.join(root, 'dist-electron');
 const watch = process.argv.includes('--watch');
 const quiet = process.argv.includes('--quiet');
 
-export const MAIN_EXTERNALS = ['electron', 'better-sqlite3', 'pdfkit', 'pino', 'electron-updater', 'electron-log', 'serialport', 'modbus-serial'];
+export const MAIN_EXTERNALS = ['electron', 'better-sqlite3', 'pdfkit', 'pino', 'electron-updater', 'electron-log', 'serialport', 'modbus-serial', '@napi-rs/canvas'];
 
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const electronVersion = (() => {

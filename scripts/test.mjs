@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const extra = process.argv.slice(2);
-const BROWSER_SUITES = ['tests/e2e', 'tests/scanner'];
+const BROWSER_SUITES = ['tests/e2e', 'tests/scanner', 'tests/print/e2e'];
 mkdirSync('test-output', { recursive: true });
 
 if (existsSync('scripts/ensure-ui.mjs')) {

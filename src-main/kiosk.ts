@@ -19,6 +19,8 @@ import { seedDemo } from './services/seed-demo.js';
 import { openStore, type Store } from './store/open.js';
 import { VERSION } from './version.js';
 import { DeviceHealthBoard } from './lane/health-board.js';
+import { ChangeHooks } from './services/change-hooks.js';
+import { PrintService, type PrintServiceOptions } from './print/service.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
@@ -42,6 +44,8 @@ export interface KioskOptions {
   ops?: OpsOptions;
   /** Sync transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
   sync?: SyncOptions;
+  /** Printer status polling and driver timeouts (tests, bench); the printer itself is configured in its settings. */
+  print?: Omit<PrintServiceOptions, 'log'>;
 }
 
 export interface Kiosk {
@@ -49,6 +53,7 @@ export interface Kiosk {
   readonly ctx: ServiceContext;
   /** The sync worker (null on a standalone kiosk); tests and the bench drive its cycles. */
   readonly syncWorker: SyncWorker | null;
+  readonly print: PrintService;
   call<M extends ApiMethod>(method: M, input: unknown, token?: string | null): Promise<ApiResponse<ApiResult<M>>>;
   call(method: string, input: unknown, token?: string | null): Promise<ApiResponse<unknown>>;
   onEvent(listener: (e: KioskEvent) => void): () => void;
@@ -92,6 +97,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     audit: new AuditLog(store, clock),
     outbox: new Outbox(store, clock, kioskId),
     devices: new DeviceHealthBoard(),
+    changes: new ChangeHooks(),
     emit: (e) => emitter.emit('event', e),
   };
 
@@ -102,6 +108,8 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     createOperator(ctx, null, { username: options.initialAdmin.username, name: 'Administrator', role: 'ADMIN', pin: options.initialAdmin.pin });
     log('info', 'first admin created from the environment');
   }
+
+  const print = new PrintService(ctx, { ...options.print, log });
 
   const server = serverLink(options, clock, storedClockOffset(store));
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
@@ -118,6 +126,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
 
   const base: Omit<CallContext, 'actor' | 'token'> = {
     ctx,
+    print,
     health: () => ({
       version: VERSION,
       db: 'ok',
@@ -153,6 +162,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     kioskId,
     ctx,
     syncWorker,
+    print,
     call: ((method: string, input: unknown, token?: string | null) =>
       dispatch(base, method, input, token ?? null, dispatchOptions)) as Kiosk['call'],
     onEvent: (listener) => {
@@ -162,6 +172,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     close: async () => {
       if (poller) clearInterval(poller);
       await syncWorker?.stop();
+      await print.close();
       emitter.removeAllListeners();
       await ops.stop(); // [ops] waits for a backup in progress
       await store.close();

@@ -13,9 +13,13 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m9000 from './9000_sync.js';
 import * as m9100 from './9100_booking_sync.js';
+import * as m9200 from './9200_payment_cancel.js';
+import * as m9300 from './9300_kiosk_nonces.js';
 
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '9000_sync': m9000,
   '9100_booking_sync': m9100,
+  '9200_payment_cancel': m9200,
+  '9300_kiosk_nonces': m9300,
 };

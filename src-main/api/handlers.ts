@@ -6,7 +6,7 @@ import type { Actor, ServiceContext } from '../services/context.js';
 import { bookSlot, scanEntry } from '../services/gate-entry.js';
 import { completeExit, lostTicket, payCash, quoteExit } from '../services/gate-exit.js';
 import { integrityCheck } from '../services/integrity.js';
-import { createOperator, listOperators, operatorCount, updateOperator } from '../services/operators.js';
+import { createOperator, listOperators, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
 import * as sessions from '../services/sessions.js';
 import * as settings from '../services/settings.js';
 import * as shifts from '../services/shifts.js';
@@ -17,9 +17,12 @@ import { adoptSignedTicket } from '../services/apply-remote.js'; // [sync]
 import { listConflicts, resolveConflict } from '../sync/conflicts.js'; // [sync]
 import { syncStatus } from '../sync/status.js';
 import * as ops from '../ops/api.js';
+import type { PrintService } from '../print/service.js';
 
 export interface CallContext {
   ctx: ServiceContext;
+  /** The lane printer (built once by createKiosk). */
+  print: PrintService;
   /** The operator behind the token; null only for methods open to everyone. */
   actor: Actor | null;
   token: string | null;
@@ -85,6 +88,7 @@ export const handlers: HandlerMap = {
   'operators.list': (c) => listOperators(c.ctx),
   'operators.create': (c, i) => createOperator(c.ctx, actorOf(c), i),
   'operators.update': (c, i) => updateOperator(c.ctx, actorOf(c), i),
+  'operators.unlock': (c, i) => unlockOperator(c.ctx, actorOf(c), i),
 
   'integrity.check': (c) => integrityCheck(c.ctx),
   'audit.list': (c, i) => c.ctx.audit.list({ entityIds: i.entityId ? [i.entityId] : undefined, limit: i.limit, beforeId: i.beforeId }),
@@ -110,6 +114,14 @@ export const handlers: HandlerMap = {
   'sync.status': (c) => syncStatus(c.ctx),
   'sync.conflicts': (c) => listConflicts(c.ctx), // [sync]
   'sync.resolveConflict': (c, i) => resolveConflict(c.ctx, actorOf(c), i), // [sync]
+
+  'print.status': (c) => c.print.status(),
+  'print.jobs': (c, i) => c.print.jobsFor(i.sessionId),
+  'print.settings': (c) => c.print.getSettings(),
+  'print.configure': (c, i) => c.print.configure(actorOf(c), i),
+  'print.reprint': (c, i) => c.print.reprint(actorOf(c), i.sessionId, i.kind),
+  'print.zReport': (c, i) => c.print.printZReport(actorOf(c), i.shiftId),
+  'print.test': (c) => c.print.printTest(actorOf(c)),
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

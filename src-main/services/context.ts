@@ -8,6 +8,7 @@ import type { Store } from '../store/open.js';
 import type { DeviceHealthBoard } from '../lane/health-board.js';
 import type { AuditLog } from './audit.js';
 import type { Outbox } from './outbox.js';
+import type { ChangeHooks } from './change-hooks.js';
 
 export interface Actor {
   operatorId: string;
@@ -26,6 +27,8 @@ export interface ServiceContext {
   outbox: Outbox;
   /** Health of the lane's devices (barrier, loops, printer, camera), whichever drivers are configured. */
   devices: DeviceHealthBoard;
+  /** Hooks run inside the transaction of each recorded session or shift change (the print queue subscribes). */
+  changes: ChangeHooks;
   emit(event: KioskEvent): void;
   /** Sync with the central server (src-main/sync); absent on a standalone kiosk. Set once by createKiosk. */
   sync?: SyncPort;

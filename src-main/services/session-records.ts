@@ -58,7 +58,7 @@ export function creditedPaise(ctx: ServiceContext, session: Pick<SessionRow, 'id
   if (session.amount_paid_paise === 0) return 0;
   const { q, db } = ctx.store;
   const r = q.first(db.selectFrom('payments').select((eb) => eb.fn.sum<number>('amount_paise').as('refunded'))
-    .where('session_id', '=', session.id).where('status', '=', 'REFUNDED'));
+    .where('session_id', '=', session.id).where('status', '=', 'REFUNDED').where('late', '=', 0)); // a refunded late payment never counted
   return Math.max(0, session.amount_paid_paise - Number(r?.refunded ?? 0));
 }
 
@@ -95,6 +95,7 @@ export function recordSessionChange(
     });
   }
   ctx.outbox.append(action, sessionId, { session, payment: payment ?? null, operatorId: actor?.operatorId ?? null });
+  ctx.changes.run({ action, entityType: 'session', entityId: sessionId, paymentId: payment?.id ?? null });
   if (session) queueMicrotask(() => ctx.emit({ type: 'session.changed', sessionId, status: session.status }));
   if (payment) {
     queueMicrotask(() =>

@@ -111,6 +111,7 @@ function record(ctx: ServiceContext, actor: Actor, action: `shift.${string}` & S
   ctx.audit.append({ operatorId: actor.operatorId, action, entityType: 'shift', entityId: shiftId, details });
   const shift = q.first(db.selectFrom('shifts').selectAll().where('id', '=', shiftId));
   ctx.outbox.append(action, shiftId, { shift, details, operatorId: actor.operatorId });
+  ctx.changes.run({ action, entityType: 'shift', entityId: shiftId, paymentId: null });
 }
 
 export function openShift(ctx: ServiceContext, actor: Actor, openingFloatPaise: number): Shift {

@@ -4,12 +4,18 @@ import * as m0001 from '../../migrations/kiosk/0001_initial.js';
 import * as m0002 from '../../migrations/kiosk/0002_shifts_reports.js';
 import * as m0003 from '../../migrations/kiosk/0003_sync.js';
 import * as m0004 from '../../migrations/kiosk/0004_sync_slot_overflow.js';
+import * as m0005 from '../../migrations/kiosk/0005_payment_cancels.js';
+import * as m0006 from '../../migrations/kiosk/0006_operator_lockout.js';
+import * as m0009 from '../../migrations/kiosk/0009_print_queue.js';
 
 export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_shifts_reports': m0002,
   '0003_sync': m0003,
   '0004_sync_slot_overflow': m0004,
+  '0005_payment_cancels': m0005,
+  '0006_operator_lockout': m0006,
+  '0009_print_queue': m0009,
 };
 
 export const kioskMigrationProvider: MigrationProvider = {

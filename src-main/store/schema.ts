@@ -136,7 +136,21 @@ export interface OperatorsTable {
   is_active: Generated<number>;
   failed_attempts: Generated<number>;
   locked_until: number | null;
+  /** Lockouts since the last good log-in (migrations/kiosk/0006). */
+  lockouts: Generated<number>;
+  /** 1: locked until a supervisor unlocks. */
+  needs_unlock: Generated<number>;
   created_at: number;
+  updated_at: number;
+}
+
+/** Failed-login counters for usernames that are not operators here (same policy, same answers). */
+export interface LoginThrottleTable {
+  username: string;
+  failed_attempts: number;
+  lockouts: number;
+  locked_until: number | null;
+  needs_unlock: number;
   updated_at: number;
 }
 
@@ -208,6 +222,31 @@ export interface SyncSkippedTable {
   at: number;
 }
 
+/** The lane printer's durable queue (migration 0009, src-main/print/queue.ts). */
+export interface PrintJobsTable {
+  id: string;
+  kind: 'TICKET' | 'RECEIPT' | 'Z_REPORT' | 'TEST';
+  entity_id: string | null;
+  copy: number;
+  status: 'QUEUED' | 'SENDING' | 'DONE' | 'FAILED';
+  attempts: number;
+  last_error: string | null;
+  requested_by: string | null;
+  created_at: number;
+  updated_at: number;
+  printed_at: number | null;
+}
+
+/** Exit receipt numbers, one series per kiosk (migration 0009, src-main/print/receipt-numbers.ts). */
+export interface ReceiptNumbersTable {
+  session_id: string;
+  payment_id: string | null;
+  kiosk_id: string;
+  seq: number;
+  number: string;
+  created_at: number;
+}
+
 export interface KioskDatabase {
   meta: MetaTable;
   zones: ZonesTable;
@@ -217,6 +256,7 @@ export interface KioskDatabase {
   payments: PaymentsTable & PaymentShiftLink;
   operators: OperatorsTable;
   auth_tokens: AuthTokensTable;
+  login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   sync_state: SyncStateTable;
@@ -225,6 +265,8 @@ export interface KioskDatabase {
   settings: SettingsTable;
   shifts: ShiftsTable;
   cash_movements: CashMovementsTable;
+  print_jobs: PrintJobsTable;
+  receipt_numbers: ReceiptNumbersTable;
 }
 
 export type ZoneRow = Selectable<ZonesTable>;
@@ -238,3 +280,4 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type SettingsRow = Selectable<SettingsTable>;
 export type ShiftRow = Selectable<ShiftsTable>;
 export type CashMovementRow = Selectable<CashMovementsTable>;
+export type PrintJobRow = Selectable<PrintJobsTable>;

@@ -3,11 +3,13 @@ import { useT } from '../i18n/index.js';
 import { formatDateTime } from '../lib/format.js';
 import { useLanguage } from '../stores/language.js';
 import { QrImage } from './QrImage.js';
+import { TicketPrintStatus, useTicketPrint } from './TicketPrintStatus.js';
 
 /** The printable ticket: QR of the session's code, slot, zone, vehicle, entry time. */
 export function TicketView({ session, onDone }: { session: Session; onDone(): void }) {
   const t = useT();
   const lang = useLanguage((s) => s.lang);
+  const printing = useTicketPrint(session.id);
   return (
     <section className="ticket-panel" aria-labelledby="ticket-title">
       <div className="ticket print-area" data-testid="ticket">
@@ -31,10 +33,16 @@ export function TicketView({ session, onDone }: { session: Session; onDone(): vo
         <p className="ticket-keep">{t('ticket.keep')}</p>
         <p className="ticket-code" aria-label={t('ticket.code')} data-testid="ticket-code">{session.code}</p>
       </div>
+      <div className="no-print">
+        <TicketPrintStatus state={printing} />
+      </div>
       <div className="ticket-actions no-print">
-        <button type="button" className="btn btn-primary btn-lg" onClick={() => window.print()}>
-          {t('ticket.print')}
-        </button>
+        {/* The browser's print dialog only where the lane has no receipt printer (or the core cannot say). */}
+        {printing.configured !== true && (
+          <button type="button" className="btn btn-primary btn-lg" onClick={() => window.print()}>
+            {t('ticket.print')}
+          </button>
+        )}
         <button type="button" className="btn btn-secondary btn-lg" onClick={onDone}>
           {t('ticket.done')}
         </button>

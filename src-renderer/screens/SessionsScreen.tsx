@@ -3,6 +3,7 @@ import type { AuditEntry, Payment, Session, SessionStatus, Zone } from '../../sr
 import { SESSION_STATUSES } from '../../src-shared/contracts/entities.js';
 import { call } from '../api/client.js';
 import { SelectField, TextField } from '../components/Field.js';
+import { ReprintButtons } from '../components/ReprintButtons.js';
 import { errorText, useT } from '../i18n/index.js';
 import { formatDateTime, formatINR } from '../lib/format.js';
 import { useLanguage } from '../stores/language.js';
@@ -206,6 +207,7 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
               <dt>{t('ticket.code')}</dt>
               <dd className="code-text">{session.code}</dd>
             </dl>
+            <ReprintButtons session={session} />
             <h3>{t('sessions.payments')}</h3>
             {session.payments.length === 0 ? (
               <p className="muted">{t('sessions.noPayments')}</p>

@@ -14,6 +14,7 @@ import { CameraPanel } from '../components/CameraPanel.js';
 import { SelectField, TextField } from '../components/Field.js';
 import { PinEntry } from '../components/PinEntry.js';
 import { QrImage } from '../components/QrImage.js';
+import { PrinterSettingsForm } from '../components/PrinterSettingsForm.js';
 import { errorText, useT } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/en.js';
 import { formatDateTime } from '../lib/format.js';
@@ -380,6 +381,7 @@ function PrinterStep({ onDone }: { onDone(): void }) {
         onDone();
       }}
     >
+      <PrinterSettingsForm />
       <div className="ticket print-area setup-receipt" data-testid="test-receipt">
         <div className="ticket-head">
           <span className="ticket-brand">{facilityName}</span>

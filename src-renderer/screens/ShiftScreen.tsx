@@ -70,6 +70,14 @@ export default function ShiftScreen() {
     }, t('shiftScreen.recorded'));
   };
 
+  /** On the lane printer when one is set up (the core queues it), else the browser's print of the report above. */
+  const printZ = (shiftId: string) => {
+    void call('print.status', {}).then(
+      (p) => (p.configured ? run(async () => void (await call('print.zReport', { shiftId })), t('print.sent')) : window.print()),
+      () => window.print(),
+    );
+  };
+
   const submitClose = (e: FormEvent) => {
     e.preventDefault();
     if (countedPaise === null) return;
@@ -100,8 +108,8 @@ export default function ShiftScreen() {
           </dl>
           {closed.shift.status === 'NEEDS_APPROVAL' && <p className="notice notice-warn" role="alert">{t('shiftScreen.needsApproval')}</p>}
           <h3>{t('shiftScreen.zReport')}</h3>
-          <pre className="z-report" data-testid="z-report" style={{ fontFamily: 'monospace', whiteSpace: 'pre', overflowX: 'auto' }}>{closed.text}</pre>
-          <button type="button" className="btn btn-secondary" onClick={() => window.print()}>{t('shiftScreen.print')}</button>
+          <pre className="z-report print-area" data-testid="z-report" style={{ fontFamily: 'monospace', whiteSpace: 'pre', overflowX: 'auto' }}>{closed.text}</pre>
+          <button type="button" className="btn btn-secondary no-print" onClick={() => printZ(closed.shift.id)}>{t('shiftScreen.print')}</button>
         </section>
       )}
 

@@ -12,7 +12,7 @@ const MIN_ROLE: Record<ScreenId, Role> = {
   shift: 'CASHIER',
   reports: 'SUPERVISOR',
   supervisor: 'SUPERVISOR',
-  operators: 'ADMIN',
+  operators: 'SUPERVISOR', // supervisors unlock; account edits stay with admins
 };
 
 export const SCREEN_ORDER: ScreenId[] = ['entry', 'exit', 'sessions', 'shift', 'reports', 'supervisor', 'operators'];

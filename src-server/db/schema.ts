@@ -42,6 +42,10 @@ export interface PaymentsTable {
   next_poll_at: number | null;
   poll_count: number;
   updated_at: number;
+  /** The kiosk cancelled this attempt (migration 9200): money arriving later is flagged. */
+  cancelled_at: number | null;
+  /** A second capture of the payment with this id (migration 9200). */
+  parent_payment_id: string | null;
 }
 
 export interface PaymentHistoryTable {
@@ -127,8 +131,16 @@ export interface BookingsTable {
   review_reason: string | null;
 }
 
+/** Request ids of signed kiosk requests, kept for the auth window (migrations/server/9300). */
+export interface KioskNoncesTable {
+  kiosk_id: string;
+  nonce: string;
+  expires_at: number;
+}
+
 export interface ServerDatabase {
   kiosks: KiosksTable;
+  kiosk_nonces: KioskNoncesTable;
   payments: PaymentsTable;
   payment_history: PaymentHistoryTable;
   gateway_events: GatewayEventsTable;

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
+import { SecretBox } from '../db/secret-box.js';
 import { kioskAuthenticator } from '../kiosks/request-auth.js';
 import { syncRoutes } from './plugin.js';
 import { SyncService } from './service.js';
@@ -12,8 +13,12 @@ import { SyncService } from './service.js';
 export { SyncService } from './service.js';
 export { syncRoutes } from './plugin.js';
 
-export function createSyncService(ctx: Pick<ServerContext, 'db' | 'clock'>): SyncService {
-  return new SyncService({ db: ctx.db, now: () => ctx.clock.now() });
+export function createSyncService(ctx: Pick<ServerContext, 'db' | 'clock' | 'config'>): SyncService {
+  const box = new SecretBox(ctx.config.secretsKey);
+  return new SyncService({
+    db: ctx.db, now: () => ctx.clock.now(),
+    ticketSecrets: { seal: (v) => box.seal('ticket-secret', v), open: (v) => box.open('ticket-secret', v) },
+  });
 }
 
 export async function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext, service: SyncService): Promise<void> {

@@ -38,9 +38,16 @@ export class ChangeLogReader {
     }
     await this.w.db.updateTable('sync_kiosks').set({ cursor: after, last_pull_at: this.w.now() }).where('kiosk_id', '=', kioskId).where('cursor', '<', after).execute();
     const changes: ChangeEntry[] = rows.map((r) => ({
-      seq: num(r.seq), entityType: r.entity_type, entityId: r.entity_id, originKioskId: r.origin_kiosk_id, data: JSON.parse(r.data) as unknown,
+      seq: num(r.seq), entityType: r.entity_type, entityId: r.entity_id, originKioskId: r.origin_kiosk_id, data: this.openStored(r.entity_type, r.data),
     }));
     return { changes, cursor: changes.length ? changes[changes.length - 1]!.seq : after, hasMore: changes.length === take, serverTime: this.w.now(), protocolVersion };
+  }
+
+  /** A change entry's data as the gates need it: a ticket key's secret opened (sealed at rest). */
+  private openStored(entityType: string, data: string): unknown {
+    const parsed = JSON.parse(data) as { secret?: unknown };
+    if (entityType === 'ticketKey' && typeof parsed.secret === 'string') parsed.secret = this.w.ticketSecrets.open(parsed.secret);
+    return parsed;
   }
 
   private read(after: number, limit: number) {

@@ -42,7 +42,7 @@ export async function applyOperator(w: SyncWriter, trx: Tx, b: Batch, kioskId: s
 export async function applyTicketKey(w: SyncWriter, trx: Tx, b: Batch, kioskId: string, key: { keyId: string; secret: string }): Promise<void> {
   const have = await trx.selectFrom('sync_entities').select('data').where('entity_type', '=', 'ticketKey').where('entity_id', '=', key.keyId).executeTakeFirst();
   if (have) return; // keys are immutable; first publisher keeps the id
-  const data = { kind: 'ticketKey', keyId: key.keyId, kioskId, secret: key.secret };
+  const data = { kind: 'ticketKey', keyId: key.keyId, kioskId, secret: w.ticketSecrets.seal(key.secret) }; // sealed at rest, opened on pull
   await trx.insertInto('sync_entities').values({
     entity_type: 'ticketKey', entity_id: key.keyId, natural_key: kioskId, hlc: '', data: JSON.stringify(data), updated_at: w.now(),
   }).execute();

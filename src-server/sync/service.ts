@@ -16,7 +16,7 @@ import { ChangeLogReader } from './pull.js';
 import { applyPush, checkProtocol, DEFAULT_PROTOCOL_WINDOW, type ProtocolWindow } from './push.js';
 import type { SyncDatabase } from './schema.js';
 import { refold } from './session-replica.js';
-import { begin, finish, num, serverEvent, SERVER_NODE, type SyncWriter } from './write-batch.js';
+import { begin, finish, num, serverEvent, SERVER_NODE, type SyncWriter, type TicketSecrets } from './write-batch.js';
 
 export { SERVER_NODE } from './write-batch.js';
 export type { ChangeEntry, PullResult, PushBody as PushInput, PushResult, WireEvent as PushEvent } from '../../src-shared/contracts/sync.js';
@@ -28,6 +28,8 @@ export interface SyncServiceOptions {
   maxPullLimit?: number;
   /** Protocol versions accepted (default: this build's and the one before). */
   protocol?: ProtocolWindow;
+  /** Seals / opens gates' ticket secrets at rest (src-server/db/secret-box.ts); plain when absent. */
+  ticketSecrets?: TicketSecrets;
 }
 
 export class SyncService implements SyncWriter {
@@ -36,6 +38,7 @@ export class SyncService implements SyncWriter {
   private readonly reader: ChangeLogReader;
   private readonly protocol: ProtocolWindow;
   private placeholder: PlaceholderStyle | null = null;
+  readonly ticketSecrets: TicketSecrets;
   /** Counters for the bench and ops. */
   readonly stats = { eventsApplied: 0, eventsDuplicate: 0, eventsRejected: 0, pushes: 0, pulls: 0 };
 
@@ -43,6 +46,7 @@ export class SyncService implements SyncWriter {
     this.db = opts.db as Kysely<SyncDatabase>;
     this.clock = opts.now ?? (() => Date.now());
     this.protocol = opts.protocol ?? DEFAULT_PROTOCOL_WINDOW;
+    this.ticketSecrets = opts.ticketSecrets ?? { seal: (v) => v, open: (v) => v };
     this.reader = new ChangeLogReader(this, opts.maxPullLimit ?? 1000);
   }
 

@@ -17,9 +17,16 @@ export const SERVER_NODE = 'server';
 export type Tx = Transaction<SyncDatabase>;
 export const num = (v: unknown): number => Number(v);
 
-/** What the split parts of the sync service share: the database, the clock, the placeholder style. */
+/** Seals / opens gates' ticket secrets at rest (src-server/db/secret-box.ts). */
+export interface TicketSecrets {
+  seal(plain: string): string;
+  open(stored: string): string;
+}
+
+/** What the split parts of the sync service share: the database, the clock, the placeholder style, the ticket-secret box. */
 export interface SyncWriter {
   readonly db: Kysely<SyncDatabase>;
+  readonly ticketSecrets: TicketSecrets;
   now(): number;
   style(): PlaceholderStyle;
 }

@@ -10,6 +10,7 @@ import type {
 } from './entities.js';
 import { SESSION_STATUSES, SHIFT_STATUSES } from './entities.js';
 import type { DeviceHealth } from './devices.js';
+import { printerSettingsSchema, type PrintJob, type PrinterSettings, type PrinterStatusView } from './print.js';
 
 const MAX_TEXT = 200;
 
@@ -129,7 +130,11 @@ export const API = {
   },
   'vehicles.search': { role: 'ATTENDANT', input: z.object({ q: text(32).pipe(z.string().min(1)) }).strict() },
 
-  'operators.list': { role: 'ADMIN', input: empty },
+  'operators.list': { role: 'SUPERVISOR', input: empty },
+  'operators.unlock': {
+    role: 'SUPERVISOR',
+    input: z.object({ operatorId: id, reason: text(200).pipe(z.string().min(3, 'Give a reason (at least 3 characters)')) }).strict(),
+  },
   'operators.create': {
     role: 'ADMIN',
     input: z.object({ username, name: text(100).pipe(z.string().min(1)), role, pin }).strict(),
@@ -220,6 +225,15 @@ export const API = {
       .strict(),
   },
 
+  // The lane's receipt printer (docs/printing.md): status and queue, settings, reprints, test page.
+  'print.status': { role: 'ATTENDANT', input: empty },
+  'print.jobs': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
+  'print.settings': { role: 'SUPERVISOR', input: empty },
+  'print.configure': { role: 'ADMIN', input: printerSettingsSchema },
+  'print.reprint': { role: 'ATTENDANT', input: z.object({ sessionId: id, kind: z.enum(['TICKET', 'RECEIPT']) }).strict() },
+  'print.zReport': { role: 'CASHIER', input: z.object({ shiftId: id }).strict() },
+  'print.test': { role: 'SUPERVISOR', input: empty },
+
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
 
@@ -265,6 +279,7 @@ export interface ApiResults {
   'operators.list': Operator[];
   'operators.create': Operator;
   'operators.update': Operator;
+  'operators.unlock': Operator;
   'integrity.check': { ok: boolean; findings: IntegrityFinding[] };
   'audit.list': AuditEntry[];
   'audit.verify': { ok: boolean; checked: number; brokenAt: number | null; message: string };
@@ -276,6 +291,13 @@ export interface ApiResults {
   'shifts.list': Shift[];
   'shifts.report': { shift: Shift; movements: CashMovement[]; text: string };
   'settings.get': FacilitySettings;
+  'print.status': PrinterStatusView;
+  'print.jobs': PrintJob[];
+  'print.settings': PrinterSettings;
+  'print.configure': PrinterSettings;
+  'print.reprint': PrintJob;
+  'print.zReport': PrintJob;
+  'print.test': PrintJob;
   'settings.update': FacilitySettings;
   'reports.daily': DailyReport;
   'reports.export': { fileName: string; mimeType: string; base64: string };

@@ -100,6 +100,14 @@ export interface Operator {
   name: string;
   role: Role;
   isActive: boolean;
+  /** PIN-lock state (operators.list, operators.unlock). */
+  locked?: boolean;
+  /** End of a timed lock; null when not locked or locked until a supervisor unlocks. */
+  lockedUntil?: string | null;
+  /** Locked until a supervisor unlocks (after the third lockout in a row). */
+  needsUnlock?: boolean;
+  /** Wrong PINs since the last lockout or good log-in. */
+  failedAttempts?: number;
 }
 
 export interface Vehicle {

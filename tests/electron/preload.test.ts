@@ -81,7 +81,7 @@ describe('bundles', () => {
       [...main.matchAll(/require\(["']([^"'.][^"']*)["']\)/g)].map((m) => m[1]!).filter((p) => !p.startsWith('node:') && !builtinModules.includes(p)),
     );
     for (const p of pkgs) {
-      expect(['electron', 'better-sqlite3', 'electron-log/main', 'electron-updater', 'pdfkit', 'pino', 'url']).toContain(p);
+      expect(['electron', 'better-sqlite3', 'electron-log/main', 'electron-updater', 'pdfkit', 'pino', 'url', '@napi-rs/canvas', 'serialport', 'modbus-serial']).toContain(p);
     }
     expect(pkgs.has('electron')).toBe(true);
   });

@@ -41,7 +41,7 @@ describe('App shell', () => {
   it.each([
     ['ATTENDANT', ['Entry', 'Exit', 'Sessions']],
     ['CASHIER', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift']],
-    ['SUPERVISOR', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Reports', 'Supervisor']],
+    ['SUPERVISOR', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Reports', 'Supervisor', 'Operators']],
     ['ADMIN', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Reports', 'Supervisor', 'Operators']],
   ] as const)('%s sees exactly its screens', async (role, expected) => {
     installBridge(handlers());

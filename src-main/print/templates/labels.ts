@@ -1,0 +1,91 @@
+/**
+ * The words on paper, in the language the printer settings choose. Kept in the core (not the
+ * renderer's i18n) because the core prints without any screen. Hindi lines print as raster.
+ */
+import type { PrintLanguage } from '../../../src-shared/contracts/print.js';
+
+const en = {
+  parkingTicket: 'PARKING TICKET',
+  exitReceipt: 'PARKING RECEIPT',
+  testPage: 'PRINTER TEST',
+  copy: '*** COPY ***',
+  zone: 'Zone',
+  slot: 'Slot',
+  vehicle: 'Vehicle',
+  entry: 'Entry',
+  exit: 'Exit',
+  duration: 'Duration',
+  billableHours: 'Billable hours',
+  tariff: 'Tariff',
+  perHour: 'per hour',
+  grace: 'Free for the first',
+  minutes: 'min',
+  dailyCap: 'Daily cap',
+  lostTicketFee: 'Lost ticket fee',
+  lostTicketNone: 'Lost ticket: parking fee only',
+  keepTicket: 'Keep this ticket. Show it at the exit.',
+  receiptNo: 'Receipt no.',
+  amount: 'Amount paid',
+  method: 'Paid by',
+  cash: 'Cash',
+  online: 'Online (UPI)',
+  tendered: 'Tendered',
+  change: 'Change',
+  thanks: 'Thank you. Drive safely.',
+  printedAt: 'Printed',
+  paper: 'Paper',
+  code: 'Ticket',
+} as const;
+
+export type PrintLabels = { [K in keyof typeof en]: string };
+
+const hi: PrintLabels = {
+  parkingTicket: 'पार्किंग टिकट',
+  exitReceipt: 'पार्किंग रसीद',
+  testPage: 'प्रिंटर परीक्षण',
+  copy: '*** प्रतिलिपि ***',
+  zone: 'ज़ोन',
+  slot: 'स्लॉट',
+  vehicle: 'वाहन',
+  entry: 'प्रवेश',
+  exit: 'निकास',
+  duration: 'अवधि',
+  billableHours: 'देय घंटे',
+  tariff: 'शुल्क',
+  perHour: 'प्रति घंटा',
+  grace: 'पहले इतने मिनट मुफ़्त',
+  minutes: 'मिनट',
+  dailyCap: 'दैनिक अधिकतम',
+  lostTicketFee: 'टिकट खोने का शुल्क',
+  lostTicketNone: 'टिकट खोने पर: केवल पार्किंग शुल्क',
+  keepTicket: 'यह टिकट रखें। निकास पर दिखाएँ।',
+  receiptNo: 'रसीद संख्या',
+  amount: 'भुगतान राशि',
+  method: 'भुगतान',
+  cash: 'नकद',
+  online: 'ऑनलाइन (UPI)',
+  tendered: 'दी गई राशि',
+  change: 'वापसी',
+  thanks: 'धन्यवाद। सुरक्षित चलाएँ।',
+  printedAt: 'मुद्रित',
+  paper: 'कागज़',
+  code: 'टिकट',
+};
+
+export function printLabels(language: PrintLanguage): PrintLabels {
+  return language === 'hi' ? hi : en;
+}
+
+/** "₹40.00": the rupee sign prints as raster (no code page has it). */
+export function rupees(paise: number): string {
+  const neg = paise < 0;
+  const abs = Math.abs(paise);
+  return `${neg ? '-' : ''}₹${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** 3725 s -> "1h 02m". */
+export function durationText(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return `${h}h ${String(m).padStart(2, '0')}m`;
+}

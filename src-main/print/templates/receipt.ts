@@ -1,0 +1,62 @@
+/**
+ * The exit receipt. Its blocks come in named sections so that a tax invoice can add its fields
+ * (supplier, GSTIN, SAC, taxable value, CGST/SGST, invoice number, e-receipt QR) through
+ * `extensions` without copying this template: `afterHeader` (invoice title, supplier), 
+ * `afterAmounts` (the tax lines), `footer` (signature, e-receipt QR).
+ */
+import type { PrintLanguage } from '../../../src-shared/contracts/print.js';
+import { cut, pair, rule, text, type Block } from './blocks.js';
+import { durationText, printLabels, rupees } from './labels.js';
+
+export interface ReceiptData {
+  facilityName: string;
+  /** This kiosk's receipt series number (print/receipt-numbers.ts). */
+  receiptNumber: string;
+  vehicleNumber: string;
+  zoneName: string;
+  slotNumber: string;
+  entryAt: string;
+  exitAt: string;
+  durationSeconds: number;
+  billableHours: number;
+  amountPaise: number;
+  method: 'CASH' | 'ONLINE';
+  tenderedPaise: number | null;
+  changePaise: number | null;
+  copy: boolean;
+}
+
+export interface ReceiptExtensions {
+  afterHeader?: Block[];
+  afterAmounts?: Block[];
+  footer?: Block[];
+}
+
+export function receiptBlocks(d: ReceiptData, language: PrintLanguage, extensions: ReceiptExtensions = {}): Block[] {
+  const L = printLabels(language);
+  const blocks: Block[] = [
+    text(d.facilityName, { align: 'center', bold: true }),
+    text(L.exitReceipt, { align: 'center', size: 2 }),
+  ];
+  if (d.copy) blocks.push(text(L.copy, { align: 'center' }));
+  blocks.push(...(extensions.afterHeader ?? []));
+  blocks.push(
+    rule,
+    pair(L.receiptNo, d.receiptNumber, true),
+    pair(L.vehicle, d.vehicleNumber),
+    pair(L.zone, `${d.zoneName} / ${d.slotNumber}`),
+    pair(L.entry, d.entryAt),
+    pair(L.exit, d.exitAt),
+    pair(L.duration, durationText(d.durationSeconds)),
+    pair(L.billableHours, String(d.billableHours)),
+    rule,
+    pair(L.amount, rupees(d.amountPaise), true),
+    pair(L.method, d.method === 'CASH' ? L.cash : L.online),
+  );
+  if (d.method === 'CASH' && d.tenderedPaise != null) {
+    blocks.push(pair(L.tendered, rupees(d.tenderedPaise)), pair(L.change, rupees(d.changePaise ?? 0)));
+  }
+  blocks.push(...(extensions.afterAmounts ?? []));
+  blocks.push(rule, text(L.thanks, { align: 'center' }), ...(extensions.footer ?? []), cut);
+  return blocks;
+}
