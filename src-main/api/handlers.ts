@@ -17,6 +17,9 @@ import { adoptSignedTicket } from '../services/apply-remote.js'; // [sync]
 import { listConflicts, resolveConflict } from '../sync/conflicts.js'; // [sync]
 import { syncStatus } from '../sync/status.js';
 import * as ops from '../ops/api.js';
+import * as lane from '../lane/service-api.js';
+import { manualOpen, openingSnapshotImage } from '../lane/openings-manual.js';
+import { withOccupancy } from '../lane/occupancy.js';
 import type { PrintService } from '../print/service.js';
 
 export interface CallContext {
@@ -78,7 +81,7 @@ export const handlers: HandlerMap = {
   'sessions.cancel': (c, i) => sessions.cancelSession(c.ctx, actorOf(c), i.sessionId, i.reason),
   'sessions.timeline': (c, i) => sessions.sessionTimeline(c.ctx, i.sessionId),
 
-  'zones.list': (c, i) => zones.listZones(c.ctx, i.includeInactive ?? true),
+  'zones.list': (c, i) => withOccupancy(c.ctx.store, zones.listZones(c.ctx, i.includeInactive ?? true)),
   'zones.create': (c, i) => zones.createZone(c.ctx, actorOf(c), i),
   'zones.update': (c, i) => zones.updateZone(c.ctx, actorOf(c), i.zoneId, i),
   'slots.list': (c, i) => zones.listSlots(c.ctx, i.zoneId),
@@ -115,6 +118,16 @@ export const handlers: HandlerMap = {
   'sync.conflicts': (c) => listConflicts(c.ctx), // [sync]
   'sync.resolveConflict': (c, i) => resolveConflict(c.ctx, actorOf(c), i), // [sync]
 
+  'lane.status': (c) => c.ctx.lane.status(),
+  'lane.manualOpen': (c, i) => manualOpen(c.ctx, actorOf(c), i),
+  'lane.exceptions': (c, i) => lane.exceptionsOf(c.ctx, i),
+  'lane.manualOpenings': (c, i) => lane.manualOpeningsOf(c.ctx, i),
+  'lane.snapshot': (c, i) => openingSnapshotImage(c.ctx, i.openingId),
+  'lane.getSettings': (c) => lane.laneSettingsView(c.ctx),
+  'lane.updateConfig': (c, i) => lane.updateConfig(c.ctx, actorOf(c), i),
+  'lane.saveDevices': (c, i) => lane.saveDevices(c.ctx, actorOf(c), i.devices),
+  'lane.testBarrier': (c) => c.ctx.lane.testBarrier(),
+  'lane.readInputs': (c) => c.ctx.lane.readInputs(),
   'print.status': (c) => c.print.status(),
   'print.jobs': (c, i) => c.print.jobsFor(i.sessionId),
   'print.settings': (c) => c.print.getSettings(),

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { HTTP_STATUS, type ApiResponse, type ErrorBody } from '../../src-shared/contracts/errors.js';
 import type { Kiosk } from '../kiosk.js';
 import { serveStatic, securityHeaders } from './static-files.js';
+import { serveDisplay } from '../lane/display-route.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const API_PREFIX = '/api/v1/';
@@ -204,6 +205,8 @@ export async function startHttpBridge(kiosk: Kiosk, options: HttpBridgeOptions):
     const path = (req.url ?? '/').split('?')[0]!;
     const work = path === '/api/v1/events'
       ? handleEvents(req, res)
+      : path === '/display'
+        ? Promise.resolve(serveDisplay(kiosk, req, res))
       : path.startsWith(API_PREFIX)
         ? handleApi(req, res, path.slice(API_PREFIX.length))
         : Promise.resolve(serveStatic(options.staticDir, req, res));

@@ -14,6 +14,8 @@ import type { Statement } from 'better-sqlite3';
 import type { ServiceContext } from '../services/context.js';
 import { getSettings } from '../services/settings.js';
 import { dayBounds, dayHours } from './time.js';
+import { listExceptions } from '../lane/exceptions.js';
+import { manualOpenings } from '../lane/openings.js';
 
 const HOUR_MS = 3_600_000;
 /** Must equal the literal in migration 0002's sessions_long_stay partial index. */
@@ -388,5 +390,7 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
     })),
     exceptions,
     integrity: { ok: findings.every((f) => f.count === 0), findings },
+    vendExceptions: (ctx.lane.flush(), listExceptions(ctx, range)),
+    manualOpenings: manualOpenings(ctx, range),
   };
 }

@@ -222,6 +222,49 @@ export interface SyncSkippedTable {
   at: number;
 }
 
+/** Lane tables (migrations/kiosk/0008_lane.ts). */
+export interface LaneOpeningsTable {
+  id: string;
+  kiosk_id: string;
+  cause: string;
+  basis: string | null;
+  session_id: string | null;
+  status: string;
+  requested_at: number;
+  raised_at: number | null;
+  closed_at: number | null;
+  close_reason: string | null;
+  cars: Generated<number>;
+  operator_id: string | null;
+  shift_id: string | null;
+  supervisor_id: string | null;
+  reason_code: string | null;
+  reason_text: string | null;
+  snapshot: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LanePassesTable {
+  id: string;
+  kiosk_id: string;
+  at: number;
+  entered_at: number;
+  opening_id: string | null;
+  match: string;
+}
+
+export interface LaneExceptionsTable {
+  id: string;
+  kiosk_id: string;
+  kind: string;
+  at: number;
+  opening_id: string | null;
+  pass_id: string | null;
+  shift_id: string | null;
+  detail: string;
+}
+
 /** The lane printer's durable queue (migration 0009, src-main/print/queue.ts). */
 export interface PrintJobsTable {
   id: string;
@@ -265,6 +308,9 @@ export interface KioskDatabase {
   settings: SettingsTable;
   shifts: ShiftsTable;
   cash_movements: CashMovementsTable;
+  lane_openings: LaneOpeningsTable;
+  lane_passes: LanePassesTable;
+  lane_exceptions: LaneExceptionsTable;
   print_jobs: PrintJobsTable;
   receipt_numbers: ReceiptNumbersTable;
 }
@@ -280,4 +326,6 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type SettingsRow = Selectable<SettingsTable>;
 export type ShiftRow = Selectable<ShiftsTable>;
 export type CashMovementRow = Selectable<CashMovementsTable>;
+export type LaneOpeningRow = Selectable<LaneOpeningsTable>;
+export type LaneExceptionRow = Selectable<LaneExceptionsTable>;
 export type PrintJobRow = Selectable<PrintJobsTable>;

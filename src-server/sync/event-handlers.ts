@@ -44,6 +44,9 @@ export const EVENT_HANDLERS: Record<SyncEventType, EventHandling> = {
   'shift.closed': 'stored',
   'shift.approved': 'stored',
   'settings.updated': 'stored',
+  'lane.manualOpened': 'stored',
+  'lane.openingEnded': 'stored',
+  'lane.exception': 'stored',
 };
 
 export function handlingOf(type: string): EventHandling | null {

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, SESSION_STATUSES } from './entities.js';
+import { LANE_EVENT_PAYLOADS } from './lane-events.js';
 import { ROLES } from './roles.js';
 
 /**
@@ -246,6 +247,8 @@ export const SYNC_EVENT_PAYLOADS = {
   'shift.closed': shiftChangePayload,
   'shift.approved': shiftChangePayload,
   'settings.updated': settingsChangePayload,
+  /** The lane's manual openings, ended openings and vend exceptions (src-shared/contracts/lane-events.ts). */
+  ...LANE_EVENT_PAYLOADS,
 } as const satisfies Record<string, z.ZodType>;
 
 export type SyncEventType = keyof typeof SYNC_EVENT_PAYLOADS;

@@ -42,7 +42,7 @@ describe('App shell', () => {
     ['ATTENDANT', ['Entry', 'Exit', 'Sessions']],
     ['CASHIER', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift']],
     ['SUPERVISOR', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Reports', 'Supervisor', 'Operators']],
-    ['ADMIN', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Reports', 'Supervisor', 'Operators']],
+    ['ADMIN', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Reports', 'Supervisor', 'Operators', 'Lane devices']],
   ] as const)('%s sees exactly its screens', async (role, expected) => {
     installBridge(handlers());
     loginAs(role);
