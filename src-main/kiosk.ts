@@ -31,8 +31,7 @@ import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
 import { storedClockOffset } from './online/clock-offset.js';
 import { prepareOps, type OpsOptions } from './ops/runtime.js';
-import { prepareSync, startSync, type SyncOptions } from './sync/index.js';
-import { attachPaymentResultSink } from './sync/registry.js';
+import { createSyncWorker, prepareSync, type SyncOptions, type SyncWorker } from './sync/index.js';
 
 export interface KioskOptions {
   dbPath: string;
@@ -48,7 +47,7 @@ export interface KioskOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
   /** Scheduled backups and rotating log files (src-main/ops, docs/operations.md). */
   ops?: OpsOptions;
-  /** Transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
+  /** Sync transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
   sync?: SyncOptions;
   /** Builds the lane's drivers from its device settings (default: the drivers in src-main/lane). */
   laneDevices?: LaneDevicesFactory;
@@ -59,6 +58,8 @@ export interface KioskOptions {
 export interface Kiosk {
   readonly kioskId: string;
   readonly ctx: ServiceContext;
+  /** The sync worker (null on a standalone kiosk); tests and the bench drive its cycles. */
+  readonly syncWorker: SyncWorker | null;
   readonly print: PrintService;
   call<M extends ApiMethod>(method: M, input: unknown, token?: string | null): Promise<ApiResponse<ApiResult<M>>>;
   call(method: string, input: unknown, token?: string | null): Promise<ApiResponse<unknown>>;
@@ -124,10 +125,12 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const print = new PrintService(ctx, { ...options.print, log });
 
   const server = serverLink(options, clock, storedClockOffset(store));
-  const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log);
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
   const flaggedPayments = new FlaggedPayments(ctx, server?.review ?? null, (p) => onlinePayments.apply(p));
-  if (server) attachPaymentResultSink(ctx, (p) => onlinePayments.apply(p)); // results pushed through the pull; the poller below stays as the fallback
+  // Results the server pushes through the pull go to OnlinePayments.apply; the poller below stays as the fallback.
+  if (server) ctx.payments = onlinePayments;
+  const syncWorker = createSyncWorker(ctx, remoteKeys, server?.http ?? null, options.sync, (l) => emitter.on('event', l), log);
+  if (syncWorker) ctx.sync = syncWorker;
   // Until the sync channel pushes results, open online payments are polled once a second.
   const poller = server
     ? setInterval(() => onlinePayments.refreshPending().catch((err: unknown) => log('warn', 'payment poll failed', { error: String(err) })), 1000)
@@ -153,6 +156,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
       online: syncWorker ? syncWorker.status().online : server?.online() ?? false,
       pendingEvents: ctx.outbox.pendingCount(),
       lastSyncAt: syncWorker?.status().lastSyncAt ?? null,
+      syncProblem: syncWorker?.status().protocolProblem ?? null,
       kioskId,
       now: new Date(clock.now()).toISOString(),
       needsSetup: operatorCount(ctx) === 0,
@@ -181,6 +185,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   return {
     kioskId,
     ctx,
+    syncWorker,
     print,
     call: ((method: string, input: unknown, token?: string | null) =>
       dispatch(base, method, input, token ?? null, dispatchOptions)) as Kiosk['call'],

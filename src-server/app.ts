@@ -30,7 +30,7 @@ import { registerOpsRoutes, registerPaymentGauges } from './routes/ops.js';
 import { registerParkerRoutes } from './routes/parkers.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { seedZonesFromSpec } from './zones/seed.js';
-import { registerSync } from './sync/index.js';
+import { createSyncService, registerSyncRoutes } from './sync/index.js';
 import { ServerSyncEvents } from './sync/server-events.js';
 import type { Clock } from './util/clock.js';
 import { systemClock } from './util/clock.js';
@@ -115,6 +115,12 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
 
+  // Sync and its listeners exist before any route: bookings publish to the gates and payment
+  // changes reach the kiosk that asked from the first request on.
+  const sync = createSyncService(ctx);
+  ctx.syncEvents = new ServerSyncEvents(sync, sdb.db, clock, log);
+  ctx.payments.onPaymentChange = ctx.syncEvents.notifyPayment;
+
   await app.register(rateLimit, { global: false });
   registerPaymentGauges(ctx);
   registerOpsRoutes(app, ctx);
@@ -126,10 +132,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     registerParkerRoutes(scope, ctx);
     registerBookingRoutes(scope, ctx);
   });
-  const sync = await registerSync(app, ctx);
-  // parker bookings/cancellations to the gates, payment results to the kiosk that asked
-  ctx.syncEvents = new ServerSyncEvents(sync, sdb.db, clock, log);
-  ctx.payments.onPaymentChange = ctx.syncEvents.notifyPayment;
+  await registerSyncRoutes(app, ctx, sync);
   await app.ready();
 
   return {

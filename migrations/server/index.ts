@@ -1,8 +1,18 @@
-/** The ordered list of server migrations (explicit imports so tsx, vitest and bundlers all find them). */
+/**
+ * The ordered list of server migrations (explicit imports so tsx, vitest and bundlers all find them).
+ *
+ * Naming rule: `NNNN_what_it_does.ts`, and every new file takes the NEXT FREE HUNDRED after the
+ * highest name here (after 9100_: 9200_, 9300_, ...; parallel branches get their hundred allocated
+ * up front). Kysely applies migrations in name order and refuses to run when a file sorts before
+ * one a database has already applied ("corrupted migrations"), so a file named e.g. 0002_* would
+ * stop every existing server from starting. A landed migration is frozen: change the schema with a
+ * new file. tests/migrations/server-migrations.test.ts upgrades a database of the previous version
+ * holding rows for each migration: add a case for a new one.
+ */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m9000 from './9000_sync.js';
-import * as m9100 from './9100_booking_sync.js'; // [sync] parker bookings reach the gates
+import * as m9100 from './9100_booking_sync.js';
 import * as m9200 from './9200_payment_cancel.js';
 import * as m9300 from './9300_kiosk_nonces.js';
 import * as m9600 from './9600_audit_checkpoints.js';
@@ -10,7 +20,7 @@ import * as m9600 from './9600_audit_checkpoints.js';
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '9000_sync': m9000,
-  '9100_booking_sync': m9100, // [sync]
+  '9100_booking_sync': m9100,
   '9200_payment_cancel': m9200,
   '9300_kiosk_nonces': m9300,
   '9600_audit_checkpoints': m9600,

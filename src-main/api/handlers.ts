@@ -14,7 +14,7 @@ import * as reports from '../reports/index.js';
 import { searchVehicles } from '../services/vehicles.js';
 import * as zones from '../services/zones.js';
 import { listConflicts, resolveConflict } from '../sync/conflicts.js';
-import { syncStatus } from '../sync/registry.js';
+import { syncStatus } from '../sync/status.js';
 import * as ops from '../ops/api.js';
 import * as lane from '../lane/service-api.js';
 import { manualOpen, openingSnapshotImage } from '../lane/openings-manual.js';

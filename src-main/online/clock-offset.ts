@@ -1,15 +1,19 @@
 /**
- * The kiosk's measured clock offset (server time minus kiosk time, ms) as the sync worker stores
- * it in sync_state: the payment client signs with it too, so both agree on "server time".
+ * The kiosk's measured clock offset (server time minus kiosk time, ms), kept in sync_state: the
+ * sync worker measures it, the signed client signs with it, so both agree on "server time".
  */
 import type { Store } from '../store/open.js';
-import type { ClockOffset } from './server-link.js';
+
+/** The kiosk's measured clock offset (server minus kiosk, ms), shared by the sync worker and the signed client. */
+export interface ClockOffset {
+  get(): number;
+  set(offsetMs: number): void;
+}
 
 export function storedClockOffset(store: Store): ClockOffset {
-  const read = store.sqlite.prepare('SELECT clock_offset_ms FROM sync_state WHERE id = 1');
-  const write = store.sqlite.prepare('UPDATE sync_state SET clock_offset_ms = ? WHERE id = 1');
+  const { q, db } = store;
   return {
-    get: () => (read.get() as { clock_offset_ms: number | null } | undefined)?.clock_offset_ms ?? 0,
-    set: (ms) => void write.run(Math.round(ms)),
+    get: () => q.first(db.selectFrom('sync_state').select('clock_offset_ms').where('id', '=', 1))?.clock_offset_ms ?? 0,
+    set: (ms) => void q.run(db.updateTable('sync_state').set({ clock_offset_ms: Math.round(ms) }).where('id', '=', 1)),
   };
 }

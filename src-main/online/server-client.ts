@@ -1,14 +1,14 @@
 /**
  * The kiosk's client for the central server's kiosk API (src-server/routes/kiosk-payments.ts).
- * Every request is HMAC-signed with the enrolment secret; an unreachable or failing server
+ * Requests go through the kiosk's one signed client (signed-client.ts); an unreachable or failing server
  * surfaces as AppError('OFFLINE') so the gate falls back to cash; the server's own typed errors
  * (e.g. PAYMENT_PENDING, CONFLICT, UNAUTHENTICATED) pass through with their codes.
  */
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../src-shared/contracts/errors.js';
-import { httpFetch } from '../sync/http-fetch.js';
 import { auditCheckpointsResponseSchema, type AuditCheckpointsResponse } from '../../src-shared/contracts/audit-anchor.js';
-import { kioskSigningKey, serverTimeOf, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
+import { kioskPaymentViewSchema } from '../../src-shared/contracts/sync.js';
+import { BadResponseError, CentralServerError, SignedClient } from './signed-client.js';
 
 export interface ServerClientOptions {
   baseUrl: string;
@@ -31,21 +31,8 @@ export interface CreateOnlinePaymentInput {
   vehicleNumber?: string;
 }
 
-export const serverPaymentSchema = z.object({
-  paymentId: z.string(),
-  sessionId: z.string(),
-  status: z.enum(['PENDING', 'SUCCESS', 'FAILED', 'EXPIRED', 'REFUNDED']),
-  amountPaise: z.number().int(),
-  gateway: z.enum(['razorpay', 'phonepe', 'sim']),
-  gatewayRef: z.string().nullable(),
-  upiUri: z.string().nullable(),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  completedAt: z.string().nullable(),
-  late: z.boolean(),
-  needsReview: z.boolean(),
-  reviewReason: z.string().nullable(),
-});
+/** The server's kiosk payment view (one schema, in the sync contract: it is also the body of a pushed payment result). */
+export const serverPaymentSchema = kioskPaymentViewSchema;
 export type ServerPayment = z.infer<typeof serverPaymentSchema>;
 
 /** A payment flagged for a supervisor, as the server lists it (src-server/payments/flagged.ts). */
@@ -73,26 +60,19 @@ export interface ResolveFlaggedRequest {
   operator?: { id: string; name: string };
 }
 
-const envelopeSchema = z.union([
-  z.object({ ok: z.literal(true), data: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) }),
-]);
-
 const PASS_THROUGH = new Set<string>(ERROR_CODES);
 
 export class ServerClient {
-  private readonly baseUrl: string;
-  private readonly signingKey: string;
-  private readonly fetchImpl: typeof fetch;
+  private readonly http: SignedClient;
   private readonly timeoutMs: number;
-  private readonly now: () => number;
 
-  constructor(private readonly opts: ServerClientOptions) {
-    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-    this.signingKey = kioskSigningKey(opts.kioskSecret);
-    this.fetchImpl = opts.fetchImpl ?? httpFetch; // node:http: Node 20's fetch can hang on a peer that closes at once (src-main/sync/http-fetch.ts)
+  /** `http`: the kiosk's one signed client, shared with the sync transport (built from the options when absent). */
+  constructor(opts: ServerClientOptions, http?: SignedClient) {
     this.timeoutMs = opts.timeoutMs ?? 8000;
-    this.now = opts.now ?? (() => Date.now());
+    this.http = http ?? new SignedClient({
+      baseUrl: opts.baseUrl, kioskId: opts.kioskId, kioskSecret: opts.kioskSecret, now: opts.now ?? (() => Date.now()),
+      ...(opts.offset ? { offset: opts.offset } : {}), ...(opts.onOffset ? { onOffset: opts.onOffset } : {}), ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
+    });
   }
 
   async createPayment(input: CreateOnlinePaymentInput): Promise<ServerPayment> {
@@ -128,47 +108,20 @@ export class ServerClient {
     return z.object({ kioskId: z.string(), serverTime: z.string() }).parse(await this.request('GET', '/kiosk/v1/ping'));
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body?: unknown, retried = false): Promise<unknown> {
-    const payload = body === undefined ? '' : JSON.stringify(body);
-    // Signed with server time as this kiosk best knows it: a kiosk whose clock is off still authenticates.
-    const ts = Math.round(this.now() + (this.opts.offset?.() ?? 0));
-    const headers: Record<string, string> = {
-      'x-kiosk-id': this.opts.kioskId,
-      ...signKioskRequest(this.signingKey, method, path, ts, payload),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    };
-    let res: Response;
+  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     try {
-      res = await this.fetchImpl(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : payload,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      return await this.http.request(method, path, body, { timeoutMs: this.timeoutMs });
     } catch (err) {
-      throw new AppError('OFFLINE', undefined, { reason: (err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable' });
-    }
-    let json: unknown;
-    try {
-      json = await res.json();
-    } catch {
-      throw new AppError('OFFLINE', undefined, { reason: 'bad_response', status: res.status });
-    }
-    const env = envelopeSchema.safeParse(json);
-    if (!env.success) throw new AppError('OFFLINE', undefined, { reason: 'bad_response', status: res.status });
-    if (env.data.ok) return env.data.data;
-    const { code, message, details } = env.data.error;
-    if (res.status === 401 && !retried && /clock/i.test(message)) {
-      const serverNow = serverTimeOf(res);
-      if (serverNow !== null && this.opts.onOffset) {
-        this.opts.onOffset(serverNow - this.now());
-        return this.request(method, path, body, true);
+      if (err instanceof BadResponseError) throw new AppError('OFFLINE', undefined, { reason: 'bad_response', status: err.status });
+      if (!(err instanceof CentralServerError)) {
+        throw new AppError('OFFLINE', undefined, { reason: (err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable' });
       }
+      const { status, code, message, details } = err;
+      // The server refusing THIS KIOSK (revoked, wrong secret, clock) is not the operator's session
+      // ending: the gate falls back to cash and health shows the server as unusable.
+      if (status === 401 || status === 403) throw new AppError('OFFLINE', 'The central server refused this kiosk. Take cash; a supervisor should check the kiosk enrolment.', { reason: 'kiosk_refused', status, code });
+      if (status >= 500 || !PASS_THROUGH.has(code)) throw new AppError('OFFLINE', undefined, { reason: 'server_error', status, code });
+      throw new AppError(code as (typeof ERROR_CODES)[number], message, details);
     }
-    // The server refusing THIS KIOSK (revoked, wrong secret, clock) is not the operator's session
-    // ending: the gate falls back to cash and health shows the server as unusable.
-    if (res.status === 401 || res.status === 403) throw new AppError('OFFLINE', 'The central server refused this kiosk. Take cash; a supervisor should check the kiosk enrolment.', { reason: 'kiosk_refused', status: res.status, code });
-    if (res.status >= 500 || !PASS_THROUGH.has(code)) throw new AppError('OFFLINE', undefined, { reason: 'server_error', status: res.status, code });
-    throw new AppError(code as (typeof ERROR_CODES)[number], message, details);
   }
 }

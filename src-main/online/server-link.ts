@@ -6,9 +6,15 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { FlaggedServerPort } from '../services/flagged-payments.js';
 import type { PaymentServerPort } from '../services/online-payments.js';
+import type { ClockOffset } from './clock-offset.js';
 import { ServerClient } from './server-client.js';
+import { SignedClient } from './signed-client.js';
+
+export type { ClockOffset } from './clock-offset.js';
 
 export interface ServerLink {
+  /** The one signed HTTP client for the central server (the sync transport sends through it too). */
+  http: SignedClient;
   client: ServerClient;
   port: PaymentServerPort;
   /** Supervisor decisions on flagged payments (payments.flagged / payments.resolveFlagged). */
@@ -16,11 +22,6 @@ export interface ServerLink {
   online(): boolean;
 }
 
-/** The kiosk's measured clock offset (server minus kiosk, ms), shared with the sync worker. */
-export interface ClockOffset {
-  get(): number;
-  set(offsetMs: number): void;
-}
 
 export function serverLink(
   options: { serverUrl?: string; kioskId?: string; kioskSecret?: string },
@@ -31,10 +32,11 @@ export function serverLink(
   if (!options.kioskId || !options.kioskSecret) {
     throw new Error('--server needs --kiosk-id and --kiosk-secret (from `npm run server:cli -- kiosk add <name>`).');
   }
-  const client = new ServerClient({
-    baseUrl: options.serverUrl, kioskId: options.kioskId, kioskSecret: options.kioskSecret, timeoutMs: 5000, now: () => clock.now(),
+  const http = new SignedClient({
+    baseUrl: options.serverUrl, kioskId: options.kioskId, kioskSecret: options.kioskSecret, now: () => clock.now(),
     ...(offset ? { offset: () => offset.get(), onOffset: (ms: number) => offset.set(ms) } : {}),
   });
+  const client = new ServerClient({ baseUrl: options.serverUrl, kioskId: options.kioskId, kioskSecret: options.kioskSecret, timeoutMs: 5000 }, http);
   let reachable = false;
   const track = async <T>(call: Promise<T>): Promise<T> => {
     try {
@@ -47,6 +49,7 @@ export function serverLink(
     }
   };
   return {
+    http,
     client,
     port: {
       createPayment: (input) => track(client.createPayment(input)),

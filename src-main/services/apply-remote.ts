@@ -1,6 +1,9 @@
 /**
- * Applying pulled changes to the kiosk tables (issue 5). The server sends the canonical state of
- * each changed entity (its fold of every event, src-server/sync/fold.ts); the kiosk mirrors it:
+ * Applying pulled changes to the kiosk tables. The server sends the canonical state of each
+ * changed entity (its fold of every event, src-server/sync/fold.ts); the kiosk mirrors it:
+ * - every entry is checked against the sync contract first (src-shared/contracts/sync.ts
+ *   `syncChangeSchema`); one this kiosk cannot read (a kind from a newer server, a malformed
+ *   body) is kept in sync_skipped with its reason and never holds back the cursor;
  * - a session this kiosk still has PENDING outbox events for is left alone: its own newer events
  *   reach the server, which then sends a canonical state that includes them;
  * - slot ids are global (zones and slots replicate with their ids); vehicle ids are local, so
@@ -13,40 +16,81 @@
  * - an overflow session (`overflow = 1`) is open but holds no slot: it never takes or frees one.
  * Everything runs inside the caller's transaction (the pull batch + cursor move, one commit).
  * Audit actions are `sync.*` so the audit shows what came from elsewhere.
+ * Adding a change kind: its schema in `syncChangeSchema` and its entry in CHANGE_HANDLERS below.
  */
-import type Database from 'better-sqlite3';
+import { sql, type Selectable } from 'kysely';
+import { syncChangeSchema, type ChangeEntry, type SyncChange, type SyncChangeKind } from '../../src-shared/contracts/sync.js';
 import { newId } from '../core/ids.js';
-import { serverPaymentSchema } from '../online/server-client.js'; // [sync]
-import { paymentResultSinkOf } from '../sync/registry.js'; // [sync]
+import type { Store } from '../store/open.js';
+import type { OutboxStatus, PaymentsTable, SessionsTable } from '../store/schema.js';
 import type { ServiceContext } from './context.js';
 
-const OPEN = new Set(['BOOKED', 'PARKED', 'EXITING']);
+const OPEN = ['BOOKED', 'PARKED', 'EXITING'] as const;
+const isOpen = (status: string) => (OPEN as readonly string[]).includes(status);
+/**
+ * Status filters as SQL literals, not bound parameters: SQLite uses a partial index
+ * (`WHERE status = 'PENDING'`, `WHERE status IN (...)`) only when the query's literal implies it;
+ * with a parameter every pulled change scanned the whole outbox and sessions tables.
+ */
+const OPEN_LIT = OPEN.map((s) => sql.lit(s));
+const PENDING_LIT = sql.lit<OutboxStatus>('PENDING');
 
-export interface RemoteSession {
-  id: string; code: string; zone_id: string; slot_id: string; status: string;
-  booked_at: number | null; entry_at: number | null; exit_at: number | null;
-  quote_amount_paise: number | null; quoted_at: number | null; quote_valid_until: number | null;
-  amount_due_paise: number | null; amount_paid_paise: number; last_paid_at: number | null;
-  lost_ticket: number; conflict: number; conflict_reason: string | null;
-  origin_kiosk_id: string; created_by: string | null; created_at: number; updated_at: number;
-  /** 1: open without a slot (clash loser in a full car park). Absent from older servers: 0. */
-  overflow?: number;
+const SESSION_KEYS = [
+  'id', 'code', 'vehicle_id', 'zone_id', 'slot_id', 'status', 'booked_at', 'entry_at', 'exit_at', 'quote_amount_paise', 'quoted_at',
+  'quote_valid_until', 'amount_due_paise', 'amount_paid_paise', 'last_paid_at', 'lost_ticket', 'conflict', 'conflict_reason',
+  'origin_kiosk_id', 'created_by', 'created_at', 'updated_at', 'overflow',
+] as const;
+const PAYMENT_KEYS = [
+  'id', 'session_id', 'method', 'status', 'amount_paise', 'tendered_paise', 'change_paise', 'gateway', 'gateway_ref', 'upi_uri',
+  'idempotency_key', 'operator_id', 'late', 'review_reason', 'created_at', 'expires_at', 'completed_at', 'updated_at',
+] as const;
+type SessionValues = { [K in (typeof SESSION_KEYS)[number]]: Selectable<SessionsTable>[K] };
+type PaymentValues = { [K in (typeof PAYMENT_KEYS)[number]]: Selectable<PaymentsTable>[K] };
+
+/**
+ * The queries of applying a pulled session, compiled once per store: applying tens of thousands
+ * of pulled changes spent more time compiling the queries than running them.
+ */
+function sessionQueries(store: Store) {
+  const { q, db } = store;
+  const { id: _id, ...sessionSet } = Object.fromEntries(SESSION_KEYS.map((k) => [k, k])) as Record<(typeof SESSION_KEYS)[number], string>;
+  void _id;
+  return {
+    pending: q.prepare<{ entityId: string }, { id: string }>(['entityId'], (p) =>
+      db.selectFrom('outbox').select('id').where('entity_id', '=', p.entityId).where('status', '=', PENDING_LIT).limit(1)),
+    zone: q.prepare<{ id: string }, { id: string }>(['id'], (p) => db.selectFrom('zones').select('id').where('id', '=', p.id)),
+    slot: q.prepare<{ id: string }, { current_session_id: string | null }>(['id'], (p) => db.selectFrom('slots').select('current_session_id').where('id', '=', p.id)),
+    session: q.prepare<{ id: string }, Selectable<SessionsTable>>(['id'], (p) => db.selectFrom('sessions').selectAll().where('id', '=', p.id)),
+    paymentSigs: q.prepare<{ sessionId: string }, { id: string; status: string; amount_paise: number; review_reason: string | null }>(['sessionId'], (p) =>
+      db.selectFrom('payments').select(['id', 'status', 'amount_paise', 'review_reason']).where('session_id', '=', p.sessionId).orderBy('id')),
+    releaseSlots: q.prepare<{ sessionId: string }, never>(['sessionId'], (p) =>
+      db.updateTable('slots').set({ current_session_id: null }).where('current_session_id', '=', p.sessionId)),
+    holdSlot: q.prepare<{ sessionId: string; slotId: string }, never>(['sessionId', 'slotId'], (p) =>
+      db.updateTable('slots').set({ current_session_id: p.sessionId }).where('id', '=', p.slotId)),
+    vehicleByNumber: q.prepare<{ number: string }, { id: string; owner_name: string | null }>(['number'], (p) =>
+      db.selectFrom('vehicles').select(['id', 'owner_name']).where('vehicle_number', '=', p.number)),
+    vehicleOwner: q.prepare<{ id: string; owner: string | null; now: number }, never>(['id', 'owner', 'now'], (p) =>
+      db.updateTable('vehicles').set({ owner_name: p.owner, updated_at: p.now }).where('id', '=', p.id)),
+    vehicleInsert: q.prepare<{ id: string; number: string; owner: string | null; now: number }, never>(['id', 'number', 'owner', 'now'], (p) =>
+      db.insertInto('vehicles').values({ id: p.id, vehicle_number: p.number, owner_name: p.owner, created_at: p.now, updated_at: p.now })),
+    otherOpen: q.prepare<{ vehicleId: string; sessionId: string }, { id: string }>(['vehicleId', 'sessionId'], (p) =>
+      db.selectFrom('sessions').select('id').where('vehicle_id', '=', p.vehicleId).where('id', '<>', p.sessionId).where('status', 'in', OPEN_LIT).limit(1)),
+    upsertSession: q.prepare<SessionValues, never>(SESSION_KEYS, (p) =>
+      db.insertInto('sessions').values(p).onConflict((oc) => oc.column('id').doUpdateSet((eb) =>
+        Object.fromEntries(Object.keys(sessionSet).map((c) => [c, eb.ref(`excluded.${c}` as 'excluded.code')])) as never))),
+    upsertPayment: q.prepare<PaymentValues, never>(PAYMENT_KEYS, (p) =>
+      db.insertInto('payments').values(p).onConflict((oc) => oc.column('id').doUpdateSet((eb) =>
+        Object.fromEntries(PAYMENT_KEYS.filter((c) => c !== 'id' && c !== 'session_id').map((c) => [c, eb.ref(`excluded.${c}` as 'excluded.status')])) as never))),
+  };
 }
-export interface RemotePayment {
-  id: string; session_id: string; method: string; status: string; amount_paise: number;
-  tendered_paise: number | null; change_paise: number | null; gateway: string | null; gateway_ref: string | null;
-  upi_uri: string | null; idempotency_key: string | null; operator_id: string | null; late: number;
-  review_reason: string | null; created_at: number; expires_at: number | null; completed_at: number | null; updated_at: number;
+const queriesByStore = new WeakMap<Store, ReturnType<typeof sessionQueries>>();
+function queries(ctx: ServiceContext): ReturnType<typeof sessionQueries> {
+  let qs = queriesByStore.get(ctx.store);
+  if (!qs) queriesByStore.set(ctx.store, (qs = sessionQueries(ctx.store)));
+  return qs;
 }
-export interface RemoteConflict { kind: string; hlc: string; detail: string }
-export type RemoteChangeData =
-  | { kind: 'session'; session: RemoteSession; vehicle: { vehicle_number: string; owner_name: string | null }; payments: RemotePayment[];
-      conflicts?: RemoteConflict[]; resolutions?: { hlc: string; resolution: string; reason: string; operatorId: string | null }[] }
-  | { kind: 'zone'; zone: Record<string, unknown> & { id: string; name: string }; slots: { id: string; slot_number: string; position: number }[] }
-  | { kind: 'operator'; operator: { id: string; username: string; name: string; role: string; pin_hash: string; is_active: number } }
-  | { kind: 'ticketKey'; keyId: string; kioskId: string; secret: string }
-  // [sync] an online payment result the server pushes to the kiosk that asked (src-server/sync/server-events.ts)
-  | { kind: 'paymentResult'; kioskId: string; payment: { paymentId: string } & Record<string, unknown> };
+
+type Change<K extends SyncChangeKind> = Extract<SyncChange, { kind: K }>;
 
 export interface TicketKeySink {
   put(keyId: string, kioskId: string, secretBase64: string, now: number): void;
@@ -56,29 +100,30 @@ export type ApplyOutcome = 'applied' | 'unchanged' | 'pending' | 'skipped';
 
 export class MissingDependency extends Error {}
 
-const stmtCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-function st(db: Database.Database, sql: string): Database.Statement {
-  let m = stmtCache.get(db);
-  if (!m) stmtCache.set(db, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.prepare(sql)));
-  return s;
-}
-
 export function hasPendingEvents(ctx: ServiceContext, entityId: string): boolean {
-  return Boolean(st(ctx.store.sqlite, `SELECT 1 FROM outbox WHERE entity_id = ? AND status = 'PENDING' LIMIT 1`).get(entityId));
+  return Boolean(queries(ctx).pending.first({ entityId }));
 }
 
 function vehicleIdFor(ctx: ServiceContext, number: string, owner: string | null, now: number): string {
-  const db = ctx.store.sqlite;
-  const row = st(db, 'SELECT id, owner_name FROM vehicles WHERE vehicle_number = ?').get(number) as { id: string; owner_name: string | null } | undefined;
+  const qs = queries(ctx);
+  const row = qs.vehicleByNumber.first({ number });
   if (row) {
-    if (owner && owner !== row.owner_name) st(db, 'UPDATE vehicles SET owner_name = ?, updated_at = ? WHERE id = ?').run(owner, now, row.id);
+    if (owner && owner !== row.owner_name) qs.vehicleOwner.run({ id: row.id, owner, now });
     return row.id;
   }
   const id = newId(ctx.clock);
-  st(db, 'INSERT INTO vehicles (id, vehicle_number, owner_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(id, number, owner, now, now);
+  qs.vehicleInsert.run({ id, number, owner, now });
   return id;
+}
+
+/** A slot no open session holds (overflow sessions hold none). */
+function freeSlotQuery(ctx: ServiceContext) {
+  const { db } = ctx.store;
+  return db.selectFrom('slots as s').innerJoin('zones as z', 'z.id', 's.zone_id').select('s.id')
+    .where('s.current_session_id', 'is', null)
+    .where(({ not, exists, selectFrom }) => not(exists(
+      selectFrom('sessions as x').select('x.id').whereRef('x.slot_id', '=', 's.id').where('x.status', 'in', OPEN_LIT).where('x.overflow', '=', sql.lit(0)),
+    )));
 }
 
 /**
@@ -86,71 +131,57 @@ function vehicleIdFor(ctx: ServiceContext, number: string, owner: string | null,
  * first free slot (its zone first), or to overflow (open, holding no slot) when none is free here.
  */
 function evict(ctx: ServiceContext, holderId: string, slotId: string): void {
-  const db = ctx.store.sqlite;
-  const holder = st(db, 'SELECT zone_id FROM sessions WHERE id = ?').get(holderId) as { zone_id: string } | undefined;
-  const target = st(db, `SELECT s.id FROM slots s JOIN zones z ON z.id = s.zone_id WHERE s.current_session_id IS NULL AND s.id <> ?
-      AND NOT EXISTS (SELECT 1 FROM sessions x WHERE x.slot_id = s.id AND x.status IN ('BOOKED','PARKED','EXITING') AND x.overflow = 0)
-      ORDER BY (s.zone_id = ?) DESC, z.position, s.position LIMIT 1`).get(slotId, holder?.zone_id ?? '') as { id: string } | undefined;
-  st(db, 'UPDATE slots SET current_session_id = NULL WHERE id = ?').run(slotId);
+  const { q, db } = ctx.store;
+  const holder = q.first(db.selectFrom('sessions').select('zone_id').where('id', '=', holderId));
+  const target = q.first(freeSlotQuery(ctx).where('s.id', '<>', slotId)
+    .orderBy((eb) => eb('s.zone_id', '=', holder?.zone_id ?? ''), 'desc').orderBy('z.position').orderBy('s.position').limit(1));
+  q.run(db.updateTable('slots').set({ current_session_id: null }).where('id', '=', slotId));
   if (!target) {
-    st(db, `UPDATE sessions SET overflow = 1, conflict = 1, conflict_reason = 'SLOT_CLASH' WHERE id = ?`).run(holderId);
+    q.run(db.updateTable('sessions').set({ overflow: 1, conflict: 1, conflict_reason: 'SLOT_CLASH' }).where('id', '=', holderId));
     return;
   }
-  st(db, `UPDATE sessions SET slot_id = ?, conflict = 1, conflict_reason = 'SLOT_CLASH' WHERE id = ?`).run(target.id, holderId);
-  st(db, 'UPDATE slots SET current_session_id = ? WHERE id = ?').run(holderId, target.id);
+  q.run(db.updateTable('sessions').set({ slot_id: target.id, conflict: 1, conflict_reason: 'SLOT_CLASH' }).where('id', '=', holderId));
+  q.run(db.updateTable('slots').set({ current_session_id: holderId }).where('id', '=', target.id));
 }
 
-const SESSION_COLS = [
-  'code', 'vehicle_id', 'zone_id', 'slot_id', 'status', 'booked_at', 'entry_at', 'exit_at', 'quote_amount_paise', 'quoted_at',
-  'quote_valid_until', 'amount_due_paise', 'amount_paid_paise', 'last_paid_at', 'lost_ticket', 'conflict', 'conflict_reason',
-  'origin_kiosk_id', 'created_by', 'created_at', 'updated_at', 'overflow',
-] as const;
-const PAYMENT_COLS = [
-  'session_id', 'method', 'status', 'amount_paise', 'tendered_paise', 'change_paise', 'gateway', 'gateway_ref', 'upi_uri',
-  'idempotency_key', 'operator_id', 'late', 'review_reason', 'created_at', 'expires_at', 'completed_at', 'updated_at',
-] as const;
-const UPSERT_SESSION = `INSERT INTO sessions (id, ${SESSION_COLS.join(', ')}) VALUES (?${', ?'.repeat(SESSION_COLS.length)})
-  ON CONFLICT(id) DO UPDATE SET ${SESSION_COLS.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-const UPSERT_PAYMENT = `INSERT INTO payments (id, ${PAYMENT_COLS.join(', ')}) VALUES (?${', ?'.repeat(PAYMENT_COLS.length)})
-  ON CONFLICT(id) DO UPDATE SET ${PAYMENT_COLS.filter((c) => c !== 'session_id').map((c) => `${c} = excluded.${c}`).join(', ')}`;
-
-function sessionSignature(db: Database.Database, id: string): string {
-  const s = st(db, 'SELECT * FROM sessions WHERE id = ?').get(id);
-  const p = st(db, 'SELECT id, status, amount_paise, review_reason FROM payments WHERE session_id = ? ORDER BY id').all(id);
-  return JSON.stringify([s ?? null, p]);
+function sessionSignature(ctx: ServiceContext, id: string): string {
+  const qs = queries(ctx);
+  return JSON.stringify([qs.session.first({ id }) ?? null, qs.paymentSigs.all({ sessionId: id })]);
 }
 
-export function applyRemoteSession(ctx: ServiceContext, data: Extract<RemoteChangeData, { kind: 'session' }>): ApplyOutcome {
-  const db = ctx.store.sqlite;
+export function applyRemoteSession(ctx: ServiceContext, data: Change<'session'>): ApplyOutcome {
+  const qs = queries(ctx);
   const s = data.session;
   if (hasPendingEvents(ctx, s.id)) return 'pending';
-  if (!st(db, 'SELECT 1 FROM zones WHERE id = ?').get(s.zone_id)) throw new MissingDependency(`zone ${s.zone_id} not known here yet`);
+  if (!qs.zone.first({ id: s.zone_id })) throw new MissingDependency(`zone ${s.zone_id} not known here yet`);
   // Any known slot: a clash loser whose zone was full is moved by the server to an overflow slot
   // of another zone (it keeps its own zone and tariff), and every gate must mirror that.
-  const slot = st(db, 'SELECT current_session_id FROM slots WHERE id = ?').get(s.slot_id) as { current_session_id: string | null } | undefined;
+  const slot = qs.slot.first({ id: s.slot_id });
   if (!slot) throw new MissingDependency(`slot ${s.slot_id} not known here yet`);
-  const before = sessionSignature(db, s.id);
+  const before = sessionSignature(ctx, s.id);
   const now = ctx.clock.now();
-  const open = OPEN.has(s.status);
+  const open = isOpen(s.status);
   const holds = open && s.overflow !== 1; // an overflow session is open but holds no slot
 
-  st(db, 'UPDATE slots SET current_session_id = NULL WHERE current_session_id = ?').run(s.id);
+  qs.releaseSlots.run({ sessionId: s.id });
   if (holds && slot.current_session_id && slot.current_session_id !== s.id) evict(ctx, slot.current_session_id, s.slot_id);
 
   let vehicleId = vehicleIdFor(ctx, data.vehicle.vehicle_number, data.vehicle.owner_name, now);
   if (open) {
-    const other = st(db, `SELECT id FROM sessions WHERE vehicle_id = ? AND id <> ? AND status IN ('BOOKED','PARKED','EXITING') LIMIT 1`).get(vehicleId, s.id);
+    const other = qs.otherOpen.first({ vehicleId, sessionId: s.id });
     // Same plate open twice (two offline gates): provisional number until the server decides.
     if (other) vehicleId = vehicleIdFor(ctx, `${data.vehicle.vehicle_number}#${s.id.slice(-4).toUpperCase()}`, data.vehicle.owner_name, now);
   }
-  const row: Record<string, unknown> = { ...s, vehicle_id: vehicleId, overflow: s.overflow === 1 ? 1 : 0 };
-  st(db, UPSERT_SESSION).run(s.id, ...SESSION_COLS.map((c) => row[c] ?? null));
-  if (holds) st(db, 'UPDATE slots SET current_session_id = ? WHERE id = ?').run(s.id, s.slot_id);
-  for (const p of data.payments) {
-    const pr = p as unknown as Record<string, unknown>;
-    st(db, UPSERT_PAYMENT).run(p.id, ...PAYMENT_COLS.map((c) => (c === 'session_id' ? s.id : pr[c] ?? null)));
-  }
-  if (sessionSignature(db, s.id) === before) return 'unchanged';
+  qs.upsertSession.run({
+    id: s.id, code: s.code, vehicle_id: vehicleId, zone_id: s.zone_id, slot_id: s.slot_id, status: s.status, booked_at: s.booked_at, entry_at: s.entry_at,
+    exit_at: s.exit_at, quote_amount_paise: s.quote_amount_paise, quoted_at: s.quoted_at, quote_valid_until: s.quote_valid_until,
+    amount_due_paise: s.amount_due_paise, amount_paid_paise: s.amount_paid_paise, last_paid_at: s.last_paid_at, lost_ticket: s.lost_ticket,
+    conflict: s.conflict, conflict_reason: s.conflict_reason, origin_kiosk_id: s.origin_kiosk_id, created_by: s.created_by,
+    created_at: s.created_at, updated_at: s.updated_at, overflow: s.overflow === 1 ? 1 : 0,
+  });
+  if (holds) qs.holdSlot.run({ sessionId: s.id, slotId: s.slot_id });
+  for (const p of data.payments) qs.upsertPayment.run({ ...p, session_id: s.id });
+  if (sessionSignature(ctx, s.id) === before) return 'unchanged';
   ctx.audit.append({
     operatorId: null, action: 'sync.sessionApplied', entityType: 'session', entityId: s.id,
     details: { status: s.status, conflict: s.conflict_reason, payments: data.payments.length },
@@ -159,116 +190,142 @@ export function applyRemoteSession(ctx: ServiceContext, data: Extract<RemoteChan
   return 'applied';
 }
 
-function applyZone(ctx: ServiceContext, data: Extract<RemoteChangeData, { kind: 'zone' }>): ApplyOutcome {
-  const db = ctx.store.sqlite;
-  const z = data.zone as Record<string, unknown> & { id: string; name: string };
-  const clash = st(db, 'SELECT id FROM zones WHERE name = ? COLLATE NOCASE AND id <> ?').get(z.name, z.id);
+function applyZone(ctx: ServiceContext, data: Change<'zone'>): ApplyOutcome {
+  const { q, db } = ctx.store;
+  const z = data.zone;
+  const clash = q.first(db.selectFrom('zones').select('id').where((eb) => eb(eb.fn('lower', ['name']), '=', z.name.toLowerCase())).where('id', '<>', z.id));
   if (clash) throw new MissingDependency(`a different zone named ${z.name} exists here`);
-  const cols = ['name', 'position', 'hourly_rate_paise', 'is_active', 'grace_minutes', 'daily_cap_paise', 'lost_ticket_fee_paise', 'exit_grace_minutes', 'created_at', 'updated_at'];
-  const exists = Boolean(st(db, 'SELECT 1 FROM zones WHERE id = ?').get(z.id));
-  const positionTaken = st(db, 'SELECT 1 FROM zones WHERE position = ? AND id <> ?').get(z.position, z.id);
-  const values = cols.map((c) => (c === 'position' && positionTaken && !exists ? (st(db, 'SELECT COALESCE(MAX(position), 0) + 1 AS p FROM zones').get() as { p: number }).p : z[c] ?? null));
-  st(db, `INSERT INTO zones (id, ${cols.join(', ')}) VALUES (?${', ?'.repeat(cols.length)})
-    ON CONFLICT(id) DO UPDATE SET ${cols.filter((c) => c !== 'position' && c !== 'created_at').map((c) => `${c} = excluded.${c}`).join(', ')}`).run(z.id, ...values);
+  const exists = Boolean(q.first(db.selectFrom('zones').select('id').where('id', '=', z.id)));
+  const positionTaken = q.first(db.selectFrom('zones').select('id').where('position', '=', z.position).where('id', '<>', z.id));
+  const position = positionTaken && !exists
+    ? Number(q.first(db.selectFrom('zones').select((eb) => eb.fn.coalesce(eb.fn.max('position'), eb.val(0)).as('p')))?.p ?? 0) + 1
+    : z.position;
+  const { id: _id, position: _position, created_at: _created, ...update } = z;
+  void _id; void _position; void _created;
+  q.run(db.insertInto('zones').values({ ...z, position }).onConflict((oc) => oc.column('id').doUpdateSet(update)));
+  const at = ctx.clock.now();
   for (const slot of data.slots) {
-    st(db, 'INSERT OR IGNORE INTO slots (id, zone_id, slot_number, position, current_session_id, created_at) VALUES (?, ?, ?, ?, NULL, ?)')
-      .run(slot.id, z.id, slot.slot_number, slot.position, ctx.clock.now());
+    q.run(db.insertInto('slots').values({ id: slot.id, zone_id: z.id, slot_number: slot.slot_number, position: slot.position, current_session_id: null, created_at: at })
+      .onConflict((oc) => oc.doNothing()));
   }
   ctx.audit.append({ operatorId: null, action: 'sync.zoneApplied', entityType: 'zone', entityId: z.id, details: { name: z.name, slots: data.slots.length } });
   return 'applied';
 }
 
-function applyOperator(ctx: ServiceContext, data: Extract<RemoteChangeData, { kind: 'operator' }>): ApplyOutcome {
-  const db = ctx.store.sqlite;
+function applyOperator(ctx: ServiceContext, data: Change<'operator'>): ApplyOutcome {
+  const { q, db } = ctx.store;
   const o = data.operator;
-  const clash = st(db, 'SELECT id FROM operators WHERE username = ? AND id <> ?').get(o.username, o.id);
+  const clash = q.first(db.selectFrom('operators').select('id').where('username', '=', o.username).where('id', '<>', o.id));
   if (clash) throw new MissingDependency(`a different operator named ${o.username} exists here`);
-  const cur = st(db, 'SELECT role, pin_hash, is_active, name FROM operators WHERE id = ?').get(o.id) as { role: string; pin_hash: string; is_active: number; name: string } | undefined;
+  const cur = q.first(db.selectFrom('operators').select(['role', 'pin_hash', 'is_active', 'name']).where('id', '=', o.id));
   const now = ctx.clock.now();
   if (!cur) {
-    st(db, `INSERT INTO operators (id, username, name, role, pin_hash, is_active, failed_attempts, locked_until, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?)`).run(o.id, o.username, o.name, o.role, o.pin_hash, o.is_active, now, now);
+    q.run(db.insertInto('operators').values({
+      id: o.id, username: o.username, name: o.name, role: o.role, pin_hash: o.pin_hash, is_active: o.is_active, failed_attempts: 0, locked_until: null, created_at: now, updated_at: now,
+    }));
   } else {
     if (cur.role === o.role && cur.pin_hash === o.pin_hash && cur.is_active === o.is_active && cur.name === o.name) return 'unchanged';
-    st(db, 'UPDATE operators SET name = ?, role = ?, pin_hash = ?, is_active = ?, updated_at = ? WHERE id = ?').run(o.name, o.role, o.pin_hash, o.is_active, now, o.id);
-    if (cur.role !== o.role || cur.pin_hash !== o.pin_hash || o.is_active === 0) st(db, 'DELETE FROM auth_tokens WHERE operator_id = ?').run(o.id);
+    q.run(db.updateTable('operators').set({ name: o.name, role: o.role, pin_hash: o.pin_hash, is_active: o.is_active, updated_at: now }).where('id', '=', o.id));
+    if (cur.role !== o.role || cur.pin_hash !== o.pin_hash || o.is_active === 0) q.run(db.deleteFrom('auth_tokens').where('operator_id', '=', o.id));
   }
   ctx.audit.append({ operatorId: null, action: 'sync.operatorApplied', entityType: 'operator', entityId: o.id, details: { username: o.username, role: o.role, isActive: o.is_active === 1 } });
   return 'applied';
 }
 
 /**
- * Applies one pulled change. A change that cannot be applied yet (e.g. a zone name taken by a
- * different local zone) is recorded in sync_skipped and retried after later pulls; it never
- * holds back the cursor for everything else.
- */
-export function applyRemoteChange(ctx: ServiceContext, keys: TicketKeySink, seq: number, data: RemoteChangeData): ApplyOutcome {
-  const db = ctx.store.sqlite;
-  try {
-    db.exec('SAVEPOINT apply_one');
-    let outcome: ApplyOutcome;
-    switch (data.kind) {
-      case 'session': outcome = applyRemoteSession(ctx, data); break;
-      case 'zone': outcome = applyZone(ctx, data); break;
-      case 'operator': outcome = applyOperator(ctx, data); break;
-      case 'ticketKey': keys.put(data.keyId, data.kioskId, data.secret, ctx.clock.now()); outcome = 'applied'; break;
-      case 'paymentResult': outcome = applyPaymentResult(ctx, data); break; // [sync]
-      default: throw new MissingDependency(`unknown change kind ${(data as { kind: string }).kind}`);
-    }
-    db.exec('RELEASE apply_one');
-    if (outcome !== 'pending') st(db, 'DELETE FROM sync_skipped WHERE entity_id = ? AND seq < ?').run(entityIdOf(data), seq);
-    return outcome;
-  } catch (err) {
-    db.exec('ROLLBACK TO apply_one');
-    db.exec('RELEASE apply_one');
-    if (!(err instanceof MissingDependency) && !(err instanceof Error && /constraint/i.test(err.message))) throw err;
-    st(db, 'INSERT OR REPLACE INTO sync_skipped (seq, entity_type, entity_id, data, error, at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(seq, data.kind, entityIdOf(data), JSON.stringify(data), err.message, ctx.clock.now());
-    return 'skipped';
-  }
-}
-
-function entityIdOf(d: RemoteChangeData): string {
-  switch (d.kind) {
-    case 'session': return d.session.id;
-    case 'zone': return d.zone.id;
-    case 'operator': return d.operator.id;
-    case 'ticketKey': return d.keyId;
-    case 'paymentResult': return d.payment.paymentId;
-  }
-}
-
-/**
- * [sync] A pushed online payment result: only the kiosk that asked applies it, through
- * OnlinePayments.apply (the same checks as the 1 s poll: exact amount, same session, matching
- * reference; SUCCESS completes the exit). Others ignore it: the asking kiosk's own payment events
- * bring the payment to every gate through the session fold. A result that fails to apply is
+ * A pushed online payment result: only the kiosk that asked applies it, through
+ * OnlinePayments.apply (ctx.payments: the same checks as the 1 s poll: exact amount, same session,
+ * matching reference; SUCCESS completes the exit). Others ignore it: the asking kiosk's own payment
+ * events bring the payment to every gate through the session fold. A result that fails to apply is
  * rolled back and kept in sync_skipped (retried; the poller is the fallback anyway).
  */
-function applyPaymentResult(ctx: ServiceContext, data: Extract<RemoteChangeData, { kind: 'paymentResult' }>): ApplyOutcome {
+function applyPaymentResult(ctx: ServiceContext, data: Change<'paymentResult'>): ApplyOutcome {
   if (data.kioskId !== ctx.kioskId) return 'unchanged';
-  const sink = paymentResultSinkOf(ctx);
-  if (!sink) return 'unchanged'; // no online payments configured here: nothing can be waiting for it
-  const parsed = serverPaymentSchema.safeParse(data.payment);
-  if (!parsed.success) throw new MissingDependency('malformed payment result');
-  const before = st(ctx.store.sqlite, 'SELECT status, review_reason FROM payments WHERE id = ?').get(parsed.data.paymentId);
+  if (!ctx.payments) return 'unchanged'; // no online payments configured here: nothing can be waiting for it
+  const { q, db } = ctx.store;
+  const state = () => q.first(db.selectFrom('payments').select(['status', 'review_reason']).where('id', '=', data.payment.paymentId));
+  const before = state();
   try {
-    sink(parsed.data);
+    ctx.payments.apply(data.payment);
   } catch (err) {
     throw new MissingDependency(`payment result not applied: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const after = st(ctx.store.sqlite, 'SELECT status, review_reason FROM payments WHERE id = ?').get(parsed.data.paymentId);
-  return JSON.stringify(before) === JSON.stringify(after) ? 'unchanged' : 'applied';
+  return JSON.stringify(before) === JSON.stringify(state()) ? 'unchanged' : 'applied';
+}
+
+/** How each change kind is applied and which entity it is about. */
+const CHANGE_HANDLERS: { [K in SyncChangeKind]: { apply(ctx: ServiceContext, keys: TicketKeySink, change: Change<K>): ApplyOutcome; entityId(change: Change<K>): string } } = {
+  session: { apply: (ctx, _keys, c) => applyRemoteSession(ctx, c), entityId: (c) => c.session.id },
+  zone: { apply: (ctx, _keys, c) => applyZone(ctx, c), entityId: (c) => c.zone.id },
+  operator: { apply: (ctx, _keys, c) => applyOperator(ctx, c), entityId: (c) => c.operator.id },
+  ticketKey: {
+    apply: (ctx, keys, c) => {
+      keys.put(c.keyId, c.kioskId, c.secret, ctx.clock.now());
+      return 'applied';
+    },
+    entityId: (c) => c.keyId,
+  },
+  paymentResult: { apply: (ctx, _keys, c) => applyPaymentResult(ctx, c), entityId: (c) => c.payment.paymentId },
+};
+
+function handlerOf<K extends SyncChangeKind>(change: Change<K>) {
+  return CHANGE_HANDLERS[change.kind as K];
+}
+
+function skip(ctx: ServiceContext, seq: number, entityType: string, entityId: string, data: unknown, error: string): void {
+  const { q, db } = ctx.store;
+  const row = { seq, entity_type: entityType, entity_id: entityId, data: JSON.stringify(data), error, at: ctx.clock.now() };
+  q.run(db.insertInto('sync_skipped').values(row).onConflict((oc) => oc.column('seq').doUpdateSet(row)));
+}
+
+/**
+ * Applies one pulled change entry. One that cannot be read (unknown kind, malformed) or cannot
+ * be applied yet (e.g. a zone name taken by a different local zone) is recorded in sync_skipped
+ * and retried after later pulls; it never holds back the cursor for everything else.
+ */
+export function applyChangeEntry(ctx: ServiceContext, keys: TicketKeySink, entry: Pick<ChangeEntry, 'seq' | 'entityType' | 'entityId' | 'data'>): { outcome: ApplyOutcome; change: SyncChange | null } {
+  const parsed = syncChangeSchema.safeParse(entry.data);
+  if (!parsed.success) {
+    const kind = (entry.data as { kind?: unknown } | null)?.kind;
+    const known = typeof kind === 'string' && Object.hasOwn(CHANGE_HANDLERS, kind);
+    const issue = parsed.error.issues[0];
+    skip(ctx, entry.seq, entry.entityType, entry.entityId, entry.data,
+      known ? `MALFORMED: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim() : `UNKNOWN_KIND: ${String(kind)}`);
+    return { outcome: 'skipped', change: null };
+  }
+  const change = parsed.data;
+  const handler = handlerOf(change);
+  const sqlite = ctx.store.sqlite;
+  const { q, db } = ctx.store;
+  try {
+    sqlite.exec('SAVEPOINT apply_one');
+    const outcome = handler.apply(ctx, keys, change as never);
+    sqlite.exec('RELEASE apply_one');
+    if (outcome !== 'pending') q.run(db.deleteFrom('sync_skipped').where('entity_id', '=', handler.entityId(change as never)).where('seq', '<', entry.seq));
+    return { outcome, change };
+  } catch (err) {
+    sqlite.exec('ROLLBACK TO apply_one');
+    sqlite.exec('RELEASE apply_one');
+    if (!(err instanceof MissingDependency) && !(err instanceof Error && /constraint/i.test(err.message))) throw err;
+    skip(ctx, entry.seq, change.kind, handler.entityId(change as never), entry.data, err.message);
+    return { outcome: 'skipped', change };
+  }
+}
+
+/** One change's data at change-log position `seq` (the entity named by the data itself). */
+export function applyRemoteChange(ctx: ServiceContext, keys: TicketKeySink, seq: number, data: unknown): ApplyOutcome {
+  return applyChangeEntry(ctx, keys, { seq, entityType: '', entityId: '', data }).outcome;
 }
 
 /** Retries skipped changes (oldest first); those that apply now are removed. */
 export function retrySkipped(ctx: ServiceContext, keys: TicketKeySink): number {
-  const rows = st(ctx.store.sqlite, 'SELECT seq, data FROM sync_skipped ORDER BY seq').all() as { seq: number; data: string }[];
+  const { q, db } = ctx.store;
+  const rows = q.all(db.selectFrom('sync_skipped').select(['seq', 'entity_type', 'entity_id', 'data']).orderBy('seq'));
   let done = 0;
   for (const r of rows) {
-    const outcome = applyRemoteChange(ctx, keys, r.seq, JSON.parse(r.data) as RemoteChangeData);
+    const { outcome } = applyChangeEntry(ctx, keys, { seq: r.seq, entityType: r.entity_type, entityId: r.entity_id, data: JSON.parse(r.data) as unknown });
     if (outcome !== 'skipped') {
-      st(ctx.store.sqlite, 'DELETE FROM sync_skipped WHERE seq = ?').run(r.seq);
+      q.run(db.deleteFrom('sync_skipped').where('seq', '=', r.seq));
       done++;
     }
   }

@@ -1,5 +1,6 @@
 /** What every service needs, built once by the composition root (src-main/kiosk.ts). */
-import type { KioskEvent } from '../../src-shared/contracts/api.js';
+import type { KioskEvent, SyncStatus } from '../../src-shared/contracts/api.js';
+import type { KioskPaymentView } from '../../src-shared/contracts/sync.js';
 import type { Role } from '../../src-shared/contracts/roles.js';
 import type { TicketKey, TicketKeyLookup } from '../../src-shared/domain/ticket-codec.js';
 import type { Clock } from '../core/clock.js';
@@ -35,4 +36,21 @@ export interface ServiceContext {
   /** Hooks run inside the transaction of each recorded session or shift change (the print queue subscribes). */
   changes: ChangeHooks;
   emit(event: KioskEvent): void;
+  /** Sync with the central server (src-main/sync); absent on a standalone kiosk. Set once by createKiosk. */
+  sync?: SyncPort;
+  /** Online payments linked to the central server; absent without one. Set once by createKiosk. */
+  payments?: PaymentResultPort;
+}
+
+/** What the API and the composition root use of the sync worker. */
+export interface SyncPort {
+  status(): SyncStatus;
+  /** A local write happened: push it now. */
+  nudge(): void;
+  stop(): Promise<void>;
+}
+
+/** Where an online payment result the server pushes through sync goes (OnlinePayments.apply). */
+export interface PaymentResultPort {
+  apply(payment: KioskPaymentView): void;
 }

@@ -222,7 +222,7 @@ export class OnlinePayments {
       // A refund decided by a supervisor on the server also ends the local flag.
       const reviewReason = to === 'REFUNDED' && !remote.needsReview && local.review_reason === LATE_REVIEW_REASON ? null : local.review_reason;
       q.run(db.updateTable('payments').set({ status: to, review_reason: reviewReason, updated_at: now, completed_at: to === 'REFUNDED' ? local.completed_at : now }).where('id', '=', local.id));
-      recordSessionChange(ctx, null, `payment.${to.toLowerCase()}`, local.session_id, { paymentId: local.id }, paymentRow(ctx, local.id));
+      recordSessionChange(ctx, null, `payment.${to.toLowerCase() as Lowercase<PaymentStatus>}`, local.session_id, { paymentId: local.id }, paymentRow(ctx, local.id));
     });
   }
 

@@ -22,7 +22,7 @@ export function toOperator(r: OperatorRow, now?: number): Operator {
   };
 }
 
-function recordOperatorChange(ctx: ServiceContext, actor: Actor | null, action: string, id: string, details: Record<string, unknown>): void {
+function recordOperatorChange(ctx: ServiceContext, actor: Actor | null, action: 'operator.created' | 'operator.updated', id: string, details: Record<string, unknown>): void {
   const { q, db } = ctx.store;
   ctx.audit.append({ operatorId: actor?.operatorId ?? null, action, entityType: 'operator', entityId: id, details });
   // Other gates need the hashed PIN so an operator can log in anywhere in the facility.

@@ -2,6 +2,7 @@
 import { sql, type SqlBool } from 'kysely';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Session } from '../../src-shared/contracts/entities.js';
+import type { SessionEventType } from '../../src-shared/contracts/sync.js';
 import { parseTicketCode, ticketError } from '../../src-shared/domain/ticket-codec.js';
 import type { PaymentRow, SessionRow, ZoneRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -76,7 +77,7 @@ export function pendingOnlinePayment(ctx: ServiceContext, sessionId: string): Pa
 export function recordSessionChange(
   ctx: ServiceContext,
   actor: Actor | null,
-  action: string,
+  action: SessionEventType,
   sessionId: string,
   details: Record<string, unknown>,
   payment?: PaymentRow,

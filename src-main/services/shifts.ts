@@ -11,6 +11,7 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import type { CashMovement, Shift, ShiftStatus } from '../../src-shared/contracts/entities.js';
 import { roleAtLeast } from '../../src-shared/contracts/roles.js';
 import { paiseToRupeesString } from '../../src-shared/domain/money.js';
+import type { SyncEventType } from '../../src-shared/contracts/sync.js';
 import { newId } from '../core/ids.js';
 import { dayBounds, formatLocal } from '../reports/time.js';
 import type { ShiftRow } from '../store/schema.js';
@@ -106,7 +107,7 @@ export function requireOpenShift(ctx: ServiceContext, actor: Actor): ShiftRow {
   return row;
 }
 
-function record(ctx: ServiceContext, actor: Actor, action: string, shiftId: string, details: Record<string, unknown>): void {
+function record(ctx: ServiceContext, actor: Actor, action: `shift.${string}` & SyncEventType, shiftId: string, details: Record<string, unknown>): void {
   const { q, db } = ctx.store;
   ctx.audit.append({ operatorId: actor.operatorId, action, entityType: 'shift', entityId: shiftId, details });
   const shift = q.first(db.selectFrom('shifts').selectAll().where('id', '=', shiftId));

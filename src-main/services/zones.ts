@@ -14,7 +14,7 @@ export interface ZoneInput {
   tariff?: Partial<TariffOptions> | undefined;
 }
 
-function recordZoneChange(ctx: ServiceContext, actor: Actor, action: string, zoneId: string, details: Record<string, unknown>): void {
+function recordZoneChange(ctx: ServiceContext, actor: Actor, action: 'zone.created' | 'zone.updated' | 'slots.created', zoneId: string, details: Record<string, unknown>): void {
   const { q, db } = ctx.store;
   ctx.audit.append({ operatorId: actor.operatorId, action, entityType: 'zone', entityId: zoneId, details });
   const zone = q.first(db.selectFrom('zones').selectAll().where('id', '=', zoneId));

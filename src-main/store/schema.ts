@@ -194,9 +194,43 @@ export interface OutboxTable {
   payload: string;
   schema_version: number;
   created_at: number;
-  status: Generated<string>;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
   acked_at: number | null;
   error: string | null;
+}
+
+/** PENDING: not yet acknowledged by the server; ACKED: stored there; PARKED: refused there (kept, shown). */
+export type OutboxStatus = 'PENDING' | 'ACKED' | 'PARKED';
+
+/** The one row of sync progress (migrations/kiosk/0003_sync.ts). */
+export interface SyncStateTable {
+  id: number;
+  /** Change-log position applied up to (moved in the transaction that applied the changes). */
+  cursor: number;
+  last_sync_at: number | null;
+  /** Server clock minus this kiosk's clock (ms), last measured. */
+  clock_offset_ms: number | null;
+  /** Id of the own ticket key the server has acknowledged. */
+  key_published: string | null;
+}
+
+/** Other gates' ticket-verification keys, encrypted at rest (src-main/sync/ticket-keys.ts). */
+export interface SyncTicketKeysTable {
+  key_id: string;
+  kiosk_id: string;
+  secret_enc: string;
+  received_at: number;
+}
+
+/** Pulled changes that could not be applied here yet (retried after every pull). */
+export interface SyncSkippedTable {
+  seq: number;
+  entity_type: string;
+  entity_id: string;
+  /** The change entry's data, as pulled (JSON). */
+  data: string;
+  error: string;
+  at: number;
 }
 
 /** Lane tables (migrations/kiosk/0008_lane.ts). */
@@ -279,6 +313,9 @@ export interface KioskDatabase {
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  sync_state: SyncStateTable;
+  sync_ticket_keys: SyncTicketKeysTable;
+  sync_skipped: SyncSkippedTable;
   settings: SettingsTable;
   shifts: ShiftsTable;
   cash_movements: CashMovementsTable;

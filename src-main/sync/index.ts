@@ -1,13 +1,13 @@
 /**
- * Sync wiring for the composition root (src-main/kiosk.ts, lines marked [sync]).
- * A kiosk with --server (and its enrolment id + secret) syncs over signed HTTP; tests pass their
- * own transport (in-process server, fault injection).
+ * Sync for the composition root (src-main/kiosk.ts): a kiosk with --server (and its enrolment id
+ * + secret) syncs over the kiosk's one signed HTTP client; tests pass their own transport
+ * (in-process server, fault injection).
  */
 import type { KioskEvent } from '../../src-shared/contracts/api.js';
 import type { TicketKey } from '../../src-shared/domain/ticket-codec.js';
+import type { SignedClient } from '../online/signed-client.js';
 import type { ServiceContext } from '../services/context.js';
 import type { Store } from '../store/open.js';
-import { attachSyncWorker } from './registry.js';
 import { RemoteTicketKeys } from './ticket-keys.js';
 import { HttpSyncTransport, type SyncTransport } from './transport.js';
 import { SyncWorker, type SyncWorkerOptions } from './worker.js';
@@ -24,35 +24,24 @@ export function prepareSync(store: Store, ownKey: TicketKey): RemoteTicketKeys {
   return new RemoteTicketKeys(store, ownKey);
 }
 
-export function startSync(
+/** The sync worker, or null for a standalone kiosk (no server and no test transport). */
+export function createSyncWorker(
   ctx: ServiceContext,
   keys: RemoteTicketKeys,
-  options: { serverUrl?: string | undefined; kioskId?: string | undefined; kioskSecret?: string | undefined; sync?: SyncOptions | undefined },
+  http: SignedClient | null,
+  options: SyncOptions | undefined,
   subscribe: (listener: (e: KioskEvent) => void) => void,
   log?: SyncWorkerOptions['log'],
 ): SyncWorker | null {
-  let worker: SyncWorker | null = null;
-  let transport = options.sync?.transport;
-  if (!transport && options.serverUrl && options.kioskSecret) {
-    transport = new HttpSyncTransport({
-      baseUrl: options.serverUrl,
-      kioskId: ctx.kioskId,
-      kioskSecret: options.kioskSecret,
-      now: () => ctx.clock.now(),
-      offset: () => worker?.clockOffsetMs() ?? 0,
-      onOffset: (ms) => worker?.setOffsetEstimate(ms),
-    });
-  }
+  const transport = options?.transport ?? (http ? new HttpSyncTransport(http) : null);
   if (!transport) return null;
-  worker = new SyncWorker({ ...options.sync?.worker, log: options.sync?.worker?.log ?? log, ctx, keys, transport });
-  attachSyncWorker(ctx, worker);
-  const w = worker;
+  const worker = new SyncWorker({ ...options?.worker, log: options?.worker?.log ?? log, ctx, keys, transport });
   subscribe((e) => {
-    if (e.type === 'session.changed' || e.type === 'payment.changed') w.nudge();
+    if (e.type === 'session.changed' || e.type === 'payment.changed') worker.nudge();
   });
-  if (options.sync?.autoStart !== false) w.start();
-  return w;
+  if (options?.autoStart !== false) worker.start();
+  return worker;
 }
 
 export { SyncWorker } from './worker.js';
-export { syncStatus, syncWorkerOf } from './registry.js';
+export { syncStatus } from './status.js';

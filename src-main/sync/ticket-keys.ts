@@ -23,7 +23,8 @@ export class RemoteTicketKeys {
     if (keyId === this.own.id) return this.own.secret;
     const hit = this.cache.get(keyId);
     if (hit) return hit;
-    const row = this.store.sqlite.prepare('SELECT secret_enc FROM sync_ticket_keys WHERE key_id = ?').get(keyId) as { secret_enc: string } | undefined;
+    const { q, db } = this.store;
+    const row = q.first(db.selectFrom('sync_ticket_keys').select('secret_enc').where('key_id', '=', keyId));
     if (!row) return undefined;
     const secret = this.decrypt(keyId, row.secret_enc);
     if (secret) this.cache.set(keyId, secret);
@@ -35,9 +36,9 @@ export class RemoteTicketKeys {
     if (keyId === this.own.id) return;
     const secret = Buffer.from(secretBase64, 'base64');
     if (secret.length < 16) return;
-    this.store.sqlite
-      .prepare('INSERT OR IGNORE INTO sync_ticket_keys (key_id, kiosk_id, secret_enc, received_at) VALUES (?, ?, ?, ?)')
-      .run(keyId, kioskId, this.encrypt(keyId, secret), now);
+    const { q, db } = this.store;
+    q.run(db.insertInto('sync_ticket_keys').values({ key_id: keyId, kiosk_id: kioskId, secret_enc: this.encrypt(keyId, secret), received_at: now })
+      .onConflict((oc) => oc.doNothing()));
   }
 
   /** The own key as published to the server. */

@@ -1,5 +1,5 @@
 /**
- * The kiosk's sync worker (DESIGN.md §5, issue 5). One cycle:
+ * The kiosk's sync worker (DESIGN.md §5). One cycle:
  *   1. push PENDING outbox events in seq order, in batches; APPLIED/DUPLICATE -> ACKED,
  *      REJECTED -> PARKED (kept, shown to supervisors, never blocks the rest). A SEQ_GAP answer
  *      (the server lost events, e.g. restored from a backup) re-queues from the server's expected
@@ -11,14 +11,17 @@
  * short. Failures retry on a timer with exponential backoff and full jitter, whether or not
  * anything new is written locally.
  */
+import { sql } from 'kysely';
 import type { SyncStatus } from '../../src-shared/contracts/api.js';
+import { SYNC_PROTOCOL_VERSION, syncRefusalSchema, type SyncProtocolProblem, type WireEvent } from '../../src-shared/contracts/sync.js';
 import { decodeHlc, encodeHlc, hlcInit, hlcReceive } from '../../src-shared/domain/hlc.js';
-import { applyRemoteChange, retrySkipped, type RemoteChangeData } from '../services/apply-remote.js';
-import type { ServiceContext } from '../services/context.js';
+import { applyChangeEntry, retrySkipped } from '../services/apply-remote.js';
+import type { ServiceContext, SyncPort } from '../services/context.js';
 import { storedClockOffset } from '../online/clock-offset.js';
+import type { OutboxRow } from '../store/schema.js';
 import type { RemoteTicketKeys } from './ticket-keys.js';
 import { acknowledge, auditHead } from '../records/audit-anchor.js';
-import { SyncServerError, type SyncTransport, type WireEvent } from './transport.js';
+import { SyncServerError, type SyncTransport } from './transport.js';
 
 export interface SyncWorkerOptions {
   ctx: ServiceContext;
@@ -37,13 +40,19 @@ export interface SyncWorkerOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
 }
 
-interface OutboxRow {
-  id: string; seq: number; hlc: string; type: string; entity_id: string | null; payload: string; schema_version: number; created_at: number;
+type PushRow = Pick<OutboxRow, 'id' | 'seq' | 'hlc' | 'type' | 'entity_id' | 'payload' | 'schema_version' | 'created_at'>;
+
+/** What a refusal of this kiosk's protocol version means for the person at the kiosk. */
+function protocolProblemOf(err: unknown): SyncProtocolProblem | null {
+  if (!(err instanceof SyncServerError)) return null;
+  const r = syncRefusalSchema.safeParse(err.details);
+  if (!r.success) return null;
+  return r.data.reason === 'PROTOCOL_TOO_OLD' ? 'KIOSK_TOO_OLD' : r.data.reason === 'PROTOCOL_TOO_NEW' ? 'SERVER_TOO_OLD' : null;
 }
 
 const isAbort = (err: unknown) => err instanceof Error && (err.name === 'AbortError' || (err.cause instanceof Error && err.cause.name === 'AbortError'));
 
-export class SyncWorker {
+export class SyncWorker implements SyncPort {
   private readonly ctx: ServiceContext;
   private readonly o: Required<Omit<SyncWorkerOptions, 'ctx' | 'keys' | 'transport' | 'log'>> & Pick<SyncWorkerOptions, 'log'>;
   private running: Promise<void> | null = null;
@@ -56,6 +65,7 @@ export class SyncWorker {
   private online = false;
   private syncing = false;
   private lastError: string | null = null;
+  private protocolProblem: SyncProtocolProblem | null = null;
   private lastStatusJson = '';
   /** Counters (tests, bench). */
   readonly stats = { cycles: 0, pushed: 0, pulled: 0, applied: 0, failures: 0 };
@@ -159,10 +169,16 @@ export class SyncWorker {
       await this.pullAll(waitMs);
       this.online = true;
       this.lastError = null;
+      this.protocolProblem = null;
     } catch (err) {
       if (!isAbort(err)) {
         this.online = !(err instanceof TypeError) && err instanceof SyncServerError && err.status < 500;
         this.lastError = err instanceof Error ? err.message : String(err);
+        const problem = protocolProblemOf(err);
+        if (problem !== this.protocolProblem) {
+          this.protocolProblem = problem;
+          if (problem) this.opts.log?.('error', 'the central server refused this kiosk\'s sync protocol version', { problem, protocolVersion: SYNC_PROTOCOL_VERSION });
+        }
       }
       throw err;
     } finally {
@@ -172,7 +188,9 @@ export class SyncWorker {
   }
 
   private state(): { cursor: number; last_sync_at: number | null; clock_offset_ms: number | null; key_published: string | null } {
-    return this.ctx.store.sqlite.prepare('SELECT cursor, last_sync_at, clock_offset_ms, key_published FROM sync_state WHERE id = 1').get() as never;
+    const { q, db } = this.ctx.store;
+    const row = q.first(db.selectFrom('sync_state').select(['cursor', 'last_sync_at', 'clock_offset_ms', 'key_published']).where('id', '=', 1));
+    return row ?? { cursor: 0, last_sync_at: null, clock_offset_ms: null, key_published: null };
   }
 
   private measure(serverTime: number, t0: number, t1: number): void {
@@ -190,13 +208,12 @@ export class SyncWorker {
     storedClockOffset(this.ctx.store).set(offsetMs);
   }
 
-  private wire(rows: OutboxRow[]): WireEvent[] {
-    const db = this.ctx.store.sqlite;
-    const vehicle = db.prepare('SELECT vehicle_number, owner_name FROM vehicles WHERE id = ?');
+  private wire(rows: PushRow[]): WireEvent[] {
+    const { q, db } = this.ctx.store;
     return rows.map((r) => {
       const payload = JSON.parse(r.payload) as { session?: { vehicle_id?: string } | null };
       const vid = payload.session?.vehicle_id;
-      const v = vid ? (vehicle.get(vid) as { vehicle_number: string; owner_name: string | null } | undefined) : undefined;
+      const v = vid ? q.first(db.selectFrom('vehicles').select(['vehicle_number', 'owner_name']).where('id', '=', vid)) : undefined;
       return {
         id: r.id, seq: r.seq, hlc: r.hlc, type: r.type, entityId: r.entity_id, payload, schemaVersion: r.schema_version,
         createdAt: r.created_at, ...(v ? { vehicle: v } : {}),
@@ -205,40 +222,46 @@ export class SyncWorker {
   }
 
   private async pushAll(): Promise<void> {
-    const db = this.ctx.store.sqlite;
-    const select = db.prepare(`SELECT id, seq, hlc, type, entity_id, payload, schema_version, created_at FROM outbox
-      WHERE status = 'PENDING' AND kiosk_id = ? ORDER BY seq LIMIT ?`);
+    const { q, db } = this.ctx.store;
+    const kioskId = this.ctx.kioskId;
     for (let round = 0; round < 10_000; round++) {
-      const rows = select.all(this.ctx.kioskId, this.o.batchSize) as OutboxRow[];
+      const rows = q.all(db.selectFrom('outbox').select(['id', 'seq', 'hlc', 'type', 'entity_id', 'payload', 'schema_version', 'created_at'])
+        .where('status', '=', sql.lit<'PENDING'>('PENDING')).where('kiosk_id', '=', kioskId).orderBy('seq').limit(this.o.batchSize));
       const key = this.opts.keys.ownForPublish();
       const publishKey = this.state().key_published !== key.keyId;
       if (rows.length === 0 && !publishKey) return;
       const t0 = this.ctx.clock.now();
       let res;
       try {
-        res = await this.opts.transport.push({ events: this.wire(rows), ...(publishKey ? { ticketKeys: [key] } : {}), clientTime: t0, auditHead: auditHead(this.ctx) });
+        res = await this.opts.transport.push({
+          protocolVersion: SYNC_PROTOCOL_VERSION, events: this.wire(rows), ...(publishKey ? { ticketKeys: [key] } : {}), clientTime: t0,
+          auditHead: auditHead(this.ctx),
+        });
       } catch (err) {
-        const gap = err instanceof SyncServerError && err.code === 'CONFLICT' ? (err.details as { reason?: string; expectedSeq?: number } | undefined) : undefined;
-        if (gap?.reason === 'SEQ_GAP' && typeof gap.expectedSeq === 'number') {
-          this.opts.log?.('warn', 'server is missing events: resending', { fromSeq: gap.expectedSeq });
-          db.prepare(`UPDATE outbox SET status = 'PENDING', acked_at = NULL WHERE kiosk_id = ? AND seq >= ? AND status = 'ACKED'`)
-            .run(this.ctx.kioskId, gap.expectedSeq);
+        const refusal = err instanceof SyncServerError && err.code === 'CONFLICT' ? syncRefusalSchema.safeParse(err.details) : null;
+        const expectedSeq = refusal?.success && refusal.data.reason === 'SEQ_GAP' ? refusal.data.expectedSeq : undefined;
+        if (expectedSeq !== undefined) {
+          this.opts.log?.('warn', 'server is missing events: resending', { fromSeq: expectedSeq });
+          q.run(db.updateTable('outbox').set({ status: 'PENDING', acked_at: null })
+            .where('kiosk_id', '=', kioskId).where('seq', '>=', expectedSeq).where('status', '=', 'ACKED'));
           continue;
         }
         throw err;
       }
       this.measure(res.serverTime, t0, this.ctx.clock.now());
       const now = this.ctx.clock.now();
-      const ack = db.prepare(`UPDATE outbox SET status = 'ACKED', acked_at = ?, error = NULL WHERE id = ? AND status = 'PENDING'`);
-      const park = db.prepare(`UPDATE outbox SET status = 'PARKED', error = ? WHERE id = ? AND status = 'PENDING'`);
-      this.ctx.store.q.tx(() => {
-        for (const r of res.results) {
+      const results = res.results;
+      q.tx(() => {
+        for (const r of results) {
           if (r.outcome === 'REJECTED') {
-            park.run(r.error ?? 'rejected', r.id);
-            this.opts.log?.('warn', 'event parked', { id: r.id, seq: r.seq, error: r.error });
-          } else ack.run(now, r.id);
+            const error = r.error ?? r.reason ?? 'rejected';
+            q.run(db.updateTable('outbox').set({ status: 'PARKED', error }).where('id', '=', r.id).where('status', '=', 'PENDING'));
+            this.opts.log?.('warn', 'event parked', { id: r.id, seq: r.seq, error });
+          } else {
+            q.run(db.updateTable('outbox').set({ status: 'ACKED', acked_at: now, error: null }).where('id', '=', r.id).where('status', '=', 'PENDING'));
+          }
         }
-        if (publishKey) db.prepare('UPDATE sync_state SET key_published = ? WHERE id = 1').run(key.keyId);
+        if (publishKey) q.run(db.updateTable('sync_state').set({ key_published: key.keyId }).where('id', '=', 1));
         acknowledge(this.ctx, res.auditCheckpoint);
       });
       this.stats.pushed += rows.length;
@@ -247,6 +270,7 @@ export class SyncWorker {
   }
 
   private async pullAll(waitMs: number): Promise<void> {
+    const { q, db } = this.ctx.store;
     let wait = waitMs;
     for (let round = 0; round < 100_000; round++) {
       const { cursor } = this.state();
@@ -265,29 +289,28 @@ export class SyncWorker {
       if (wait === 0) this.measure(res.serverTime, t0, this.ctx.clock.now()); // a long-poll's time is not a round trip
       wait = 0;
       const changes = res.changes;
+      const nextCursor = Math.max(res.cursor, cursor);
       let applied = 0;
-      this.ctx.store.q.tx(() => {
+      q.tx(() => {
         let maxHlc = '';
         for (const c of changes) {
           if (c.seq <= cursor) continue;
-          const data = c.data as RemoteChangeData;
-          const outcome = applyRemoteChange(this.ctx, this.opts.keys, c.seq, data);
+          const { outcome, change } = applyChangeEntry(this.ctx, this.opts.keys, c);
           if (outcome === 'applied') applied++;
-          if (data.kind === 'session') {
-            for (const x of [...(data.conflicts ?? []), ...(data.resolutions ?? [])]) if (x.hlc > maxHlc) maxHlc = x.hlc;
+          if (change?.kind === 'session') {
+            for (const x of [...change.conflicts, ...change.resolutions]) if (x.hlc > maxHlc) maxHlc = x.hlc;
           }
         }
         if (maxHlc) this.receiveHlc(maxHlc);
         // Skipped changes are retried whenever something applied, and on every cycle while any
         // wait: what they lacked (e.g. a free local slot) may have come from a local action.
         if (applied > 0 || (changes.length === 0 && this.skippedCount() > 0)) retrySkipped(this.ctx, this.opts.keys);
-        this.ctx.store.sqlite.prepare('UPDATE sync_state SET cursor = ?, last_sync_at = ? WHERE id = 1 AND cursor = ?')
-          .run(Math.max(res.cursor, cursor), this.ctx.clock.now(), cursor);
+        q.run(db.updateTable('sync_state').set({ cursor: nextCursor, last_sync_at: this.ctx.clock.now() }).where('id', '=', 1).where('cursor', '=', cursor));
       });
       this.stats.pulled += changes.length;
       this.stats.applied += applied;
       if (!res.hasMore) {
-        if (changes.length === 0) this.ctx.store.sqlite.prepare('UPDATE sync_state SET last_sync_at = ? WHERE id = 1').run(this.ctx.clock.now());
+        if (changes.length === 0) q.run(db.updateTable('sync_state').set({ last_sync_at: this.ctx.clock.now() }).where('id', '=', 1));
         return;
       }
     }
@@ -297,29 +320,34 @@ export class SyncWorker {
   private receiveHlc(remote: string): void {
     const r = decodeHlc(remote);
     if (!r) return;
-    const db = this.ctx.store.sqlite;
-    const cur = db.prepare(`SELECT value FROM meta WHERE key = 'hlc'`).get() as { value: string } | undefined;
+    const { q, db } = this.ctx.store;
+    const cur = q.first(db.selectFrom('meta').select('value').where('key', '=', 'hlc'));
     const local = (cur && decodeHlc(cur.value)) || hlcInit(this.ctx.kioskId);
     const next = encodeHlc(hlcReceive(local, r, this.ctx.clock.now()));
-    db.prepare(`INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(next);
+    q.run(db.insertInto('meta').values({ key: 'hlc', value: next }).onConflict((oc) => oc.column('key').doUpdateSet({ value: next })));
   }
 
   // ------------------------------------------------------------------ status
 
+  private count(table: 'sync_skipped' | 'outbox', status?: OutboxRow['status']): number {
+    const { q, db } = this.ctx.store;
+    if (table === 'sync_skipped') return q.first(db.selectFrom('sync_skipped').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
+    // A literal, so SQLite can use the partial index on PENDING rows.
+    return q.first(db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', sql.lit<OutboxRow['status']>(status ?? 'PENDING')))?.n ?? 0;
+  }
+
   private skippedCount(): number {
-    return (this.ctx.store.sqlite.prepare('SELECT COUNT(*) AS n FROM sync_skipped').get() as { n: number }).n;
+    return this.count('sync_skipped');
   }
 
   pendingCount(): number {
-    return (this.ctx.store.sqlite.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'PENDING'`).get() as { n: number }).n;
+    return this.count('outbox', 'PENDING');
   }
 
   status(): SyncStatus {
-    const db = this.ctx.store.sqlite;
+    const { q, db } = this.ctx.store;
     const s = this.state();
-    const oldest = db.prepare(`SELECT MIN(created_at) AS t FROM outbox WHERE status = 'PENDING'`).get() as { t: number | null };
-    const parked = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'PARKED'`).get() as { n: number };
-    const skipped = db.prepare('SELECT COUNT(*) AS n FROM sync_skipped').get() as { n: number };
+    const oldest = q.first(db.selectFrom('outbox').select((eb) => eb.fn.min('created_at').as('t')).where('status', '=', sql.lit<'PENDING'>('PENDING')))?.t ?? null;
     const now = this.ctx.clock.now();
     const offset = s.clock_offset_ms;
     return {
@@ -327,14 +355,15 @@ export class SyncWorker {
       online: this.online,
       syncing: this.syncing,
       pendingEvents: this.pendingCount(),
-      oldestPendingAgeSeconds: oldest.t === null ? null : Math.max(0, Math.floor((now - oldest.t) / 1000)),
-      parkedEvents: parked.n,
-      skippedChanges: skipped.n,
+      oldestPendingAgeSeconds: oldest === null ? null : Math.max(0, Math.floor((now - oldest) / 1000)),
+      parkedEvents: this.count('outbox', 'PARKED'),
+      skippedChanges: this.skippedCount(),
       lastSyncAt: s.last_sync_at === null ? null : new Date(s.last_sync_at).toISOString(),
       clockOffsetMs: offset,
       clockSkewAlert: offset !== null && Math.abs(offset) > this.o.skewAlertMs,
       cursor: s.cursor,
       lastError: this.lastError,
+      protocolProblem: this.protocolProblem,
     };
   }
 

@@ -49,6 +49,18 @@ export function ConnectivityPill() {
   );
 }
 
+/** Sync cannot run until one side is updated: says which, in words the attendant can pass on. */
+export function SyncProblemNotice() {
+  const t = useT();
+  const problem = useConnectivity((s) => s.syncProblem);
+  if (!problem) return null;
+  return (
+    <div className="pill pill-update" data-testid="sync-problem" data-problem={problem} role="alert">
+      {t(problem === 'KIOSK_TOO_OLD' ? 'header.kioskTooOld' : 'header.serverTooOld')}
+    </div>
+  );
+}
+
 export function Header() {
   const t = useT();
   const operator = useSession((s) => s.operator);
@@ -74,6 +86,7 @@ export function Header() {
         </div>
       )}
       <ConnectivityPill />
+      <SyncProblemNotice />
       {operator && <LaneStatusPill />}
       <Clock />
       <button type="button" className="btn btn-ghost lang-btn" onClick={toggleLang}>

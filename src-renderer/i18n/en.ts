@@ -15,6 +15,8 @@ export const en = {
   'header.offline': 'Offline',
   'header.syncing': 'Syncing · {count} pending',
   'header.offlinePending': 'Offline · {count} pending',
+  'header.kioskTooOld': 'Sync stopped: this kiosk is too old for the central server. Update this kiosk.',
+  'header.serverTooOld': 'Sync stopped: the central server is older than this kiosk. Update the central server.',
   'header.clock': 'Kiosk time',
   'header.logout': 'Log out',
 

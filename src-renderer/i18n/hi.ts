@@ -17,6 +17,8 @@ export const hi: Record<MessageKey, string> = {
   'header.offline': 'ऑफ़लाइन',
   'header.syncing': 'सिंक हो रहा है · {count} बाकी',
   'header.offlinePending': 'ऑफ़लाइन · {count} बाकी',
+  'header.kioskTooOld': 'सिंक रुका है: यह कियोस्क केंद्रीय सर्वर के लिए बहुत पुराना है। इस कियोस्क को अपडेट करें।',
+  'header.serverTooOld': 'सिंक रुका है: केंद्रीय सर्वर इस कियोस्क से पुराना है। केंद्रीय सर्वर को अपडेट करें।',
   'header.clock': 'कियोस्क समय',
   'header.logout': 'लॉग आउट',
 

@@ -13,6 +13,8 @@ export interface ConnectivityState {
   online: boolean;
   pendingEvents: number;
   lastSyncAt: string | null;
+  /** The central server refused this kiosk's sync protocol (too old, or the server is). */
+  syncProblem: 'KIOSK_TOO_OLD' | 'SERVER_TOO_OLD' | null;
   needsSetup: boolean;
   version: string | null;
   offsetMs: number;
@@ -25,6 +27,7 @@ export const useConnectivity = create<ConnectivityState>((set, get) => ({
   online: false,
   pendingEvents: 0,
   lastSyncAt: null,
+  syncProblem: null,
   needsSetup: false,
   version: null,
   offsetMs: 0,
@@ -39,6 +42,7 @@ export const useConnectivity = create<ConnectivityState>((set, get) => ({
         online: h.online,
         pendingEvents: h.pendingEvents,
         lastSyncAt: h.lastSyncAt,
+        syncProblem: h.syncProblem ?? null,
         needsSetup: Boolean(h.needsSetup),
         version: h.version,
         offsetMs: steadyOffset(get().offsetMs, Number.isFinite(serverNow) ? Math.round(serverNow - (sent + received) / 2) : 0),

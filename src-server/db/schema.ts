@@ -3,6 +3,7 @@
  * paise; booleans are 0/1 integers so that SQLite and PostgreSQL store them the same way.
  */
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { GatewayName } from '../../src-shared/contracts/entities.js';
 
 export interface KiosksTable {
   id: string;
@@ -24,7 +25,7 @@ export interface PaymentsTable {
   session_id: string;
   idempotency_key: string;
   amount_paise: number;
-  gateway: string;
+  gateway: GatewayName;
   merchant_ref: string;
   gateway_ref: string | null;
   gateway_payment_id: string | null;

@@ -22,89 +22,15 @@
  * - a parker's online pre-payment (server event `payment.prepaid`) is credited once (prepaid.ts).
  */
 
+import type { CanonicalSession, FoldConflict, PaymentSnap, SessionSnap, VehicleSnap } from '../../src-shared/contracts/sync.js';
+import type { FoldEvent } from './fold-event.js';
 import { creditPrepayments } from './prepaid.js';
 
 export const OPEN_STATUSES = ['BOOKED', 'PARKED', 'EXITING'] as const;
 const CREATING = new Set(['session.booked', 'session.ticketIssued', 'session.serverBooked']);
 
-export interface SessionSnap {
-  id: string;
-  code: string;
-  zone_id: string;
-  slot_id: string;
-  status: string;
-  booked_at: number | null;
-  entry_at: number | null;
-  exit_at: number | null;
-  quote_amount_paise: number | null;
-  quoted_at: number | null;
-  quote_valid_until: number | null;
-  amount_due_paise: number | null;
-  amount_paid_paise: number;
-  last_paid_at: number | null;
-  lost_ticket: number;
-  conflict: number;
-  conflict_reason: string | null;
-  origin_kiosk_id: string;
-  created_by: string | null;
-  created_at: number;
-  updated_at: number;
-  /** 1: open but holding no slot (slot clash with no free slot anywhere). Set by the fold only. */
-  overflow?: number;
-}
-
-export interface PaymentSnap {
-  id: string;
-  session_id: string;
-  method: string;
-  status: string;
-  amount_paise: number;
-  tendered_paise: number | null;
-  change_paise: number | null;
-  gateway: string | null;
-  gateway_ref: string | null;
-  upi_uri: string | null;
-  idempotency_key: string | null;
-  operator_id: string | null;
-  late: number;
-  review_reason: string | null;
-  created_at: number;
-  expires_at: number | null;
-  completed_at: number | null;
-  updated_at: number;
-}
-
-export interface VehicleSnap {
-  vehicle_number: string;
-  owner_name: string | null;
-}
-
-export interface FoldEvent {
-  id: string;
-  hlc: string;
-  kioskId: string;
-  type: string;
-  session: SessionSnap | null;
-  payment: PaymentSnap | null;
-  vehicle: VehicleSnap | null;
-  /** Type-specific fields (slotMoved: slot_id; vehicleClash: vehicle_number; conflictResolved: resolution). */
-  extra: Record<string, unknown>;
-}
-
-export interface FoldConflict {
-  kind: 'DOUBLE_EXIT' | 'CANCEL_RACED_ENTRY' | 'SLOT_CLASH' | 'VEHICLE_CLASH';
-  hlc: string;
-  detail: string;
-}
-
-export interface CanonicalSession {
-  session: SessionSnap;
-  vehicle: VehicleSnap;
-  payments: PaymentSnap[];
-  creationHlc: string;
-  conflicts: FoldConflict[];
-  resolutions: { hlc: string; resolution: string; reason: string; operatorId: string | null }[];
-}
+export type { CanonicalSession, FoldConflict, PaymentSnap, SessionSnap, VehicleSnap } from '../../src-shared/contracts/sync.js';
+export type { FoldEvent } from './fold-event.js';
 
 const byHlc = (a: FoldEvent, b: FoldEvent) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const NON_TERMINAL = new Set(['PARKED', 'EXITING']);

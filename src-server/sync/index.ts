@@ -1,7 +1,7 @@
 /**
- * Wiring for src-server/app.ts (one line there):
- *   ctx.sync = await registerSync(app, ctx);      // or: await registerSync(app, ctx);
- * The sync tables come from migrations/server/9000_sync.ts (add it to migrations/server/index.ts).
+ * Sync for the server's composition root (src-server/app.ts): the service is built and its
+ * listeners (bookings, payment results) attached before any route is registered; the routes come
+ * with the others. The sync tables come from migrations/server/9000_sync.ts.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
@@ -14,13 +14,15 @@ import { SyncService } from './service.js';
 export { SyncService } from './service.js';
 export { syncRoutes } from './plugin.js';
 
-export async function registerSync(app: FastifyInstance, ctx: ServerContext): Promise<SyncService> {
+export function createSyncService(ctx: Pick<ServerContext, 'db' | 'clock' | 'config'>): SyncService {
   const box = new SecretBox(ctx.config.secretsKey);
-  const service = new SyncService({
+  return new SyncService({
     db: ctx.db, now: () => ctx.clock.now(),
     ticketSecrets: { seal: (v) => box.seal('ticket-secret', v), open: (v) => box.open('ticket-secret', v) },
     anchor: recordCheckpoint,
   });
+}
+
+export async function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext, service: SyncService): Promise<void> {
   await app.register(syncRoutes, { service, authenticate: kioskAuthenticator(ctx) });
-  return service;
 }

@@ -1,15 +1,16 @@
 /**
  * Fastify routes for sync (register with `app.register(syncRoutes, { service, authenticate })`):
- *   POST /sync/v1/push              { events, ticketKeys?, clientTime? } -> PushResult
- *   GET  /sync/v1/pull?after=&limit=&wait=   -> PullResult (long-poll up to `wait` ms, max 30 s)
+ *   POST /sync/v1/push                        PushBody -> PushResult
+ *   GET  /sync/v1/pull?after=&limit=&wait=&v= -> PullResult (long-poll up to `wait` ms, max 30 s)
+ * Bodies are the sync contract's (src-shared/contracts/sync.ts); `v` / `protocolVersion` absent = 1.
  * Both answer in the server's envelope ({ ok, data } / { ok: false, error }). The kiosk is
  * identified by `authenticate(request)` (the enrolment HMAC check in src-server/kiosks).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, DEFAULT_MESSAGES, HTTP_STATUS } from '../../src-shared/contracts/errors.js';
+import { pullQuerySchema, pushBodySchema } from '../../src-shared/contracts/sync.js';
 import type { SyncService } from './service.js';
-import { auditHeadSchema } from '../../src-shared/contracts/audit-anchor.js';
 
 export interface SyncRoutesOptions {
   service: SyncService;
@@ -17,29 +18,6 @@ export interface SyncRoutesOptions {
   /** Push body limit in bytes (a batch of events). */
   bodyLimit?: number;
 }
-
-const vehicleSchema = z.object({ vehicle_number: z.string().min(1).max(64), owner_name: z.string().max(200).nullable() }).nullable().optional();
-const pushSchema = z.object({
-  events: z.array(z.object({
-    id: z.string().min(1).max(64),
-    seq: z.number().int().min(1),
-    hlc: z.string().min(1).max(100),
-    type: z.string().min(1).max(64),
-    entityId: z.string().max(64).nullable(),
-    payload: z.unknown(),
-    schemaVersion: z.number().int().min(1),
-    createdAt: z.number(),
-    vehicle: vehicleSchema,
-  })).max(2000),
-  ticketKeys: z.array(z.object({ keyId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), secret: z.string().min(16).max(200) })).max(10).optional(),
-  clientTime: z.number().optional(),
-  auditHead: auditHeadSchema.optional(),
-});
-const pullSchema = z.object({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
-  wait: z.coerce.number().int().min(0).max(30_000).default(0),
-});
 
 function parseBody(raw: unknown): unknown {
   if (Buffer.isBuffer(raw)) {
@@ -76,15 +54,15 @@ export const syncRoutes: FastifyPluginAsync<SyncRoutesOptions> = async (app: Fas
 
   app.post('/sync/v1/push', { bodyLimit: opts.bodyLimit ?? 8 * 1024 * 1024 }, async (req) => {
     const kioskId = await authenticate(req);
-    const input = validate(pushSchema, parseBody(req.body));
+    const input = validate(pushBodySchema, parseBody(req.body));
     return { ok: true, data: await service.push(kioskId, input) };
   });
 
   app.get('/sync/v1/pull', async (req, reply) => {
     const kioskId = await authenticate(req);
-    const q = validate(pullSchema, req.query);
+    const q = validate(pullQuerySchema, req.query);
     const ac = new AbortController();
     reply.raw.on('close', () => ac.abort()); // the kiosk hung up: stop waiting
-    return { ok: true, data: await service.pull(kioskId, q.after, q.limit, q.wait, ac.signal) };
+    return { ok: true, data: await service.pull(kioskId, q.after, q.limit, q.wait, ac.signal, q.v) };
   });
 };

@@ -11,8 +11,10 @@
  * conflict for a supervisor). Gross amounts stay (paid == Σ SUCCESS/REFUNDED payments, as the
  * kiosk's integrity check wants); the gate credits only what was not refunded.
  */
+import type { GatewayName } from '../../src-shared/contracts/entities.js';
 import { isCountedPayment } from '../../src-shared/domain/payment-state.js';
-import type { FoldConflict, FoldEvent, PaymentSnap, SessionSnap } from './fold.js';
+import type { FoldConflict, PaymentSnap, SessionSnap } from '../../src-shared/contracts/sync.js';
+import type { FoldEvent } from './fold-event.js';
 
 export const PREPAID_EVENT = 'payment.prepaid';
 
@@ -52,13 +54,13 @@ export function creditPrepayments(
 
 /** The pre-payment as the gates store it (their payments table). */
 export function prepaymentSnap(
-  p: { id: string; session_id: string; amount_paise: number; gateway: string; gateway_ref: string | null; late: number; created_at: number; expires_at: number; completed_at: number | null },
+  p: { id: string; session_id: string; amount_paise: number; gateway: GatewayName; gateway_ref: string | null; late: number; created_at: number; expires_at: number; completed_at: number | null },
   status: 'SUCCESS' | 'REFUNDED',
   updatedAt: number,
 ): PaymentSnap {
   return {
     id: p.id, session_id: p.session_id, method: 'ONLINE', status, amount_paise: p.amount_paise, tendered_paise: null, change_paise: null,
-    gateway: p.gateway, gateway_ref: p.gateway_ref, upi_uri: null, idempotency_key: null, operator_id: null, late: p.late,
+    gateway: p.gateway, gateway_ref: p.gateway_ref, upi_uri: null, idempotency_key: null, operator_id: null, late: p.late ? 1 : 0,
     review_reason: null, created_at: p.created_at, expires_at: p.expires_at, completed_at: p.completed_at, updated_at: updatedAt,
   };
 }

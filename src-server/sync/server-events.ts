@@ -1,6 +1,6 @@
 /**
- * Glue between the server's own modules (parker bookings, online payments) and sync (issue 5,
- * docs/sync.md "Parker bookings and online payment results").
+ * Glue between the server's own modules (parker bookings, online payments) and sync
+ * (docs/sync.md "Parker bookings and online payment results").
  *
  * - Zones: the facility's gates publish zones/slots through sync (sync_entities). When any are
  *   published, the server mirrors them into its own `zones`/`slots` tables (same ids, so the
@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import type { BookingRow, PaymentRow, ServerDatabase } from '../db/schema.js';
 import { toPaymentView } from '../payments/view.js';
 import type { Clock } from '../util/clock.js';
-import type { CanonicalSession, SessionSnap } from './fold.js';
+import type { CanonicalSession, SessionSnap, ZoneChangePayload } from '../../src-shared/contracts/sync.js';
 import { PREPAID_EVENT, prepaymentSnap } from './prepaid.js';
 import type { SyncDatabase } from './schema.js';
 import { SERVER_NODE, type SyncService } from './service.js';
@@ -41,10 +41,8 @@ export interface PublishedZone {
   slots: { id: string; slot_number: string; position: number }[];
 }
 
-interface ZoneEntity {
-  zone: { id: string; name: string; hourly_rate_paise?: number; is_active?: number; created_at?: number };
-  slots: { id: string; slot_number: string; position: number }[];
-}
+/** A published zone as sync_entities keeps it (the gates' zone payload, src-shared/contracts/sync.ts). */
+type ZoneEntity = ZoneChangePayload;
 
 export class ServerSyncEvents {
   readonly db: ServerSyncDb;
@@ -142,7 +140,7 @@ export class ServerSyncEvents {
   }
 
   /**
-   * [prepaid] Publishes a booking's online pre-payment into its synced session (prepaid.ts): SUCCESS
+   * Publishes a booking's online pre-payment into its synced session (prepaid.ts): SUCCESS
    * without a flag is credited at the exit; REFUNDED after it was published is published again (no
    * longer credited; reports show the refund). Nothing while the booking has not reached the gates
    * (sweepBookings retries), for a flagged payment (a supervisor decides first), or when the gates

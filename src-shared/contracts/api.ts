@@ -377,6 +377,8 @@ export interface SyncStatus {
   clockSkewAlert: boolean;
   cursor: number;
   lastError: string | null;
+  /** The server refused this kiosk's protocol version (Health.syncProblem); null when it did not. */
+  protocolProblem?: 'KIOSK_TOO_OLD' | 'SERVER_TOO_OLD' | null;
 }
 
 /** A session flagged CONFLICT by sync (double exit, slot clash, cancellation racing entry). */

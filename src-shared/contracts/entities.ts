@@ -12,7 +12,8 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const PAYMENT_METHODS = ['CASH', 'ONLINE'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
-export type GatewayName = 'razorpay' | 'phonepe' | 'sim';
+export const GATEWAY_NAMES = ['razorpay', 'phonepe', 'sim'] as const;
+export type GatewayName = (typeof GATEWAY_NAMES)[number];
 
 export interface Session {
   id: string;
@@ -152,6 +153,12 @@ export interface Health {
   devices?: DeviceHealth[];
   /** Disk usage and the oldest local records (retention keeps them bounded). */
   storage?: StorageHealth;
+  /**
+   * Sync cannot run because this kiosk and the central server speak protocols too far apart
+   * (src-shared/contracts/sync.ts): KIOSK_TOO_OLD = update this kiosk, SERVER_TOO_OLD = update the
+   * server. Absent or null: no such problem.
+   */
+  syncProblem?: 'KIOSK_TOO_OLD' | 'SERVER_TOO_OLD' | null;
 }
 
 export interface StorageHealth {

@@ -28,7 +28,6 @@ import { archiveBytes, archiveDirFor } from '../../src-main/records/audit-archiv
 import { RecordsKeeper } from '../../src-main/records/keeper.js';
 import { DAY_MS } from '../../src-main/records/retention.js';
 import { dbFileBytes, incrementalVacuumStep } from '../../src-main/records/vacuum.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import { anchoringServer } from '../records/helpers.js';
 import { InProcTransport, TestClock } from '../sync/harness.js';
 
@@ -44,7 +43,7 @@ const clock = new TestClock(Date.UTC(2026, 0, 5, 6, 0, 0));
 const server = await anchoringServer(clock.now);
 const transport = new InProcTransport(() => server.service, 'bench');
 const kiosk: Kiosk = await createKiosk({ dbPath, clock, kioskId: 'bench', seedDemo: true, sync: { transport, autoStart: false } });
-const worker = syncWorkerOf(kiosk.ctx)!;
+const worker = kiosk.syncWorker!;
 const sqlite = kiosk.ctx.store.sqlite;
 
 const tokens: Record<string, { token: string; at: number }> = {};

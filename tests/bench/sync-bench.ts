@@ -21,7 +21,6 @@ import { SyncService, type PushInput } from '../../src-server/sync/service.js';
 import { createKiosk } from '../../src-main/kiosk.js';
 import { sha256Hex } from '../../src-main/core/ids.js';
 import { secretsPathFor } from '../../src-main/core/secrets.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import { copyFileSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
 import { InProcTransport, kioskSessions, memoryServer, serverSessions, tempDir, TestClock, type TestKiosk } from '../sync/harness.js';
@@ -116,7 +115,7 @@ async function main() {
     }
     const transport = new InProcTransport(() => server.service, `k${i}`);
     const kiosk = await createKiosk({ dbPath, clock, kioskId: `k${i}`, sync: { transport, autoStart: false } });
-    kiosks.push({ name: `k${i}`, kiosk, worker: syncWorkerOf(kiosk.ctx)!, transport, dbPath, tokens: new Map() });
+    kiosks.push({ name: `k${i}`, kiosk, worker: kiosk.syncWorker!, transport, dbPath, tokens: new Map() });
   }
   for (const k of kiosks) await k.worker.syncNow();
   for (const k of kiosks) await k.worker.syncNow();

@@ -64,8 +64,8 @@ function prepaidBooking(prepayStatus: 'SUCCESS' | 'REFUNDED' = 'SUCCESS'): { id:
     id, code, zone_id: zone.id, slot_id: slot.id, status: 'BOOKED', booked_at: bookedAt, entry_at: null, exit_at: null, quote_amount_paise: null,
     quoted_at: null, quote_valid_until: null, amount_due_paise: null, amount_paid_paise: 0, last_paid_at: null, lost_ticket: 0, conflict: 0,
     conflict_reason: null, origin_kiosk_id: 'server', created_by: null, created_at: bookedAt, updated_at: bookedAt,
-  };
-  const payment = { id: paymentId, session_id: id, amount_paise: 4000, gateway: 'razorpay', gateway_ref: `qr_${randomBytes(7).toString('hex')}`, late: 0, created_at: bookedAt, expires_at: bookedAt + 5 * MIN, completed_at: bookedAt + MIN };
+  } as const;
+  const payment = { id: paymentId, session_id: id, amount_paise: 4000, gateway: 'razorpay' as const, gateway_ref: `qr_${randomBytes(7).toString('hex')}`, late: 0, created_at: bookedAt, expires_at: bookedAt + 5 * MIN, completed_at: bookedAt + MIN };
   const vehicle = { vehicle_number: `KA01PP${String(1000 + seq)}`, owner_name: null };
   const events: FoldEvent[] = [
     { id: `s-${++seq}`, hlc: encodeHlc({ wallMs: bookedAt, counter: 0, node: 'server' }), kioskId: 'server', type: 'session.booked', session, payment: null, vehicle, extra: {} },

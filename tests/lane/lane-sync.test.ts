@@ -3,7 +3,6 @@ import { afterEach, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { join } from 'node:path';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import { LANE_EVENT_PAYLOADS, type LaneEventType } from '../../src-shared/contracts/lane-events.js';
 import { InProcTransport, memoryServer, tempDir, TestClock } from '../sync/harness.js';
 import { MemoryLane } from './memory-devices.js';
@@ -44,7 +43,7 @@ it('manual openings, ended openings and vend exceptions are pushed, stored APPLI
   await settle();
   await lane.carThrough(settle); // a car with no opening: a vend exception
 
-  const worker = syncWorkerOf(kiosk.ctx)!;
+  const worker = kiosk.syncWorker!;
   await worker.syncNow();
   expect(worker.status()).toMatchObject({ pendingEvents: 0, parkedEvents: 0 });
   const db = server.db as unknown as Kysely<{ sync_events: { type: string; outcome: string; payload: string } }>;

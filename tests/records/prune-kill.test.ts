@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKiosk } from '../../src-main/kiosk.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import { InProcTransport, TestClock } from '../sync/harness.js';
 import { anchoringServer, doctor, runNode, tempDir } from './helpers.js';
 import { spawn } from 'node:child_process';
@@ -49,7 +48,7 @@ describe('records: SIGKILL during pruning', () => {
       const p = await k.call('gate.payCash', { sessionId: s.data.id, tenderedPaise: 100_000 }, cash);
       if (!p.ok) throw new Error(p.error.message);
     }
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
     transport.online = false;
     att = await login('attendant');
     for (let i = 0; i < 10; i++) {

@@ -15,7 +15,6 @@ import { archiveDirFor, packSegment, unpackSegment, verifyArchive } from '../../
 import { RecordsKeeper } from '../../src-main/records/keeper.js';
 import { DAY_MS } from '../../src-main/records/retention.js';
 import { integrityCheckAnchored } from '../../src-main/services/integrity.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import { InProcTransport, TestClock } from '../sync/harness.js';
 import { anchoringServer, openRaw, tempDir } from './helpers.js';
 
@@ -87,7 +86,7 @@ describe('records: retention under the fake clock', () => {
   it('acknowledged events leave after exactly the retention window; unacknowledged ones never', async () => {
     const { k, transport, keeper } = await kiosk('gate-a');
     await exits(k, clock, 6, 'KA01R');
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
     const ackedAt = (k.ctx.store.sqlite.prepare(`SELECT MAX(acked_at) AS t FROM outbox WHERE status = 'ACKED'`).get() as { t: number }).t;
     const acked = count(k, `SELECT COUNT(*) AS n FROM outbox WHERE status = 'ACKED'`);
     expect(acked).toBeGreaterThan(10);
@@ -114,21 +113,21 @@ describe('records: retention under the fake clock', () => {
 
     // Back online: the pending events still reach the server, sequence intact.
     transport!.online = true;
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
     expect(count(k, `SELECT COUNT(*) AS n FROM outbox WHERE status = 'PENDING'`)).toBe(0);
     expect((await call<{ findings: unknown[] }>(k, 'integrity.check', {}, sup)).findings).toEqual([]);
     clock.advance(7 * DAY_MS + 1);
     await keeper.runOnce();
     expect(count(k, 'SELECT COUNT(*) AS n FROM outbox')).toBe(1); // the newest event: the next seq continues from it
     await exits(k, clock, 1, 'KA03R');
-    await syncWorkerOf(k.ctx)!.syncNow(); // the server accepts the next seq: no gap
+    await k.syncWorker!.syncNow(); // the server accepts the next seq: no gap
     expect(count(k, `SELECT COUNT(*) AS n FROM outbox WHERE status = 'PENDING'`)).toBe(0);
   });
 
   it('audit entries are archived in segments below the anchored checkpoint; the pruned chain still verifies and keeps growing', async () => {
     const { k, keeper } = await kiosk('gate-a');
     await exits(k, clock, 12, 'KA01A');
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
     const anchored = (k.ctx.store.sqlite.prepare('SELECT seq FROM audit_anchor').get() as { seq: number }).seq;
     clock.advance(2 * DAY_MS);
     await exits(k, clock, 2, 'KA02A'); // young and not anchored: stays
@@ -143,7 +142,7 @@ describe('records: retention under the fake clock', () => {
     expect(verifyArchive(k.ctx, dir)).toMatchObject({ ok: true, entries: anchored });
     expect(count(k, 'SELECT MIN(id) AS n FROM audit_log')).toBe(anchored + 1);
     // Still anchored: the server's checkpoints against what is left.
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
     const report = await integrityCheckAnchored(k.ctx);
     expect(report.findings).toEqual([]);
     expect(report.anchor.source).toBe('server');
@@ -168,7 +167,7 @@ describe('records: retention under the fake clock', () => {
   it('sessions leave only after the history window and once the server has them (events acknowledged, audit archived)', async () => {
     const { k, transport, keeper } = await kiosk('gate-a');
     const synced = await exits(k, clock, 4, 'KA01S');
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
     transport!.online = false;
     const unsynced = await exits(k, clock, 2, 'KA02S');
     clock.advance(399 * DAY_MS);
@@ -183,7 +182,7 @@ describe('records: retention under the fake clock', () => {
     const sup = await token(k, 'supervisor');
     expect((await call<{ findings: unknown[] }>(k, 'integrity.check', {}, sup)).findings).toEqual([]);
     transport!.online = true;
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
   });
 
   it('a standalone kiosk keeps every session and audit entry; its outbox holds at most two retention windows', async () => {
@@ -207,7 +206,7 @@ describe('records: retention under the fake clock', () => {
   it('a kiosk that has synced is never treated as standalone, even started without its server', async () => {
     const { k, transport } = await kiosk('gate-a');
     await exits(k, clock, 1, 'KA01Y');
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
     transport!.online = false;
     await exits(k, clock, 1, 'KA02Y');
     const pending = count(k, `SELECT COUNT(*) AS n FROM outbox WHERE status = 'PENDING'`);
@@ -221,7 +220,7 @@ describe('records: retention under the fake clock', () => {
   it('the anchor check falls back to the acknowledged checkpoint when the server cannot be asked', async () => {
     const { k } = await kiosk('gate-a');
     await exits(k, clock, 2, 'KA01Z');
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
     const down = await checkAnchor(k.ctx, () => Promise.reject(new Error('connect ECONNREFUSED')));
     expect(down).toMatchObject({ source: 'acknowledged', serverError: 'connect ECONNREFUSED', findings: [] });
     expect(down.newest!.seq).toBeLessThanOrEqual(k.ctx.audit.head()!.seq); // entries the pull wrote after the push wait for the next push

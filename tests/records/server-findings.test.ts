@@ -8,7 +8,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
 import { attachCheckpointFetcher } from '../../src-main/records/audit-anchor.js';
 import { integrityCheckAnchored } from '../../src-main/services/integrity.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import { encodeHlc } from '../../src-shared/domain/hlc.js';
 import { InProcTransport, TestClock } from '../sync/harness.js';
 import { anchoringServer, openRaw, tempDir, withoutAuditTriggers } from './helpers.js';
@@ -46,7 +45,7 @@ describe('records: the server checks a kiosk\'s checkpoints', () => {
     let k = await open();
     await exit(k, clock, 'KA01F0001');
     await exit(k, clock, 'KA01F0002');
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
     expect((await server.checkpoints('gate')).findings).toEqual([]);
     const before = k.ctx.audit.head()!.seq;
     await k.close();
@@ -58,7 +57,7 @@ describe('records: the server checks a kiosk\'s checkpoints', () => {
     try {
       // The shortened chain keeps going: a new exit, synced (its head is below the anchored one).
       await exit(k, clock, 'KA01F0003');
-      await syncWorkerOf(k.ctx)!.syncNow();
+      await k.syncWorker!.syncNow();
       const res = await server.checkpoints('gate');
       expect(res.findings.map((f) => f.kind)).toEqual(expect.arrayContaining([expect.stringMatching(/head_regressed|hash_changed/)]));
       attachCheckpointFetcher(k.ctx, () => server.checkpoints('gate'));
@@ -77,7 +76,7 @@ describe('records: the server checks a kiosk\'s checkpoints', () => {
     const k = await createKiosk({ dbPath, clock, kioskId: 'gate', seedDemo: true, sync: { transport: new InProcTransport(() => server.service, 'gate'), autoStart: false } });
     try {
       await exit(k, clock, 'KA01G0001');
-      await syncWorkerOf(k.ctx)!.syncNow();
+      await k.syncWorker!.syncNow();
       const head = k.ctx.audit.head()!;
       const lastSeq = (k.ctx.store.sqlite.prepare('SELECT MAX(seq) AS n FROM outbox').get() as { n: number }).n;
       // A forged push (e.g. events injected into the outbox on disk): more events than audit entries

@@ -20,7 +20,6 @@ import { RecordsKeeper } from '../../src-main/records/keeper.js';
 import { DAY_MS } from '../../src-main/records/retention.js';
 import { autoVacuumMode } from '../../src-main/records/vacuum.js';
 import { integrityCheckAnchored } from '../../src-main/services/integrity.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import { CachingSqliteDialect } from '../../src-server/db/sqlite-dialect.js';
 import { SyncService } from '../../src-server/sync/service.js';
 import { existsSync } from 'node:fs';
@@ -89,7 +88,7 @@ describe('records: upgrading a database that holds today\'s chain', () => {
     const legacy = new SyncService({ db: legacyDb, now: clock.now });
     let k = await createKiosk({ dbPath, clock, kioskId: 'gate', seedDemo: true, sync: { transport: new InProcTransport(() => legacy, 'gate'), autoStart: false } });
     await exits(k, clock, 8, 'KA01U');
-    await syncWorkerOf(k.ctx)!.syncNow();
+    await k.syncWorker!.syncNow();
     await k.close();
     const oldHead = downgrade(dbPath);
     await legacyDb.destroy();
@@ -106,7 +105,7 @@ describe('records: upgrading a database that holds today\'s chain', () => {
       expect(k.ctx.audit.verify()).toMatchObject({ ok: true, checked: oldHead });
       attachCheckpointFetcher(k.ctx, () => server.checkpoints('gate'));
       await exits(k, clock, 3, 'KA02U');
-      await syncWorkerOf(k.ctx)!.syncNow(); // the old, already acknowledged events are not resent; the new head is anchored
+      await k.syncWorker!.syncNow(); // the old, already acknowledged events are not resent; the new head is anchored
       expect(k.ctx.audit.verify().ok).toBe(true);
       expect((await integrityCheckAnchored(k.ctx)).findings).toEqual([]);
 

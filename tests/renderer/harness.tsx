@@ -70,7 +70,7 @@ export function loginAs(role: Role, name = `${role.toLowerCase()} user`): void {
 export function resetStores(): void {
   setToken(null);
   useSession.setState({ token: null, operator: null });
-  useConnectivity.setState({ reachable: true, online: true, pendingEvents: 0, lastSyncAt: null, needsSetup: false, offsetMs: 0 });
+  useConnectivity.setState({ reachable: true, online: true, pendingEvents: 0, lastSyncAt: null, syncProblem: null, needsSetup: false, offsetMs: 0 });
   useLanguage.setState({ lang: 'en' });
   useUi.setState({ screen: 'entry' });
   useShift.setState({ shift: null, loaded: false });

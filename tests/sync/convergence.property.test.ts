@@ -1,5 +1,5 @@
 /**
- * Model-based property test (issue 5): 3-5 real kiosk cores (temp SQLite files, in process) and
+ * Model-based property test: 3-5 real kiosk cores (temp SQLite files, in process) and
  * the server's SyncService (SQLite), random gate operations at random gates, random network
  * faults (drop, duplicate, delayed replay = reorder, response lost after the server committed),
  * random restarts and clock steps, and online (UPI) payments against the server's real payment code
@@ -20,7 +20,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKiosk } from '../../src-main/kiosk.js';
 import { secretsPathFor } from '../../src-main/core/secrets.js';
 import { sha256Hex } from '../../src-main/core/ids.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import type { Actor } from '../../src-main/services/context.js';
 import { LATE_REVIEW_REASON, OnlinePayments } from '../../src-main/services/online-payments.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
@@ -141,7 +140,7 @@ describe('sync convergence (property)', () => {
           t.rand = rand;
           const kiosk = await createKiosk({ dbPath, clock, kioskId: `k${i}`, sync: { transport: t, autoStart: false } });
           onlines[i] = new OnlinePayments(kiosk.ctx, payments.portFor(`k${i}`, () => t.online));
-          return { name: `k${i}`, kiosk, worker: syncWorkerOf(kiosk.ctx)!, transport: t, dbPath, tokens: new Map() };
+          return { name: `k${i}`, kiosk, worker: kiosk.syncWorker!, transport: t, dbPath, tokens: new Map() };
         };
         /** Tokens without PIN hashing: inserted like auth.login does (the API path is still used). */
         const grant = (k: TestKiosk, username: string): string => {

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlaggedPaymentList, ResolvedPayment } from '../../src-shared/contracts/api.js';
 import { createKiosk } from '../../src-main/kiosk.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import { addKiosk } from '../../src-server/kiosks/enrolment.js';
 import type { ServerSyncEvents } from '../../src-server/sync/server-events.js';
 import { BACKENDS } from '../server/helpers/databases.js';
@@ -31,7 +30,7 @@ describe.each(BACKENDS)('flagged payments at the kiosk (%s)', (backend) => {
       dbPath: join(tmp.dir, `${name}.db`), clock: h.clock, kioskId: enrolled.id, seedDemo: seed,
       serverUrl, kioskSecret: enrolled.secret, sync: { transport, autoStart: false },
     });
-    return { name, kiosk, worker: syncWorkerOf(kiosk.ctx)!, transport, dbPath: '', tokens: new Map() };
+    return { name, kiosk, worker: kiosk.syncWorker!, transport, dbPath: '', tokens: new Map() };
   }
   const localPayment = (k: TestKiosk, id: string) =>
     k.kiosk.ctx.store.sqlite.prepare('SELECT status, late, review_reason, amount_paise FROM payments WHERE id = ?').get(id) as

@@ -10,8 +10,7 @@ import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import * as syncMigration from '../../migrations/server/9000_sync.js';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
-import type { PullResponse, PushBody, PushResponse, SyncTransport } from '../../src-main/sync/transport.js';
+import type { PullResult as PullResponse, PushBody, PushResult as PushResponse, SyncTransport } from '../../src-main/sync/transport.js';
 import { SyncServerError } from '../../src-main/sync/transport.js';
 import type { SyncWorker } from '../../src-main/sync/worker.js';
 import { AppError, HTTP_STATUS } from '../../src-shared/contracts/errors.js';
@@ -105,13 +104,13 @@ export async function openKiosk(dir: string, name: string, clock: { now(): numbe
   const dbPath = join(dir, `${name}.db`);
   const transport = new InProcTransport(server, name);
   const kiosk = await createKiosk({ dbPath, clock, kioskId: name, seedDemo: seed, sync: { transport, autoStart: false } });
-  return { name, kiosk, worker: syncWorkerOf(kiosk.ctx)!, transport, dbPath, tokens: new Map() };
+  return { name, kiosk, worker: kiosk.syncWorker!, transport, dbPath, tokens: new Map() };
 }
 
 export async function reopenKiosk(dir: string, k: TestKiosk, clock: { now(): number }, server: () => SyncService): Promise<TestKiosk> {
   await k.kiosk.close();
   const kiosk = await createKiosk({ dbPath: k.dbPath, clock, kioskId: k.name, sync: { transport: k.transport, autoStart: false } });
-  return { ...k, kiosk, worker: syncWorkerOf(kiosk.ctx)!, tokens: new Map() };
+  return { ...k, kiosk, worker: kiosk.syncWorker!, tokens: new Map() };
   void dir;
   void server;
 }

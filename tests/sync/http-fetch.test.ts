@@ -1,5 +1,5 @@
 /**
- * The sync transport's fetch over node:http (src-main/sync/http-fetch.ts). Found by the process
+ * The sync transport's fetch over node:http (src-main/online/http-fetch.ts). Found by the process
  * campaign: a kiosk restarted while the server was down sent its first push into a connection the
  * fault proxy closed at once (no server behind it), and Node 20's built-in fetch never settled
  * that first request of the process: the kiosk sat out the 30 s push timeout before retrying.
@@ -9,7 +9,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { httpFetch } from '../../src-main/sync/http-fetch.js';
+import { httpFetch } from '../../src-main/online/http-fetch.js';
 
 const servers: (Server | HttpServer)[] = [];
 const sockets = new Set<Socket>();
@@ -35,7 +35,7 @@ const closingServer = () => createServer((sock) => {
 describe('httpFetch (sync transport)', () => {
   it('the first request of a fresh process on a connection closed at once fails as a network error, not at its timeout', async () => {
     const port = await listen(closingServer());
-    const module = fileURLToPath(new URL('../../src-main/sync/http-fetch.ts', import.meta.url));
+    const module = fileURLToPath(new URL('../../src-main/online/http-fetch.ts', import.meta.url));
     const script = `const { httpFetch } = await import(${JSON.stringify(module)});
       try { await httpFetch('http://127.0.0.1:${port}/sync/v1/push', { method: 'POST', body: '{"events":[]}', signal: AbortSignal.timeout(20000) }); console.log('answered'); }
       catch (e) { console.log(e.name + ':' + e.message + ':' + String(e.cause && e.cause.message)); }`;

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createKiosk } from '../../src-main/kiosk.js';
 import { ServerClient } from '../../src-main/online/server-client.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import { sweepBookings } from '../../src-server/bookings/service.js';
 import { addKiosk } from '../../src-server/kiosks/enrolment.js';
@@ -55,7 +54,7 @@ describe.each(BACKENDS)('parker bookings and payment results reach the gates (%s
       dbPath: join(tmp.dir, `${name}.db`), clock: h.clock, kioskId: enrolled.id, seedDemo: seed,
       serverUrl: h.serverUrl, kioskSecret: enrolled.secret, sync: { transport, autoStart: false },
     });
-    return { name, kiosk, worker: syncWorkerOf(kiosk.ctx)!, transport, dbPath: '', tokens: new Map() };
+    return { name, kiosk, worker: kiosk.syncWorker!, transport, dbPath: '', tokens: new Map() };
   }
   const sessionAt = (k: TestKiosk, id: string) => kioskSessions(k).find((s) => s.id === id);
   const slotHolder = (k: TestKiosk, slotId: string) =>

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DailyReport, Quote } from '../../src-shared/contracts/entities.js';
 import { createKiosk } from '../../src-main/kiosk.js';
-import { syncWorkerOf } from '../../src-main/sync/registry.js';
 import { sweepBookings } from '../../src-server/bookings/service.js';
 import { addKiosk } from '../../src-server/kiosks/enrolment.js';
 import { resolveFlagged } from '../../src-server/payments/flagged.js';
@@ -56,7 +55,7 @@ describe.each(BACKENDS)('a booking pre-paid online is credited at the exit (%s)'
       dbPath: join(tmp.dir, `${name}.db`), clock: h.clock, kioskId: enrolled.id, seedDemo: seed,
       serverUrl: h.serverUrl, kioskSecret: enrolled.secret, sync: { transport, autoStart: false },
     });
-    return { name, kiosk, worker: syncWorkerOf(kiosk.ctx)!, transport, dbPath: '', tokens: new Map() };
+    return { name, kiosk, worker: kiosk.syncWorker!, transport, dbPath: '', tokens: new Map() };
   }
   const payments = (k: TestKiosk, sessionId: string) =>
     k.kiosk.ctx.store.sqlite.prepare('SELECT id, method, status, amount_paise, gateway, gateway_ref, operator_id FROM payments WHERE session_id = ? ORDER BY created_at').all(sessionId) as

@@ -1,5 +1,5 @@
 /**
- * Real processes (issue 5): three kiosks (`src-main/cli.ts serve --server ... --fake-clock`) and the
+ * Real processes: three kiosks (`src-main/cli.ts serve --server ... --fake-clock`) and the
  * central server (`src-server/main.ts`, what `npm run server` runs) on loopback, each kiosk behind
  * its own fault-injecting TCP proxy (tests/sync/fault-proxy.ts: resets, black holes, responses cut
  * after the server committed, delays, refused connections). Random gate operations go through

@@ -1,0 +1,166 @@
+/**
+ * A kiosk's push: one transaction per batch with a fixed number of statements (about ten,
+ * whatever the batch size): lock + counter read, kiosk state, one lookup of already-stored
+ * sequence numbers (only when the batch overlaps them), one read of the touched sessions' stored
+ * events, multi-row inserts of the events, one fold per touched session, multi-row upserts of
+ * sync_sessions, one query for open slot/plate rivals, multi-row inserts of server events and
+ * change-log entries, the counter and the kiosk row. Zones, operators and ticket keys (rare)
+ * keep their per-item statements.
+ *
+ * Per kiosk: events at or below the kiosk's last sequence are duplicates (acknowledged, not
+ * applied again; a different id there is SEQ_REUSED); the next one must be exactly last+1 (a gap
+ * is refused with SEQ_GAP so the kiosk resends from there). Every event is validated with the
+ * sync contract's schema for its type; one the server cannot apply (unknown type, newer schema,
+ * malformed) is stored PARKED with its reason and answered REJECTED: kept, never applied, never
+ * blocking the rest.
+ */
+import { AppError } from '../../src-shared/contracts/errors.js';
+import {
+  OLDEST_ACCEPTED_PROTOCOL_VERSION, SYNC_EVENT_PAYLOADS, SYNC_PROTOCOL_VERSION, type PushBody, type PushResult, type SyncEventType,
+  type SyncReason, type WireEvent,
+} from '../../src-shared/contracts/sync.js';
+import { decodeHlc } from '../../src-shared/domain/hlc.js';
+import { chunks, IN_CHUNK, insertRows, padded } from './bulk-insert.js';
+import { concernsSession, handlingOf } from './event-handlers.js';
+import type { FoldEvent } from './fold.js';
+import { applyOperator, applyTicketKey, applyZone } from './replicated-entities.js';
+import type { SyncDatabase } from './schema.js';
+import { refold } from './session-replica.js';
+import { storedPayloadJson } from './stored-payload.js';
+import { begin, EVENT_COLS, finish, foldEventOf, loadEvents, num, type SyncWriter, type Tx } from './write-batch.js';
+
+/** The protocol versions a server accepts (tests narrow it to play an older or newer server). */
+export interface ProtocolWindow {
+  current: number;
+  oldest: number;
+}
+export const DEFAULT_PROTOCOL_WINDOW: ProtocolWindow = { current: SYNC_PROTOCOL_VERSION, oldest: OLDEST_ACCEPTED_PROTOCOL_VERSION };
+
+export interface PushStats { eventsApplied: number; eventsDuplicate: number; eventsRejected: number }
+
+type Verdict = { ok: true; payload: object } | { ok: false; reason: SyncReason; error: string };
+
+/** Refuses a push or pull of a protocol version outside the window (version 1 sent none). */
+export function checkProtocol(window: ProtocolWindow, version: number | undefined): void {
+  const v = version ?? 1;
+  if (v > window.current) {
+    throw new AppError('CONFLICT', `This kiosk speaks sync protocol ${v}; the central server only knows up to ${window.current}. Update the central server.`,
+      { reason: 'PROTOCOL_TOO_NEW', serverVersion: window.current });
+  }
+  if (v < window.oldest) {
+    throw new AppError('CONFLICT', `This kiosk speaks sync protocol ${v}; the central server needs ${window.oldest} or newer. Update this kiosk.`,
+      { reason: 'PROTOCOL_TOO_OLD', serverVersion: window.current, oldestAccepted: window.oldest });
+  }
+}
+
+/** The event's payload as its schema builds it, or why it cannot be applied. */
+export function validateEvent(window: ProtocolWindow, e: WireEvent): Verdict {
+  if (e.schemaVersion > window.current) return { ok: false, reason: 'SCHEMA_TOO_NEW', error: `SCHEMA_TOO_NEW: version ${e.schemaVersion}` };
+  if (!decodeHlc(e.hlc)) return { ok: false, reason: 'BAD_HLC', error: 'BAD_HLC' };
+  const handling = handlingOf(e.type);
+  if (!handling) return { ok: false, reason: 'UNKNOWN_TYPE', error: `UNKNOWN_TYPE: ${e.type}` };
+  const parsed = SYNC_EVENT_PAYLOADS[e.type as SyncEventType].safeParse(e.payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, reason: 'MALFORMED', error: `MALFORMED: ${e.type} ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}` };
+  }
+  const p = parsed.data as { session?: { id: string }; zone?: { id: string }; operator?: { id: string } };
+  const subject = handling === 'session' ? p.session?.id : handling === 'zone' ? p.zone?.id : handling === 'operator' ? p.operator?.id : undefined;
+  if (handling !== 'stored' && subject !== e.entityId) return { ok: false, reason: 'MALFORMED', error: `MALFORMED: ${e.type} is about ${subject ?? 'nothing'}, not ${e.entityId ?? 'null'}` };
+  return { ok: true, payload: parsed.data };
+}
+
+async function kioskState(trx: Tx, kioskId: string) {
+  const row = await trx.selectFrom('sync_kiosks').selectAll().where('kiosk_id', '=', kioskId).executeTakeFirst();
+  if (row) return { ...row, last_seq: num(row.last_seq), cursor: num(row.cursor) };
+  const fresh = { kiosk_id: kioskId, last_seq: 0, cursor: 0, last_push_at: null, last_pull_at: null, clock_offset_ms: null };
+  await trx.insertInto('sync_kiosks').values(fresh).execute();
+  return fresh;
+}
+
+export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: PushStats, kioskId: string, input: PushBody): Promise<PushResult> {
+  checkProtocol(window, input.protocolVersion);
+  const events = [...input.events].sort((a, b) => a.seq - b.seq);
+  return w.db.transaction().execute(async (trx) => {
+    const b = await begin(trx);
+    const state = await kioskState(trx, kioskId);
+    const results: PushResult['results'] = [];
+
+    // Sequence check. The stored ids of the sequence numbers the batch repeats: one query.
+    const storedIds = new Map<number, string>();
+    const repeated = [...new Set(events.filter((e) => e.seq <= state.last_seq).map((e) => e.seq))];
+    for (const part of chunks(repeated, IN_CHUNK)) {
+      const rows = await trx.selectFrom('sync_events').select(['id', 'seq']).where('kiosk_id', '=', kioskId).where('seq', 'in', padded(part)).execute();
+      for (const r of rows) storedIds.set(num(r.seq), r.id);
+    }
+    let lastSeq = state.last_seq;
+    const fresh: WireEvent[] = [];
+    const freshIds = new Map<number, string>();
+    const touched = new Set<string>();
+    for (const e of events) {
+      if (e.seq <= lastSeq) {
+        const have = e.seq <= state.last_seq ? storedIds.get(e.seq) : freshIds.get(e.seq);
+        if (have !== undefined && have !== e.id) {
+          throw new AppError('CONFLICT', 'This kiosk sent a different event for a sequence number the server already has.', { reason: 'SEQ_REUSED', seq: e.seq });
+        }
+        results.push({ id: e.id, seq: e.seq, outcome: 'DUPLICATE' });
+        // A duplicate re-announces its session: a kiosk whose acknowledgement was lost then
+        // still finds a change entry for it after its cursor.
+        if (e.entityId && concernsSession(e.type)) touched.add(e.entityId);
+        continue;
+      }
+      if (e.seq !== lastSeq + 1) {
+        throw new AppError('CONFLICT', 'Events are missing before this batch.', { reason: 'SEQ_GAP', expectedSeq: lastSeq + 1 });
+      }
+      lastSeq = e.seq;
+      freshIds.set(e.seq, e.id);
+      fresh.push(e);
+    }
+    stats.eventsDuplicate += results.length;
+
+    const receivedAt = w.now();
+    const rows: SyncDatabase['sync_events'][] = [];
+    const freshFold: [string, FoldEvent][] = [];
+    const entityEvents: { type: 'zone' | 'operator'; hlc: string; payload: object }[] = [];
+    for (const e of fresh) {
+      const verdict = validateEvent(window, e);
+      rows.push({
+        id: e.id, kiosk_id: kioskId, seq: e.seq, hlc: e.hlc, type: e.type, entity_id: e.entityId,
+        payload: verdict.ok ? storedPayloadJson(verdict.payload, e.vehicle) : JSON.stringify(e.payload ?? null), schema_version: e.schemaVersion,
+        outcome: verdict.ok ? 'APPLIED' : 'PARKED', error: verdict.ok ? null : verdict.error, received_at: receivedAt,
+      });
+      if (!verdict.ok) {
+        results.push({ id: e.id, seq: e.seq, outcome: 'REJECTED', error: verdict.error, reason: verdict.reason });
+        stats.eventsRejected++;
+        if (e.entityId && concernsSession(e.type)) touched.add(e.entityId); // the kiosk gets the canonical state back
+        continue;
+      }
+      results.push({ id: e.id, seq: e.seq, outcome: 'APPLIED' });
+      stats.eventsApplied++;
+      const handling = handlingOf(e.type);
+      if (handling === 'session') {
+        touched.add(e.entityId!);
+        freshFold.push([e.entityId!, foldEventOf(e.id, kioskId, e.hlc, e.type, verdict.payload as Record<string, unknown>, e.vehicle)]);
+      } else if (handling === 'zone' || handling === 'operator') entityEvents.push({ type: handling, hlc: e.hlc, payload: verdict.payload });
+    }
+
+    // The touched sessions' stored events (read before this batch's rows exist), plus this batch's.
+    await loadEvents(trx, b, [...touched]);
+    for (const [sessionId, fe] of freshFold) b.events.get(sessionId)!.push(fe);
+    await insertRows(trx, w.style(), 'sync_events', EVENT_COLS, rows);
+
+    for (const e of entityEvents) {
+      if (e.type === 'zone') await applyZone(w, trx, b, kioskId, e as Parameters<typeof applyZone>[4]);
+      else await applyOperator(w, trx, b, kioskId, e as Parameters<typeof applyOperator>[4]);
+    }
+    for (const key of input.ticketKeys ?? []) await applyTicketKey(w, trx, b, kioskId, key);
+    await refold(w, trx, b, [...touched], kioskId);
+
+    const offset = input.clientTime !== undefined ? receivedAt - input.clientTime : state.clock_offset_ms;
+    await trx.updateTable('sync_kiosks').set({ last_seq: lastSeq, last_push_at: receivedAt, clock_offset_ms: offset })
+      .where('kiosk_id', '=', kioskId).execute();
+    await finish(w, trx, b);
+    const auditCheckpoint = await w.anchor?.(trx, kioskId, input.auditHead, { newEvents: fresh.length, lastSeq, receivedAt });
+    return { results, lastSeq, serverTime: w.now(), protocolVersion: window.current, ...(auditCheckpoint ? { auditCheckpoint } : {}) };
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * What one writing transaction (a push, a server event) accumulates in memory and then writes with
+ * a few multi-row statements: the counter (read once under the lock, written once at the end), the
+ * fold inputs of the sessions it touches (loaded once, one query per 500 sessions), the server
+ * events it decides, and the change-log entries it appends.
+ */
+import type { recordCheckpoint } from '../audit/checkpoints.js';
+import type { Kysely, Transaction } from 'kysely';
+import { SYNC_PROTOCOL_VERSION, type PaymentSnap, type SessionSnap, type VehicleSnap } from '../../src-shared/contracts/sync.js';
+import { decodeHlc, encodeHlc, hlcNow, hlcReceive, type Hlc } from '../../src-shared/domain/hlc.js';
+import { chunks, IN_CHUNK, insertRows, padded, type PlaceholderStyle } from './bulk-insert.js';
+import { isFoldType } from './event-handlers.js';
+import type { FoldEvent } from './fold-event.js';
+import type { SyncDatabase } from './schema.js';
+
+export const SERVER_NODE = 'server';
+
+export type Tx = Transaction<SyncDatabase>;
+export const num = (v: unknown): number => Number(v);
+
+/** Seals / opens gates' ticket secrets at rest (src-server/db/secret-box.ts). */
+export interface TicketSecrets {
+  seal(plain: string): string;
+  open(stored: string): string;
+}
+
+/** What the split parts of the sync service share: the database, the clock, the placeholder style, the ticket-secret box. */
+export interface SyncWriter {
+  readonly db: Kysely<SyncDatabase>;
+  readonly ticketSecrets: TicketSecrets;
+  now(): number;
+  style(): PlaceholderStyle;
+  /** Stores a pushed audit head inside the push transaction (src-server/audit/checkpoints.ts). */
+  readonly anchor?: typeof recordCheckpoint | undefined;
+}
+
+export interface PendingChange {
+  entityType: string;
+  entityId: string;
+  originKioskId: string | null;
+  /** The entry's data, or its JSON already written. */
+  data: unknown;
+}
+
+export class Batch {
+  /** Complete fold inputs per session (stored events + this transaction's). */
+  readonly events = new Map<string, FoldEvent[]>();
+  readonly serverRows: SyncDatabase['sync_events'][] = [];
+  readonly pending: PendingChange[] = [];
+  /** Slots given to a moved session in this transaction (its row is stored only when it is re-folded). */
+  readonly reserved = new Set<string>();
+  zones: { id: string; slots: { id: string; position: number }[] }[] | null = null;
+  constructor(readonly start: { seq: number; serverSeq: number; hlc: string }, public serverSeq: number, public hlc: string) {}
+}
+
+export const EVENT_COLS = ['id', 'kiosk_id', 'seq', 'hlc', 'type', 'entity_id', 'payload', 'schema_version', 'outcome', 'error', 'received_at'] as const;
+const CHANGE_COLS = ['seq', 'entity_type', 'entity_id', 'origin_kiosk_id', 'data', 'created_at'] as const;
+
+/**
+ * A fold input from a stored payload object (the same object whose JSON is in sync_events.payload);
+ * `vehicle`, when given, is the one the push attached (stored in the payload as `vehicle`).
+ */
+export function foldEventOf(id: string, kioskId: string, hlc: string, type: string, p: Record<string, unknown>, vehicle?: VehicleSnap | null): FoldEvent {
+  return {
+    id, hlc, kioskId, type,
+    session: (p.session as SessionSnap | undefined) ?? null,
+    payment: (p.payment as PaymentSnap | undefined) ?? null,
+    vehicle: vehicle ?? (p.vehicle as VehicleSnap | undefined) ?? null,
+    extra: p,
+  };
+}
+
+/**
+ * Takes the writer lock and reads the counter in one statement: a no-op update of the single
+ * `sync_counter` row (a row lock held to commit on PostgreSQL; SQLite's write lock), RETURNING
+ * its current values, which no other writer can change before this transaction ends.
+ */
+export async function begin(trx: Tx): Promise<Batch> {
+  const c = await trx.updateTable('sync_counter').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1)
+    .returning(['seq', 'server_seq', 'hlc']).executeTakeFirstOrThrow();
+  const start = { seq: num(c.seq), serverSeq: num(c.server_seq), hlc: c.hlc };
+  return new Batch(start, start.serverSeq, start.hlc);
+}
+
+/** Writes what the batch accumulated: server events, change-log entries, the counter. Returns the last change-log position. */
+export async function finish(w: SyncWriter, trx: Tx, b: Batch): Promise<number> {
+  await insertRows(trx, w.style(), 'sync_events', EVENT_COLS, b.serverRows);
+  // Only the last entry per entity matters inside one transaction (it subsumes the earlier ones).
+  const lastIdx = new Map<string, number>();
+  b.pending.forEach((p, i) => lastIdx.set(`${p.entityType}:${p.entityId}`, i));
+  const keep = b.pending.filter((p, i) => lastIdx.get(`${p.entityType}:${p.entityId}`) === i);
+  let seq = b.start.seq;
+  const now = w.now();
+  const rows = keep.map((p) => ({
+    seq: ++seq, entity_type: p.entityType, entity_id: p.entityId, origin_kiosk_id: p.originKioskId,
+    data: typeof p.data === 'string' ? p.data : JSON.stringify(p.data), created_at: now,
+  }));
+  await insertRows(trx, w.style(), 'sync_changes', CHANGE_COLS, rows);
+  if (seq !== b.start.seq || b.serverSeq !== b.start.serverSeq || b.hlc !== b.start.hlc) {
+    await trx.updateTable('sync_counter').set({ seq, server_seq: b.serverSeq, hlc: b.hlc }).where('id', '=', 1).execute();
+  }
+  return seq;
+}
+
+function nextServerHlc(w: SyncWriter, b: Batch, after: string[]): string {
+  let h: Hlc = decodeHlc(b.hlc) ?? { wallMs: 0, counter: 0, node: SERVER_NODE };
+  for (const a of after) {
+    const r = decodeHlc(a);
+    if (r) h = hlcReceive(h, r, w.now());
+  }
+  h = hlcNow(h, w.now());
+  b.hlc = encodeHlc(h);
+  return b.hlc;
+}
+
+/** Records a server decision about a session (stored at the end of the transaction) and adds it to the fold input. */
+export async function serverEvent(w: SyncWriter, trx: Tx, b: Batch, type: string, entityId: string, payload: Record<string, unknown>, after: string[]): Promise<void> {
+  await loadEvents(trx, b, [entityId]);
+  const seq = ++b.serverSeq;
+  const hlc = nextServerHlc(w, b, after);
+  const json = JSON.stringify(payload);
+  b.serverRows.push({
+    id: `server-${seq}`, kiosk_id: SERVER_NODE, seq, hlc, type, entity_id: entityId, payload: json,
+    schema_version: SYNC_PROTOCOL_VERSION, outcome: 'APPLIED', error: null, received_at: w.now(),
+  });
+  if (isFoldType(type)) b.events.get(entityId)!.push(foldEventOf(`server-${seq}`, SERVER_NODE, hlc, type, JSON.parse(json) as Record<string, unknown>));
+}
+
+/** Loads the stored fold inputs of the sessions not loaded yet in this batch: one query per 500. */
+export async function loadEvents(trx: Tx, b: Batch, ids: string[]): Promise<void> {
+  const missing = ids.filter((id) => !b.events.has(id));
+  for (const id of missing) b.events.set(id, []);
+  for (const part of chunks(missing, IN_CHUNK)) {
+    const rows = await trx.selectFrom('sync_events').select(['id', 'kiosk_id', 'hlc', 'type', 'entity_id', 'payload'])
+      .where('entity_id', 'in', padded(part)).where('outcome', '=', 'APPLIED').execute();
+    for (const r of rows) {
+      if (!isFoldType(r.type)) continue;
+      b.events.get(r.entity_id!)!.push(foldEventOf(r.id, r.kiosk_id, r.hlc, r.type, JSON.parse(r.payload) as Record<string, unknown>));
+    }
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Each server migration upgrades a database of the previous version that holds rows and keeps
+ * them (SQLite and PostgreSQL); the naming rule of migrations/server/index.ts holds.
+ */
+import { Kysely, Migrator, sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SERVER_MIGRATIONS } from '../../migrations/server/index.js';
+import type { ServerDb } from '../../src-server/db/connect.js';
+import { migrateToLatest } from '../../src-server/db/migrate.js';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
+
+const NAMES = Object.keys(SERVER_MIGRATIONS);
+const T = 1_767_000_000_000;
+
+describe('server migration names', () => {
+  it('are listed in sorting order, and everything after 0001 sorts after 9000_', () => {
+    expect([...NAMES].sort()).toEqual(NAMES);
+    expect(NAMES[0]).toBe('0001_initial');
+    for (const n of NAMES.slice(1)) expect(n >= '9000_' && /^\d{4}_[a-z0-9_]+$/.test(n), n).toBe(true);
+  });
+});
+
+describe.each(BACKENDS)('server migrations keep the data of the version before (%s)', (backend) => {
+  let database: TestDatabase;
+  let sdb: ServerDb;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of every schema version
+  let db: Kysely<any>;
+
+  beforeEach(async () => {
+    database = await createTestDatabase(backend);
+    sdb = database.open();
+    db = sdb.db;
+  }, 30_000);
+  afterEach(async () => {
+    await sdb.close();
+    await database.drop();
+  });
+
+  async function migrateTo(name: string): Promise<void> {
+    const known = Object.fromEntries(NAMES.filter((n) => n <= name).map((n) => [n, SERVER_MIGRATIONS[n]!]));
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => known } }).migrateToLatest();
+    if (error) throw error;
+  }
+
+  async function seedV1(): Promise<void> {
+    await db.insertInto('kiosks').values({ id: 'k1', name: 'Gate 1', signing_key: 'key', created_at: T, revoked_at: null }).execute();
+    await db.insertInto('zones').values({ id: 'z1', name: 'A', hourly_rate_paise: 4000, is_active: 1, created_at: T }).execute();
+    await db.insertInto('slots').values([{ id: 's1', zone_id: 'z1', slot_number: 'A-01' }, { id: 's2', zone_id: 'z1', slot_number: 'A-02' }]).execute();
+    await db.insertInto('parkers').values({ id: 'p1', email: 'p@example.com', password_hash: 'h', created_at: T }).execute();
+    await db.insertInto('payments').values({
+      id: 'pay1', owner: 'kiosk:k1', kiosk_id: 'k1', booking_id: null, session_id: 'sess1', idempotency_key: 'i1', amount_paise: 4000, gateway: 'sim',
+      merchant_ref: 'm1', gateway_ref: 'g1', gateway_payment_id: null, upi_uri: null, vehicle_number: 'KA01AB0001', status: 'SUCCESS', late: 0,
+      review_reason: null, paid_amount_paise: 4000, refunded_paise: 0, created_at: T, expires_at: T + 300_000, completed_at: T + 60_000, closed_at: null,
+      next_poll_at: null, poll_count: 2, updated_at: T + 60_000,
+    }).execute();
+    await db.insertInto('bookings').values({
+      id: 'b1', parker_id: 'p1', zone_id: 'z1', slot_id: 's1', vehicle_number: 'KA01AB0002', code: 'QR-1', status: 'BOOKED', booked_at: T, cancelled_at: null,
+      payment_id: null, prepay_paise: 0, refund_paise: null,
+    }).execute();
+  }
+
+  const rows = async () => ({
+    kiosks: await db.selectFrom('kiosks').select(['id', 'name', 'signing_key']).execute(),
+    zones: await db.selectFrom('zones').select(['id', 'name', 'hourly_rate_paise', 'is_active']).execute(),
+    slots: await db.selectFrom('slots').select(['id', 'zone_id', 'slot_number']).orderBy('id').execute(),
+    payments: (await db.selectFrom('payments').select(['id', 'status', 'amount_paise', 'poll_count']).execute()).map((p) => ({ ...p, amount_paise: Number(p.amount_paise) })),
+    bookings: await db.selectFrom('bookings').select(['id', 'slot_id', 'status', 'code']).execute(),
+  });
+
+  it('0001 -> 9000_sync: rows kept; the sync counter starts at 0 and the sync tables are empty', async () => {
+    await migrateTo('0001_initial');
+    await seedV1();
+    const before = await rows();
+    await migrateTo('9000_sync');
+    expect(await rows()).toEqual(before);
+    const counter = await db.selectFrom('sync_counter').selectAll().execute();
+    expect(counter.map((c) => ({ ...c, seq: Number(c.seq), server_seq: Number(c.server_seq) }))).toEqual([{ id: 1, seq: 0, server_seq: 0, hlc: '' }]);
+    for (const t of ['sync_kiosks', 'sync_events', 'sync_changes', 'sync_sessions', 'sync_entities']) {
+      const n = await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      expect(Number(n.n), t).toBe(0);
+    }
+  });
+
+  it('9000_sync -> 9100_booking_sync: rows kept; an unreleased booking still holds its slot, a released one no longer does', async () => {
+    await migrateTo('9000_sync');
+    await seedV1();
+    await db.insertInto('sync_kiosks').values({ kiosk_id: 'k1', last_seq: 7, cursor: 3, last_push_at: T, last_pull_at: T, clock_offset_ms: 12 }).execute();
+    const before = await rows();
+    await migrateTo('9100_booking_sync');
+    expect(await rows()).toEqual(before);
+    const b1 = await db.selectFrom('bookings').select(['released_at', 'session_status', 'cancel_seq', 'refund_state', 'review_reason']).where('id', '=', 'b1').executeTakeFirstOrThrow();
+    expect(b1).toEqual({ released_at: null, session_status: null, cancel_seq: null, refund_state: null, review_reason: null });
+    expect(Number((await db.selectFrom('sync_kiosks').select('last_seq').executeTakeFirstOrThrow()).last_seq)).toBe(7);
+    const second = { id: 'b2', parker_id: 'p1', zone_id: 'z1', slot_id: 's1', vehicle_number: 'KA01AB0003', code: 'QR-2', status: 'BOOKED', booked_at: T + 1, prepay_paise: 0 };
+    await expect(db.insertInto('bookings').values(second).execute()).rejects.toThrow(/unique|UNIQUE/);
+    await db.updateTable('bookings').set({ released_at: T + 5 }).where('id', '=', 'b1').execute();
+    await db.insertInto('bookings').values(second).execute();
+  });
+
+  it('a 9100 database migrates to the latest and keeps its rows', async () => {
+    await migrateTo('9100_booking_sync');
+    await seedV1();
+    const before = await rows();
+    await migrateToLatest(db);
+    expect(await rows()).toEqual(before);
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+    expect(applied.rows.map((r) => r.name)).toEqual(NAMES);
+  });
+
+  it('Kysely refuses a new migration that sorts before one already applied (why new files take the next free hundred after 9100_)', async () => {
+    await migrateToLatest(db);
+    const late = { ...SERVER_MIGRATIONS, '0500_late_addition': { up: async () => undefined } };
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => late } }).migrateToLatest();
+    expect(String(error)).toMatch(/corrupted migrations/);
+  });
+});
