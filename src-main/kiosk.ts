@@ -21,6 +21,7 @@ import { VERSION } from './version.js';
 import { DeviceHealthBoard } from './lane/health-board.js';
 import { ChangeHooks } from './services/change-hooks.js';
 import { PrintService, type PrintServiceOptions } from './print/service.js';
+import { installInvoicing } from './invoices/index.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
@@ -108,6 +109,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     log('info', 'first admin created from the environment');
   }
 
+  installInvoicing(ctx);
   const print = new PrintService(ctx, { ...options.print, log });
 
   const server = serverLink(options, clock, storedClockOffset(store));

@@ -76,3 +76,18 @@ export function formatRate(rateBp: number): string {
   const frac = rateBp % 100;
   return frac === 0 ? `${whole}%` : `${whole}.${String(frac).padStart(2, '0').replace(/0$/, '')}%`;
 }
+
+/**
+ * What was paid under a tax-exclusive tariff, split back into the fee and its tax: the fee t
+ * whose splitExclusive(t) totals exactly `paidPaise` (the quote added the tax that way). An
+ * amount no fee produces (a part payment) is split as if inclusive, which keeps the sums exact.
+ */
+export function splitPaidExclusive(paidPaise: number, rateBp: number, interState: boolean): TaxSplit {
+  const inclusive = splitInclusive(paidPaise, rateBp, interState);
+  for (const t of [inclusive.taxablePaise, inclusive.taxablePaise - 1, inclusive.taxablePaise + 1]) {
+    if (t < 0) continue;
+    const e = splitExclusive(t, rateBp, interState);
+    if (e.totalPaise === paidPaise) return e;
+  }
+  return inclusive;
+}
