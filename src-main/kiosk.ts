@@ -22,6 +22,7 @@ import { DeviceHealthBoard } from './lane/health-board.js';
 import { ChangeHooks } from './services/change-hooks.js';
 import { PrintService, type PrintServiceOptions } from './print/service.js';
 import { installInvoicing } from './invoices/index.js';
+import { invoiceReceiptExtension } from './invoices/receipt-extension.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
@@ -110,7 +111,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   }
 
   installInvoicing(ctx);
-  const print = new PrintService(ctx, { ...options.print, log });
+  const print = new PrintService(ctx, { extendReceipt: invoiceReceiptExtension, ...options.print, log });
 
   const server = serverLink(options, clock, storedClockOffset(store));
   const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log); // [sync]
