@@ -13,6 +13,7 @@ import type { Statement } from 'better-sqlite3';
 import type { ServiceContext } from '../services/context.js';
 import { getSettings } from '../services/settings.js';
 import { dayBounds, dayHours } from './time.js';
+import { dailyTax } from '../invoices/daily-tax.js';
 
 const HOUR_MS = 3_600_000;
 /** Must equal the literal in migration 0002's sessions_long_stay partial index. */
@@ -387,5 +388,7 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
     })),
     exceptions,
     integrity: { ok: findings.every((f) => f.count === 0), findings },
+    // GST of the day's supplies (docs/invoices.md); the day is the IST calendar day.
+    tax: dailyTax(ctx, date),
   };
 }

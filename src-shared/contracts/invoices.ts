@@ -103,3 +103,13 @@ export const creditNoteInput = z.object({
   reason: z.string().trim().min(3, 'Give a reason').max(500),
 }).strict();
 export const consolidateInput = z.object({ day }).strict();
+
+export interface TaxAmounts { taxablePaise: number; cgstPaise: number; sgstPaise: number; igstPaise: number; totalPaise: number; documents: number }
+
+/** The daily report's tax lines (IST day): supplies less credit notes, per gate and per rate. */
+export interface DailyTax {
+  day: string;
+  total: TaxAmounts;
+  byGate: (TaxAmounts & { kioskId: string })[];
+  byRate: (TaxAmounts & { rateBp: number })[];
+}
