@@ -102,6 +102,11 @@ export class ServerClient {
     return serverPaymentSchema.parse(await this.request('GET', `/kiosk/v1/payments/${encodeURIComponent(paymentId)}`));
   }
 
+  /** Ends an online payment on the server (cash instead): the QR is closed, later money is flagged. Idempotent. */
+  async cancelPayment(paymentId: string): Promise<ServerPayment> {
+    return serverPaymentSchema.parse(await this.request('POST', `/kiosk/v1/payments/${encodeURIComponent(paymentId)}/cancel`, {}));
+  }
+
   /** Payments flagged for a supervisor, facility-wide. */
   async listFlagged(): Promise<ServerFlaggedPayment[]> {
     return z.array(serverFlaggedSchema).parse(await this.request('GET', '/kiosk/v1/payments/flagged'));

@@ -51,6 +51,7 @@ export function serverLink(
     port: {
       createPayment: (input) => track(client.createPayment(input)),
       getPayment: (id) => track(client.getPayment(id)),
+      cancelPayment: (id) => track(client.cancelPayment(id)),
       clockOffsetMs: () => offset?.get() ?? 0,
     },
     review: {

@@ -8,6 +8,7 @@
  * payments_refunded, payments_created, audit_action_at), so the cost follows the day's volume,
  * not the size of the database. Definitions are in docs/reports.md.
  */
+import { countedPaymentSql } from '../services/payment-counting.js';
 import type { DailyReport, ShiftStatus } from '../../src-shared/contracts/entities.js';
 import type { Statement } from 'better-sqlite3';
 import type { ServiceContext } from '../services/context.js';
@@ -57,7 +58,7 @@ const SQL = {
   whoDid: `SELECT o.name FROM audit_log a LEFT JOIN operators o ON o.id = a.operator_id
     WHERE a.entity_id = ? AND a.action = ? ORDER BY a.id DESC LIMIT 1`,
   sessionById: `SELECT s.zone_id, v.vehicle_number, s.conflict_reason FROM sessions s LEFT JOIN vehicles v ON v.id = s.vehicle_id WHERE s.id = ?`,
-  paidFor: `SELECT COALESCE(SUM(amount_paise), 0) AS total FROM payments WHERE session_id = ? AND status IN ('SUCCESS','REFUNDED')`,
+  paidFor: `SELECT COALESCE(SUM(p.amount_paise), 0) AS total FROM payments p WHERE p.session_id = ? AND ${countedPaymentSql('p')}`,
   occupiedSlotsWithoutSession: `SELECT COUNT(*) AS n FROM slots sl LEFT JOIN sessions s ON s.id = sl.current_session_id
     WHERE sl.current_session_id IS NOT NULL AND (s.id IS NULL OR s.status NOT IN ('BOOKED','PARKED','EXITING') OR s.slot_id <> sl.id)`,
   slotsWithoutZone: `SELECT COUNT(*) AS n FROM slots sl LEFT JOIN zones z ON z.id = sl.zone_id WHERE z.id IS NULL`,

@@ -4,7 +4,7 @@ import type { Payment, Quote, Session, SessionStatus } from '../../src-shared/co
 import { assertTransition } from '../../src-shared/domain/session-state.js';
 import { computeAmountDue } from '../../src-shared/domain/tariff.js';
 import { newId } from '../core/ids.js';
-import type { SessionRow } from '../store/schema.js';
+import type { PaymentRow, SessionRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import {
   creditedPaise, OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
@@ -93,7 +93,7 @@ export function lostTicket(ctx: ServiceContext, actor: Actor, vehicleNumber: str
   });
 }
 
-function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNowPaise: number, payment?: ReturnType<typeof insertCashPayment>): void {
+function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNowPaise: number, payment?: ReturnType<typeof insertCashPayment> | PaymentRow): void {
   const { q, db } = ctx.store;
   const now = ctx.clock.now();
   const paid = session.amount_paid_paise + paidNowPaise;
@@ -113,7 +113,8 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
   queueMicrotask(() => ctx.emit({ type: 'gate.open', sessionId: session.id, reason }));
 }
 
-export function completeExit(ctx: ServiceContext, actor: Actor, sessionId: string): Session {
+/** `payment`: the online payment whose success completes this exit (it travels with the exit, so a double exit names it). */
+export function completeExit(ctx: ServiceContext, actor: Actor, sessionId: string, payment?: PaymentRow): Session {
   ctx.store.q.tx(() => {
     const session = sessionRowById(ctx, sessionId);
     assertExitable(session);
@@ -122,7 +123,7 @@ export function completeExit(ctx: ServiceContext, actor: Actor, sessionId: strin
       if (pendingOnlinePayment(ctx, session.id)) throw new AppError('PAYMENT_PENDING');
       throw new AppError('PAYMENT_REQUIRED', undefined, { amountDuePaise: due.amountDuePaise });
     }
-    complete(ctx, actor, session, 0);
+    complete(ctx, actor, session, 0, payment);
   });
   return sessionView(ctx, sessionId);
 }

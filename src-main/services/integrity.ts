@@ -4,6 +4,7 @@
  */
 import type { IntegrityFinding } from '../../src-shared/contracts/entities.js';
 import type { ServiceContext } from './context.js';
+import { countedPaymentSql } from './payment-counting.js';
 
 const OPEN = `('BOOKED','PARKED','EXITING')`;
 
@@ -23,7 +24,7 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
     check: 'unpaid_exits',
     message: 'Completed sessions with an amount due but no successful payment of that amount',
     sql: `SELECT s.id FROM sessions s WHERE s.status = 'COMPLETED' AND COALESCE(s.amount_due_paise, 0) > 0
-          AND COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND p.status IN ('SUCCESS','REFUNDED')), 0)
+          AND COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND ${countedPaymentSql('p')}), 0)
               <> s.amount_due_paise`,
   },
   {
@@ -76,7 +77,7 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
     check: 'paid_amount_mismatch',
     message: 'Sessions whose paid amount differs from their successful payments',
     sql: `SELECT s.id FROM sessions s WHERE s.amount_paid_paise <>
-          COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND p.status IN ('SUCCESS','REFUNDED')), 0)`,
+          COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND ${countedPaymentSql('p')}), 0)`,
   },
   {
     check: 'outbox_sequence_gap',

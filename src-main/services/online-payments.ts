@@ -2,7 +2,9 @@
  * Online (UPI) payments at the kiosk. The central server talks to the gateway and decides
  * SUCCESS only on the gateway's verified word; the kiosk mirrors that state, checks the amount
  * and reference once more, and only then lets the car out. Nothing here marks a payment paid
- * on the kiosk's own say-so.
+ * on the kiosk's own say-so, and only the server decides whether a success came in time: a
+ * success the server calls late (or that follows a cancel) is flagged for a supervisor, keeps the
+ * gate closed and counts toward the session only once accepted.
  */
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Payment, PaymentStatus, SessionStatus } from '../../src-shared/contracts/entities.js';
@@ -14,6 +16,7 @@ import type { CreateOnlinePaymentInput, ServerPayment } from '../online/server-c
 import type { PaymentRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { completeExit } from './gate-exit.js';
+import { cancelUnsent, markCancelFailed, markCancelSent, queueCancel, unsentCancels, wasCancelled } from './payment-cancels.js';
 import { creditedPaise, pendingOnlinePayment, recordSessionChange, sessionRowById, zoneRow } from './session-records.js';
 import { toPayment, zoneTariff } from './views.js';
 
@@ -21,6 +24,8 @@ import { toPayment, zoneTariff } from './views.js';
 export interface PaymentServerPort {
   createPayment(input: CreateOnlinePaymentInput): Promise<ServerPayment>;
   getPayment(paymentId: string): Promise<ServerPayment>;
+  /** Ends the payment on the server (closes the QR; later money is flagged). Idempotent. */
+  cancelPayment(paymentId: string): Promise<ServerPayment>;
   /** Server time minus kiosk time, ms (0 when unknown): the server's deadlines are in its time. */
   clockOffsetMs?(): number;
 }
@@ -104,7 +109,8 @@ export class OnlinePayments {
   async get(paymentId: string): Promise<Payment> {
     const local = paymentRow(this.ctx, paymentId);
     if (!local) throw new AppError('NOT_FOUND', 'No such payment.');
-    if (this.server && local.method === 'ONLINE' && (local.status === 'PENDING' || local.status === 'EXPIRED' || local.status === 'FAILED')) {
+    const awaitingDecision = local.status === 'SUCCESS' && local.late === 1 && local.review_reason === LATE_REVIEW_REASON;
+    if (this.server && local.method === 'ONLINE' && (local.status === 'PENDING' || local.status === 'EXPIRED' || local.status === 'FAILED' || awaitingDecision)) {
       try {
         this.apply(await this.server.getPayment(paymentId));
       } catch (err) {
@@ -114,30 +120,66 @@ export class OnlinePayments {
     return toPayment(paymentRow(this.ctx, paymentId)!);
   }
 
-  /** The cashier gives up on UPI (to take cash): the attempt ends here; a late success is still recorded. */
+  /**
+   * The cashier gives up on UPI (to take cash): the attempt ends here at once, and the cancel is
+   * queued in the same transaction for the server, which closes the QR and flags any money that
+   * still arrives. Sent now if the server answers, otherwise by every later poll until it does.
+   */
   cancel(actor: Actor, paymentId: string): Payment {
     const { ctx } = this;
-    return toPayment(ctx.store.q.tx(() => {
+    const payment = toPayment(ctx.store.q.tx(() => {
       const local = paymentRow(ctx, paymentId);
       if (!local || local.method !== 'ONLINE') throw new AppError('NOT_FOUND', 'No such online payment.');
       if (local.status !== 'PENDING') throw new AppError('CONFLICT', `This payment is already ${local.status.toLowerCase()}.`);
       const now = ctx.clock.now();
       ctx.store.q.run(ctx.store.db.updateTable('payments').set({ status: 'EXPIRED', review_reason: 'cancelled at the kiosk', updated_at: now }).where('id', '=', paymentId));
+      queueCancel(ctx, paymentId, actor.operatorId);
       const row = paymentRow(ctx, paymentId)!;
       recordSessionChange(ctx, actor, 'payment.cancelled', local.session_id, { paymentId }, row);
       return row;
     }));
+    void this.flushCancels().catch(() => undefined); // the poller retries whatever this does not send
+    return payment;
   }
+
+  /** Sends queued cancels, oldest first; stops at the first one the server cannot be reached for. */
+  async flushCancels(): Promise<number> {
+    const server = this.server;
+    if (!server || this.flushing) return 0;
+    this.flushing = true;
+    let sent = 0;
+    try {
+      for (const c of unsentCancels(this.ctx)) {
+        try {
+          const remote = await server.cancelPayment(c.payment_id);
+          this.ctx.store.q.tx(() => {
+            markCancelSent(this.ctx, c.payment_id);
+            this.apply(remote);
+          });
+          sent++;
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          markCancelFailed(this.ctx, c.payment_id, `${err.code}: ${err.message}`);
+          if (err.code === 'OFFLINE') break;
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+    return sent;
+  }
+
+  private flushing = false;
 
   /** Mirrors the server's verified state into the kiosk, in one transaction. */
   apply(remote: ServerPayment): void {
     const { ctx } = this;
     ctx.store.q.tx(() => {
       const local = paymentRow(ctx, remote.paymentId);
-      if (local && local.status === remote.status && local.late === 1 && local.review_reason === LATE_REVIEW_REASON && !remote.needsReview) {
-        // A supervisor accepted it on the server (server:cli or another gate): the flag goes here too.
-        ctx.store.q.run(ctx.store.db.updateTable('payments').set({ review_reason: null, updated_at: ctx.clock.now() }).where('id', '=', local.id));
-        recordSessionChange(ctx, null, 'payment.reviewResolved', local.session_id, { paymentId: local.id, action: 'accept', by: 'server' }, paymentRow(ctx, local.id));
+      if (local && local.status === remote.status && local.late === 1 && local.review_reason === LATE_REVIEW_REASON
+        && remote.late && !remote.needsReview && !cancelUnsent(ctx, local.id)) {
+        // A supervisor accepted it on the server (server:cli or another gate): now the money counts.
+        this.acceptLate(local);
         return;
       }
       if (!local || local.status === remote.status) return;
@@ -153,19 +195,23 @@ export class OnlinePayments {
           recordSessionChange(ctx, null, 'payment.review', local.session_id, { paymentId: local.id, remoteAmountPaise: remote.amountPaise });
           return;
         }
-        const late = isLateSuccess(local.status as PaymentStatus, 'SUCCESS');
+        // Late is the server's verdict (it saw the deadline or the cancel), or what this kiosk already knows:
+        // the kiosk's own status alone misses a deadline it did not see (offline, paused).
+        const late = remote.late || remote.needsReview || isLateSuccess(local.status as PaymentStatus, 'SUCCESS') || wasCancelled(ctx, local.id);
         q.run(db.updateTable('payments').set({
           status: 'SUCCESS', completed_at: now, late: late ? 1 : 0, updated_at: now,
           review_reason: late ? LATE_REVIEW_REASON : null,
         }).where('id', '=', local.id));
         const session = sessionRowById(ctx, local.session_id);
-        q.run(db.updateTable('sessions').set({
-          amount_paid_paise: session.amount_paid_paise + local.amount_paise, last_paid_at: now, updated_at: now,
-        }).where('id', '=', session.id));
+        if (!late) {
+          q.run(db.updateTable('sessions').set({
+            amount_paid_paise: session.amount_paid_paise + local.amount_paise, last_paid_at: now, updated_at: now,
+          }).where('id', '=', session.id));
+        }
         recordSessionChange(ctx, null, late ? 'payment.lateSuccess' : 'payment.success', session.id, { paymentId: local.id }, paymentRow(ctx, local.id));
         if (!late && (session.status === 'EXITING' || session.status === 'PARKED')) {
           try {
-            completeExit(ctx, actorFor(ctx, local.operator_id), session.id);
+            completeExit(ctx, actorFor(ctx, local.operator_id), session.id, paymentRow(ctx, local.id));
           } catch (err) {
             // More became due meanwhile (no exit grace): the payment stands, the cashier takes the rest.
             if (!(err instanceof AppError)) throw err;
@@ -180,9 +226,27 @@ export class OnlinePayments {
     });
   }
 
+  /**
+   * Accepted late money becomes part of what the session paid. On a session already completed (the
+   * car left on cash) the kept money is also added to what it owed, so paid == due still holds.
+   */
+  private acceptLate(local: PaymentRow): void {
+    const { ctx } = this;
+    const { q, db } = ctx.store;
+    const now = ctx.clock.now();
+    q.run(db.updateTable('payments').set({ review_reason: null, updated_at: now }).where('id', '=', local.id));
+    const session = sessionRowById(ctx, local.session_id);
+    q.run(db.updateTable('sessions').set({
+      amount_paid_paise: session.amount_paid_paise + local.amount_paise, last_paid_at: now, updated_at: now,
+      ...(session.status === 'COMPLETED' ? { amount_due_paise: (session.amount_due_paise ?? 0) + local.amount_paise } : {}),
+    }).where('id', '=', session.id));
+    recordSessionChange(ctx, null, 'payment.reviewResolved', local.session_id, { paymentId: local.id, action: 'accept', by: 'server' }, paymentRow(ctx, local.id));
+  }
+
   /** One round of polling every open online payment (the push channel of the sync issue makes this faster). */
   async refreshPending(): Promise<void> {
     if (!this.server) return;
+    await this.flushCancels();
     const { q, db } = this.ctx.store;
     const open = q.all(db.selectFrom('payments').select('id').where('method', '=', 'ONLINE').where('status', '=', 'PENDING'));
     for (const p of open) {

@@ -57,7 +57,7 @@ export function creditedPaise(ctx: ServiceContext, session: Pick<SessionRow, 'id
   if (session.amount_paid_paise === 0) return 0;
   const { q, db } = ctx.store;
   const r = q.first(db.selectFrom('payments').select((eb) => eb.fn.sum<number>('amount_paise').as('refunded'))
-    .where('session_id', '=', session.id).where('status', '=', 'REFUNDED'));
+    .where('session_id', '=', session.id).where('status', '=', 'REFUNDED').where('late', '=', 0)); // a refunded late payment never counted
   return Math.max(0, session.amount_paid_paise - Number(r?.refunded ?? 0));
 }
 

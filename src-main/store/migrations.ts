@@ -4,6 +4,7 @@ import * as m0001 from '../../migrations/kiosk/0001_initial.js';
 import * as m0002 from '../../migrations/kiosk/0002_shifts_reports.js';
 import * as m0003 from '../../migrations/kiosk/0003_sync.js';
 import * as m0004 from '../../migrations/kiosk/0004_sync_slot_overflow.js';
+import * as m0005 from '../../migrations/kiosk/0005_payment_cancels.js';
 import * as m0009 from '../../migrations/kiosk/0009_print_queue.js';
 import * as m0011 from '../../migrations/kiosk/0011_tax_documents.js';
 
@@ -12,6 +13,7 @@ export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0002_shifts_reports': m0002,
   '0003_sync': m0003,
   '0004_sync_slot_overflow': m0004,
+  '0005_payment_cancels': m0005,
   '0009_print_queue': m0009,
   '0011_tax_documents': m0011,
 };

@@ -316,6 +316,8 @@ export const en = {
   'flagged.why.REFERENCE_MISMATCH': 'Wrong reference',
   'flagged.why.CURRENCY_MISMATCH': 'Wrong currency',
   'flagged.why.REFUND_REQUESTED': 'Refund in progress',
+  'flagged.why.PAID_AFTER_CANCEL': 'Paid after switching to cash',
+  'flagged.why.SECOND_CAPTURE': 'Paid twice',
   'flagged.parker': 'Parker booking',
   'flagged.localOnly': 'Only on this kiosk',
   'flagged.paidAt': 'Paid {time}',

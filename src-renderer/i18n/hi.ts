@@ -318,6 +318,8 @@ export const hi: Record<MessageKey, string> = {
   'flagged.why.REFERENCE_MISMATCH': 'गलत संदर्भ',
   'flagged.why.CURRENCY_MISMATCH': 'गलत मुद्रा',
   'flagged.why.REFUND_REQUESTED': 'रिफ़ंड जारी है',
+  'flagged.why.PAID_AFTER_CANCEL': 'नकद चुनने के बाद भुगतान',
+  'flagged.why.SECOND_CAPTURE': 'दो बार भुगतान',
   'flagged.parker': 'पार्कर बुकिंग',
   'flagged.localOnly': 'केवल इस कियोस्क पर',
   'flagged.paidAt': '{time} को भुगतान',

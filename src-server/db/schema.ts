@@ -42,6 +42,10 @@ export interface PaymentsTable {
   next_poll_at: number | null;
   poll_count: number;
   updated_at: number;
+  /** The kiosk cancelled this attempt (migration 9200): money arriving later is flagged. */
+  cancelled_at: number | null;
+  /** A second capture of the payment with this id (migration 9200). */
+  parent_payment_id: string | null;
 }
 
 export interface PaymentHistoryTable {

@@ -78,6 +78,8 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
       next_poll_at: null,
       poll_count: 0,
       updated_at: now,
+      cancelled_at: null,
+      parent_payment_id: null,
     };
     const inserted = await db
       .insertInto('payments')

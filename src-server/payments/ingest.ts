@@ -29,7 +29,8 @@ export type IngestOutcome =
   | 'ignored'
   | 'pending'
   | 'already_final'
-  | 'stale_failure';
+  | 'stale_failure'
+  | 'second_capture';
 
 export interface IngestResult {
   outcome: IngestOutcome;
@@ -39,6 +40,7 @@ export interface IngestResult {
 
 type Db = Kysely<ServerDatabase>;
 type Change = Extract<Decision, { kind: 'review' | 'transition' }>;
+type EventRowOf = (paymentId: string | null, outcome: IngestOutcome) => EventRow;
 
 interface PlannedWrite {
   payment: PaymentRow;
@@ -65,7 +67,7 @@ export async function ingestEvent(deps: Pick<PaymentDeps, 'db' | 'clock' | 'metr
   if (result.outcome === 'applied' || result.outcome === 'late') {
     deps.metrics.paymentTransitions.inc({ to: result.status ?? 'unknown', source });
   }
-  if (result.paymentId && ['applied', 'late', 'review'].includes(result.outcome)) deps.onPaymentChange?.(result.paymentId); // [sync] push to the kiosk
+  if (result.paymentId && ['applied', 'late', 'review', 'second_capture'].includes(result.outcome)) deps.onPaymentChange?.(result.paymentId); // [sync] push to the kiosk
   return result;
 }
 
@@ -80,11 +82,12 @@ async function ingest(deps: Pick<PaymentDeps, 'db' | 'clock'>, evt: GatewayEvent
       const stored = await storeEvent(db, eventRow(null, 'unknown_reference'));
       return stored ? { outcome: 'unknown_reference', paymentId: null, status: null } : DUPLICATE;
     }
-    const d = decide({ status: p.status, amountPaise: p.amount_paise, merchantRef: p.merchant_ref }, evt);
+    const d = decide({ status: p.status, amountPaise: p.amount_paise, merchantRef: p.merchant_ref, gatewayPaymentId: p.gateway_payment_id, cancelled: p.cancelled_at !== null }, evt);
     if (d.kind === 'noop') {
       const stored = await storeEvent(db, eventRow(p.id, d.outcome));
       return stored ? { outcome: d.outcome, paymentId: p.id, status: p.status } : DUPLICATE;
     }
+    if (d.kind === 'capture') return recordSecondCapture(db, clock, p, evt, source, eventRow);
     const plan = planWrite(p, d, evt, source, clock.now(), uuidv7(clock), eventRow(p.id, d.outcome));
     const written = isPostgres(db) ? await writeOneStatement(db, plan) : await writeInTransaction(db, clock, plan);
     if (written === RACED) continue;
@@ -95,6 +98,42 @@ async function ingest(deps: Pick<PaymentDeps, 'db' | 'clock'>, evt: GatewayEvent
 }
 
 const DUPLICATE: IngestResult = { outcome: 'duplicate', paymentId: null, status: null };
+
+/**
+ * A second, different capture of an already-paid payment: its own payment row (SUCCESS, late,
+ * flagged SECOND_CAPTURE, parent_payment_id = the paid one), so a supervisor can refund exactly
+ * that capture or accept it. The capture's gateway id is its idempotency key: the same capture
+ * reported again (another event id, a poll) finds the row and changes nothing.
+ */
+async function recordSecondCapture(db: Db, clock: PaymentDeps['clock'], p: PaymentRow, evt: GatewayEvent, source: string, eventRow: EventRowOf): Promise<IngestResult> {
+  const captureId = evt.gatewayPaymentId!;
+  const now = clock.now();
+  const row: PaymentRow = {
+    ...p,
+    id: uuidv7(clock), booking_id: null, idempotency_key: `capture:${captureId}`.slice(0, 120), amount_paise: evt.amountPaise ?? 0,
+    merchant_ref: `${p.merchant_ref}.${captureId}`.slice(0, 120), // unique column; the gateway knows only the parent's
+    gateway_ref: `${p.gateway_ref ?? p.merchant_ref}/${captureId}`.slice(0, 200), gateway_payment_id: captureId, upi_uri: null,
+    status: 'SUCCESS', late: 1, review_reason: 'SECOND_CAPTURE', paid_amount_paise: evt.amountPaise ?? 0, refunded_paise: 0,
+    created_at: now, completed_at: now, closed_at: now, next_poll_at: null, poll_count: 0, updated_at: now, cancelled_at: null, parent_payment_id: p.id,
+  };
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const seen = await trx.selectFrom('payments').select('id').where('owner', '=', p.owner).where('idempotency_key', '=', row.idempotency_key).executeTakeFirst();
+      if (seen) {
+        const stored = await storeEvent(trx, eventRow(seen.id, 'already_final'));
+        return stored ? { outcome: 'already_final' as const, paymentId: seen.id, status: 'SUCCESS' as const } : DUPLICATE;
+      }
+      await trx.insertInto('payments').values(row).execute();
+      if (!(await storeEvent(trx, eventRow(row.id, 'second_capture')))) throw RACED; // a replayed event: undo the row
+      await recordHistory(trx, clock, { paymentId: row.id, from: null, to: 'SUCCESS', source, detail: `SECOND_CAPTURE of ${p.id}: ${evt.eventType} amount=${evt.amountPaise ?? 'null'}` });
+      await recordHistory(trx, clock, { paymentId: p.id, from: p.status, to: p.status, source, detail: `another capture ${captureId} recorded as payment ${row.id}` });
+      return { outcome: 'second_capture' as const, paymentId: row.id, status: 'SUCCESS' as const };
+    });
+  } catch (err) {
+    if (err === RACED) return DUPLICATE;
+    throw err;
+  }
+}
 
 function planWrite(p: PaymentRow, d: Change, evt: GatewayEvent, source: string, now: number, historyId: string, event: EventRow): PlannedWrite {
   if (d.kind === 'review') {

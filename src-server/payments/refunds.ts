@@ -48,10 +48,12 @@ export async function refundPayment(deps: PaymentDeps, paymentId: string, amount
   const p = await db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirstOrThrow();
   const gw = deps.gateways.get(p.gateway);
   if (!gw || !p.gateway_ref) throw new AppError('INTERNAL', 'The gateway of this payment is not configured.');
+  // A second capture's row carries a composite ref: the gateway knows the QR / order of the paid payment.
+  const parent = p.parent_payment_id ? await db.selectFrom('payments').select('gateway_ref').where('id', '=', p.parent_payment_id).executeTakeFirst() : undefined;
   let refundId: string;
   try {
     ({ refundId } = await gw.refund({
-      gatewayRef: p.gateway_ref,
+      gatewayRef: parent?.gateway_ref ?? p.gateway_ref,
       merchantRef: p.merchant_ref,
       gatewayPaymentId: p.gateway_payment_id,
       amountPaise,

@@ -5,6 +5,7 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import type { ServerContext } from '../context.js';
 import { ok, parseJson, parseValue } from '../http/envelope.js';
 import { kioskAuthenticator } from '../kiosks/request-auth.js';
+import { cancelPayment } from '../payments/cancel.js';
 import { createPayment } from '../payments/create.js';
 import { toPaymentView } from '../payments/view.js';
 
@@ -59,5 +60,19 @@ export function registerKioskRoutes(app: FastifyInstance, ctx: ServerContext): v
     const p = await ctx.db.selectFrom('payments').selectAll().where('id', '=', id).where('owner', '=', `kiosk:${kioskId}`).executeTakeFirst();
     if (!p) throw new AppError('NOT_FOUND', 'No such payment for this kiosk.');
     return ok(toPaymentView(p));
+  });
+
+  ctx.routes.add({
+    method: 'POST',
+    url: '/kiosk/v1/payments/:id/cancel',
+    summary: 'The kiosk gives up on an online payment (cash instead): ends it, closes the QR; later money is flagged (idempotent)',
+    tag: 'kiosk',
+    auth: 'kiosk',
+    params: idParam,
+  });
+  app.post('/kiosk/v1/payments/:id/cancel', async (req) => {
+    const kioskId = await auth(req);
+    const { id } = parseValue(req.params, idParam);
+    return ok(toPaymentView(await cancelPayment(ctx.payments, `kiosk:${kioskId}`, id)));
   });
 }

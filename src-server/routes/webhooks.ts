@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
+import type { GatewayEvent } from '../payments/gateway.js';
 import { ingestEvent } from '../payments/ingest.js';
+import { confirmWithStatusApi, needsStatusConfirmation } from '../payments/phonepe/confirm.js';
 import { parsePhonePeWebhook } from '../payments/phonepe/webhook.js';
 import { parseRazorpayWebhook } from '../payments/razorpay/webhook.js';
 import { parseSimWebhook } from '../payments/sim/webhook.js';
@@ -37,9 +39,20 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
         req.log.warn({ gateway, reason: verdict.reason }, 'webhook refused');
         return reply.status(STATUS[verdict.reason]).send({ ok: false, error: { code: verdict.reason === 'bad_signature' ? 'UNAUTHENTICATED' : verdict.reason === 'not_configured' ? 'NOT_FOUND' : 'VALIDATION_FAILED', message: `webhook refused: ${verdict.reason}` } });
       }
-      const result = await ingestEvent(ctx.payments, verdict.event, 'webhook');
+      let event: GatewayEvent = verdict.event;
+      if (needsStatusConfirmation(event)) {
+        try {
+          event = await confirmWithStatusApi(ctx.payments.gateways, event);
+        } catch (err) {
+          // Not confirmed, nothing applied: a non-2xx makes PhonePe send the callback again later.
+          ctx.metrics.webhookFailures.inc({ gateway, reason: 'unconfirmed' });
+          req.log.warn({ gateway, err: (err as Error).message }, 'webhook not confirmed by the status API');
+          return reply.status(503).send({ ok: false, error: { code: 'OFFLINE', message: 'webhook not confirmed by the gateway status API; retry later' } });
+        }
+      }
+      const result = await ingestEvent(ctx.payments, event, 'webhook');
       ctx.metrics.webhooks.inc({ gateway, outcome: result.outcome });
-      req.log.info({ gateway, eventType: verdict.event.eventType, outcome: result.outcome, paymentId: result.paymentId }, 'webhook');
+      req.log.info({ gateway, eventType: event.eventType, outcome: result.outcome, paymentId: result.paymentId }, 'webhook');
       return { ok: true, data: { outcome: result.outcome } };
     });
   }

@@ -6,7 +6,8 @@
  *   POST /_sim/payments/:ref/pay    { amountPaise?, deliver?, razorpayEvent?, phonepeVersion? }
  *        (Razorpay: qr_code.credited for a QR, order.paid for an order; razorpayEvent overrides,
  *        e.g. payment.captured)
- *        the customer pays (also after close: the "late success" case); sends a signed success webhook
+ *        the customer pays (also after close: the "late success" case); sends a signed success webhook;
+ *        { secondCapture: true } on a paid one: the customer pays it AGAIN (a new capture id)
  *   POST /_sim/payments/:ref/fail   { deliver?, phonepeVersion? }
  *        sends a signed failure webhook (after a success: the "out-of-order" case; state stays paid)
  *   GET  /_sim/events                        every built event
@@ -21,7 +22,7 @@ import { buildEvent, deliver, withNewEventId } from './webhooks.js';
 
 const view = (p: SimPayment) => ({
   flavour: p.flavour, kind: p.kind ?? null, ref: p.ref, merchantRef: p.merchantRef, amountPaise: p.amountPaise, status: p.status, closed: p.closed,
-  paymentId: p.paymentId, paidAmountPaise: p.paidAmountPaise, upiUri: p.upiUri, refunds: [...p.refunds.values()],
+  paymentId: p.paymentId, paidAmountPaise: p.paidAmountPaise, upiUri: p.upiUri, refunds: [...p.refunds.values()], extraCaptures: p.extraCaptures ?? [],
 });
 
 export function registerControlApi(app: FastifyInstance, cfg: SimulatorConfig, store: SimStore, now: () => number): void {
@@ -42,7 +43,11 @@ export function registerControlApi(app: FastifyInstance, cfg: SimulatorConfig, s
     if (!p) return reply;
     const b = bodyOf(req);
     const amount = typeof b.amountPaise === 'number' ? b.amountPaise : p.amountPaise;
-    if (p.status !== 'paid') {
+    let captureId: string | undefined;
+    if (p.status === 'paid' && b.secondCapture === true) {
+      captureId = simId(p.flavour === 'razorpay' ? 'pay_' : 'T');
+      (p.extraCaptures ??= []).push({ id: captureId, amountPaise: amount });
+    } else if (p.status !== 'paid') {
       // An order's S2S intent already named its payment; anything else is a new capture.
       const intentPayment = p.kind === 'order' && p.status === 'created' ? p.paymentId : null;
       p.status = 'paid';
@@ -55,10 +60,11 @@ export function registerControlApi(app: FastifyInstance, cfg: SimulatorConfig, s
       razorpayEvent: typeof b.razorpayEvent === 'string' ? b.razorpayEvent : undefined,
       phonepeVersion: b.phonepeVersion === 'v2' ? 'v2' : 'v1',
       nowMs: now(),
+      ...(captureId ? { paymentId: captureId } : {}),
     });
     store.events.set(event.eventId, event);
     const delivered = b.deliver === false ? null : await deliver(cfg, event);
-    return { eventId: event.eventId, payment: view(p), delivered };
+    return { eventId: event.eventId, payment: view(p), delivered, captureId: captureId ?? p.paymentId };
   });
 
   app.post('/_sim/payments/:ref/fail', async (req, reply) => {

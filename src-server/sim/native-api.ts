@@ -39,7 +39,11 @@ export function registerNativeApi(app: FastifyInstance, cfg: SimulatorConfig, st
     const p = store.get('sim', (req.params as { id: string }).id);
     const b = bodyOf(req);
     if (!p || p.status !== 'paid') return reply.status(400).send({ error: 'not paid' });
-    if (typeof b.idempotencyKey !== 'string' || typeof b.amountPaise !== 'number' || b.amountPaise <= 0 || b.amountPaise > (p.paidAmountPaise ?? 0)) {
+    // A payment paid twice: `paymentId` names which capture to refund (default: the first).
+    const capture = typeof b.paymentId === 'string' ? store.byCapture('sim', b.paymentId) : undefined;
+    if (typeof b.paymentId === 'string' && capture?.p !== p) return reply.status(400).send({ error: 'no such capture' });
+    const paid = capture?.paidAmountPaise ?? p.paidAmountPaise ?? 0;
+    if (typeof b.idempotencyKey !== 'string' || typeof b.amountPaise !== 'number' || b.amountPaise <= 0 || b.amountPaise > paid) {
       return reply.status(400).send({ error: 'invalid refund' });
     }
     return { refundId: store.refund(p, b.idempotencyKey, b.amountPaise).id };

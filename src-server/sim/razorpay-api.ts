@@ -24,6 +24,9 @@ function paymentEntity(p: SimPayment) {
   };
 }
 
+/** A QR / order paid more than once lists every capture, like the real payments collection. */
+const extraEntities = (p: SimPayment) => (p.extraCaptures ?? []).map((c) => ({ ...paymentEntity(p), id: c.id, amount: c.amountPaise, status: 'captured' }));
+
 export function orderEntity(p: SimPayment) {
   const paid = p.status === 'paid' ? (p.paidAmountPaise ?? 0) : 0;
   return {
@@ -114,7 +117,7 @@ export function registerRazorpayApi(app: FastifyInstance, cfg: SimulatorConfig, 
     if (!authed(req, reply)) return reply;
     const p = store.get('razorpay', (req.params as { id: string }).id);
     if (!p) return rzpError(reply, 400, 'The id provided does not exist');
-    const items = p.paymentId && (p.status === 'paid' || p.status === 'failed') ? [paymentEntity(p)] : [];
+    const items = p.paymentId && (p.status === 'paid' || p.status === 'failed') ? [paymentEntity(p), ...extraEntities(p)] : [];
     return { entity: 'collection', count: items.length, items };
   });
 
@@ -130,10 +133,11 @@ export function registerRazorpayApi(app: FastifyInstance, cfg: SimulatorConfig, 
     const key = req.headers['x-refund-idempotency'];
     if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{10,}$/.test(key)) return rzpError(reply, 400, 'X-Refund-Idempotency header is invalid');
     const id = (req.params as { id: string }).id;
-    const p = [...store.payments.values()].find((x) => x.flavour === 'razorpay' && x.paymentId === id);
-    if (!p || p.status !== 'paid') return rzpError(reply, 400, 'The payment has not been captured');
+    const capture = store.byCapture('razorpay', id);
+    if (!capture) return rzpError(reply, 400, 'The payment has not been captured');
+    const p = capture.p;
     const amount = bodyOf(req).amount;
-    if (typeof amount !== 'number' || amount <= 0 || amount > (p.paidAmountPaise ?? 0)) return rzpError(reply, 400, 'invalid refund amount');
+    if (typeof amount !== 'number' || amount <= 0 || amount > capture.paidAmountPaise) return rzpError(reply, 400, 'invalid refund amount');
     const r = store.refund(p, key, amount);
     return { id: r.id, entity: 'refund', amount: r.amountPaise, currency: 'INR', payment_id: id, status: 'processed' };
   });
@@ -171,7 +175,7 @@ export function registerRazorpayApi(app: FastifyInstance, cfg: SimulatorConfig, 
     if (!authed(req, reply)) return reply;
     const p = order((req.params as { id: string }).id);
     if (!p) return rzpError(reply, 400, 'The id provided does not exist');
-    const items = p.paymentId && (p.status === 'paid' || p.status === 'failed') ? [paymentEntity(p)] : [];
+    const items = p.paymentId && (p.status === 'paid' || p.status === 'failed') ? [paymentEntity(p), ...extraEntities(p)] : [];
     return { entity: 'collection', count: items.length, items };
   });
 

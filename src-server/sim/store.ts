@@ -23,6 +23,8 @@ export interface SimPayment {
   paidAmountPaise: number | null;
   upiUri: string;
   refunds: Map<string, { id: string; amountPaise: number }>;
+  /** Further captures of an already-paid QR / order (a customer paying twice). */
+  extraCaptures?: { id: string; amountPaise: number }[];
 }
 
 export interface SimEvent {
@@ -50,6 +52,16 @@ export class SimStore {
   /** Find by gateway ref across flavours (the control API takes just the ref). */
   find(ref: string): SimPayment | undefined {
     for (const p of this.payments.values()) if (p.ref === ref || p.merchantRef === ref) return p;
+    return undefined;
+  }
+  /** The payment holding the capture with this gateway payment id (its own or an extra capture). */
+  byCapture(flavour: Flavour, captureId: string): { p: SimPayment; paidAmountPaise: number } | undefined {
+    for (const p of this.payments.values()) {
+      if (p.flavour !== flavour) continue;
+      if (p.paymentId === captureId && p.status === 'paid') return { p, paidAmountPaise: p.paidAmountPaise ?? 0 };
+      const extra = p.extraCaptures?.find((c) => c.id === captureId);
+      if (extra) return { p, paidAmountPaise: extra.amountPaise };
+    }
     return undefined;
   }
   refund(p: SimPayment, key: string, amountPaise: number): { id: string; amountPaise: number } {

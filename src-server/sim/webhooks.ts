@@ -15,11 +15,13 @@ export interface EventOptions {
   /** PhonePe callback flavour (default v1). */
   phonepeVersion?: 'v1' | 'v2';
   nowMs: number;
+  /** The capture's gateway payment id (default: the payment's own). */
+  paymentId?: string;
 }
 
 export function buildEvent(cfg: SimulatorConfig, p: SimPayment, o: EventOptions): SimEvent {
   const eventId = p.flavour === 'razorpay' ? `evt_${randomUUID().replace(/-/g, '').slice(0, 14)}` : randomUUID();
-  const paymentId = p.paymentId ?? `pay_${randomUUID().replace(/-/g, '').slice(0, 14)}`;
+  const paymentId = o.paymentId ?? p.paymentId ?? `pay_${randomUUID().replace(/-/g, '').slice(0, 14)}`;
   if (p.flavour === 'razorpay') {
     if (!cfg.razorpay) throw new Error('razorpay is not configured in the simulator');
     const isOrder = p.kind === 'order';

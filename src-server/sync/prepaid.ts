@@ -11,6 +11,7 @@
  * conflict for a supervisor). Gross amounts stay (paid == Σ SUCCESS/REFUNDED payments, as the
  * kiosk's integrity check wants); the gate credits only what was not refunded.
  */
+import { isCountedPayment } from '../../src-shared/domain/payment-state.js';
 import type { FoldConflict, FoldEvent, PaymentSnap, SessionSnap } from './fold.js';
 
 export const PREPAID_EVENT = 'payment.prepaid';
@@ -29,7 +30,8 @@ export function creditPrepayments(
   for (const e of events) if (e.type === PREPAID_EVENT && e.payment) prepaid.set(e.payment.id, e.hlc);
   if (prepaid.size === 0) return;
   let received = 0;
-  for (const p of payments.values()) if (RECEIVED.has(p.snap.status)) received += p.snap.amount_paise;
+  // Flagged late money (not yet accepted) is not received for the session: the gates do not count it either.
+  for (const p of payments.values()) if (RECEIVED.has(p.snap.status) && isCountedPayment(p.snap)) received += p.snap.amount_paise;
   const counted = s.amount_paid_paise;
   if (received <= counted) return; // the gates' own snapshots already count it
   s.amount_paid_paise = received;

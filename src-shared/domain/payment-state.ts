@@ -51,6 +51,16 @@ export function isTerminalPaymentStatus(s: PaymentStatus): boolean {
   return isPaymentStatus(s) && PAYMENT_TRANSITIONS[s].length === 0;
 }
 
+/**
+ * Whether a payment is part of what its session has paid. Money that arrived after the attempt
+ * ended (late, or after the cashier cancelled for cash) is flagged (`late` with a review reason)
+ * and counts only once a supervisor accepted it (flag cleared); refunded from the flag, never.
+ */
+export function isCountedPayment(p: { status: string; late: number; review_reason: string | null }): boolean {
+  if (p.status !== 'SUCCESS' && p.status !== 'REFUNDED') return false;
+  return !(p.late === 1 && (p.status === 'REFUNDED' || p.review_reason !== null));
+}
+
 /** EXPIRED/FAILED -> SUCCESS: money arrived after the attempt ended; record it and flag for a supervisor. */
 export function isLateSuccess(from: PaymentStatus, to: PaymentStatus): boolean {
   return (from === 'EXPIRED' || from === 'FAILED') && to === 'SUCCESS';

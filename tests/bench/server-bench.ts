@@ -83,7 +83,7 @@ async function serve(databaseUrl: string): Promise<void> {
         id, owner: `kiosk:${kiosk.id}`, kiosk_id: kiosk.id, booking_id: null, session_id: `bench-${start + i}`, idempotency_key: `bench-${start + i}`,
         amount_paise: 4000, gateway: 'razorpay', merchant_ref: merchantRef, gateway_ref: qr, gateway_payment_id: null, upi_uri: 'upi://pay?pa=bench@upi',
         vehicle_number: null, status: 'PENDING' as const, late: 0, review_reason: null, paid_amount_paise: null, refunded_paise: 0,
-        created_at: now, expires_at: now + 3_600_000, completed_at: null, closed_at: null, next_poll_at: now + 3_600_000, poll_count: 0, updated_at: now,
+        created_at: now, expires_at: now + 3_600_000, completed_at: null, closed_at: null, next_poll_at: now + 3_600_000, poll_count: 0, updated_at: now, cancelled_at: null, parent_payment_id: null,
       };
     });
     await db.insertInto('payments').values(rows).execute();

@@ -36,6 +36,17 @@ class ScriptedServer implements PaymentServerPort {
     if (!p) throw new AppError('NOT_FOUND');
     return { ...p };
   }
+  cancels: string[] = [];
+  /** Like the real server (src-server/payments/cancel.ts): PENDING ends; a success already there is flagged. */
+  async cancelPayment(id: string): Promise<ServerPayment> {
+    if (this.offline) throw new AppError('OFFLINE');
+    const p = this.payments.get(id);
+    if (!p) throw new AppError('NOT_FOUND');
+    this.cancels.push(id);
+    if (p.status === 'PENDING') this.set(id, { status: 'EXPIRED' });
+    else if (p.status === 'SUCCESS' && !p.late) this.set(id, { late: true, needsReview: true, reviewReason: 'PAID_AFTER_CANCEL' });
+    return { ...this.payments.get(id)! };
+  }
   set(id: string, patch: Partial<ServerPayment>) {
     this.payments.set(id, { ...this.payments.get(id)!, ...patch });
   }
@@ -129,8 +140,9 @@ describe('online payment at the kiosk', () => {
     await online.refreshPending();
     await online.get(p.id);
     expect(row('SELECT status, late FROM payments WHERE id = ?', p.id)).toEqual({ status: 'SUCCESS', late: 1 });
-    expect(row('SELECT status FROM sessions WHERE id = ?', session.id).status).toBe('EXITING');
-    expect((await kiosk.call('gate.payCash', { sessionId: session.id, tenderedPaise: 10000 }, token)).ok).toBe(false);
+    expect(row('SELECT status, amount_paid_paise FROM sessions WHERE id = ?', session.id)).toEqual({ status: 'EXITING', amount_paid_paise: 0 });
+    // Flagged money counts only after a supervisor accepts it: the re-quote still asks for the fee.
+    expect((await kiosk.call('gate.quoteExit', { code: session.code }, token))).toMatchObject({ ok: true, data: { amountDuePaise: 8000 } });
   });
 
   it('switching to cash ends the attempt; a success that arrives later is recorded as late, never lost, and opens nothing', async () => {
@@ -145,7 +157,49 @@ describe('online payment at the kiosk', () => {
     server.set(p.id, { status: 'SUCCESS' });
     expect((await online.get(p.id)).status).toBe('SUCCESS');
     expect(row('SELECT late, review_reason FROM payments WHERE id = ?', p.id)).toMatchObject({ late: 1, review_reason: expect.stringMatching(/refund or accept/) });
-    expect(row('SELECT amount_paid_paise FROM sessions WHERE id = ?', session.id).amount_paid_paise).toBe(16000);
+    // Not counted until a supervisor decides: paid is the cash alone, and the invariants hold.
+    expect(row('SELECT amount_paid_paise FROM sessions WHERE id = ?', session.id).amount_paid_paise).toBe(8000);
+    expect(server.cancels).toEqual([p.id]);
+    const sup = await kiosk.call('auth.login', { username: 'supervisor', pin: '2468' });
+    expect(await kiosk.call('integrity.check', {}, sup.ok ? sup.data.token : '')).toMatchObject({ ok: true, data: { ok: true } });
+  });
+
+  it('a success the server calls late keeps the gate closed even when this kiosk never saw the deadline pass', async () => {
+    const { session, token } = await parkedFor(70);
+    const p = await online.start(cashier, session.id);
+    // The kiosk was cut off (or paused) across the deadline: locally still PENDING, never EXPIRED.
+    server.set(p.id, { status: 'SUCCESS', late: true, needsReview: true, reviewReason: 'LATE_PAYMENT' });
+    expect((await online.get(p.id)).status).toBe('SUCCESS');
+    expect(row('SELECT late, review_reason FROM payments WHERE id = ?', p.id)).toMatchObject({ late: 1, review_reason: expect.stringMatching(/refund or accept/) });
+    expect(row('SELECT status, amount_paid_paise FROM sessions WHERE id = ?', session.id)).toEqual({ status: 'EXITING', amount_paid_paise: 0 });
+    expect(await kiosk.call('gate.quoteExit', { code: session.code }, token)).toMatchObject({ ok: true, data: { amountDuePaise: 8000 } });
+    // The supervisor accepts it on the server: now it counts, and the car may go.
+    server.set(p.id, { needsReview: false, reviewReason: null });
+    await online.get(p.id);
+    expect(row('SELECT late, review_reason FROM payments WHERE id = ?', p.id)).toEqual({ late: 1, review_reason: null });
+    expect(row('SELECT amount_paid_paise FROM sessions WHERE id = ?', session.id).amount_paid_paise).toBe(8000);
+    expect(await kiosk.call('gate.quoteExit', { code: session.code }, token)).toMatchObject({ ok: true, data: { amountDuePaise: 0 } });
+  });
+
+  it('a cancel made offline is queued durably (survives a restart) and reaches the server; money captured meanwhile counts as abandoned', async () => {
+    const { session } = await parkedFor(70);
+    const p = await online.start(cashier, session.id);
+    server.offline = true;
+    expect(online.cancel(cashier, p.id).status).toBe('EXPIRED');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(row('SELECT attempts, sent_at FROM payment_cancels WHERE payment_id = ?', p.id)).toMatchObject({ sent_at: null });
+    // The customer pays the QR anyway; the kiosk restarts before it is back online.
+    server.set(p.id, { status: 'SUCCESS' });
+    await kiosk.close();
+    kiosk = await createKiosk({ dbPath: join(dir, 'k.db'), clock });
+    online = new OnlinePayments(kiosk.ctx, server);
+    server.offline = false;
+    await online.refreshPending();
+    expect(server.cancels).toEqual([p.id]);
+    expect(row('SELECT sent_at FROM payment_cancels WHERE payment_id = ?', p.id).sent_at).not.toBeNull();
+    expect(server.payments.get(p.id)).toMatchObject({ status: 'SUCCESS', late: true, needsReview: true });
+    expect(row('SELECT status, late FROM payments WHERE id = ?', p.id)).toEqual({ status: 'SUCCESS', late: 1 });
+    expect(row('SELECT status, amount_paid_paise FROM sessions WHERE id = ?', session.id)).toEqual({ status: 'EXITING', amount_paid_paise: 0 });
   });
 
   it('OFFLINE when the server is unreachable: nothing is written', async () => {

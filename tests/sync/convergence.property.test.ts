@@ -2,9 +2,13 @@
  * Model-based property test (issue 5): 3-5 real kiosk cores (temp SQLite files, in process) and
  * the server's SyncService (SQLite), random gate operations at random gates, random network
  * faults (drop, duplicate, delayed replay = reorder, response lost after the server committed),
- * random restarts and clock steps. After healing: every kiosk and the server hold the same
- * sessions and payments, nothing is pending or parked, no event is stored twice, no payment is
- * counted twice, integrity.check passes on every kiosk.
+ * random restarts and clock steps, and online (UPI) payments against the server's real payment code
+ * (tests/sync/payment-model.ts): a success that arrives after the payment's deadline, and a cancel
+ * ("Take cash instead") followed by the customer paying the QR anyway. After healing: every kiosk
+ * and the server hold the same sessions and payments, nothing is pending or parked, no event is
+ * stored twice, no payment is counted twice, no car is charged twice (late or after-cancel money
+ * is flagged on the server and at every gate and never counted), integrity.check passes on every
+ * kiosk.
  *
  * SYNC_PROPERTY_RUNS (default 12) sets the number of runs; the CI campaign uses >= 1000.
  * SYNC_PROPERTY_SEED replays a failure (the seed is printed on every failure).
@@ -17,6 +21,10 @@ import { createKiosk } from '../../src-main/kiosk.js';
 import { secretsPathFor } from '../../src-main/core/secrets.js';
 import { sha256Hex } from '../../src-main/core/ids.js';
 import { syncWorkerOf } from '../../src-main/sync/registry.js';
+import type { Actor } from '../../src-main/services/context.js';
+import { LATE_REVIEW_REASON, OnlinePayments } from '../../src-main/services/online-payments.js';
+import { AppError } from '../../src-shared/contracts/errors.js';
+import { paymentModel } from './payment-model.js';
 import type { SyncService } from '../../src-server/sync/service.js';
 import {
   heal, InProcTransport, kioskSessions, memoryServer, serverSessions, tempDir, TestClock, type Faults, type TestKiosk,
@@ -38,7 +46,13 @@ type Op =
   | { t: 'faults'; k: number; faults: Faults }
   | { t: 'advance'; ms: number }
   | { t: 'restart'; k: number }
-  | { t: 'replay'; k: number };
+  | { t: 'replay'; k: number }
+  /** UPI at the exit; the deadline passes on the server before the customer pays (a late success). */
+  | { t: 'lateSuccess'; k: number; pick: number }
+  /** UPI at the exit, then "Take cash instead" (maybe paid in cash), then the customer pays the QR anyway. */
+  | { t: 'cancelCapture'; k: number; pick: number; cash: boolean }
+  /** UPI at the exit, paid in time: the server's success opens the gate. */
+  | { t: 'upi'; k: number; pick: number };
 
 const opArb = (n: number): fc.Arbitrary<Op> => {
   const k = fc.nat({ max: n - 1 });
@@ -65,6 +79,9 @@ const opArb = (n: number): fc.Arbitrary<Op> => {
     { weight: 3, arbitrary: fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 1000, max: 3 * 3600_000 }) }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('restart' as const), k }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('replay' as const), k }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('lateSuccess' as const), k, pick }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('cancelCapture' as const), k, pick, cash: fc.boolean() }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('upi' as const), k, pick }) },
   );
 };
 
@@ -104,7 +121,11 @@ describe('sync convergence (property)', () => {
         const rand = mulberry(rngSeed);
         const server = await memoryServer(clock.now);
         let service: SyncService = server.service;
+        const payments = await paymentModel(clock.now);
         const kiosks: TestKiosk[] = [];
+        const onlines: OnlinePayments[] = [];
+        /** Online payments the customer paid after their deadline or after the kiosk cancelled them. */
+        const flaggedIds = new Set<string>();
         const tokens: { attendant: string; cashier: string; supervisor: string }[] = [];
         const codes: { code: string; id: string }[] = [];
         let plate = 0;
@@ -119,6 +140,7 @@ describe('sync convergence (property)', () => {
           const t = transport ?? new InProcTransport(() => service, `k${i}`);
           t.rand = rand;
           const kiosk = await createKiosk({ dbPath, clock, kioskId: `k${i}`, sync: { transport: t, autoStart: false } });
+          onlines[i] = new OnlinePayments(kiosk.ctx, payments.portFor(`k${i}`, () => t.online));
           return { name: `k${i}`, kiosk, worker: syncWorkerOf(kiosk.ctx)!, transport: t, dbPath, tokens: new Map() };
         };
         /** Tokens without PIN hashing: inserted like auth.login does (the API path is still used). */
@@ -135,6 +157,39 @@ describe('sync convergence (property)', () => {
           const r = await kiosks[i]!.kiosk.call(method, input, tokens[i]![who]);
           if (!r.ok && (r.error.code === 'INTERNAL' || r.error.code === 'VALIDATION_FAILED')) unexpected.push(`${method}@k${i}: ${r.error.code} ${r.error.message}`);
           return r;
+        };
+
+        const cashierOf = (i: number): Actor => {
+          const op = kiosks[i]!.kiosk.ctx.store.sqlite.prepare(`SELECT id, username, name, role FROM operators WHERE username = 'cashier'`).get() as { id: string; username: string; name: string; role: Actor['role'] };
+          return { operatorId: op.id, username: op.username, name: op.name, role: op.role };
+        };
+        /** Quote + start a UPI payment for a picked car at gate i; null when the gate cannot (nothing due, offline, not there). */
+        const startUpi = async (i: number, pick: number) => {
+          const c = codes[pick % Math.max(1, codes.length)];
+          if (!c) return null;
+          const q = await api(i, 'gate.quoteExit', { code: c.code }, 'attendant');
+          if (!q.ok) return null;
+          try {
+            const p = await onlines[i]!.start(cashierOf(i), c.id);
+            return { payment: p, session: c, due: (q.data as { amountDuePaise: number }).amountDuePaise };
+          } catch (err) {
+            if (err instanceof AppError) return null;
+            throw err;
+          }
+        };
+        const refresh = async (i: number, paymentId: string) => {
+          await onlines[i]!.get(paymentId).catch((err: unknown) => {
+            if (!(err instanceof AppError)) throw err;
+          });
+        };
+        /** Every gate sends its queued cancels and asks the server about each of its online payments. */
+        const settlePayments = async () => {
+          for (let i = 0; i < kiosks.length; i++) {
+            await onlines[i]!.flushCancels();
+            // Another gate's payment is NOT_FOUND for this one (the server answers each kiosk only about its own).
+            const online = kiosks[i]!.kiosk.ctx.store.sqlite.prepare(`SELECT id FROM payments WHERE method = 'ONLINE' ORDER BY id`).all() as { id: string }[];
+            for (const p of online) await refresh(i, p.id);
+          }
         };
 
         try {
@@ -192,7 +247,38 @@ describe('sync convergence (property)', () => {
                 break;
               case 'advance':
                 clock.advance(op.ms);
+                await payments.reconciler.tick(); // deadlines pass on the server
                 break;
+              case 'upi': {
+                const s = await startUpi(op.k, op.pick);
+                if (!s) break;
+                expect(await payments.customerPays(s.payment.id)).toBe('applied');
+                await refresh(op.k, s.payment.id);
+                break;
+              }
+              case 'lateSuccess': {
+                const s = await startUpi(op.k, op.pick);
+                if (!s) break;
+                clock.advance(301_000); // past the 300 s deadline; this gate may not hear of it
+                await payments.reconciler.tick();
+                expect(await payments.customerPays(s.payment.id)).toBe('late');
+                flaggedIds.add(s.payment.id);
+                await refresh(op.k, s.payment.id);
+                break;
+              }
+              case 'cancelCapture': {
+                const s = await startUpi(op.k, op.pick);
+                if (!s) break;
+                onlines[op.k]!.cancel(cashierOf(op.k), s.payment.id);
+                await new Promise((r) => setImmediate(r));
+                await onlines[op.k]!.flushCancels();
+                if (op.cash) await api(op.k, 'gate.payCash', { sessionId: s.session.id, tenderedPaise: s.due }, 'cashier');
+                // Whether the server heard of the cancel decides only how the money is flagged, never whether.
+                expect(['late', 'applied']).toContain(await payments.customerPays(s.payment.id));
+                flaggedIds.add(s.payment.id);
+                await refresh(op.k, s.payment.id);
+                break;
+              }
               case 'replay':
                 await kiosks[op.k]!.transport.flushDelayed();
                 break;
@@ -205,15 +291,32 @@ describe('sync convergence (property)', () => {
             }
           }
 
+          await heal(kiosks, 2);
+          await settlePayments();
           await heal(kiosks, 4);
           expect(unexpected).toEqual([]);
+          // Money after a deadline or a cancel: flagged on the server for a supervisor, never counted at any gate.
+          const serverRows = new Map((await payments.rows()).map((p) => [p.id, p]));
+          for (const id of flaggedIds) {
+            expect(serverRows.get(id), `server payment ${id}`).toMatchObject({ status: 'SUCCESS', late: 1, review_reason: expect.stringMatching(/^(LATE_PAYMENT|PAID_AFTER_CANCEL)$/) });
+            for (const k of kiosks) {
+              const local = k.kiosk.ctx.store.sqlite.prepare('SELECT status, late, review_reason FROM payments WHERE id = ?').get(id);
+              if (local) expect(local, `${k.name} payment ${id}`).toEqual({ status: 'SUCCESS', late: 1, review_reason: LATE_REVIEW_REASON });
+            }
+          }
           const expected = await serverSessions(service);
           for (const k of kiosks) {
             expect(kioskSessions(k), `${k.name} vs server`).toEqual(expected);
             const st = k.worker.status();
             expect([st.pendingEvents, st.parkedEvents, st.skippedChanges], `${k.name} pending/parked/skipped`).toEqual([0, 0, 0]);
             const integrity = await k.kiosk.call('integrity.check', {}, tokens[kiosks.indexOf(k)]!.supervisor);
-            expect(integrity.ok && integrity.data, `${k.name} integrity`).toMatchObject({ ok: true });
+            const detail = integrity.ok && !integrity.data.ok
+              ? JSON.stringify(integrity.data.findings.flatMap((f) => f.ids).map((id) => ({
+                s: k.kiosk.ctx.store.sqlite.prepare('SELECT status, amount_due_paise, amount_paid_paise FROM sessions WHERE id = ?').get(id),
+                p: k.kiosk.ctx.store.sqlite.prepare('SELECT id, method, status, amount_paise, late, review_reason FROM payments WHERE session_id = ?').all(id),
+              })))
+              : '';
+            expect(integrity.ok && integrity.data, `${k.name} integrity ${JSON.stringify(integrity.ok && integrity.data)} ${detail}`).toMatchObject({ ok: true });
           }
           // No event stored twice; every outbox event of every gate is on the server exactly once.
           const outboxIds = kiosks.flatMap((k) => (k.kiosk.ctx.store.sqlite.prepare('SELECT id FROM outbox').all() as { id: string }[]).map((r) => r.id));
@@ -227,8 +330,12 @@ describe('sync convergence (property)', () => {
           for (const s of expected) {
             const ids = s.payments.map((p) => p.split(':')[0]);
             expect(new Set(ids).size).toBe(ids.length);
-            const sum = s.payments.filter((p) => /:(SUCCESS|REFUNDED):/.test(p)).reduce((a, p) => a + Number(p.split(':')[2]), 0);
+            // Flagged (late / after-cancel) money does not count until a supervisor accepts it.
+            const counted = s.payments.filter((p) => /:(SUCCESS|REFUNDED):/.test(p) && !p.endsWith(`:${LATE_REVIEW_REASON}`));
+            const sum = counted.reduce((a, p) => a + Number(p.split(':')[2]), 0);
             expect(s.paid, `session ${s.id} paid`).toBe(sum);
+            // No car charged twice: a completed exit was paid exactly what it owed.
+            if (s.status === 'COMPLETED' && (s.due ?? 0) > 0) expect(sum, `session ${s.id} double charge`).toBe(s.due);
             const refundDue = s.payments.filter((p) => p.includes('REFUND_DUE')).length;
             if (refundDue > 0) expect(s.reason ?? '').toContain('DOUBLE_EXIT');
           }
@@ -241,6 +348,7 @@ describe('sync convergence (property)', () => {
         } finally {
           for (const k of kiosks) await k.kiosk.close().catch(() => undefined);
           await server.close();
+          await payments.close();
           service = null as unknown as SyncService;
         }
       }),

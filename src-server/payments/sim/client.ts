@@ -46,7 +46,7 @@ export class SimGateway implements PaymentGateway {
       await requestJson({
         method: 'POST',
         url: `${this.cfg.apiBase}/sim/v1/payments/${encodeURIComponent(input.gatewayRef)}/refund`,
-        body: { amountPaise: input.amountPaise, idempotencyKey: input.idempotencyKey },
+        body: { amountPaise: input.amountPaise, idempotencyKey: input.idempotencyKey, ...(input.gatewayPaymentId ? { paymentId: input.gatewayPaymentId } : {}) },
       }),
     );
     if (!res.success) throw new GatewayError('sim: unexpected refund answer');

@@ -1,0 +1,261 @@
+/**
+ * No rupee taken twice, with real processes: a kiosk (`src-main/cli.ts serve`), the central server
+ * (`src-server/main.ts`) and the gateway simulator (`src-server/sim/main.ts`, Razorpay wire format)
+ * on loopback, the kiosk behind a TCP proxy (tests/sync/fault-proxy.ts) whose listener is closed
+ * to cut the kiosk's network. The payment deadline is 6 s so it passes during the test.
+ *
+ * - A UPI success that comes after the deadline never opens the gate, whether the kiosk was cut
+ *   off or paused (SIGSTOP) across the deadline: only the server's verdict (late) counts.
+ * - "Take cash instead" while offline: the cancel is queued and reaches the server later; the
+ *   money the customer still paid is flagged, refundable by a supervisor, never counted, and
+ *   integrity stays clean. While online: the QR is closed at the gateway at once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServerClient, type ServerPayment } from '../../src-main/online/server-client.js';
+import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
+import { serverEnv } from '../server/helpers/env.js';
+import { freePort } from '../server/helpers/processes.js';
+import { FaultProxy } from '../sync/fault-proxy.js';
+
+const PIN = '2468';
+const TTL_S = 6;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
+  out: () => string;
+  exited: Promise<void>;
+}
+
+/** `node --import tsx <args>` in its own process group; resolves once stdout says "listening on". */
+async function startNode(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<Proc> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const check = () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited (${child.exitCode ?? child.signalCode}):\n${out}`));
+    });
+  });
+  return { child, url, out: () => out, exited };
+}
+
+async function stop(p: Proc | null): Promise<void> {
+  if (!p) return;
+  try {
+    process.kill(-p.child.pid!, 'SIGCONT');
+    process.kill(-p.child.pid!, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+  await p.exited;
+}
+
+async function runNode(args: string[], env: Record<string, string>): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}:\n${out}`);
+  return out;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 45_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+describe('late and abandoned UPI payments with real processes (kiosk + server + gateway simulator)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parkgate-latepay-'));
+  const kioskDb = join(dir, 'kiosk.db');
+  let database: TestDatabase;
+  let server: Proc | null = null;
+  let sim: Proc | null = null;
+  let kiosk: Proc | null = null;
+  let proxy: FaultProxy;
+  let serverClient: ServerClient;
+  const tokens = { attendant: '', cashier: '', supervisor: '' };
+  let plate = 1000;
+
+  const api = async (method: string, input: unknown, who: keyof typeof tokens): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const res = await fetch(`${kiosk!.url}/api/v1/${method}`, {
+      method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(20_000),
+      headers: { 'content-type': 'application/json', ...(tokens[who] ? { authorization: `Bearer ${tokens[who]}` } : {}) },
+    });
+    return res.json();
+  };
+  const simCall = async (method: 'GET' | 'POST', path: string, body: unknown = {}) => {
+    const res = await fetch(`${sim!.url}${path}`, { method, ...(method === 'POST' ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const kioskRow = (sql: string, ...args: unknown[]) => {
+    const db = new Database(kioskDb, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      return db.prepare(sql).get(...args) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    } finally {
+      db.close();
+    }
+  };
+  const setClock = (ms: number) => api('dev.setClock', { now: new Date(ms).toISOString() }, 'attendant');
+  /** A car parked 70 minutes (₹80 due) with a started UPI payment. */
+  const carAtExitPayingUpi = async () => {
+    await setClock(Date.now() - 70 * 60_000);
+    const s = await api('gate.issueTicket', { vehicleNumber: `KA01LP${++plate}` }, 'attendant');
+    expect(s.ok, JSON.stringify(s)).toBe(true);
+    await setClock(Date.now());
+    const q = await api('gate.quoteExit', { code: s.data.code }, 'attendant');
+    expect(q.ok, JSON.stringify(q)).toBe(true);
+    const p = await api('gate.startOnlinePayment', { sessionId: s.data.id }, 'cashier');
+    expect(p, JSON.stringify(p)).toMatchObject({ ok: true, data: { status: 'PENDING' } });
+    return { session: s.data as { id: string; code: string }, due: q.data.amountDuePaise as number, payment: p.data as { id: string; gatewayRef: string; expiresAt: string } };
+  };
+  const serverPayment = (id: string): Promise<ServerPayment> => serverClient.getPayment(id);
+  const integrityOk = async () => {
+    const r = await api('integrity.check', {}, 'supervisor');
+    expect(r.ok && r.data, JSON.stringify(r)).toMatchObject({ ok: true, findings: [] });
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    proxy = new FaultProxy(0);
+    await proxy.start();
+    const serverPort = await freePort();
+    const simPort = await freePort();
+    proxy.targetPort = serverPort;
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    const env = serverEnv({ databaseUrl: database.url, gateway: 'razorpay', simUrl, port: serverPort, extra: { PAYMENT_TTL_SECONDS: String(TTL_S), RECONCILE_INTERVAL_MS: '200' } });
+    const out = await runNode(['src-server/cli.ts', 'kiosk', 'add', 'Gate 1'], env);
+    const kioskId = /kiosk id:\s+(\S+)/.exec(out)![1]!;
+    const kioskSecret = /kiosk secret:\s+(\S+)/.exec(out)![1]!;
+    [server, sim] = await Promise.all([
+      startNode(['src-server/main.ts'], env),
+      startNode(['src-server/sim/main.ts'], { ...env, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: `http://127.0.0.1:${serverPort}` }),
+    ]);
+    kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', kioskDb, '--port', '0', '--fake-clock', '--seed-demo', '--server', proxy.url, '--kiosk-id', kioskId, `--kiosk-secret=${kioskSecret}`], {});
+    serverClient = new ServerClient({ baseUrl: server.url, kioskId, kioskSecret });
+    for (const who of ['attendant', 'cashier', 'supervisor'] as const) {
+      const r = await api('auth.login', { username: who, pin: PIN }, who);
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      tokens[who] = r.data.token;
+    }
+    expect((await api('shifts.open', { openingFloatPaise: 0 }, 'cashier')).ok).toBe(true);
+  }, 240_000);
+
+  afterAll(async () => {
+    await stop(kiosk);
+    await Promise.all([stop(server), stop(sim)]);
+    await proxy?.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  /** The deadline passes on the server (it closes the QR), then the customer pays: a late success. */
+  const deadlinePassesThenCustomerPays = async (p: { id: string; gatewayRef: string }) => {
+    await until('the server to expire the payment', async () => (await serverPayment(p.id)).status === 'EXPIRED');
+    expect((await simCall('GET', `/_sim/payments/${p.gatewayRef}`)).closed).toBe(true);
+    const paid = await simCall('POST', `/_sim/payments/${p.gatewayRef}/pay`);
+    expect(JSON.parse(paid.delivered.body).data.outcome).toBe('late');
+    expect(await serverPayment(p.id)).toMatchObject({ status: 'SUCCESS', late: true, needsReview: true });
+  };
+  const gateStayedClosed = async (car: Awaited<ReturnType<typeof carAtExitPayingUpi>>) => {
+    await until('the kiosk to learn of the late success', async () => kioskRow('SELECT status FROM payments WHERE id = ?', car.payment.id).status === 'SUCCESS');
+    await sleep(1500); // a wrong exit would follow the success at once
+    expect(kioskRow('SELECT late, review_reason FROM payments WHERE id = ?', car.payment.id)).toMatchObject({ late: 1, review_reason: expect.stringMatching(/refund or accept/) });
+    expect(kioskRow('SELECT status, amount_paid_paise FROM sessions WHERE id = ?', car.session.id)).toEqual({ status: 'EXITING', amount_paid_paise: 0 });
+    const q = await api('gate.quoteExit', { code: car.session.code }, 'attendant');
+    expect(q, 'flagged money does not count until accepted').toMatchObject({ ok: true, data: { amountDuePaise: car.due } });
+    await integrityOk();
+  };
+
+  it('network cut around the deadline: the late success never opens the gate', async () => {
+    const car = await carAtExitPayingUpi();
+    await proxy.refuse(true);
+    try {
+      await deadlinePassesThenCustomerPays(car.payment);
+      expect(kioskRow('SELECT status FROM payments WHERE id = ?', car.payment.id).status).toBe('PENDING'); // the kiosk never saw EXPIRED
+    } finally {
+      await proxy.refuse(false);
+    }
+    await gateStayedClosed(car);
+  }, 120_000);
+
+  it('kiosk paused by SIGSTOP across the deadline: the late success never opens the gate', async () => {
+    const car = await carAtExitPayingUpi();
+    process.kill(-kiosk!.child.pid!, 'SIGSTOP');
+    try {
+      await deadlinePassesThenCustomerPays(car.payment);
+    } finally {
+      process.kill(-kiosk!.child.pid!, 'SIGCONT');
+    }
+    await gateStayedClosed(car);
+  }, 120_000);
+
+  it('cash instead while offline: the cancel reaches the server later; the money still paid is flagged, refundable, never counted', async () => {
+    const car = await carAtExitPayingUpi();
+    await proxy.refuse(true);
+    try {
+      expect(await api('payments.cancel', { paymentId: car.payment.id }, 'cashier')).toMatchObject({ ok: true, data: { status: 'EXPIRED' } });
+      const cash = await api('gate.payCash', { sessionId: car.session.id, tenderedPaise: car.due }, 'cashier');
+      expect(cash.ok, JSON.stringify(cash)).toBe(true);
+      // The server has not heard of the cancel: the QR is still open and the customer pays it too.
+      const paid = await simCall('POST', `/_sim/payments/${car.payment.gatewayRef}/pay`);
+      expect(JSON.parse(paid.delivered.body).data.outcome).toBe('applied');
+    } finally {
+      await proxy.refuse(false);
+    }
+    await until('the queued cancel to reach the server', async () => (await serverPayment(car.payment.id)).reviewReason === 'PAID_AFTER_CANCEL');
+    expect(kioskRow('SELECT sent_at FROM payment_cancels WHERE payment_id = ?', car.payment.id).sent_at).not.toBeNull();
+    expect((await simCall('GET', `/_sim/payments/${car.payment.gatewayRef}`)).closed).toBe(true);
+    await until('the kiosk to flag the money', async () => kioskRow('SELECT status FROM payments WHERE id = ?', car.payment.id).status === 'SUCCESS');
+    expect(kioskRow('SELECT late FROM payments WHERE id = ?', car.payment.id).late).toBe(1);
+    expect(kioskRow('SELECT status, amount_paid_paise, amount_due_paise FROM sessions WHERE id = ?', car.session.id)).toEqual({ status: 'COMPLETED', amount_paid_paise: car.due, amount_due_paise: car.due });
+    await integrityOk();
+
+    const listed = await api('payments.flagged', {}, 'supervisor');
+    expect(listed.data.items.find((i: { payment: { id: string } }) => i.payment.id === car.payment.id)).toMatchObject({ resolvable: true });
+    const refund = await api('payments.resolveFlagged', { paymentId: car.payment.id, action: 'refund', reason: 'paid cash and UPI' }, 'supervisor');
+    expect(refund, JSON.stringify(refund)).toMatchObject({ ok: true, data: { action: 'refund', payment: { status: 'REFUNDED' } } });
+    expect((await simCall('GET', `/_sim/payments/${car.payment.gatewayRef}`)).refunds).toHaveLength(1);
+    expect(kioskRow('SELECT amount_paid_paise FROM sessions WHERE id = ?', car.session.id).amount_paid_paise).toBe(car.due);
+    await integrityOk();
+  }, 120_000);
+
+  it('cash instead while online: the QR is closed at the gateway at once; money paid anyway is flagged', async () => {
+    const car = await carAtExitPayingUpi();
+    expect(await api('payments.cancel', { paymentId: car.payment.id }, 'cashier')).toMatchObject({ ok: true, data: { status: 'EXPIRED' } });
+    await until('the QR to be closed at the gateway', async () => (await simCall('GET', `/_sim/payments/${car.payment.gatewayRef}`)).closed === true);
+    expect(await serverPayment(car.payment.id)).toMatchObject({ status: 'EXPIRED' });
+    expect((await api('gate.payCash', { sessionId: car.session.id, tenderedPaise: car.due }, 'cashier')).ok).toBe(true);
+    const paid = await simCall('POST', `/_sim/payments/${car.payment.gatewayRef}/pay`);
+    expect(JSON.parse(paid.delivered.body).data.outcome).toBe('late');
+    expect(await serverPayment(car.payment.id)).toMatchObject({ status: 'SUCCESS', reviewReason: 'PAID_AFTER_CANCEL' });
+    await until('the kiosk to flag the money', async () => kioskRow('SELECT status FROM payments WHERE id = ?', car.payment.id).status === 'SUCCESS');
+    expect(kioskRow('SELECT amount_paid_paise FROM sessions WHERE id = ?', car.session.id).amount_paid_paise).toBe(car.due);
+    await integrityOk();
+  }, 120_000);
+});
