@@ -469,6 +469,23 @@ export const en = {
   'reports.approveNote': 'Approval note',
   'reports.approved': 'Shift approved',
   'reports.toApprove': 'Shifts waiting for approval',
+  'sup.tax': 'GST',
+  'tax.title': 'GST tax invoices',
+  'tax.invoicingOn': 'Tax invoices are issued on every paid exit.',
+  'tax.invoicingOff': 'No tax invoices yet: enter the legal name, address, state code and GSTIN.',
+  'tax.legalName': 'Legal name (as registered)',
+  'tax.address': 'Address of the facility',
+  'tax.stateCode': 'State code (2 digits)',
+  'tax.gstin': 'GSTIN (15 characters)',
+  'tax.inclusive': 'Tariffs include GST (the fee shown is what the driver pays)',
+  'tax.rate': 'GST rate (%)',
+  'tax.rateFrom': 'New rate takes effect from',
+  'tax.rateFromHint': 'Today or later. Issued invoices keep their rate.',
+  'tax.sac': 'SAC',
+  'tax.seriesPrefix': 'Invoice series prefix of this gate',
+  'tax.seriesPrefixHint': '1 to 3 letters or digits, different at every gate.',
+  'tax.save': 'Save GST details',
+  'tax.saved': 'GST details saved.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

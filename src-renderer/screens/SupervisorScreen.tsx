@@ -8,9 +8,10 @@ import { useKioskEvent } from '../lib/events.js';
 import { formatINR, paiseToRupeesText, rupeesToPaise } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
 import { FlaggedPaymentsPanel } from './FlaggedPaymentsPanel.js';
+import { TaxSettingsForm } from '../components/TaxSettingsForm.js';
 import { StatusBadge } from './SessionsScreen.js';
 
-type Tab = 'zones' | 'integrity' | 'cancel' | 'payments';
+type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax';
 
 export function SupervisorScreen() {
   const t = useT();
@@ -20,6 +21,7 @@ export function SupervisorScreen() {
     { id: 'integrity', label: t('sup.integrity') },
     { id: 'cancel', label: t('sup.cancel') },
     { id: 'payments', label: t('sup.flagged') },
+    { id: 'tax', label: t('sup.tax') },
   ];
   return (
     <div className="screen screen-supervisor">
@@ -45,6 +47,7 @@ export function SupervisorScreen() {
         {tab === 'integrity' && <IntegrityPanel />}
         {tab === 'cancel' && <CancelPanel />}
         {tab === 'payments' && <FlaggedPaymentsPanel />}
+        {tab === 'tax' && <TaxSettingsForm />}
       </div>
     </div>
   );
