@@ -136,11 +136,41 @@ describe('documents on paid exits', () => {
     expect((await k.call('invoices.forSession', { sessionId: s.id }, sup)).invoice).toBeNull();
   });
 
+  it('tax-exclusive tariffs: GST is added to the fee at the exit, and the invoice splits it back exactly', async () => {
+    const admin = await k.login('admin');
+    await k.call('tax.configure', { inclusive: false }, admin);
+    const a = await k.paidExit('MH01AB0014', '2026-12-03T04:00:00Z', '2026-12-03T09:00:00Z'); // 5 h x Rs 40 = Rs 200 before tax
+    expect(a.paidPaise).toBe(23600);
+    const sup = await k.login('supervisor');
+    expect((await k.call('invoices.forSession', { sessionId: a.sessionId }, sup)).invoice).toMatchObject({
+      inclusive: false, taxablePaise: 20000, cgstPaise: 1800, sgstPaise: 1800, totalPaise: 23600,
+    });
+  });
+
   it('the series starts again at 1 at midnight IST on 31 March', async () => {
     const a = await k.paidExit('MH01AB0012', '2027-03-31T10:00:00Z', '2027-03-31T18:29:00Z');
     const b = await k.paidExit('MH01AB0013', '2027-03-31T10:00:00Z', '2027-03-31T18:30:00Z');
     const sup = await k.login('supervisor');
     expect((await k.call('invoices.forSession', { sessionId: a.sessionId }, sup)).invoice).toMatchObject({ number: 'G01I/2627/000001', day: '2027-03-31' });
     expect((await k.call('invoices.forSession', { sessionId: b.sessionId }, sup)).invoice).toMatchObject({ number: 'G01I/2728/000001', day: '2027-04-01' });
+  });
+});
+
+describe('two gates offline', () => {
+  it('each gate numbers its own series; together their numbers are unique and each series is 1..N', async () => {
+    k = await startInvoiceKiosk();
+    const other = await startInvoiceKiosk({ configure: false });
+    try {
+      const admin = await other.login('admin');
+      await other.call('tax.configure', { legalName: 'Fort Parking Services LLP', address: '1 Marine Drive, Mumbai 400020', stateCode: '27', gstin: FACILITY_GSTIN, seriesPrefix: 'G02' }, admin);
+      for (let i = 0; i < 3; i++) {
+        await k.paidExit(`MH05A${i}001`, '2026-12-03T04:00:00Z', '2026-12-03T10:00:00Z');
+        await other.paidExit(`MH05B${i}001`, '2026-12-03T04:00:00Z', '2026-12-03T10:00:00Z');
+      }
+      const numbers = [k, other].flatMap((g) => (g.kiosk.ctx.store.sqlite.prepare(`SELECT number FROM tax_documents ORDER BY counter`).all() as { number: string }[]).map((r) => r.number));
+      expect(numbers).toEqual(['G01I/2627/000001', 'G01I/2627/000002', 'G01I/2627/000003', 'G02I/2627/000001', 'G02I/2627/000002', 'G02I/2627/000003']);
+    } finally {
+      await other.close();
+    }
   });
 });
