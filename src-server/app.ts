@@ -28,6 +28,8 @@ import { registerParkerRoutes } from './routes/parkers.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { seedZonesFromSpec } from './zones/seed.js';
 import { registerSync } from './sync/index.js';
+import { registerEReceiptRoutes } from './invoices/routes.js';
+import { documentByToken } from './invoices/store.js';
 import { ServerSyncEvents } from './sync/server-events.js';
 import type { Clock } from './util/clock.js';
 import { systemClock } from './util/clock.js';
@@ -117,6 +119,9 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     registerBookingRoutes(scope, ctx);
   });
   const sync = await registerSync(app, ctx);
+  // Tax invoices' e-receipts (docs/invoices.md): public, the token is the secret.
+  ctx.routes.add({ method: 'GET', url: '/r/:token', summary: 'E-receipt of a tax document (page; .pdf for the PDF)', tag: 'invoices', auth: 'none' });
+  registerEReceiptRoutes(app, documentByToken(ctx.db as never, ctx.dbKind));
   // [sync] parker bookings/cancellations to the gates, payment results to the kiosk that asked
   ctx.syncEvents = new ServerSyncEvents(sync, sdb.db, clock, log);
   ctx.payments.onPaymentChange = ctx.syncEvents.notifyPayment;
