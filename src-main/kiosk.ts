@@ -19,6 +19,9 @@ import { seedDemo } from './services/seed-demo.js';
 import { openStore, type Store } from './store/open.js';
 import { VERSION } from './version.js';
 import { DeviceHealthBoard } from './lane/health-board.js';
+import { LaneService, type LaneDevicesFactory } from './lane/service.js';
+import type { LaneCore } from './lane/lane-core.js';
+import { defaultLaneDevices } from './lane/default-devices.js';
 import { ChangeHooks } from './services/change-hooks.js';
 import { PrintService, type PrintServiceOptions } from './print/service.js';
 import { installInvoicing } from './invoices/index.js';
@@ -47,6 +50,8 @@ export interface KioskOptions {
   ops?: OpsOptions;
   /** [sync] Transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
   sync?: SyncOptions;
+  /** Builds the lane's drivers from its device settings (default: the drivers in src-main/lane). */
+  laneDevices?: LaneDevicesFactory;
   /** Printer status polling and driver timeouts (tests, bench); the printer itself is configured in its settings. */
   print?: Omit<PrintServiceOptions, 'log'>;
 }
@@ -89,7 +94,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   emitter.setMaxListeners(100);
   const remoteKeys = prepareSync(store, ticketKey); // [sync] other gates' ticket keys (encrypted at rest)
 
-  const ctx: ServiceContext = {
+  const core: LaneCore = {
     store,
     clock,
     kioskId,
@@ -101,9 +106,12 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     changes: new ChangeHooks(),
     emit: (e) => emitter.emit('event', e),
   };
+  const lane = new LaneService(core, { devicesFactory: options.laneDevices ?? defaultLaneDevices(log), log });
+  const ctx: ServiceContext = Object.assign(core, { lane });
 
   ctx.devices.onChange((health) => ctx.emit({ type: 'device', health }));
 
+  lane.start();
   if (options.seedDemo && seedDemo(ctx)) log('info', 'demo data created');
   if (options.initialAdmin && operatorCount(ctx) === 0) {
     createOperator(ctx, null, { username: options.initialAdmin.username, name: 'Administrator', role: 'ADMIN', pin: options.initialAdmin.pin });
@@ -169,6 +177,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     },
     close: async () => {
       if (poller) clearInterval(poller);
+      await lane.close();
       await syncWorker?.stop(); // [sync]
       await print.close();
       emitter.removeAllListeners();

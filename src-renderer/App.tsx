@@ -11,6 +11,7 @@ import { SessionsScreen } from './screens/SessionsScreen.js';
 import ShiftScreen from './screens/ShiftScreen.js';
 import ReportsScreen from './screens/ReportsScreen.js';
 import { SupervisorScreen } from './screens/SupervisorScreen.js';
+import { LaneDevicesScreen } from './lane/LaneDevicesScreen.js';
 import { useShowSetupWizard } from './screens/SetupWizard.js';
 import { useConnectivity } from './stores/connectivity.js';
 import { useSession } from './stores/session.js';
@@ -49,6 +50,7 @@ function Nav({ screens, current, go, cashier }: { screens: ScreenId[]; current: 
     reports: 'nav.reports',
     supervisor: 'nav.supervisor',
     operators: 'nav.operators',
+    lane: 'nav.lane',
   };
   return (
     <nav className="nav" aria-label={t('nav.label')}>
@@ -113,6 +115,7 @@ export function App() {
             {current === 'reports' && <ReportsScreen />}
             {current === 'supervisor' && <SupervisorScreen />}
             {current === 'operators' && <OperatorsScreen />}
+            {current === 'lane' && <LaneDevicesScreen />}
           </main>
         </>
       )}

@@ -13,6 +13,8 @@ import type { ServerContext } from './context.js';
 import type { ServerDb } from './db/connect.js';
 import { openServerDb } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { sealStoredSecrets } from './db/seal-secrets.js';
+import { SecretBox } from './db/secret-box.js';
 import { errorHandler } from './http/envelope.js';
 import { Metrics } from './http/metrics.js';
 import { RouteTable } from './http/route-table.js';
@@ -59,8 +61,14 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   const ownsDb = !opts.db;
   const sdb = opts.db ?? openServerDb(config.databaseUrl, { poolSize: config.databasePoolSize });
   await migrateToLatest(sdb.db);
+  // Secrets stored before encryption at rest are sealed now (needs SECRETS_KEY; a wrong key stops here).
+  const sealed = await sealStoredSecrets(sdb.db, new SecretBox(config.secretsKey));
   if (config.seedZones) await seedZonesFromSpec(sdb.db, clock, config.seedZones);
 
+  if (sealed.kioskKeys + sealed.ticketSecrets > 0) log.info(sealed, 'encrypted secrets stored in plain text');
+  if (config.secretsKeySource === 'dev-default') {
+    log.warn('SECRETS_KEY is not set: secrets in the database are encrypted with the public development key (set SECRETS_KEY; NODE_ENV=production requires it)');
+  }
   const metrics = new Metrics();
   const gateways = buildGatewayRegistry(config, opts.gateways);
   const payments = { db: sdb.db, clock, gateways, metrics, log, ttlSeconds: config.paymentTtlSeconds };

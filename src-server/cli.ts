@@ -15,6 +15,8 @@ import { userInfo } from 'node:os';
 import { openServerDb } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { addKiosk, listKiosks, revokeKiosk } from './kiosks/enrolment.js';
+import { secretsKeyFromEnv } from './config.js';
+import { SecretBox } from './db/secret-box.js';
 import { cliPaymentDeps } from './payments/cli-deps.js';
 import { resolveFlagged } from './payments/flagged.js';
 import { systemClock } from './util/clock.js';
@@ -31,7 +33,7 @@ async function run(args: string[]): Promise<number> {
     await migrateToLatest(sdb.db);
     const db = sdb.db;
     if (area === 'kiosk' && verb === 'add' && rest.length >= 1) {
-      const { id, secret } = await addKiosk(db, systemClock, rest.join(' '));
+      const { id, secret } = await addKiosk(db, systemClock, rest.join(' '), new SecretBox(secretsKeyFromEnv(process.env).key));
       process.stdout.write(`kiosk id:     ${id}\nkiosk secret: ${secret}\n(store the secret on the kiosk now; it is not kept on the server)\n`);
       return 0;
     }

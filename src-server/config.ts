@@ -3,6 +3,7 @@
  * Secrets have no defaults: the server refuses to start the chosen gateway without them.
  */
 import { z } from 'zod';
+import { DEV_SECRETS_KEY, parseSecretsKey } from './db/secret-box.js';
 
 export const GATEWAYS = ['razorpay', 'phonepe', 'sim'] as const;
 export type GatewayChoice = (typeof GATEWAYS)[number];
@@ -36,6 +37,8 @@ export interface SimConfig {
 }
 
 export interface ServerConfig {
+  /** NODE_ENV=production: secrets (SECRETS_KEY) must be given, no development defaults. */
+  production: boolean;
   host: string;
   port: number;
   databaseUrl: string;
@@ -46,14 +49,30 @@ export interface ServerConfig {
   paymentTtlSeconds: number;
   reconcileIntervalMs: number;
   kioskAuthWindowSeconds: number;
+  /** How far ahead of the server clock a signed kiosk request may be dated. */
+  kioskAuthFutureSeconds: number;
   parkerTokenTtlHours: number;
   rateLimitPerIpPerMinute: number;
-  rateLimitPerTokenPerMinute: number;
+  /** Parker API requests per minute per parker account (all its tokens together). */
+  rateLimitPerParkerPerMinute: number;
   upiPayeeName: string;
   seedZones: string | null;
   razorpay: RazorpayConfig | null;
   phonepe: PhonePeConfig | null;
   sim: SimConfig | null;
+  /** 32-byte key that encrypts kiosk signing keys and ticket secrets in the database. */
+  secretsKey: Buffer;
+  /** 'dev-default': SECRETS_KEY was not set outside production; the public development key is used. */
+  secretsKeySource: 'env' | 'dev-default';
+  /** Bearer token /metrics asks for; null: /metrics is closed. */
+  metricsToken: string | null;
+  /** Parker slot holds: how many BOOKED bookings one parker may hold at once. */
+  maxActiveBookingsPerParker: number;
+  /** Parker slot holds: a booking whose car has not arrived after this many minutes is released. */
+  bookingHoldMinutes: number;
+  /** Wrong parker passwords allowed per account and per IP in 15 minutes. */
+  loginFailuresPerAccount: number;
+  loginFailuresPerIp: number;
 }
 
 export class ConfigError extends Error {
@@ -69,7 +88,14 @@ const opt = z
   .transform((v) => (v ? v : null));
 
 const envSchema = z.object({
-  HOST: z.string().default('0.0.0.0'),
+  NODE_ENV: z.string().optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  SECRETS_KEY: opt,
+  METRICS_TOKEN: z.string().trim().min(16, 'at least 16 characters').max(200).optional(),
+  PARKER_MAX_ACTIVE_BOOKINGS: int(3, 1, 1000),
+  PARKER_BOOKING_HOLD_MINUTES: int(60, 1, 7 * 24 * 60),
+  PARKER_LOGIN_FAILURES_PER_ACCOUNT: int(10, 1, 10_000),
+  PARKER_LOGIN_FAILURES_PER_IP: int(30, 1, 100_000),
   PORT: int(8080, 0, 65535),
   DATABASE_URL: z.string().min(1).default('./.data/server.db'),
   DATABASE_POOL_SIZE: int(10, 1, 200),
@@ -79,8 +105,11 @@ const envSchema = z.object({
   PAYMENT_TTL_SECONDS: int(300, 5, 3600),
   RECONCILE_INTERVAL_MS: int(1000, 50, 60_000),
   KIOSK_AUTH_WINDOW_SECONDS: int(300, 10, 3600),
+  KIOSK_AUTH_FUTURE_SECONDS: int(30, 1, 300),
   PARKER_TOKEN_TTL_HOURS: int(720, 1, 24 * 365),
   RATE_LIMIT_PER_IP: int(300, 1, 1_000_000),
+  RATE_LIMIT_PER_PARKER: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  /** The earlier name of RATE_LIMIT_PER_PARKER (the budget was per token). */
   RATE_LIMIT_PER_TOKEN: int(120, 1, 1_000_000),
   UPI_PAYEE_NAME: z.string().min(1).max(50).default('ParkGate'),
   SEED_ZONES: opt,
@@ -100,6 +129,23 @@ const envSchema = z.object({
   SIM_API_BASE: z.url().default('http://127.0.0.1:8090'),
   SIM_WEBHOOK_SECRET: opt,
 });
+
+/**
+ * SECRETS_KEY (also read alone by server:cli): required with NODE_ENV=production; elsewhere the
+ * public development key stands in, so a dev database is encrypted the same way.
+ */
+export function secretsKeyFromEnv(env: Record<string, string | undefined>): { key: Buffer; source: 'env' | 'dev-default' } {
+  const text = env.SECRETS_KEY?.trim();
+  if (text) {
+    const parsed = parseSecretsKey(text);
+    if (!parsed) throw new ConfigError('SECRETS_KEY must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)');
+    return { key: parsed, source: 'env' };
+  }
+  if (env.NODE_ENV === 'production') {
+    throw new ConfigError('NODE_ENV=production needs SECRETS_KEY (32 bytes, `openssl rand -base64 32`): it encrypts kiosk signing keys and ticket secrets in the database');
+  }
+  return { key: DEV_SECRETS_KEY, source: 'dev-default' };
+}
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
@@ -150,7 +196,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`PAYMENT_GATEWAY=${e.PAYMENT_GATEWAY} needs ${need.join(', ')} (secrets have no defaults)`);
   }
 
+  const production = e.NODE_ENV === 'production';
+  const { key: secretsKey, source: secretsKeySource } = secretsKeyFromEnv(env);
+
   return {
+    production,
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -161,13 +211,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     paymentTtlSeconds: e.PAYMENT_TTL_SECONDS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     kioskAuthWindowSeconds: e.KIOSK_AUTH_WINDOW_SECONDS,
+    kioskAuthFutureSeconds: e.KIOSK_AUTH_FUTURE_SECONDS,
     parkerTokenTtlHours: e.PARKER_TOKEN_TTL_HOURS,
     rateLimitPerIpPerMinute: e.RATE_LIMIT_PER_IP,
-    rateLimitPerTokenPerMinute: e.RATE_LIMIT_PER_TOKEN,
+    rateLimitPerParkerPerMinute: e.RATE_LIMIT_PER_PARKER ?? e.RATE_LIMIT_PER_TOKEN,
     upiPayeeName: e.UPI_PAYEE_NAME,
     seedZones: e.SEED_ZONES,
     razorpay,
     phonepe,
     sim,
+    secretsKey,
+    secretsKeySource,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    maxActiveBookingsPerParker: e.PARKER_MAX_ACTIVE_BOOKINGS,
+    bookingHoldMinutes: e.PARKER_BOOKING_HOLD_MINUTES,
+    loginFailuresPerAccount: e.PARKER_LOGIN_FAILURES_PER_ACCOUNT,
+    loginFailuresPerIp: e.PARKER_LOGIN_FAILURES_PER_IP,
   };
 }

@@ -18,9 +18,12 @@ async function main(): Promise<void> {
   const address = await server.app.listen({ host: config.host, port: config.port });
   server.ctx.reconciler.start(config.reconcileIntervalMs);
   // [sync] publish/settle parker bookings with the gates (docs/sync.md "Parker bookings")
-  startBookingSweep({ payments: server.ctx.payments, reconciler: server.ctx.reconciler, get gates() { return server.ctx.syncEvents ?? null; } }, Math.max(1000, config.reconcileIntervalMs));
+  startBookingSweep({
+    payments: server.ctx.payments, reconciler: server.ctx.reconciler, get gates() { return server.ctx.syncEvents ?? null; },
+    maxActivePerParker: config.maxActiveBookingsPerParker, holdMs: config.bookingHoldMinutes * 60_000,
+  }, Math.max(1000, config.reconcileIntervalMs));
   const port = new URL(address).port;
-  process.stdout.write(`listening on http://127.0.0.1:${port}\n`);
+  process.stdout.write(`listening on http://127.0.0.1:${port}${config.host === '127.0.0.1' ? '' : ` (bound to ${config.host})`}\n`);
 
   let closing = false;
   const stop = (signal: string) => {

@@ -15,7 +15,7 @@ const STATEMENTS = [
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     sent_at INTEGER
-  )`,
+  ) STRICT`,
   `CREATE INDEX payment_cancels_unsent ON payment_cancels(requested_at) WHERE sent_at IS NULL`,
 ];
 

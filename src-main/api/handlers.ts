@@ -6,7 +6,7 @@ import type { Actor, ServiceContext } from '../services/context.js';
 import { bookSlot, scanEntry } from '../services/gate-entry.js';
 import { completeExit, lostTicket, payCash, quoteExit } from '../services/gate-exit.js';
 import { integrityCheck } from '../services/integrity.js';
-import { createOperator, listOperators, operatorCount, updateOperator } from '../services/operators.js';
+import { createOperator, listOperators, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
 import * as sessions from '../services/sessions.js';
 import * as settings from '../services/settings.js';
 import * as shifts from '../services/shifts.js';
@@ -17,6 +17,9 @@ import { adoptSignedTicket } from '../services/apply-remote.js'; // [sync]
 import { listConflicts, resolveConflict } from '../sync/conflicts.js'; // [sync]
 import { syncStatus } from '../sync/registry.js'; // [sync]
 import * as ops from '../ops/api.js';
+import * as lane from '../lane/service-api.js';
+import { manualOpen, openingSnapshotImage } from '../lane/openings-manual.js';
+import { withOccupancy } from '../lane/occupancy.js';
 import type { PrintService } from '../print/service.js';
 import * as invoices from '../invoices/api.js';
 
@@ -86,7 +89,7 @@ export const handlers: HandlerMap = {
   'sessions.cancel': (c, i) => sessions.cancelSession(c.ctx, actorOf(c), i.sessionId, i.reason),
   'sessions.timeline': (c, i) => sessions.sessionTimeline(c.ctx, i.sessionId),
 
-  'zones.list': (c, i) => zones.listZones(c.ctx, i.includeInactive ?? true),
+  'zones.list': (c, i) => withOccupancy(c.ctx.store, zones.listZones(c.ctx, i.includeInactive ?? true)),
   'zones.create': (c, i) => zones.createZone(c.ctx, actorOf(c), i),
   'zones.update': (c, i) => zones.updateZone(c.ctx, actorOf(c), i.zoneId, i),
   'slots.list': (c, i) => zones.listSlots(c.ctx, i.zoneId),
@@ -96,6 +99,7 @@ export const handlers: HandlerMap = {
   'operators.list': (c) => listOperators(c.ctx),
   'operators.create': (c, i) => createOperator(c.ctx, actorOf(c), i),
   'operators.update': (c, i) => updateOperator(c.ctx, actorOf(c), i),
+  'operators.unlock': (c, i) => unlockOperator(c.ctx, actorOf(c), i),
 
   'integrity.check': (c) => integrityCheck(c.ctx),
   'audit.list': (c, i) => c.ctx.audit.list({ entityIds: i.entityId ? [i.entityId] : undefined, limit: i.limit, beforeId: i.beforeId }),
@@ -122,6 +126,16 @@ export const handlers: HandlerMap = {
   'sync.conflicts': (c) => listConflicts(c.ctx), // [sync]
   'sync.resolveConflict': (c, i) => resolveConflict(c.ctx, actorOf(c), i), // [sync]
 
+  'lane.status': (c) => c.ctx.lane.status(),
+  'lane.manualOpen': (c, i) => manualOpen(c.ctx, actorOf(c), i),
+  'lane.exceptions': (c, i) => lane.exceptionsOf(c.ctx, i),
+  'lane.manualOpenings': (c, i) => lane.manualOpeningsOf(c.ctx, i),
+  'lane.snapshot': (c, i) => openingSnapshotImage(c.ctx, i.openingId),
+  'lane.getSettings': (c) => lane.laneSettingsView(c.ctx),
+  'lane.updateConfig': (c, i) => lane.updateConfig(c.ctx, actorOf(c), i),
+  'lane.saveDevices': (c, i) => lane.saveDevices(c.ctx, actorOf(c), i.devices),
+  'lane.testBarrier': (c) => c.ctx.lane.testBarrier(),
+  'lane.readInputs': (c) => c.ctx.lane.readInputs(),
   'print.status': (c) => c.print.status(),
   'print.jobs': (c, i) => c.print.jobsFor(i.sessionId),
   'print.settings': (c) => c.print.getSettings(),

@@ -7,14 +7,33 @@ import type { AddressInfo } from 'node:net';
 import { HTTP_STATUS, type ApiResponse, type ErrorBody } from '../../src-shared/contracts/errors.js';
 import type { Kiosk } from '../kiosk.js';
 import { serveStatic, securityHeaders } from './static-files.js';
+import { serveDisplay } from '../lane/display-route.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const API_PREFIX = '/api/v1/';
+/** Event streams one log-in may hold at once (a screen, plus a reload whose old stream is closing). */
+export const MAX_STREAMS_PER_TOKEN = 3;
+/** Event streams the kiosk serves at once, over all log-ins. */
+export const MAX_STREAMS_TOTAL = 32;
+/** How often open streams re-check their log-in (a logout or a disable made through IPC, an expiry). */
+export const STREAM_RECHECK_MS = 2000;
+/** Calls after which open streams re-check at once: they can end a log-in. */
+const ENDS_LOGINS = new Set(['auth.logout', 'auth.login', 'operators.update', 'operators.unlock']);
 
 export interface HttpBridgeOptions {
   port: number;
   host?: '127.0.0.1';
   staticDir: string | null;
+  maxStreamsPerToken?: number;
+  maxStreamsTotal?: number;
+}
+
+interface EventStream {
+  res: ServerResponse;
+  token: string;
+  /** Sends run one after another, each after the log-in is checked, so order holds. */
+  queue: Promise<void>;
+  ended: boolean;
 }
 
 export interface HttpBridge {
@@ -72,7 +91,33 @@ function bearerToken(req: IncomingMessage): string | null {
 export async function startHttpBridge(kiosk: Kiosk, options: HttpBridgeOptions): Promise<HttpBridge> {
   const host = '127.0.0.1';
   let allowedHosts = new Set<string>();
-  const sseClients = new Set<ServerResponse>();
+  const streams = new Set<EventStream>();
+  const perToken = options.maxStreamsPerToken ?? MAX_STREAMS_PER_TOKEN;
+  const total = options.maxStreamsTotal ?? MAX_STREAMS_TOTAL;
+
+  const endStream = (s: EventStream, reason: string) => {
+    if (s.ended) return;
+    s.ended = true;
+    streams.delete(s);
+    // A named event: EventSource's onmessage ignores it; its reconnect then gets 401 and stops.
+    s.res.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+  };
+  /** Writes only while the stream's log-in still holds: nothing is sent after logout, disable or lock. */
+  const sendChecked = (s: EventStream, text: string | null) => {
+    s.queue = s.queue.then(async () => {
+      if (s.ended) return;
+      const me = await kiosk.call('auth.me', {}, s.token);
+      if (!me.ok) return endStream(s, me.error.code);
+      if (text !== null && !s.ended) s.res.write(text);
+    }).catch(() => endStream(s, 'INTERNAL'));
+  };
+  const recheckAll = () => {
+    for (const s of streams) sendChecked(s, null);
+  };
+  const recheckTimer = setInterval(() => {
+    if (streams.size > 0) recheckAll();
+  }, STREAM_RECHECK_MS);
+  recheckTimer.unref();
 
   const allowedOrigin = (origin: string) => allowedHosts.has(origin.replace(/^http:\/\//, ''));
 
@@ -108,6 +153,7 @@ export async function startHttpBridge(kiosk: Kiosk, options: HttpBridgeOptions):
     }
     const result = await kiosk.call(method, input, bearerToken(req));
     sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
+    if (ENDS_LOGINS.has(method) && streams.size > 0) recheckAll();
   }
 
   async function handleEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -117,16 +163,31 @@ export async function startHttpBridge(kiosk: Kiosk, options: HttpBridgeOptions):
       sendError(res, HTTP_STATUS[me.error.code], me.error);
       return;
     }
+    const mine = [...streams].filter((s) => s.token === token).length;
+    if (mine >= perToken || streams.size >= total) {
+      sendError(res, 429, {
+        code: 'RATE_LIMITED',
+        message: mine >= perToken
+          ? `This log-in already has ${perToken} event streams open. Close one first.`
+          : `The kiosk already serves ${total} event streams. Try again later.`,
+        details: { perToken, total },
+      });
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write(': connected\n\n');
-    sseClients.add(res);
-    const unsubscribe = kiosk.onEvent((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
-    req.on('close', () => {
+    const stream: EventStream = { res, token: token!, queue: Promise.resolve(), ended: false };
+    streams.add(stream);
+    const unsubscribe = kiosk.onEvent((e) => sendChecked(stream, `data: ${JSON.stringify(e)}\n\n`));
+    const heartbeat = setInterval(() => sendChecked(stream, ': ping\n\n'), 15_000);
+    const cleanup = () => {
       clearInterval(heartbeat);
       unsubscribe();
-      sseClients.delete(res);
-    });
+      stream.ended = true;
+      streams.delete(stream);
+    };
+    req.on('close', cleanup);
+    res.on('close', cleanup);
   }
 
   const server = createServer((req, res) => {
@@ -144,6 +205,8 @@ export async function startHttpBridge(kiosk: Kiosk, options: HttpBridgeOptions):
     const path = (req.url ?? '/').split('?')[0]!;
     const work = path === '/api/v1/events'
       ? handleEvents(req, res)
+      : path === '/display'
+        ? Promise.resolve(serveDisplay(kiosk, req, res))
       : path.startsWith(API_PREFIX)
         ? handleApi(req, res, path.slice(API_PREFIX.length))
         : Promise.resolve(serveStatic(options.staticDir, req, res));
@@ -166,7 +229,8 @@ export async function startHttpBridge(kiosk: Kiosk, options: HttpBridgeOptions):
     port,
     close: () =>
       new Promise<void>((resolvePromise) => {
-        for (const client of sseClients) client.end();
+        clearInterval(recheckTimer);
+        for (const s of [...streams]) endStream(s, 'SHUTDOWN');
         server.close(() => resolvePromise());
         server.closeAllConnections();
       }),

@@ -22,3 +22,9 @@ export function verifyPin(pin: string, stored: string): boolean {
   });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/**
+ * A well-formed hash with the same cost parameters that no PIN matches: log-in verifies against it
+ * when the username is unknown, so an unknown name costs the same scrypt time as a known one.
+ */
+export const DUMMY_PIN_HASH = `scrypt$${N}$${R}$${P}$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(KEYLEN).toString('base64')}`;

@@ -96,6 +96,16 @@ export function reportCsvFiles(r: DailyReport): Record<string, string> {
       text('time', (e) => local(e.at)), text('kind', (e) => e.kind), text('vehicle', (e) => e.vehicleNumber),
       text('operator', (e) => e.operatorName), text('detail', (e) => e.detail), text('session_id', (e) => e.sessionId),
     ], r.exceptions),
+    'vend_exceptions.csv': toCsv<NonNullable<DailyReport['vendExceptions']>[number]>([
+      text('time', (e) => local(e.at)), text('kind', (e) => e.kind), text('lane', (e) => e.kioskId), text('cause', (e) => e.cause),
+      text('vehicle', (e) => e.vehicleNumber), text('detail', (e) => e.detail), text('snapshot', (e) => (e.hasSnapshot ? 'yes' : 'no')),
+      text('opening_id', (e) => e.openingId), text('shift_cashier', (e) => e.shiftOperatorName ?? null), text('shift_id', (e) => e.shiftId),
+    ], r.vendExceptions ?? []),
+    'manual_openings.csv': toCsv<NonNullable<DailyReport['manualOpenings']>[number]>([
+      text('time', (o) => local(o.requestedAt)), text('lane', (o) => o.kioskId), text('supervisor', (o) => o.supervisorName),
+      text('operator', (o) => o.operatorName), text('reason', (o) => o.reasonCode), text('detail', (o) => o.reasonText),
+      count('cars', (o) => o.cars), text('status', (o) => o.status), text('snapshot', (o) => (o.hasSnapshot ? 'yes' : 'no')), text('opening_id', (o) => o.id),
+    ], r.manualOpenings ?? []),
     'integrity.csv': toCsv<DailyReport['integrity']['findings'][number]>([
       text('check', (f) => f.check), count('count', (f) => f.count),
     ], r.integrity.findings),

@@ -15,6 +15,8 @@ import type { ServiceContext } from '../services/context.js';
 import { getSettings } from '../services/settings.js';
 import { dayBounds, dayHours } from './time.js';
 import { dailyTax } from '../invoices/daily-tax.js';
+import { listExceptions } from '../lane/exceptions.js';
+import { manualOpenings } from '../lane/openings.js';
 
 const HOUR_MS = 3_600_000;
 /** Must equal the literal in migration 0002's sessions_long_stay partial index. */
@@ -391,5 +393,7 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
     integrity: { ok: findings.every((f) => f.count === 0), findings },
     // GST of the day's supplies (docs/invoices.md); the day is the IST calendar day.
     tax: dailyTax(ctx, date),
+    vendExceptions: (ctx.lane.flush(), listExceptions(ctx, range)),
+    manualOpenings: manualOpenings(ctx, range),
   };
 }

@@ -278,6 +278,28 @@ export function reportPdf(r: DailyReport): Promise<Buffer> {
     { header: 'Detail', width: 3.6, value: (e) => e.detail },
   ], r.exceptions, 'No exceptions this day.');
 
+  const vend = r.vendExceptions ?? [];
+  w.heading(`Vend exceptions (${vend.length})`);
+  w.table([
+    { header: 'Time', width: 1.5, value: (e) => local(e.at).slice(5) },
+    { header: 'Kind', width: 1.7, value: (e) => e.kind.replace(/_/g, ' ') },
+    { header: 'Lane', width: 1.3, value: (e) => e.kioskId },
+    { header: 'Cause', width: 1.4, value: (e) => (e.cause ?? '-').replace(/_/g, ' ') },
+    { header: 'Vehicle', width: 1.2, value: (e) => e.vehicleNumber ?? '-' },
+    { header: 'Detail', width: 2.9, value: (e) => `${e.detail}${e.hasSnapshot ? ' (still kept)' : ''}` },
+  ], vend, 'No vend exceptions this day.');
+
+  const manual = r.manualOpenings ?? [];
+  w.heading(`Manual openings (${manual.length})`);
+  w.table([
+    { header: 'Time', width: 1.5, value: (o) => local(o.requestedAt).slice(5) },
+    { header: 'Supervisor', width: 1.4, value: (o) => o.supervisorName ?? '-' },
+    { header: 'At the kiosk', width: 1.4, value: (o) => o.operatorName ?? '-' },
+    { header: 'Reason', width: 1.6, value: (o) => o.reasonCode ?? '-' },
+    { header: 'Detail', width: 2.6, value: (o) => `${o.reasonText ?? ''}${o.hasSnapshot ? ' (still kept)' : ''}` },
+    { header: 'Cars', width: 0.7, align: 'right', value: (o) => String(o.cars) },
+  ], manual, 'No manual openings this day.');
+
   w.heading('Integrity checks');
   w.note(r.integrity.ok ? 'All checks read zero for this day.' : 'Some checks found problems: run "doctor" and call support.');
   w.table([

@@ -6,6 +6,7 @@ import { signTicket } from '../../src-shared/domain/ticket-codec.js';
 import { newId } from '../core/ids.js';
 import type { ZoneRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
+import { assertRoomForWalkIn } from '../lane/occupancy.js';
 import { OPEN_SESSION, recordSessionChange, sessionRowByCode, sessionView } from './session-records.js';
 
 
@@ -58,6 +59,7 @@ export function bookSlot(ctx: ServiceContext, actor: Actor, input: BookInput, en
   const { q, db } = ctx.store;
   const sessionId = ctx.store.q.tx(() => {
     const zone = pickZone(ctx, input.zoneId);
+    if (enter) assertRoomForWalkIn(ctx.store, zone);
     const openSession = q.first(
       db.selectFrom('sessions').innerJoin('vehicles', 'vehicles.id', 'sessions.vehicle_id')
         .innerJoin('slots', 'slots.id', 'sessions.slot_id')
@@ -98,6 +100,7 @@ export function bookSlot(ctx: ServiceContext, actor: Actor, input: BookInput, en
     recordSessionChange(ctx, actor, enter ? 'session.ticketIssued' : 'session.booked', id, {
       vehicleNumber: input.vehicleNumber, zone: zone.name, slot: slot.slot_number,
     });
+    if (enter) ctx.lane.causeGiven(actor, { kind: 'ENTRY_ACCEPTED', sessionId: id });
     return id;
   });
   return sessionView(ctx, sessionId);
@@ -115,6 +118,7 @@ export function scanEntry(ctx: ServiceContext, actor: Actor, code: string): Sess
     );
     if (changed !== 1) throw new AppError('ALREADY_ENTERED');
     recordSessionChange(ctx, actor, 'session.entered', session.id, {});
+    ctx.lane.causeGiven(actor, { kind: 'ENTRY_ACCEPTED', sessionId: session.id });
     return session.id;
   });
   return sessionView(ctx, sessionId);

@@ -112,6 +112,7 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
   releaseSlot(ctx, session.id);
   recordSessionChange(ctx, actor, 'session.completed', session.id, { amountPaidPaise: paid }, payment);
   const reason = paid > 0 ? 'PAID' : 'ZERO_DUE';
+  ctx.lane.causeGiven(actor, { kind: 'EXIT_ALLOWED', sessionId: session.id, basis: reason });
   queueMicrotask(() => ctx.emit({ type: 'gate.open', sessionId: session.id, reason }));
 }
 

@@ -7,8 +7,19 @@ import { hashPin } from '../core/pin-hash.js';
 import type { OperatorRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 
-export function toOperator(r: OperatorRow): Operator {
-  return { id: r.id, username: r.username, name: r.name, role: r.role as Role, isActive: r.is_active === 1 };
+/** `now` adds the PIN-lock state (operators.list); without it the lock is left out. */
+export function toOperator(r: OperatorRow, now?: number): Operator {
+  const base: Operator = { id: r.id, username: r.username, name: r.name, role: r.role as Role, isActive: r.is_active === 1 };
+  if (now === undefined) return base;
+  const needsUnlock = r.needs_unlock === 1;
+  const timed = r.locked_until !== null && r.locked_until > now;
+  return {
+    ...base,
+    locked: needsUnlock || timed,
+    lockedUntil: timed && !needsUnlock ? new Date(r.locked_until!).toISOString() : null,
+    needsUnlock,
+    failedAttempts: r.failed_attempts,
+  };
 }
 
 function recordOperatorChange(ctx: ServiceContext, actor: Actor | null, action: string, id: string, details: Record<string, unknown>): void {
@@ -21,7 +32,8 @@ function recordOperatorChange(ctx: ServiceContext, actor: Actor | null, action: 
 
 export function listOperators(ctx: ServiceContext): Operator[] {
   const { q, db } = ctx.store;
-  return q.all(db.selectFrom('operators').selectAll().orderBy('username')).map(toOperator);
+  const now = ctx.clock.now();
+  return q.all(db.selectFrom('operators').selectAll().orderBy('username')).map((r) => toOperator(r, now));
 }
 
 export function operatorCount(ctx: ServiceContext): number {
@@ -37,6 +49,8 @@ export function createOperator(
   const id = q.tx(() => {
     const clash = q.first(db.selectFrom('operators').select('id').where('username', '=', input.username));
     if (clash) throw new AppError('CONFLICT', `The username ${input.username} is taken.`);
+    // Failures counted while the name was unknown do not follow it into a new account.
+    q.run(db.deleteFrom('login_throttle').where('username', '=', input.username));
     const now = ctx.clock.now();
     const operatorId = newId(ctx.clock);
     q.run(db.insertInto('operators').values({
@@ -71,6 +85,8 @@ export function updateOperator(
       is_active: input.isActive === undefined ? op.is_active : input.isActive ? 1 : 0,
       failed_attempts: pinHash ? 0 : op.failed_attempts,
       locked_until: pinHash ? null : op.locked_until,
+      lockouts: pinHash ? 0 : op.lockouts,
+      needs_unlock: pinHash ? 0 : op.needs_unlock,
       updated_at: ctx.clock.now(),
     }).where('id', '=', op.id));
     if (input.isActive === false || input.role || pinHash) {
@@ -80,4 +96,28 @@ export function updateOperator(
     recordOperatorChange(ctx, actor, 'operator.updated', op.id, { ...safe, pinChanged: Boolean(pinHash) });
   });
   return toOperator(q.first(db.selectFrom('operators').selectAll().where('id', '=', input.operatorId))!);
+}
+
+/**
+ * Clears a PIN lock (timed or "until a supervisor unlocks") with a reason, audited. A supervisor
+ * may unlock anyone but an admin (an admin account can change every setting, so only another admin
+ * vouches for it) and never themselves; an admin may unlock anyone but themselves.
+ */
+export function unlockOperator(ctx: ServiceContext, actor: Actor, input: { operatorId: string; reason: string }): Operator {
+  const { q, db } = ctx.store;
+  const now = ctx.clock.now();
+  q.tx(() => {
+    const op = q.first(db.selectFrom('operators').selectAll().where('id', '=', input.operatorId));
+    if (!op) throw new AppError('NOT_FOUND', 'No such operator.');
+    if (op.id === actor.operatorId) throw new AppError('FORBIDDEN', 'Another supervisor must unlock your account.');
+    if (op.role === 'ADMIN' && actor.role !== 'ADMIN') throw new AppError('FORBIDDEN', 'Only an admin can unlock an admin.');
+    const locked = op.needs_unlock === 1 || (op.locked_until !== null && op.locked_until > now);
+    if (!locked) throw new AppError('CONFLICT', `${op.name} is not locked.`);
+    q.run(db.updateTable('operators').set({ failed_attempts: 0, lockouts: 0, locked_until: null, needs_unlock: 0, updated_at: now }).where('id', '=', op.id));
+    ctx.audit.append({
+      operatorId: actor.operatorId, action: 'operator.unlocked', entityType: 'operator', entityId: op.id,
+      details: { reason: input.reason, lockouts: op.lockouts, untilSupervisor: op.needs_unlock === 1, lockedUntil: op.locked_until },
+    });
+  });
+  return toOperator(q.first(db.selectFrom('operators').selectAll().where('id', '=', input.operatorId))!, now);
 }

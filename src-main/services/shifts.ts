@@ -15,6 +15,7 @@ import { newId } from '../core/ids.js';
 import { dayBounds, formatLocal } from '../reports/time.js';
 import type { ShiftRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
+import { laneShiftLines } from '../lane/shift-lines.js';
 import { getSettings } from './settings.js';
 import { iso } from './views.js';
 
@@ -315,6 +316,8 @@ export function zReportText(ctx: ServiceContext, shift: Shift, movements: CashMo
       out.push(line(`${t(m.at).slice(11)} ${m.kind}`, money(amount)), `  ${(m.reason ?? '').slice(0, W - 2)}`);
     }
   }
+  ctx.lane.flush(); // the lane's latest records first
+  out.push(...laneShiftLines(ctx, shift.id, t));
   out.push(rule, 'Cashier signature:', '', 'Supervisor signature:', '');
   return out.join('\n');
 }

@@ -5,6 +5,8 @@ import * as m0002 from '../../migrations/kiosk/0002_shifts_reports.js';
 import * as m0003 from '../../migrations/kiosk/0003_sync.js';
 import * as m0004 from '../../migrations/kiosk/0004_sync_slot_overflow.js';
 import * as m0005 from '../../migrations/kiosk/0005_payment_cancels.js';
+import * as m0006 from '../../migrations/kiosk/0006_operator_lockout.js';
+import * as m0008 from '../../migrations/kiosk/0008_lane.js';
 import * as m0009 from '../../migrations/kiosk/0009_print_queue.js';
 import * as m0011 from '../../migrations/kiosk/0011_tax_documents.js';
 
@@ -14,6 +16,8 @@ export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0003_sync': m0003,
   '0004_sync_slot_overflow': m0004,
   '0005_payment_cancels': m0005,
+  '0006_operator_lockout': m0006,
+  '0008_lane': m0008,
   '0009_print_queue': m0009,
   '0011_tax_documents': m0011,
 };

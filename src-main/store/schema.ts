@@ -136,7 +136,21 @@ export interface OperatorsTable {
   is_active: Generated<number>;
   failed_attempts: Generated<number>;
   locked_until: number | null;
+  /** Lockouts since the last good log-in (migrations/kiosk/0006). */
+  lockouts: Generated<number>;
+  /** 1: locked until a supervisor unlocks. */
+  needs_unlock: Generated<number>;
   created_at: number;
+  updated_at: number;
+}
+
+/** Failed-login counters for usernames that are not operators here (same policy, same answers). */
+export interface LoginThrottleTable {
+  username: string;
+  failed_attempts: number;
+  lockouts: number;
+  locked_until: number | null;
+  needs_unlock: number;
   updated_at: number;
 }
 
@@ -172,6 +186,49 @@ export interface OutboxTable {
   status: Generated<string>;
   acked_at: number | null;
   error: string | null;
+}
+
+/** Lane tables (migrations/kiosk/0008_lane.ts). */
+export interface LaneOpeningsTable {
+  id: string;
+  kiosk_id: string;
+  cause: string;
+  basis: string | null;
+  session_id: string | null;
+  status: string;
+  requested_at: number;
+  raised_at: number | null;
+  closed_at: number | null;
+  close_reason: string | null;
+  cars: Generated<number>;
+  operator_id: string | null;
+  shift_id: string | null;
+  supervisor_id: string | null;
+  reason_code: string | null;
+  reason_text: string | null;
+  snapshot: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LanePassesTable {
+  id: string;
+  kiosk_id: string;
+  at: number;
+  entered_at: number;
+  opening_id: string | null;
+  match: string;
+}
+
+export interface LaneExceptionsTable {
+  id: string;
+  kiosk_id: string;
+  kind: string;
+  at: number;
+  opening_id: string | null;
+  pass_id: string | null;
+  shift_id: string | null;
+  detail: string;
 }
 
 /** The lane printer's durable queue (migration 0009, src-main/print/queue.ts). */
@@ -249,11 +306,15 @@ export interface KioskDatabase {
   payments: PaymentsTable & PaymentShiftLink;
   operators: OperatorsTable;
   auth_tokens: AuthTokensTable;
+  login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   settings: SettingsTable;
   shifts: ShiftsTable;
   cash_movements: CashMovementsTable;
+  lane_openings: LaneOpeningsTable;
+  lane_passes: LanePassesTable;
+  lane_exceptions: LaneExceptionsTable;
   print_jobs: PrintJobsTable;
   receipt_numbers: ReceiptNumbersTable;
   tax_documents: TaxDocumentsTable;
@@ -271,5 +332,7 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type SettingsRow = Selectable<SettingsTable>;
 export type ShiftRow = Selectable<ShiftsTable>;
 export type CashMovementRow = Selectable<CashMovementsTable>;
+export type LaneOpeningRow = Selectable<LaneOpeningsTable>;
+export type LaneExceptionRow = Selectable<LaneExceptionsTable>;
 export type PrintJobRow = Selectable<PrintJobsTable>;
 export type TaxDocumentRow = Selectable<TaxDocumentsTable>;

@@ -4,6 +4,7 @@ import { formatClock } from '../lib/format.js';
 import { kioskNow, useConnectivity } from '../stores/connectivity.js';
 import { useLanguage } from '../stores/language.js';
 import { useSession } from '../stores/session.js';
+import { LaneStatusPill } from '../lane/LaneStatusPill.js';
 
 function Clock() {
   const t = useT();
@@ -73,6 +74,7 @@ export function Header() {
         </div>
       )}
       <ConnectivityPill />
+      {operator && <LaneStatusPill />}
       <Clock />
       <button type="button" className="btn btn-ghost lang-btn" onClick={toggleLang}>
         <span lang={t('lang.switch') === 'English' ? 'en' : 'hi'}>{t('lang.switch')}</span>

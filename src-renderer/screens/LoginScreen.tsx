@@ -9,15 +9,24 @@ import { useLanguage } from '../stores/language.js';
 import { useSession } from '../stores/session.js';
 import { SetupWizard, useShowSetupWizard } from './SetupWizard.js';
 
-function lockedUntil(e: unknown): string | null {
-  if (!isApiError(e) || !e.details || typeof e.details !== 'object') return null;
-  const d = e.details as Record<string, unknown>;
-  const v = d.lockedUntil ?? d.until ?? d.retryAt;
-  return typeof v === 'string' ? v : null;
+/** details of a failed log-in (src-main/services/pin-lockout.ts): the same shape for every name. */
+interface FailureDetails {
+  triesLeft: number | null;
+  lockedUntil: string | null;
+  supervisorUnlock: boolean;
 }
 
-function isLockout(e: unknown): boolean {
-  return isApiError(e) && (e.code === 'RATE_LIMITED' || lockedUntil(e) !== null || /lock/i.test(e.message));
+function failureDetails(e: unknown): FailureDetails {
+  const d = isApiError(e) && e.details && typeof e.details === 'object' ? (e.details as Record<string, unknown>) : {};
+  return {
+    triesLeft: typeof d.triesLeft === 'number' ? d.triesLeft : null,
+    lockedUntil: typeof d.lockedUntil === 'string' ? d.lockedUntil : null,
+    supervisorUnlock: d.supervisorUnlock === true,
+  };
+}
+
+function isLockout(e: unknown, d: FailureDetails): boolean {
+  return isApiError(e) && (e.code === 'RATE_LIMITED' || d.triesLeft === 0 || d.lockedUntil !== null || d.supervisorUnlock);
 }
 
 function LoginForm() {
@@ -46,8 +55,9 @@ function LoginForm() {
     }
   };
 
-  const until = lockedUntil(error);
-  const locked = isLockout(error);
+  const details = failureDetails(error);
+  const locked = isLockout(error, details);
+  const triesLeft = details.triesLeft;
   return (
     <form className="login-card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
       <h1 id="login-title">{t('login.title')}</h1>
@@ -58,13 +68,18 @@ function LoginForm() {
         <div className={`notice ${locked ? 'notice-locked' : 'notice-error'}`} role="alert" data-testid="login-error">
           <strong>{locked ? t('login.lockedTitle') : t('login.failed')}</strong>
           <span>
-            {until
-              ? t('login.lockedUntil', { time: formatDateTime(until, lang) })
-              : isApiError(error) && error.code === 'UNAUTHENTICATED'
-                ? t('login.wrong')
-                : errorText(t, error)}
+            {details.supervisorUnlock
+              ? t('login.lockedSupervisor')
+              : details.lockedUntil
+                ? t('login.lockedUntil', { time: formatDateTime(details.lockedUntil, lang) })
+                : isApiError(error) && error.code === 'UNAUTHENTICATED'
+                  ? t('login.wrong')
+                  : errorText(t, error)}
           </span>
-          {locked && !until && isApiError(error) && error.message && <small>{error.message}</small>}
+          {!locked && triesLeft !== null && triesLeft > 0 && (
+            <small data-testid="login-tries-left">{triesLeft === 1 ? t('login.triesLeftOne') : t('login.triesLeft', { n: triesLeft })}</small>
+          )}
+          {locked && !details.lockedUntil && !details.supervisorUnlock && isApiError(error) && error.message && <small>{error.message}</small>}
         </div>
       )}
       <button type="submit" className="btn btn-primary btn-xl" disabled={busy || !username || pin.length < 4}>

@@ -11,6 +11,7 @@ import { TextField } from '../components/Field.js';
 import { errorText, useT, type Translate } from '../i18n/index.js';
 import { formatDuration, formatINR } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
+import { VendExceptionsPanel } from '../lane/VendExceptionsPanel.js';
 
 function todayIn(timeZone: string): string {
   try {
@@ -305,6 +306,7 @@ export default function ReportsScreen() {
               </div>
             )}
           </section>
+          <VendExceptionsPanel report={r} />
         </>
       )}
     </div>

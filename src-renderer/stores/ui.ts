@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import type { Role } from '../../src-shared/contracts/roles.js';
 import { roleAtLeast } from '../../src-shared/contracts/roles.js';
 
-export type ScreenId = 'entry' | 'exit' | 'sessions' | 'shift' | 'reports' | 'supervisor' | 'operators';
+export type ScreenId = 'entry' | 'exit' | 'sessions' | 'shift' | 'reports' | 'supervisor' | 'operators' | 'lane';
 
 const MIN_ROLE: Record<ScreenId, Role> = {
   entry: 'ATTENDANT',
@@ -12,10 +12,11 @@ const MIN_ROLE: Record<ScreenId, Role> = {
   shift: 'CASHIER',
   reports: 'SUPERVISOR',
   supervisor: 'SUPERVISOR',
-  operators: 'ADMIN',
+  operators: 'SUPERVISOR', // supervisors unlock; account edits stay with admins
+  lane: 'ADMIN',
 };
 
-export const SCREEN_ORDER: ScreenId[] = ['entry', 'exit', 'sessions', 'shift', 'reports', 'supervisor', 'operators'];
+export const SCREEN_ORDER: ScreenId[] = ['entry', 'exit', 'sessions', 'shift', 'reports', 'supervisor', 'operators', 'lane'];
 
 export function screensFor(role: Role): ScreenId[] {
   return SCREEN_ORDER.filter((s) => roleAtLeast(role, MIN_ROLE[s]));

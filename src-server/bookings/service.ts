@@ -32,7 +32,14 @@ export interface BookingDeps {
   gates?: ServerSyncEvents | null | undefined;
   /** [sync] Longest a refund waits for every gate to acknowledge the cancellation (default 24 h). */
   refundHoldMaxMs?: number;
+  /** How many slots one parker may hold at once (BOOKED, car not arrived); default DEFAULT_MAX_ACTIVE_PER_PARKER. */
+  maxActivePerParker?: number;
+  /** A hold whose car has not arrived after this long is cancelled (slot freed); default DEFAULT_HOLD_MS. */
+  holdMs?: number;
 }
+
+export const DEFAULT_MAX_ACTIVE_PER_PARKER = 3;
+export const DEFAULT_HOLD_MS = 60 * 60_000;
 
 export interface CreateBookingInput {
   parkerId: string;
@@ -56,9 +63,45 @@ interface PickedZone {
   published: boolean;
 }
 
+/** A parker's holds: BOOKED bookings whose slot the server still holds (the car has not entered). */
+function activeHolds(deps: BookingDeps, parkerId: string) {
+  return db(deps).selectFrom('bookings').select(['id', 'booked_at']).where('parker_id', '=', parkerId)
+    .where('status', '=', 'BOOKED').where('released_at', 'is', null).orderBy('booked_at').orderBy('id').execute();
+}
+
+function tooMany(max: number): AppError {
+  return new AppError('CONFLICT', `One account may hold ${max} booking${max === 1 ? '' : 's'} at a time. Cancel one, or book again once a car has arrived.`, { maxActive: max });
+}
+
+/**
+ * Holds whose car never arrived within the hold time are cancelled as if the parker cancelled
+ * (same refund rule, published to the gates), so nobody can keep slots by booking and not coming.
+ * Run by the booking sweep and before each new booking. Returns how many it cancelled.
+ */
+export async function expireOverdueHolds(deps: BookingDeps): Promise<number> {
+  const cutoff = deps.payments.clock.now() - (deps.holdMs ?? DEFAULT_HOLD_MS);
+  const overdue = await db(deps).selectFrom('bookings').select(['id', 'parker_id']).where('status', '=', 'BOOKED')
+    .where('released_at', 'is', null).where('booked_at', '<', cutoff).execute();
+  let n = 0;
+  for (const b of overdue) {
+    try {
+      const v = await cancelBooking(deps, b.parker_id, b.id);
+      if (v.status === 'CANCELLED') n += 1;
+    } catch (err) {
+      // ALREADY_ENTERED: the gates saw the car, the hold stands (the gates' state releases it).
+      if (!(err instanceof AppError && err.code === 'ALREADY_ENTERED')) throw err;
+    }
+  }
+  if (n > 0) deps.payments.log.info({ expired: n }, 'booking holds expired (car never arrived)');
+  return n;
+}
+
 export async function createBooking(deps: BookingDeps, input: CreateBookingInput): Promise<BookingView> {
   const { clock } = deps.payments;
   const gates = deps.gates ?? null;
+  const maxActive = deps.maxActivePerParker ?? DEFAULT_MAX_ACTIVE_PER_PARKER;
+  await expireOverdueHolds(deps);
+  if ((await activeHolds(deps, input.parkerId)).length >= maxActive) throw tooMany(maxActive);
   const open = await db(deps)
     .selectFrom('bookings')
     .select('id')
@@ -115,6 +158,14 @@ export async function createBooking(deps: BookingDeps, input: CreateBookingInput
     slotFound = Boolean(inserted); // lost the slot (or the code) to a concurrent booking: try again
   }
   if (!slotFound) throw new AppError('NO_SLOT_AVAILABLE');
+  // Requests of one parker at the same moment all passed the count above. Each one, after its own
+  // insert, counts again and gives its slot back when over the cap: any two of them see each
+  // other (the later reader sees the earlier insert), so the cap is never exceeded; in a tight race
+  // all may give back (the parker retries) but none is kept beyond the cap.
+  if ((await activeHolds(deps, input.parkerId)).length > maxActive) {
+    await db(deps).updateTable('bookings').set({ status: 'CANCELLED', cancelled_at: clock.now(), refund_paise: 0, cancel_seq: 0 }).where('id', '=', bookingId).execute();
+    throw tooMany(maxActive);
+  }
 
   if (input.prepay && zone.hourly_rate_paise >= 100) {
     try {
@@ -350,6 +401,7 @@ async function heldInZone(deps: BookingDeps, zoneId: string) {
  * unpublished, mirrors the gates' state into open bookings, settles HELD refunds.
  */
 export async function sweepBookings(deps: BookingDeps): Promise<void> {
+  await expireOverdueHolds(deps);
   const gates = deps.gates;
   const published = gates ? await gates.publishedZones() : [];
   if (gates && published.length > 0) {

@@ -2,7 +2,7 @@
  * Opens the server database from DATABASE_URL: a file path or `sqlite:` URL (embedded SQLite),
  * or `postgres://` / `postgresql://` (PostgreSQL). Both speak the same Kysely schema.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -35,6 +35,16 @@ const pgTypes = {
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * The database holds payment records, parkers' password hashes and (encrypted) kiosk keys: only
+ * the server's own user may read it. Created 0600 (not the umask's 0644); an existing file is set
+ * to 0600.
+ */
+function ownerOnly(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+
 export function openServerDb(databaseUrl: string, opts: { poolSize?: number } = {}): ServerDb {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind === 'postgres') {
@@ -47,9 +57,14 @@ export function openServerDb(databaseUrl: string, opts: { poolSize?: number } = 
     const db = new Kysely<ServerDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
+  if (target.file !== ':memory:') {
+    mkdirSync(dirname(target.file), { recursive: true });
+    ownerOnly(target.file);
+  }
   const sqlite = new Database(target.file);
   sqlite.pragma('journal_mode = WAL');
+  // SQLite gives -wal and -shm the mode of the database file; files left by an older server are fixed here.
+  if (target.file !== ':memory:') for (const f of [`${target.file}-wal`, `${target.file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

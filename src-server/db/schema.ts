@@ -131,8 +131,16 @@ export interface BookingsTable {
   review_reason: string | null;
 }
 
+/** Request ids of signed kiosk requests, kept for the auth window (migrations/server/9300). */
+export interface KioskNoncesTable {
+  kiosk_id: string;
+  nonce: string;
+  expires_at: number;
+}
+
 export interface ServerDatabase {
   kiosks: KiosksTable;
+  kiosk_nonces: KioskNoncesTable;
   payments: PaymentsTable;
   payment_history: PaymentHistoryTable;
   gateway_events: GatewayEventsTable;

@@ -1,27 +1,45 @@
 /**
- * Parker request guard: a rate limit per client IP on every parker route, plus (for signed-in
- * routes) a bearer-token check and a rate limit per token (@fastify/rate-limit's limiters).
+ * Parker request guard, ONE per server for every parker route group (accounts, zones, bookings):
+ * a request budget per client IP and, once signed in, per parker ACCOUNT (all of a parker's tokens
+ * share it), both @fastify/rate-limit limiters; plus wrong-password budgets per account and per IP
+ * for log-in (login-failures.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { ServerContext } from '../context.js';
 import { authenticateParker } from '../parkers/accounts.js';
-import { sha256Hex } from '../util/hash.js';
+import { FailureBudget } from './login-failures.js';
 
 export interface ParkerGuard {
   /** Per-IP limit only (register, login, zone list). */
   anonymous(req: FastifyRequest): Promise<void>;
-  /** Per-IP limit, then token check, then per-token limit; returns the parker id. */
+  /** Per-IP limit, then token check, then the parker account's limit; returns the parker id. */
   signedIn(req: FastifyRequest): Promise<string>;
+  /** Runs a log-in attempt inside the wrong-password budgets of this email and this IP. */
+  login<T>(req: FastifyRequest, email: string, attempt: () => Promise<T>): Promise<T>;
 }
 
+const guards = new WeakMap<ServerContext, ParkerGuard>();
+
+/** The server's one guard (built on first use; every route group gets the same budgets). */
 export function createParkerGuard(app: FastifyInstance, ctx: ServerContext): ParkerGuard {
+  const have = guards.get(ctx);
+  if (have) return have;
+  const guard = buildGuard(app, ctx);
+  guards.set(ctx, guard);
+  return guard;
+}
+
+function buildGuard(app: FastifyInstance, ctx: ServerContext): ParkerGuard {
+  const parkerOf = new WeakMap<FastifyRequest, string>();
   const byIp = app.createRateLimit({ max: ctx.config.rateLimitPerIpPerMinute, timeWindow: 60_000, keyGenerator: (req) => `ip:${req.ip}` });
-  const byToken = app.createRateLimit({
-    max: ctx.config.rateLimitPerTokenPerMinute,
+  const byParker = app.createRateLimit({
+    max: ctx.config.rateLimitPerParkerPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (req) => `tok:${sha256Hex(req.headers.authorization ?? '')}`,
+    keyGenerator: (req) => `parker:${parkerOf.get(req) ?? ''}`,
   });
+  const failedByAccount = new FailureBudget(ctx.config.loginFailuresPerAccount);
+  const failedByIp = new FailureBudget(ctx.config.loginFailuresPerIp);
   const accounts = { db: ctx.db, clock: ctx.clock, tokenTtlHours: ctx.config.parkerTokenTtlHours };
 
   const limit = async (check: typeof byIp, req: FastifyRequest) => {
@@ -33,8 +51,29 @@ export function createParkerGuard(app: FastifyInstance, ctx: ServerContext): Par
     async signedIn(req) {
       await limit(byIp, req);
       const parkerId = await authenticateParker(accounts, req.headers.authorization);
-      await limit(byToken, req);
+      parkerOf.set(req, parkerId);
+      await limit(byParker, req);
       return parkerId;
+    },
+    async login(req, email, attempt) {
+      const now = ctx.clock.now();
+      const account = `acct:${email}`;
+      const ip = `ip:${req.ip}`;
+      const wait = Math.max(failedByAccount.blockedFor(account, now) ?? 0, failedByIp.blockedFor(ip, now) ?? 0);
+      if (wait > 0) {
+        throw new AppError('RATE_LIMITED', `Too many wrong passwords. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`, { retryAfterSeconds: wait });
+      }
+      try {
+        const result = await attempt();
+        failedByAccount.clear(account); // the IP's count stays: an attacker's own account must not reset it
+        return result;
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') {
+          failedByAccount.fail(account, now);
+          failedByIp.fail(ip, now);
+        }
+        throw err;
+      }
     },
   };
 }

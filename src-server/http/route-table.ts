@@ -1,7 +1,7 @@
 /** Every route is declared once here-style (method, url, auth, input schema) so /openapi.json is generated, not hand-written. */
 import { z } from 'zod';
 
-export type RouteAuth = 'none' | 'kiosk' | 'parker' | 'gateway-signature';
+export type RouteAuth = 'none' | 'kiosk' | 'parker' | 'gateway-signature' | 'metrics-token';
 
 export interface RouteDoc {
   method: 'GET' | 'POST';
@@ -26,7 +26,7 @@ export class RouteTable {
       const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
       const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
       const security =
-        r.auth === 'kiosk' ? [{ kioskSignature: [] }] : r.auth === 'parker' ? [{ parkerBearer: [] }] : r.auth === 'gateway-signature' ? [{ gatewaySignature: [] }] : [];
+        r.auth === 'kiosk' ? [{ kioskSignature: [] }] : r.auth === 'parker' ? [{ parkerBearer: [] }] : r.auth === 'gateway-signature' ? [{ gatewaySignature: [] }] : r.auth === 'metrics-token' ? [{ metricsBearer: [] }] : [];
       paths[path] ??= {};
       paths[path][r.method.toLowerCase()] = {
         summary: r.summary,
@@ -50,9 +50,10 @@ export class RouteTable {
             type: 'apiKey',
             in: 'header',
             name: 'x-kiosk-signature',
-            description: 'hex HMAC-SHA256(signingKey, METHOD\\npath\\ntimestamp\\nsha256hex(body)) with x-kiosk-id and x-kiosk-timestamp',
+            description: 'hex HMAC-SHA256(signingKey, METHOD\\npath\\ntimestamp\\nnonce\\nsha256hex(body)) with x-kiosk-id, x-kiosk-timestamp and x-kiosk-nonce (a request id, refused when seen again)',
           },
           parkerBearer: { type: 'http', scheme: 'bearer', description: 'Opaque token from /parker/v1/login' },
+          metricsBearer: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN from the server environment' },
           gatewaySignature: { type: 'apiKey', in: 'header', name: 'x-razorpay-signature | x-verify | authorization' },
         },
       },

@@ -1,16 +1,21 @@
-/** Kiosk enrolment: a new kiosk gets an id and a secret printed once; only the derived key is stored. */
+/** Kiosk enrolment: a new kiosk gets an id and a secret printed once; only the derived key is stored, encrypted. */
 import type { Kysely } from 'kysely';
 import type { KioskRow, ServerDatabase } from '../db/schema.js';
 import type { Clock } from '../util/clock.js';
 import { randomToken, uuidv7 } from '../util/ids.js';
 import { kioskSigningKey as deriveSigningKey } from '../../src-shared/protocol/kiosk-signing.js';
+import { DEV_SECRETS_KEY, SecretBox } from '../db/secret-box.js';
 
-export async function addKiosk(db: Kysely<ServerDatabase>, clock: Clock, name: string): Promise<{ id: string; secret: string }> {
+/**
+ * `box` seals the signing key at rest; it must be built from the server's SECRETS_KEY (the default,
+ * the development key, matches a server started without SECRETS_KEY, as in tests).
+ */
+export async function addKiosk(db: Kysely<ServerDatabase>, clock: Clock, name: string, box: SecretBox = new SecretBox(DEV_SECRETS_KEY)): Promise<{ id: string; secret: string }> {
   const clean = name.trim();
   if (!/^[\p{L}\p{N} ._-]{1,64}$/u.test(clean)) throw new Error('kiosk name: 1-64 letters, digits, space . _ -');
   const id = uuidv7(clock);
   const secret = randomToken(32);
-  await db.insertInto('kiosks').values({ id, name: clean, signing_key: deriveSigningKey(secret), created_at: clock.now(), revoked_at: null }).execute();
+  await db.insertInto('kiosks').values({ id, name: clean, signing_key: box.seal('kiosk-signing-key', deriveSigningKey(secret)), created_at: clock.now(), revoked_at: null }).execute();
   return { id, secret };
 }
 

@@ -1,11 +1,18 @@
 /** The Fastify side of kiosk authentication: a route's request -> the signed kiosk's id (or UNAUTHENTICATED). */
 import type { FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
+import { SecretBox } from '../db/secret-box.js';
 import { authenticateKiosk } from './authenticate.js';
 
 export function kioskAuthenticator(ctx: Pick<ServerContext, 'db' | 'clock' | 'config'>): (req: FastifyRequest) => Promise<string> {
+  const box = new SecretBox(ctx.config.secretsKey);
+  const window = {
+    pastSeconds: ctx.config.kioskAuthWindowSeconds,
+    futureSeconds: ctx.config.kioskAuthFutureSeconds,
+    openKey: (stored: string) => box.open('kiosk-signing-key', stored),
+  };
   return (req) =>
-    authenticateKiosk(ctx.db, ctx.clock, ctx.config.kioskAuthWindowSeconds, {
+    authenticateKiosk(ctx.db, ctx.clock, window, {
       method: req.method,
       path: req.url,
       headers: req.headers,

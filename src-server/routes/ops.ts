@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { ServerContext } from '../context.js';
+import { checkMetricsToken } from '../http/metrics-auth.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -16,8 +17,9 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext): voi
     }
   });
 
-  ctx.routes.add({ method: 'GET', url: '/metrics', summary: 'Prometheus metrics', tag: 'ops', auth: 'none' });
-  app.get('/metrics', async (_req, reply) => {
+  ctx.routes.add({ method: 'GET', url: '/metrics', summary: 'Prometheus metrics (Authorization: Bearer $METRICS_TOKEN)', tag: 'ops', auth: 'metrics-token' });
+  app.get('/metrics', async (req, reply) => {
+    checkMetricsToken(ctx.config.metricsToken, req.headers.authorization);
     reply.type('text/plain; version=0.0.4');
     return ctx.metrics.render();
   });

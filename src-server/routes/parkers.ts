@@ -29,7 +29,7 @@ export function registerParkerRoutes(app: FastifyInstance, ctx: ServerContext): 
   app.post('/parker/v1/login', async (req) => {
     await guard.anonymous(req);
     const { email, password } = parseJson(req.body, credentialsSchema);
-    return ok(await loginParker(accounts, email, password));
+    return ok(await guard.login(req, email, () => loginParker(accounts, email, password)));
   });
 
   ctx.routes.add({ method: 'POST', url: '/parker/v1/logout', summary: 'Revoke the bearer token', tag: 'parker', auth: 'parker' });

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
+import { SecretBox } from '../db/secret-box.js';
 import { kioskAuthenticator } from '../kiosks/request-auth.js';
 import { syncRoutes } from './plugin.js';
 import { SyncService } from './service.js';
@@ -13,7 +14,11 @@ export { SyncService } from './service.js';
 export { syncRoutes } from './plugin.js';
 
 export async function registerSync(app: FastifyInstance, ctx: ServerContext): Promise<SyncService> {
-  const service = new SyncService({ db: ctx.db, now: () => ctx.clock.now() });
+  const box = new SecretBox(ctx.config.secretsKey);
+  const service = new SyncService({
+    db: ctx.db, now: () => ctx.clock.now(),
+    ticketSecrets: { seal: (v) => box.seal('ticket-secret', v), open: (v) => box.open('ticket-secret', v) },
+  });
   await app.register(syncRoutes, { service, authenticate: kioskAuthenticator(ctx) });
   return service;
 }

@@ -71,6 +71,8 @@ export interface SyncServiceOptions {
   db: Kysely<any>;
   now?: () => number;
   maxPullLimit?: number;
+  /** Seals / opens gates' ticket secrets at rest (src-server/db/secret-box.ts); plain when absent. */
+  ticketSecrets?: { seal(plain: string): string; open(stored: string): string };
 }
 
 const SESSION_TYPES = new Set([
@@ -80,7 +82,8 @@ const SESSION_TYPES = new Set([
 /** Online-payment events carry the session snapshot and the payment row: folded like session events. */
 const isSessionType = (t: string) => SESSION_TYPES.has(t) || t.startsWith('payment.');
 /** Kiosk-local records kept on the server (reports) but not replicated to other gates. */
-const STORED_ONLY = ['shift.', 'settings.'];
+// Stored as received, not folded: cash shifts, settings, and the lane's openings and vend exceptions (src-shared/contracts/lane-events.ts).
+const STORED_ONLY = ['shift.', 'settings.', 'lane.'];
 const ZONE_TYPES = new Set(['zone.created', 'zone.updated', 'slots.created']);
 const OPERATOR_TYPES = new Set(['operator.created', 'operator.updated']);
 
@@ -200,6 +203,7 @@ export class SyncService {
   private readonly now: () => number;
   private readonly emitter = new EventEmitter();
   private readonly maxPullLimit: number;
+  private readonly ticketSecrets: NonNullable<SyncServiceOptions['ticketSecrets']>;
   /** Counters for the bench and ops. */
   readonly stats = { eventsApplied: 0, eventsDuplicate: 0, eventsRejected: 0, pushes: 0, pulls: 0 };
 
@@ -207,6 +211,7 @@ export class SyncService {
     this.db = opts.db as Kysely<SyncDatabase>;
     this.now = opts.now ?? (() => Date.now());
     this.maxPullLimit = opts.maxPullLimit ?? 1000;
+    this.ticketSecrets = opts.ticketSecrets ?? { seal: (v) => v, open: (v) => v };
     this.emitter.setMaxListeners(0);
   }
 
@@ -590,7 +595,7 @@ export class SyncService {
   private async applyTicketKey(trx: Tx, b: Batch, kioskId: string, key: { keyId: string; secret: string }): Promise<void> {
     const have = await trx.selectFrom('sync_entities').select('data').where('entity_type', '=', 'ticketKey').where('entity_id', '=', key.keyId).executeTakeFirst();
     if (have) return; // keys are immutable; first publisher keeps the id
-    const data = { kind: 'ticketKey', keyId: key.keyId, kioskId, secret: key.secret };
+    const data = { kind: 'ticketKey', keyId: key.keyId, kioskId, secret: this.ticketSecrets.seal(key.secret) }; // sealed at rest, opened in pull()
     await trx.insertInto('sync_entities').values({
       entity_type: 'ticketKey', entity_id: key.keyId, natural_key: kioskId, hlc: '', data: JSON.stringify(data), updated_at: this.now(),
     }).execute();
@@ -659,9 +664,16 @@ export class SyncService {
     // `after` acknowledges everything up to it: remember the kiosk's cursor.
     await this.db.updateTable('sync_kiosks').set({ cursor: after, last_pull_at: this.now() }).where('kiosk_id', '=', kioskId).where('cursor', '<', after).execute();
     const changes: ChangeEntry[] = rows.map((r) => ({
-      seq: num(r.seq), entityType: r.entity_type, entityId: r.entity_id, originKioskId: r.origin_kiosk_id, data: JSON.parse(r.data) as unknown,
+      seq: num(r.seq), entityType: r.entity_type, entityId: r.entity_id, originKioskId: r.origin_kiosk_id, data: this.openStored(r.entity_type, r.data),
     }));
     return { changes, cursor: changes.length ? changes[changes.length - 1]!.seq : after, hasMore: changes.length === take, serverTime: this.now() };
+  }
+
+  /** A change entry's data as the gates need it: a ticket key's secret opened (sealed at rest). */
+  private openStored(entityType: string, data: string): unknown {
+    const parsed = JSON.parse(data) as { secret?: unknown };
+    if (entityType === 'ticketKey' && typeof parsed.secret === 'string') parsed.secret = this.ticketSecrets.open(parsed.secret);
+    return parsed;
   }
 
   private readChanges(after: number, limit: number) {

@@ -10,6 +10,8 @@ import type {
 } from './entities.js';
 import { SESSION_STATUSES, SHIFT_STATUSES } from './entities.js';
 import type { DeviceHealth } from './devices.js';
+import { laneConfigPatchSchema, SNAPSHOT_MAX_CHARS, type LaneOpening, type LaneSettingsView, type LaneStatus, type LaneTestResult, type VendException } from './lane.js';
+import { laneDeviceSettingsSchema } from './lane-devices.js';
 import { printerSettingsSchema, type PrintJob, type PrinterSettings, type PrinterStatusView } from './print.js';
 import {
   buyerSchema, consolidateInput, creditNoteInput, invoiceRegisterInput, taxSettingsInputSchema, type TaxDocument, type TaxSettings,
@@ -133,7 +135,11 @@ export const API = {
   },
   'vehicles.search': { role: 'ATTENDANT', input: z.object({ q: text(32).pipe(z.string().min(1)) }).strict() },
 
-  'operators.list': { role: 'ADMIN', input: empty },
+  'operators.list': { role: 'SUPERVISOR', input: empty },
+  'operators.unlock': {
+    role: 'SUPERVISOR',
+    input: z.object({ operatorId: id, reason: text(200).pipe(z.string().min(3, 'Give a reason (at least 3 characters)')) }).strict(),
+  },
   'operators.create': {
     role: 'ADMIN',
     input: z.object({ username, name: text(100).pipe(z.string().min(1)), role, pin }).strict(),
@@ -224,6 +230,41 @@ export const API = {
       .strict(),
   },
 
+  // The lane (docs/lane.md): barrier, loops, manual opening, vend exceptions, occupancy.
+  'lane.status': { role: 'ATTENDANT', input: empty },
+  'lane.manualOpen': {
+    // Any operator at the kiosk may ask; the supervisor's own username + PIN authorise it (checked in the core).
+    role: 'ATTENDANT',
+    input: z
+      .object({
+        supervisorUsername: username,
+        supervisorPin: z.string().max(64),
+        reasonCode: z.string().trim().min(2).max(40),
+        reasonText: text(500).optional(),
+        snapshot: z.string().max(SNAPSHOT_MAX_CHARS, 'The camera still is too large').optional(),
+      })
+      .strict(),
+  },
+  'lane.exceptions': {
+    role: 'SUPERVISOR',
+    input: z.union([
+      z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD') }).strict(),
+      z.object({ shiftId: id }).strict(),
+    ]),
+  },
+  'lane.manualOpenings': {
+    role: 'SUPERVISOR',
+    input: z.union([
+      z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD') }).strict(),
+      z.object({ shiftId: id }).strict(),
+    ]),
+  },
+  'lane.snapshot': { role: 'SUPERVISOR', input: z.object({ openingId: id }).strict() },
+  'lane.getSettings': { role: 'ADMIN', input: empty },
+  'lane.updateConfig': { role: 'ADMIN', input: laneConfigPatchSchema },
+  'lane.saveDevices': { role: 'ADMIN', input: z.object({ devices: laneDeviceSettingsSchema }).strict() },
+  'lane.testBarrier': { role: 'ADMIN', input: empty },
+  'lane.readInputs': { role: 'ADMIN', input: empty },
   // The lane's receipt printer (docs/printing.md): status and queue, settings, reprints, test page.
   'print.status': { role: 'ATTENDANT', input: empty },
   'print.jobs': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
@@ -286,6 +327,7 @@ export interface ApiResults {
   'operators.list': Operator[];
   'operators.create': Operator;
   'operators.update': Operator;
+  'operators.unlock': Operator;
   'integrity.check': { ok: boolean; findings: IntegrityFinding[] };
   'audit.list': AuditEntry[];
   'audit.verify': { ok: boolean; checked: number; brokenAt: number | null; message: string };
@@ -322,6 +364,16 @@ export interface ApiResults {
   'sync.status': SyncStatus;
   'sync.conflicts': SyncConflict[];
   'sync.resolveConflict': { session: Session };
+  'lane.status': LaneStatus;
+  'lane.manualOpen': LaneOpening;
+  'lane.exceptions': VendException[];
+  'lane.manualOpenings': LaneOpening[];
+  'lane.snapshot': { openingId: string; dataUrl: string };
+  'lane.getSettings': LaneSettingsView;
+  'lane.updateConfig': LaneSettingsView;
+  'lane.saveDevices': LaneSettingsView;
+  'lane.testBarrier': LaneTestResult;
+  'lane.readInputs': LaneTestResult & { loops: { arming: boolean; safety: boolean; barrierUp: boolean | null } | null };
   'dev.setClock': { now: string };
 }
 
@@ -425,4 +477,6 @@ export type KioskEvent =
   | { type: 'gate.open'; sessionId: string; reason: 'PAID' | 'ZERO_DUE' }
   | { type: 'health'; online: boolean; pendingEvents: number; lastSyncAt: string | null }
   | { type: 'sync.status'; status: SyncStatus }
-  | { type: 'device'; health: DeviceHealth };
+  | { type: 'device'; health: DeviceHealth }
+  /** The lane changed (barrier moved, opening waiting, devices up/down): screens re-read lane.status. */
+  | { type: 'lane'; barrier: 'UP' | 'DOWN'; commandPending: 'UP' | 'DOWN' | null; ready: boolean; pending: number; opening: 'ENTRY_ACCEPTED' | 'EXIT_ALLOWED' | 'MANUAL' | null };

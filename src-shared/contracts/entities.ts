@@ -2,6 +2,7 @@
 import type { DeviceHealth } from './devices.js';
 import type { Role } from './roles.js';
 import type { DailyTax } from './invoices.js';
+import type { LaneOpening, VendException } from './lane.js';
 
 export const SESSION_STATUSES = ['BOOKED', 'PARKED', 'EXITING', 'COMPLETED', 'CANCELLED', 'EXPIRED'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -84,6 +85,10 @@ export interface Zone {
   tariff: TariffOptions;
   totalSlots: number;
   availableSlots: number;
+  /** Cars inside or booked, counted from the sessions (overflow included); absent for inactive zones. */
+  occupied?: number;
+  /** occupied >= totalSlots: walk-in tickets are refused (bookings still enter). */
+  full?: boolean;
 }
 
 export interface Slot {
@@ -101,6 +106,14 @@ export interface Operator {
   name: string;
   role: Role;
   isActive: boolean;
+  /** PIN-lock state (operators.list, operators.unlock). */
+  locked?: boolean;
+  /** End of a timed lock; null when not locked or locked until a supervisor unlocks. */
+  lockedUntil?: string | null;
+  /** Locked until a supervisor unlocks (after the third lockout in a row). */
+  needsUnlock?: boolean;
+  /** Wrong PINs since the last lockout or good log-in. */
+  failedAttempts?: number;
 }
 
 export interface Vehicle {
@@ -218,4 +231,8 @@ export interface DailyReport {
   integrity: { ok: boolean; findings: { check: string; count: number }[] };
   /** Taxable value, CGST, SGST/IGST of the day, per gate and per rate (absent in older reports). */
   tax?: DailyTax;
+  /** The lane's vend exceptions this day (unmatched cars and openings), oldest first. */
+  vendExceptions?: VendException[];
+  /** Manual barrier openings this day, with their supervisor and reason. */
+  manualOpenings?: LaneOpening[];
 }

@@ -19,10 +19,32 @@ export function kioskSignature(signingKey: string, method: string, path: string,
   return createHmac('sha256', signingKey).update(`${method.toUpperCase()}\n${path}\n${timestamp}\n${bodyHash}`).digest('hex');
 }
 
-/** The headers a kiosk adds to a request (besides x-kiosk-id). */
-export function signKioskRequest(signingKey: string, method: string, path: string, timestampMs: number, body: string): Record<string, string> {
+/**
+ * The signature of a request that carries a request id (x-kiosk-nonce): the canonical form gains
+ * one line, METHOD \n path?query \n timestamp \n nonce \n sha256hex(body). The server remembers
+ * each nonce for its time window, so a captured request cannot be replayed.
+ */
+export function kioskSignatureWithNonce(signingKey: string, method: string, path: string, timestamp: string, nonce: string, body: Uint8Array | string): string {
+  return kioskSignature(signingKey, method, path, `${timestamp}\n${nonce}`, body);
+}
+
+/** x-kiosk-nonce: 16 to 64 of A-Z a-z 0-9 _ -. */
+export const KIOSK_NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** A fresh request id: 16 random bytes as hex (Web Crypto's generator: Node, Electron and browsers all have it). */
+export function newRequestNonce(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The headers a kiosk adds to a request (besides x-kiosk-id); `nonce` is given only by tests. */
+export function signKioskRequest(signingKey: string, method: string, path: string, timestampMs: number, body: string, nonce: string = newRequestNonce()): Record<string, string> {
   const timestamp = String(timestampMs);
-  return { 'x-kiosk-timestamp': timestamp, 'x-kiosk-signature': kioskSignature(signingKey, method, path, timestamp, body) };
+  return {
+    'x-kiosk-timestamp': timestamp,
+    'x-kiosk-nonce': nonce,
+    'x-kiosk-signature': kioskSignatureWithNonce(signingKey, method, path, timestamp, nonce, body),
+  };
 }
 
 /**

@@ -61,13 +61,14 @@ describe('auth', () => {
       expect(r.json.error).toMatchObject({ code: 'UNAUTHENTICATED', message: wrongUser.json.error.message });
     }
     expect((await h.post('auth.login', { username: 'lockme', pin: '0000' })).json.error.code).toBe('UNAUTHENTICATED');
+    // Locked: the same answer as a wrong PIN (no hint that the name exists), the lock in details.
     const locked = await h.post('auth.login', { username: 'lockme', pin: '1357' });
-    expect(locked.status).toBe(429);
-    expect(locked.json.error.code).toBe('RATE_LIMITED');
-    expect(locked.json.error.message).toMatch(/5 minutes/);
+    expect(locked.status).toBe(401);
+    expect(locked.json.error).toMatchObject({ code: 'UNAUTHENTICATED', message: wrongUser.json.error.message, details: { triesLeft: 0 } });
     const now = Date.parse((await h.post('system.health')).json.data.now);
+    expect(locked.json.error.details.lockedUntil).toBe(new Date(now + 5 * 60_000).toISOString());
     await h.setClock(new Date(now + 5 * 60_000 - 1000).toISOString());
-    expect((await h.post('auth.login', { username: 'lockme', pin: '1357' })).json.error.code).toBe('RATE_LIMITED');
+    expect((await h.post('auth.login', { username: 'lockme', pin: '1357' })).json.error.details.triesLeft).toBe(0);
     await h.setClock(new Date(now + 5 * 60_000 + 1).toISOString());
     expect((await h.post('auth.login', { username: 'lockme', pin: '1357' })).json.ok).toBe(true);
   });

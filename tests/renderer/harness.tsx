@@ -15,7 +15,7 @@ import { useUi } from '../../src-renderer/stores/ui.js';
 import { useShift } from '../../src-renderer/stores/shift.js';
 
 export class Fail {
-  constructor(readonly code: ErrorCode, readonly message: string = code) {}
+  constructor(readonly code: ErrorCode, readonly message: string = code, readonly details?: unknown) {}
 }
 
 type Handler = (input: Record<string, unknown>) => unknown;
@@ -44,10 +44,10 @@ export function installBridge(handlers: Handlers): FakeBridge {
       if (!h) return { ok: false, error: { code: 'NOT_FOUND', message: `no fake for ${method}` } };
       try {
         const data = await h(i);
-        if (data instanceof Fail) return { ok: false, error: { code: data.code, message: data.message } };
+        if (data instanceof Fail) return { ok: false, error: { code: data.code, message: data.message, ...(data.details !== undefined ? { details: data.details } : {}) } };
         return { ok: true, data };
       } catch (e) {
-        if (e instanceof Fail) return { ok: false, error: { code: e.code, message: e.message } };
+        if (e instanceof Fail) return { ok: false, error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
         throw e;
       }
     },

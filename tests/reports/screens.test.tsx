@@ -51,7 +51,7 @@ describe('ReportsScreen', () => {
     expect(rows).toHaveLength(report.exceptions.length + 1);
     expect(rows[1]!.textContent).toContain('09:04');
     fireEvent.click(screen.getByRole('button', { name: 'Export PDF' }));
-    await screen.findByText(`Saved parkgate-report-${DATE}.pdf`);
+    await screen.findByText(`Saved parkgate-report-${DATE}.pdf`, undefined, { timeout: 10_000 }); // the PDF embeds its fonts: over a second under load
     expect(bridge.callsOf('reports.export')).toHaveLength(1);
     expect(created[0]!.type).toBe('application/pdf');
     expect(click).toHaveBeenCalledTimes(1);

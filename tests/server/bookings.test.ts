@@ -34,7 +34,7 @@ describe.each(BACKENDS)('parker bookings on %s', (backend) => {
   };
 
   beforeAll(async () => {
-    h = await startHarness(backend, 'razorpay', { RATE_LIMIT_PER_TOKEN: '40', RATE_LIMIT_PER_IP: '1000' });
+    h = await startHarness(backend, 'razorpay', { RATE_LIMIT_PER_TOKEN: '40', RATE_LIMIT_PER_IP: '1000', PARKER_MAX_ACTIVE_BOOKINGS: '20' });
     await addZone(h.server.ctx.db, h.clock, 'A', 4000, 2);
     await addZone(h.server.ctx.db, h.clock, 'B', 2000, 3);
     const reg = await call<{ token: string }>('POST', '/parker/v1/register', { email: 'Asha@Example.com', password: 'correct horse' }, null);

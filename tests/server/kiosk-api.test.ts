@@ -8,7 +8,7 @@ import { ServerClient } from '../../src-main/online/server-client.js';
 import { kioskSigningKey, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
 import { addKiosk, revokeKiosk } from '../../src-server/kiosks/enrolment.js';
 import { BACKENDS } from './helpers/databases.js';
-import { serverEnv } from './helpers/env.js';
+import { SECRETS, serverEnv } from './helpers/env.js';
 import type { Harness } from './helpers/harness.js';
 import { newKey, startHarness } from './helpers/harness.js';
 
@@ -133,7 +133,8 @@ describe.each(BACKENDS)('kiosk API on %s', (backend) => {
   it('serves /health, /metrics and /openapi.json', async () => {
     const health = (await (await fetch(`${h.serverUrl}/health`)).json()) as { data: { db: string } };
     expect(health.data.db).toBe(backend);
-    const metrics = await (await fetch(`${h.serverUrl}/metrics`)).text();
+    expect((await fetch(`${h.serverUrl}/metrics`)).status).toBe(401);
+    const metrics = await (await fetch(`${h.serverUrl}/metrics`, { headers: { authorization: `Bearer ${SECRETS.METRICS_TOKEN}` } })).text();
     expect(metrics).toMatch(/parkgate_payments\{status="PENDING"\} \d+/);
     expect(metrics).toContain('parkgate_http_requests_total{');
     const api = (await (await fetch(`${h.serverUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };

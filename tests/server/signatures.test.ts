@@ -69,8 +69,12 @@ describe('kiosk request signing', () => {
     const body = '{"sessionId":"s1"}';
     const bodyHash = createHash('sha256').update(body).digest('hex');
     const expected = createHmac('sha256', key).update(`POST\n/kiosk/v1/payments\n1700000000000\n${bodyHash}`).digest('hex');
-    const headers = signKioskRequest(key, 'post', '/kiosk/v1/payments', 1_700_000_000_000, body);
-    expect(headers).toEqual({ 'x-kiosk-timestamp': '1700000000000', 'x-kiosk-signature': expected });
+    const nonce = '0123456789abcdef0123456789abcdef';
+    const withNonce = createHmac('sha256', key).update(`POST\n/kiosk/v1/payments\n1700000000000\n${nonce}\n${bodyHash}`).digest('hex');
+    const headers = signKioskRequest(key, 'post', '/kiosk/v1/payments', 1_700_000_000_000, body, nonce);
+    expect(headers).toEqual({ 'x-kiosk-timestamp': '1700000000000', 'x-kiosk-nonce': nonce, 'x-kiosk-signature': withNonce });
+    expect(signKioskRequest(key, 'POST', '/p', 1, '')['x-kiosk-nonce']).not.toBe(signKioskRequest(key, 'POST', '/p', 1, '')['x-kiosk-nonce']);
+    expect(signKioskRequest(key, 'POST', '/p', 1, '')['x-kiosk-nonce']).toMatch(/^[0-9a-f]{32}$/);
     expect(kioskSignature(key, 'POST', '/kiosk/v1/payments', '1700000000000', Buffer.from(body))).toBe(expected);
     expect(kioskSignature(key, 'POST', '/kiosk/v1/payments', '1700000000000', `${body} `)).not.toBe(expected);
     expect(kioskSignature(key, 'POST', '/kiosk/v1/payments?x=1', '1700000000000', body)).not.toBe(expected);

@@ -9,6 +9,7 @@ export const SECRETS = {
   PHONEPE_WEBHOOK_USERNAME: 'pp-hook-user',
   PHONEPE_WEBHOOK_PASSWORD: 'pp-hook-password',
   SIM_WEBHOOK_SECRET: 'sim-webhook-secret-for-tests',
+  METRICS_TOKEN: 'metrics-token-for-tests',
 } as const;
 
 export function serverEnv(opts: { databaseUrl: string; gateway: 'razorpay' | 'phonepe' | 'sim'; simUrl: string; port?: number; extra?: Record<string, string> }): Record<string, string> {
