@@ -120,10 +120,13 @@ describe('tax split: boundary table at 18 %', () => {
       expect(s.cgstPaise + s.sgstPaise + s.igstPaise).toBe(s.taxPaise);
       expect(Math.abs(s.cgstPaise - s.sgstPaise)).toBeLessThanOrEqual(1);
       // taxable * (1 + r) is within half a step of what was paid
-      expect(Math.abs(s.taxablePaise * (10000 + rate) - paid * 10000)).toBeLessThanOrEqual((10000 + rate) / 2);
+      // (BigInt: these products pass 2^53)
+      const off = BigInt(s.taxablePaise) * BigInt(10000 + rate) - BigInt(paid) * 10000n;
+      expect(2n * (off < 0n ? -off : off) <= BigInt(10000 + rate)).toBe(true);
       const e = splitExclusive(paid, rate, inter);
       expect(e.taxablePaise + e.taxPaise).toBe(e.totalPaise);
-      expect(Math.abs(e.taxPaise * 10000 - paid * rate)).toBeLessThanOrEqual(5000);
+      const eOff = BigInt(e.taxPaise) * 10000n - BigInt(paid) * BigInt(rate);
+      expect((eOff < 0n ? -eOff : eOff) <= 5000n).toBe(true);
     }), { numRuns: 2000 });
   });
 });
