@@ -595,6 +595,20 @@ export const en = {
   'lane.driver.modbus-tcp': 'Modbus TCP IO module',
   'lane.driver.modbus-rtu': 'Modbus RTU (RS-485)',
   'lane.driver.isapi': 'Barrier network API (ISAPI)',
+  'invoice.title': 'Tax invoice',
+  'invoice.receiptTitle': 'Receipt (in the day\'s consolidated invoice)',
+  'invoice.number': 'Invoice no.',
+  'invoice.receipt': 'Invoice',
+  'invoice.inConsolidated': 'day\'s consolidated invoice',
+  'invoice.date': 'Date',
+  'invoice.supplierGstin': 'GSTIN',
+  'invoice.buyer': 'Buyer',
+  'invoice.taxable': 'Taxable value',
+  'invoice.cgst': 'CGST {rate}',
+  'invoice.sgst': 'SGST {rate}',
+  'invoice.igst': 'IGST {rate}',
+  'invoice.total': 'Total',
+  'invoice.eReceipt': 'E-receipt: {url}',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

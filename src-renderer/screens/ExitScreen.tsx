@@ -6,6 +6,7 @@ import { TextField } from '../components/Field.js';
 import { Keypad } from '../components/Keypad.js';
 import { QrImage } from '../components/QrImage.js';
 import { ResultBanner } from '../components/ResultBanner.js';
+import { InvoiceSummary } from '../components/InvoiceSummary.js';
 import { ShiftCard } from '../components/ShiftCard.js';
 import { errorCode, errorHeadline, errorText, useT } from '../i18n/index.js';
 import { useKioskEvent } from '../lib/events.js';
@@ -497,6 +498,7 @@ function GateOpen({ stage, onNext, scanSeq, code }: { stage: Extract<Stage, { s:
   if (stage.session) lines.push(`${stage.session.vehicleNumber} · ${stage.session.zoneName} / ${stage.session.slotNumber}`);
   lines.push(stage.reason === 'ZERO_DUE' ? t('exit.gateOpenZero') : t('exit.gateOpenPaid', { amount: formatINR(stage.paidPaise) }));
   return (
+    <>
     <ResultBanner
       kind="gate"
       title={t('exit.gateOpen')}
@@ -510,6 +512,8 @@ function GateOpen({ stage, onNext, scanSeq, code }: { stage: Extract<Stage, { s:
         </button>
       }
     />
+    {stage.session && stage.reason === 'PAID' && <InvoiceSummary sessionId={stage.session.id} />}
+    </>
   );
 }
 
