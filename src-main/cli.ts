@@ -1,5 +1,6 @@
 /**
- * Headless entry: `serve` (core + HTTP bridge + built UI), `doctor` (integrity + audit verify),
+ * Headless entry: `serve` (core + HTTP bridge + built UI), `doctor` (integrity, keyed audit chain, its
+ * anchor at the central server; src-main/records/doctor.ts), `prune` / `vacuum` (records maintenance),
  * `backup` (SQLite online backup, verified by reopening it), `report` (daily report as CSV zip or PDF).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { startHttpBridge } from './bridge/http-bridge.js';
 import { createKiosk } from './kiosk.js';
 import { backupDatabase } from './store/backup.js';
+import { recordsCommands } from './records/doctor.js';
 import { opsCommands, resolveServer, serveOps } from './ops/cli-commands.js'; // [ops] restore, diagnostics, serve logs/backups
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,18 +69,6 @@ async function serve(argv: string[]): Promise<void> {
   process.once('SIGINT', stop);
 }
 
-async function doctor(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { db: { type: 'string', default: '.data/kiosk.db' } }, strict: true });
-  if (!existsSync(values.db)) throw new Error(`No database at ${values.db}`);
-  const kiosk = await createKiosk({ dbPath: values.db, log });
-  const { integrityCheck } = await import('./services/integrity.js');
-  const report = integrityCheck(kiosk.ctx);
-  const audit = kiosk.ctx.audit.verify();
-  await kiosk.close();
-  process.stdout.write(`${JSON.stringify({ integrity: report, audit }, null, 2)}\n`);
-  if (!report.ok || !audit.ok) process.exitCode = 1;
-}
-
 async function backup(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -121,7 +111,7 @@ async function report(argv: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, doctor, backup, report, ...opsCommands };
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { serve, backup, report, ...opsCommands, ...recordsCommands };
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);

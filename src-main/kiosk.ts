@@ -12,6 +12,8 @@ import type { CallContext } from './api/handlers.js';
 import { SettableClock, systemClock, type Clock } from './core/clock.js';
 import { loadOrCreateSecrets, secretsPathFor } from './core/secrets.js';
 import { AuditLog } from './services/audit.js';
+import { auditKeyedFromMark } from './records/audit-anchor.js';
+import { startRecords } from './records/index.js';
 import type { Actor, ServiceContext } from './services/context.js';
 import { createOperator, operatorCount } from './services/operators.js';
 import { Outbox } from './services/outbox.js';
@@ -88,7 +90,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const clock: Clock = settable ?? baseClock;
   const store = await openStore(options.dbPath);
   const kioskId = kioskIdentity(store, options.kioskId);
-  const secrets = loadOrCreateSecrets(secretsPathFor(options.dbPath));
+  const secrets = loadOrCreateSecrets(secretsPathFor(options.dbPath), auditKeyedFromMark(store));
   const ticketKey: TicketKey = { id: secrets.ticketKeyId, secret: secrets.ticketSecret };
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
@@ -100,7 +102,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     kioskId,
     ticketKey,
     ticketKeys: remoteKeys.lookup, // [sync] own key, then keys synced from other gates
-    audit: new AuditLog(store, clock),
+    audit: new AuditLog(store, clock, secrets.audit),
     outbox: new Outbox(store, clock, kioskId),
     devices: new DeviceHealthBoard(),
     changes: new ChangeHooks(),
@@ -131,6 +133,16 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     ? setInterval(() => onlinePayments.refreshPending().catch((err: unknown) => log('warn', 'payment poll failed', { error: String(err) })), 1000)
     : null;
   poller?.unref();
+  // Retention, audit archive, vacuum; integrity.check asks the server for the audit anchor.
+  const records = startRecords(ctx, {
+    dbPath: options.dbPath,
+    serverConfigured: Boolean(server || options.sync?.transport),
+    ...(server ? { checkpoints: () => server.client.auditCheckpoints() } : {}),
+    log,
+  });
+  emitter.on('event', (e: KioskEvent) => {
+    if (e.type === 'session.changed' || e.type === 'payment.changed') records.keeper.noteActivity();
+  });
 
   const base: Omit<CallContext, 'actor' | 'token'> = {
     ctx,
@@ -145,6 +157,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
       now: new Date(clock.now()).toISOString(),
       needsSetup: operatorCount(ctx) === 0,
       devices: ctx.devices.all(),
+      storage: records.storage(),
     }),
     setClock: (ms) => {
       if (!settable) throw new AppError('NOT_FOUND', 'Unknown method dev.setClock.');
@@ -179,6 +192,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
       if (poller) clearInterval(poller);
       await lane.close();
       await syncWorker?.stop(); // [sync]
+      await records.stop();
       await print.close();
       emitter.removeAllListeners();
       await ops.stop(); // [ops] waits for a backup in progress

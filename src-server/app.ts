@@ -24,6 +24,7 @@ import { Reconciler } from './payments/reconciler.js';
 import { buildGatewayRegistry } from './payments/registry.js';
 import { registerBookingRoutes } from './routes/bookings.js';
 import { registerKioskFlaggedRoutes } from './routes/kiosk-flagged.js';
+import { registerKioskAuditRoutes } from './routes/kiosk-audit.js';
 import { registerKioskRoutes } from './routes/kiosk-payments.js';
 import { registerOpsRoutes, registerPaymentGauges } from './routes/ops.js';
 import { registerParkerRoutes } from './routes/parkers.js';
@@ -121,6 +122,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   registerOpsRoutes(app, ctx);
   registerKioskRoutes(app, ctx);
   registerKioskFlaggedRoutes(app, ctx);
+  registerKioskAuditRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   await app.register(async (scope) => {
     registerParkerRoutes(scope, ctx);

@@ -5,7 +5,7 @@ import * as auth from '../services/auth.js';
 import type { Actor, ServiceContext } from '../services/context.js';
 import { bookSlot, scanEntry } from '../services/gate-entry.js';
 import { completeExit, lostTicket, payCash, quoteExit } from '../services/gate-exit.js';
-import { integrityCheck } from '../services/integrity.js';
+import { integrityCheckApi } from '../services/integrity.js';
 import { createOperator, listOperators, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
 import * as sessions from '../services/sessions.js';
 import * as settings from '../services/settings.js';
@@ -101,7 +101,7 @@ export const handlers: HandlerMap = {
   'operators.update': (c, i) => updateOperator(c.ctx, actorOf(c), i),
   'operators.unlock': (c, i) => unlockOperator(c.ctx, actorOf(c), i),
 
-  'integrity.check': (c) => integrityCheck(c.ctx),
+  'integrity.check': (c) => integrityCheckApi(c.ctx),
   'audit.list': (c, i) => c.ctx.audit.list({ entityIds: i.entityId ? [i.entityId] : undefined, limit: i.limit, beforeId: i.beforeId }),
   'audit.verify': (c) => c.ctx.audit.verify(),
 

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../src-shared/contracts/errors.js';
 import { httpFetch } from '../sync/http-fetch.js';
+import { auditCheckpointsResponseSchema, type AuditCheckpointsResponse } from '../../src-shared/contracts/audit-anchor.js';
 import { kioskSigningKey, serverTimeOf, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
 
 export interface ServerClientOptions {
@@ -115,6 +116,11 @@ export class ServerClient {
   /** A supervisor's accept / refund of a flagged payment (idempotent on the server). */
   async resolveFlagged(paymentId: string, body: ResolveFlaggedRequest): Promise<ServerResolveResult> {
     return serverResolveSchema.parse(await this.request('POST', `/kiosk/v1/payments/${encodeURIComponent(paymentId)}/resolve`, body));
+  }
+
+  /** This kiosk's anchored audit-chain checkpoints (src-server/routes/kiosk-audit.ts). */
+  async auditCheckpoints(): Promise<AuditCheckpointsResponse> {
+    return auditCheckpointsResponseSchema.parse(await this.request('GET', '/kiosk/v1/audit/checkpoints'));
   }
 
   /** Checks credentials and reads the server clock (for skew measurement). */

@@ -13,6 +13,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { BackupFileInfo, BackupKind } from '../../src-shared/contracts/api.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { AuditLog } from '../services/audit.js';
+import { loadOrCreateSecrets, readAuditKey, secretsPathFor } from '../core/secrets.js';
+import { auditKeyedFromMark } from '../records/audit-anchor.js';
 import { verifyBackup, type BackupResult } from '../store/backup.js';
 import { openStore } from '../store/open.js';
 import type { KioskLogFn } from './logger.js';
@@ -87,7 +89,8 @@ export function pruneBackups(dir: string, keep: number, kinds: BackupKind[] = ['
 }
 
 /** verifyBackup that never throws: an unreadable, foreign, too-new or corrupted file is a problem, not a crash. */
-export async function verifyBackupFile(file: string): Promise<BackupResult> {
+/** @param dbPath the kiosk database the backup belongs to: its audit key verifies the keyed entries. */
+export async function verifyBackupFile(file: string, dbPath?: string): Promise<BackupResult> {
   if (!existsSync(file)) return { file, bytes: 0, verified: false, sessions: 0, problems: [`No file at ${file}`] };
   try {
     const probe = new Database(file, { readonly: true, fileMustExist: true });
@@ -97,7 +100,7 @@ export async function verifyBackupFile(file: string): Promise<BackupResult> {
     } finally {
       probe.close();
     }
-    return await verifyBackup(file);
+    return await verifyBackup(file, dbPath ? readAuditKey(dbPath) : null);
   } catch (err) {
     return { file, bytes: existsSync(file) ? statSync(file).size : 0, verified: false, sessions: 0, problems: [err instanceof Error ? err.message : String(err)] };
   }
@@ -149,7 +152,7 @@ export async function createBackup(
     } finally {
       copy.close();
     }
-    const check = await verifyBackupFile(tmp);
+    const check = await verifyBackupFile(tmp, dbPath);
     if (!check.verified && !options.keepUnverified) throw new Error(`Backup failed verification: ${check.problems.join('; ')}`);
     chmodSync(tmp, 0o600);
     renameSync(tmp, final);
@@ -196,7 +199,7 @@ export async function restoreDatabase(
   const log = options.log ?? (() => {});
   const source = resolve(from);
   if (source === resolve(dbPath)) throw new RestoreRefusedError(from, ['The backup is the database itself.']);
-  const check = await verifyBackupFile(source);
+  const check = await verifyBackupFile(source, dbPath);
   if (!check.verified) throw new RestoreRefusedError(from, check.problems);
 
   const dir = options.backupDir ?? backupDirFor(dbPath);
@@ -229,7 +232,7 @@ export async function restoreDatabase(
     renameSync(`${dbPath}.restoring`, dbPath);
   }
 
-  const after = await verifyBackupFile(dbPath);
+  const after = await verifyBackupFile(dbPath, dbPath);
   if (!after.verified) {
     throw new Error(`The restored database failed verification (${after.problems.join('; ')}); the previous database is in ${safetyBackup ?? 'no backup'}.`);
   }
@@ -273,7 +276,7 @@ export async function stageRestore(
   backupFile: string,
   meta: { stagedBy: string | null; now?: number },
 ): Promise<PendingRestore> {
-  const check = await verifyBackupFile(backupFile);
+  const check = await verifyBackupFile(backupFile, dbPath);
   if (!check.verified) throw new RestoreRefusedError(backupFile, check.problems);
   const paths = pendingRestorePaths(dbPath);
   copyFileSync(backupFile, `${paths.db}.partial`);
@@ -329,7 +332,7 @@ export async function applyStagedRestore(
     // Record the restore in the restored database's own audit chain.
     const store = await openStore(dbPath);
     try {
-      const audit = new AuditLog(store, options.clock ?? systemClock);
+      const audit = new AuditLog(store, options.clock ?? systemClock, loadOrCreateSecrets(secretsPathFor(dbPath), auditKeyedFromMark(store)).audit);
       store.q.tx(() =>
         audit.append({
           operatorId: pending.stagedBy,

@@ -1,11 +1,23 @@
-/** Append-only, hash-chained audit log. append() must run inside the caller's transaction. */
+/**
+ * Append-only, hash-chained audit log. append() must run inside the caller's transaction.
+ *
+ * Each entry's hash covers the previous hash and the entry's fields. From the entry the audit key
+ * was created for (`keyedFrom`, src-main/core/secrets.ts) on, the hash is HMAC-SHA256 under the
+ * kiosk's audit key: rewriting the chain then needs the key file as well as the database. Earlier
+ * entries (an upgraded database's unkeyed chain) keep plain SHA-256 and still verify.
+ *
+ * Entries archived and pruned (src-main/records/audit-archive.ts) leave a signed checkpoint in
+ * audit_pruned (the id and hash of the last pruned entry): the remaining chain verifies from it.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuditEntry } from '../../src-shared/contracts/entities.js';
 import { sha256Hex } from '../core/ids.js';
+import type { AuditKey } from '../core/secrets.js';
 import type { AuditRow } from '../store/schema.js';
 import type { Store } from '../store/open.js';
 import type { Clock } from '../core/clock.js';
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 
 export interface AuditInput {
   operatorId: string | null;
@@ -15,27 +27,91 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-function rowHash(r: Omit<AuditRow, 'hash'>): string {
-  return sha256Hex(JSON.stringify([r.prev_hash, r.id, r.at, r.operator_id, r.action, r.entity_type, r.entity_id, r.details]));
+export interface AuditVerdict {
+  ok: boolean;
+  checked: number;
+  brokenAt: number | null;
+  message: string;
+  /** Id and hash of the newest entry (the head a checkpoint anchors); null for an empty log. */
+  head: { seq: number; hash: string } | null;
+}
+
+/** The chain's start after pruning: the last pruned entry, as its signed checkpoint recorded it. */
+export interface PrunedCheckpoint {
+  throughId: number;
+  hash: string;
+  at: number;
+  segment: string;
+  sig: string;
+}
+
+function rowText(r: Omit<AuditRow, 'hash'>): string {
+  return JSON.stringify([r.prev_hash, r.id, r.at, r.operator_id, r.action, r.entity_type, r.entity_id, r.details]);
+}
+
+export function hmacHex(key: Uint8Array, text: string): string {
+  return createHmac('sha256', key).update(text).digest('hex');
+}
+
+function sameHex(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/** The hash an entry must carry: keyed from `key.keyedFrom` on, plain SHA-256 before. */
+export function entryHash(key: AuditKey | null, r: Omit<AuditRow, 'hash'>): string {
+  return key && r.id >= key.keyedFrom ? hmacHex(key.key, rowText(r)) : sha256Hex(rowText(r));
+}
+
+export function prunedSignature(key: AuditKey, p: Omit<PrunedCheckpoint, 'sig'>): string {
+  return hmacHex(key.key, JSON.stringify(['audit_pruned', p.throughId, p.hash, p.at, p.segment]));
 }
 
 export class AuditLog {
-  constructor(private readonly store: Store, private readonly clock: Clock) {}
+  /**
+   * @param key the audit key; null only for tools reading a database without its secrets (then
+   *   keyed entries cannot be verified and say so).
+   */
+  constructor(private readonly store: Store, private readonly clock: Clock, readonly key: AuditKey | null = null) {}
 
   append(entry: AuditInput): void {
     const { q, db } = this.store;
     const last = q.first(db.selectFrom('audit_log').select(['id', 'hash']).orderBy('id', 'desc').limit(1));
+    const pruned = last ? null : this.prunedCheckpoint();
     const row = {
-      id: (last?.id ?? 0) + 1,
+      id: (last?.id ?? pruned?.throughId ?? 0) + 1,
       at: this.clock.now(),
       operator_id: entry.operatorId,
       action: entry.action,
       entity_type: entry.entityType,
       entity_id: entry.entityId,
       details: JSON.stringify(entry.details ?? {}),
-      prev_hash: last?.hash ?? GENESIS,
+      prev_hash: last?.hash ?? pruned?.hash ?? GENESIS,
     };
-    q.run(db.insertInto('audit_log').values({ ...row, hash: rowHash(row) }));
+    if (!this.key && row.id >= (this.storedKeyedFrom() ?? Infinity)) {
+      throw new Error('The audit log is keyed: appending needs the kiosk audit key.');
+    }
+    q.run(db.insertInto('audit_log').values({ ...row, hash: entryHash(this.key, row) }));
+  }
+
+  /** The newest entry's id and hash (what a push anchors at the server). */
+  head(): { seq: number; hash: string } | null {
+    const r = this.store.sqlite.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+    if (r) return { seq: r.id, hash: r.hash };
+    const p = this.prunedCheckpoint();
+    return p ? { seq: p.throughId, hash: p.hash } : null;
+  }
+
+  /** The newest signed pruned checkpoint, or null when nothing was pruned. */
+  prunedCheckpoint(): PrunedCheckpoint | null {
+    const r = this.store.sqlite.prepare('SELECT through_id, hash, at, segment, sig FROM audit_pruned ORDER BY through_id DESC LIMIT 1')
+      .get() as { through_id: number; hash: string; at: number; segment: string; sig: string } | undefined;
+    return r ? { throughId: r.through_id, hash: r.hash, at: r.at, segment: r.segment, sig: r.sig } : null;
+  }
+
+  /** The boundary migration 0010 wrote into the database (the key file's copy is the trusted one). */
+  storedKeyedFrom(): number | null {
+    const r = this.store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'audit_keyed_from'`).get() as { value: string } | undefined;
+    return r ? Number(r.value) : null;
   }
 
   list(filter: { entityIds?: string[]; limit?: number; beforeId?: number }): AuditEntry[] {
@@ -64,24 +140,51 @@ export class AuditLog {
     }));
   }
 
-  /** Recomputes the whole chain: any edited, inserted or deleted row breaks it. */
-  verify(): { ok: boolean; checked: number; brokenAt: number | null; message: string } {
-    const stmt = this.store.sqlite.prepare('SELECT * FROM audit_log ORDER BY id');
+  /**
+   * Recomputes the whole local chain (from the pruned checkpoint, if any): any edited, inserted
+   * or deleted row breaks it. A boundary in the database that differs from the key file's, or a
+   * pruned checkpoint not signed with the key, is reported too.
+   */
+  verify(): AuditVerdict {
+    const fail = (checked: number, brokenAt: number, message: string): AuditVerdict => ({ ok: false, checked, brokenAt, message, head: null });
+    const stored = this.storedKeyedFrom();
+    if (this.key && stored !== null && stored !== this.key.keyedFrom) {
+      return fail(0, Math.min(stored, this.key.keyedFrom), `The audit key boundary was changed (database says entry ${stored}, the key file ${this.key.keyedFrom}).`);
+    }
+    const pruned = this.prunedCheckpoint();
     let prev = GENESIS;
     let expectedId = 1;
+    if (pruned) {
+      if (!this.key || !sameHex(prunedSignature(this.key, pruned), pruned.sig)) {
+        return fail(0, pruned.throughId, `The pruned-chain checkpoint at entry ${pruned.throughId} is not signed with this kiosk's audit key.`);
+      }
+      prev = pruned.hash;
+      expectedId = pruned.throughId + 1;
+    }
+    const stmt = this.store.sqlite.prepare('SELECT * FROM audit_log WHERE id >= ? ORDER BY id');
+    // Entries at or below the checkpoint are archived (their deletion may still be in progress).
     let checked = 0;
-    for (const r of stmt.iterate() as IterableIterator<AuditRow>) {
+    let linkedOnly = 0;
+    let head: AuditVerdict['head'] = pruned ? { seq: pruned.throughId, hash: pruned.hash } : null;
+    for (const r of stmt.iterate(expectedId) as IterableIterator<AuditRow>) {
       const { hash, ...rest } = r;
       if (r.id !== expectedId) {
-        return { ok: false, checked, brokenAt: expectedId, message: `Audit entry ${expectedId} is missing.` };
+        return fail(checked, expectedId, `Audit entry ${expectedId} is missing.`);
       }
-      if (r.prev_hash !== prev || rowHash(rest) !== hash) {
-        return { ok: false, checked, brokenAt: r.id, message: `Audit entry ${r.id} was changed.` };
+      // Without the key (a backup file checked on its own) keyed entries are checked for linkage only.
+      const linkOnly = !this.key && stored !== null && r.id >= stored;
+      if (linkOnly) linkedOnly += 1;
+      if (r.prev_hash !== prev || (!linkOnly && !sameHex(entryHash(this.key, rest), hash))) {
+        return fail(checked, r.id, `Audit entry ${r.id} was changed.`);
       }
       prev = hash;
+      head = { seq: r.id, hash };
       expectedId += 1;
       checked += 1;
     }
-    return { ok: true, checked, brokenAt: null, message: `All ${checked} audit entries verify.` };
+    const message = linkedOnly
+      ? `All ${checked} audit entries verify (${linkedOnly} keyed entries by their links only: no audit key here).`
+      : `All ${checked} audit entries verify.`;
+    return { ok: true, checked, brokenAt: null, message, head };
   }
 }

@@ -2,8 +2,10 @@
  * integrity.check: the seed system's five checks plus every invariant of DESIGN.md §3.
  * Plain SQL on purpose: each check is one readable query returning the ids involved.
  */
+import type { ApiResult } from '../../src-shared/contracts/api.js';
 import type { IntegrityFinding } from '../../src-shared/contracts/entities.js';
 import type { ServiceContext } from './context.js';
+import { ANCHOR_CHECK_NAMES, checkAnchor, type AnchorReport, type CheckpointFetcher } from '../records/audit-anchor.js';
 import { countedPaymentSql } from './payment-counting.js';
 
 const OPEN = `('BOOKED','PARKED','EXITING')`;
@@ -80,9 +82,49 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
           COALESCE((SELECT SUM(p.amount_paise) FROM payments p WHERE p.session_id = s.id AND ${countedPaymentSql('p')}), 0)`,
   },
   {
+    // Acknowledged events deleted by retention are counted in records_state.outbox_pruned.
     check: 'outbox_sequence_gap',
     message: 'Kiosks whose outbox sequence has a gap',
-    sql: `SELECT kiosk_id FROM outbox GROUP BY kiosk_id HAVING MAX(seq) <> COUNT(*)`,
+    sql: `SELECT kiosk_id FROM outbox GROUP BY kiosk_id
+          HAVING MAX(seq) <> COUNT(*) + COALESCE((SELECT outbox_pruned FROM records_state WHERE id = 1), 0)`,
+  },
+  // Cross-checks with the audit log: a payment or a paid amount edited on disk no longer matches
+  // the (chained) entries that recorded it. Payments recorded by this kiosk carry a payment audit
+  // entry with their amount; payments another gate recorded (applied from sync) have none here
+  // and are checked by the server, which holds them.
+  {
+    check: 'payment_differs_from_audit',
+    message: 'Successful payments whose amount, session or status differs from the audit entry that recorded their success',
+    sql: `SELECT p.id FROM payments p WHERE p.status IN ('SUCCESS','REFUNDED')
+          AND EXISTS (SELECT 1 FROM audit_log a WHERE a.entity_id = p.id AND a.entity_type = 'payment')
+          AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity_id = p.id AND a.entity_type = 'payment'
+            AND json_extract(a.details, '$.status') = 'SUCCESS'
+            AND json_extract(a.details, '$.amountPaise') = p.amount_paise
+            AND json_extract(a.details, '$.sessionId') = p.session_id)`,
+  },
+  {
+    check: 'audited_payment_missing',
+    message: 'Payments the audit log recorded as successful that are missing, not successful or of another amount',
+    sql: `SELECT DISTINCT a.entity_id FROM audit_log a WHERE a.entity_type = 'payment' AND json_extract(a.details, '$.status') = 'SUCCESS'
+          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.entity_id AND p.status IN ('SUCCESS','REFUNDED')
+            AND p.amount_paise = json_extract(a.details, '$.amountPaise'))`,
+  },
+  {
+    check: 'session_paid_differs_from_audit',
+    message: 'Completed sessions whose paid amount differs from the audit entry that recorded their exit',
+    // Paid at exit plus counted payments audited as successful after it (an accepted late success; the exit's
+    // own payment entry is the one right after the exit entry, written with it). A session
+    // the server re-folded since (a sync.* entry after the exit: e.g. a double exit at two gates)
+    // carries the server's canonical amount, which the server checks.
+    sql: `SELECT s.id FROM sessions s JOIN audit_log a ON a.id = (
+            SELECT MAX(x.id) FROM audit_log x WHERE x.entity_id = s.id AND x.action = 'session.completed')
+          WHERE s.status = 'COMPLETED'
+            AND NOT EXISTS (SELECT 1 FROM audit_log y WHERE y.entity_id = s.id AND y.id > a.id AND y.action LIKE 'sync.%')
+            AND json_extract(a.details, '$.amountPaidPaise') + COALESCE((
+              SELECT SUM(json_extract(e.details, '$.amountPaise')) FROM payments pm JOIN audit_log e ON e.entity_id = pm.id
+              WHERE pm.session_id = s.id AND ${countedPaymentSql('pm')} AND e.entity_type = 'payment' AND e.id > a.id + 1
+                AND json_extract(e.details, '$.status') = 'SUCCESS'), 0)
+              IS NOT s.amount_paid_paise`,
   },
 ];
 
@@ -97,4 +139,21 @@ export function integrityCheck(ctx: ServiceContext): { ok: boolean; findings: In
   return { ok: findings.length === 0, findings };
 }
 
-export const INTEGRITY_CHECK_NAMES = [...CHECKS.map((c) => c.check), 'audit_chain'];
+/**
+ * integrity.check and `doctor`: the checks above plus the audit chain against its anchor (the
+ * server's checkpoints when reachable, else the checkpoint the server last acknowledged).
+ */
+export async function integrityCheckAnchored(ctx: ServiceContext, fetcher?: CheckpointFetcher): Promise<{ ok: boolean; findings: IntegrityFinding[]; anchor: AnchorReport }> {
+  const local = integrityCheck(ctx);
+  const anchor = await checkAnchor(ctx, fetcher);
+  const findings = [...local.findings, ...anchor.findings];
+  return { ok: findings.length === 0, findings, anchor };
+}
+
+/** The integrity.check answer (src-shared/contracts/api.ts). */
+export async function integrityCheckApi(ctx: ServiceContext): Promise<ApiResult<'integrity.check'>> {
+  const r = await integrityCheckAnchored(ctx);
+  return { ok: r.ok, findings: r.findings };
+}
+
+export const INTEGRITY_CHECK_NAMES = [...CHECKS.map((c) => c.check), 'audit_chain', ...ANCHOR_CHECK_NAMES];

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { AuditLog } from '../services/audit.js';
 import { systemClock } from '../core/clock.js';
+import { readAuditKey, type AuditKey } from '../core/secrets.js';
 import { openStore } from './open.js';
 
 export interface BackupResult {
@@ -21,16 +22,17 @@ export async function backupDatabase(source: string, target: string): Promise<Ba
   } finally {
     db.close();
   }
-  return verifyBackup(target);
+  return verifyBackup(target, readAuditKey(source));
 }
 
-export async function verifyBackup(file: string): Promise<BackupResult> {
+/** @param auditKey the kiosk's audit key (keyed entries are otherwise checked by their links only). */
+export async function verifyBackup(file: string, auditKey: AuditKey | null = null): Promise<BackupResult> {
   const problems: string[] = [];
   const store = await openStore(file, { readonly: true });
   try {
     const check = store.sqlite.pragma('integrity_check', { simple: true });
     if (check !== 'ok') problems.push(`sqlite integrity_check: ${String(check)}`);
-    const audit = new AuditLog(store, systemClock).verify();
+    const audit = new AuditLog(store, systemClock, auditKey).verify();
     if (!audit.ok) problems.push(audit.message);
     const sessions = (store.sqlite.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
     const bytes = (store.sqlite.prepare('SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()').get() as { b: number }).b;

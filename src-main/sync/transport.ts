@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { kioskSigningKey, serverTimeOf, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
 import { httpFetch } from './http-fetch.js';
+import { auditCheckpointSchema, type AuditHead } from '../../src-shared/contracts/audit-anchor.js';
 
 export interface WireEvent {
   id: string;
@@ -24,12 +25,14 @@ export interface PushBody {
   events: WireEvent[];
   ticketKeys?: { keyId: string; secret: string }[];
   clientTime: number;
+  auditHead?: AuditHead | undefined;
 }
 
 export const pushResponseSchema = z.object({
   results: z.array(z.object({ id: z.string(), seq: z.number(), outcome: z.enum(['APPLIED', 'DUPLICATE', 'REJECTED']), error: z.string().optional() })),
   lastSeq: z.number(),
   serverTime: z.number(),
+  auditCheckpoint: auditCheckpointSchema.optional(),
 });
 export const pullResponseSchema = z.object({
   changes: z.array(z.object({

@@ -17,6 +17,7 @@ import { applyRemoteChange, retrySkipped, type RemoteChangeData } from '../servi
 import type { ServiceContext } from '../services/context.js';
 import { storedClockOffset } from '../online/clock-offset.js';
 import type { RemoteTicketKeys } from './ticket-keys.js';
+import { acknowledge, auditHead } from '../records/audit-anchor.js';
 import { SyncServerError, type SyncTransport, type WireEvent } from './transport.js';
 
 export interface SyncWorkerOptions {
@@ -216,7 +217,7 @@ export class SyncWorker {
       const t0 = this.ctx.clock.now();
       let res;
       try {
-        res = await this.opts.transport.push({ events: this.wire(rows), ...(publishKey ? { ticketKeys: [key] } : {}), clientTime: t0 });
+        res = await this.opts.transport.push({ events: this.wire(rows), ...(publishKey ? { ticketKeys: [key] } : {}), clientTime: t0, auditHead: auditHead(this.ctx) });
       } catch (err) {
         const gap = err instanceof SyncServerError && err.code === 'CONFLICT' ? (err.details as { reason?: string; expectedSeq?: number } | undefined) : undefined;
         if (gap?.reason === 'SEQ_GAP' && typeof gap.expectedSeq === 'number') {
@@ -239,6 +240,7 @@ export class SyncWorker {
           } else ack.run(now, r.id);
         }
         if (publishKey) db.prepare('UPDATE sync_state SET key_published = ? WHERE id = 1').run(key.keyId);
+        acknowledge(this.ctx, res.auditCheckpoint);
       });
       this.stats.pushed += rows.length;
       if (rows.length < this.o.batchSize) return;

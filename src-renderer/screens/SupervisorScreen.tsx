@@ -9,6 +9,7 @@ import { formatINR, paiseToRupeesText, rupeesToPaise } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
 import { FlaggedPaymentsPanel } from './FlaggedPaymentsPanel.js';
 import { TaxSettingsForm } from '../components/TaxSettingsForm.js';
+import { StorageCard } from '../components/StorageCard.js';
 import { StatusBadge } from './SessionsScreen.js';
 
 type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax';
@@ -326,6 +327,7 @@ function IntegrityPanel() {
           {audit.ok ? t('integrity.auditOk', { count: audit.checked }) : t('integrity.auditBroken', { id: audit.brokenAt ?? '?' })}
         </div>
       )}
+      <StorageCard />
     </section>
   );
 }

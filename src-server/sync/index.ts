@@ -8,6 +8,7 @@ import type { ServerContext } from '../context.js';
 import { SecretBox } from '../db/secret-box.js';
 import { kioskAuthenticator } from '../kiosks/request-auth.js';
 import { syncRoutes } from './plugin.js';
+import { recordCheckpoint } from '../audit/checkpoints.js';
 import { SyncService } from './service.js';
 
 export { SyncService } from './service.js';
@@ -18,6 +19,7 @@ export async function registerSync(app: FastifyInstance, ctx: ServerContext): Pr
   const service = new SyncService({
     db: ctx.db, now: () => ctx.clock.now(),
     ticketSecrets: { seal: (v) => box.seal('ticket-secret', v), open: (v) => box.open('ticket-secret', v) },
+    anchor: recordCheckpoint,
   });
   await app.register(syncRoutes, { service, authenticate: kioskAuthenticator(ctx) });
   return service;

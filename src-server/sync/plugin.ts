@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import { z } from 'zod';
 import { AppError, DEFAULT_MESSAGES, HTTP_STATUS } from '../../src-shared/contracts/errors.js';
 import type { SyncService } from './service.js';
+import { auditHeadSchema } from '../../src-shared/contracts/audit-anchor.js';
 
 export interface SyncRoutesOptions {
   service: SyncService;
@@ -32,6 +33,7 @@ const pushSchema = z.object({
   })).max(2000),
   ticketKeys: z.array(z.object({ keyId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), secret: z.string().min(16).max(200) })).max(10).optional(),
   clientTime: z.number().optional(),
+  auditHead: auditHeadSchema.optional(),
 });
 const pullSchema = z.object({
   after: z.coerce.number().int().min(0).default(0),

@@ -20,6 +20,8 @@ import { decodeHlc, encodeHlc, hlcNow, hlcReceive, type Hlc } from '../../src-sh
 import { foldSession, isOpenStatus, type CanonicalSession, type FoldEvent, type PaymentSnap, type SessionSnap, type VehicleSnap } from './fold.js';
 import type { SyncDatabase, SyncSessionsTable } from './schema.js';
 import { storedPayloadJson } from './stored-payload.js';
+import type { AuditCheckpoint, AuditHead } from '../../src-shared/contracts/audit-anchor.js';
+import type { recordCheckpoint } from '../audit/checkpoints.js';
 
 /** Newest event schema this server understands; older versions are upgraded on read. */
 export const SERVER_EVENT_SCHEMA_VERSION = 1;
@@ -42,6 +44,8 @@ export interface PushInput {
   events: PushEvent[];
   ticketKeys?: { keyId: string; secret: string }[] | undefined;
   clientTime?: number | undefined;
+  /** The kiosk's audit-chain head (anchored by `SyncServiceOptions.anchor`). */
+  auditHead?: AuditHead | undefined;
 }
 
 export type PushOutcome = 'APPLIED' | 'DUPLICATE' | 'REJECTED';
@@ -49,6 +53,8 @@ export interface PushResult {
   results: { id: string; seq: number; outcome: PushOutcome; error?: string }[];
   lastSeq: number;
   serverTime: number;
+  /** The audit checkpoint stored for this push's head. */
+  auditCheckpoint?: AuditCheckpoint;
 }
 
 export interface ChangeEntry {
@@ -73,6 +79,8 @@ export interface SyncServiceOptions {
   maxPullLimit?: number;
   /** Seals / opens gates' ticket secrets at rest (src-server/db/secret-box.ts); plain when absent. */
   ticketSecrets?: { seal(plain: string): string; open(stored: string): string };
+  /** Stores a pushed audit head in the push transaction (src-server/audit/checkpoints.ts). */
+  anchor?: typeof recordCheckpoint;
 }
 
 const SESSION_TYPES = new Set([
@@ -204,6 +212,7 @@ export class SyncService {
   private readonly emitter = new EventEmitter();
   private readonly maxPullLimit: number;
   private readonly ticketSecrets: NonNullable<SyncServiceOptions['ticketSecrets']>;
+  private readonly anchor: SyncServiceOptions['anchor'];
   /** Counters for the bench and ops. */
   readonly stats = { eventsApplied: 0, eventsDuplicate: 0, eventsRejected: 0, pushes: 0, pulls: 0 };
 
@@ -212,6 +221,7 @@ export class SyncService {
     this.now = opts.now ?? (() => Date.now());
     this.maxPullLimit = opts.maxPullLimit ?? 1000;
     this.ticketSecrets = opts.ticketSecrets ?? { seal: (v) => v, open: (v) => v };
+    this.anchor = opts.anchor;
     this.emitter.setMaxListeners(0);
   }
 
@@ -314,7 +324,8 @@ export class SyncService {
       await trx.updateTable('sync_kiosks').set({ last_seq: lastSeq, last_push_at: receivedAt, clock_offset_ms: offset })
         .where('kiosk_id', '=', kioskId).execute();
       await this.finish(trx, b);
-      return { results, lastSeq, serverTime: this.now() };
+      const auditCheckpoint = await this.anchor?.(trx, kioskId, input.auditHead, { newEvents: fresh.length, lastSeq, receivedAt });
+      return { results, lastSeq, serverTime: this.now(), ...(auditCheckpoint ? { auditCheckpoint } : {}) };
     });
     this.emitter.emit('change');
     return result;

@@ -151,6 +151,26 @@ export interface Health {
   now: string;
   /** The lane's devices; empty when none is configured. */
   devices?: DeviceHealth[];
+  /** Disk usage and the oldest local records (retention keeps them bounded). */
+  storage?: StorageHealth;
+}
+
+export interface StorageHealth {
+  /** The database file and its WAL. */
+  databaseBytes: number;
+  /** Free pages inside the database file (reused, or given back by incremental vacuum). */
+  freePagesBytes: number;
+  /** Archived audit segments on disk. */
+  archiveBytes: number;
+  /** Free space on the data directory's file system (null when it cannot be read). */
+  freeBytes: number | null;
+  /** True when freeBytes is below alertBelowBytes. */
+  lowSpace: boolean;
+  alertBelowBytes: number;
+  oldestSessionAt: string | null;
+  oldestAuditAt: string | null;
+  oldestOutboxAt: string | null;
+  autoVacuum: 'none' | 'full' | 'incremental';
 }
 
 export const SHIFT_STATUSES = ['OPEN', 'CLOSED', 'NEEDS_APPROVAL', 'APPROVED'] as const;

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, openSync, readdirSync, closeSync, statSync, w
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKiosk } from '../../src-main/kiosk.js';
+import { secretsPathFor } from '../../src-main/core/secrets.js';
 import {
   backupDirFor, createBackup, listBackups, pendingRestorePaths, pruneBackups, restoreDatabase, RestoreRefusedError, stageRestore, verifyBackupFile,
 } from '../../src-main/ops/backups.js';
@@ -40,8 +41,10 @@ describe('backup + restore round trip', () => {
     expect(readdirSync(backupDirFor(dbPath))).toEqual([made.fileName]);
     await kiosk.close();
 
-    // Restore onto a replacement kiosk's (empty) data directory.
+    // Restore onto a replacement kiosk's (empty) data directory, with the old kiosk's secrets file
+    // (docs/operations.md "Disaster recovery": its audit key verifies the keyed audit entries).
     const target = join(tempDir(), 'kiosk.db');
+    copyFileSync(secretsPathFor(dbPath), secretsPathFor(target));
     const restored = await restoreDatabase(made.file, target);
     expect(restored).toMatchObject({ sessions: 100_000, safetyBackup: null, verified: true });
 
