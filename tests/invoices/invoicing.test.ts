@@ -62,6 +62,9 @@ describe('documents on paid exits', () => {
     // The event for the central server is in the same outbox as the payment.
     const events = k.kiosk.ctx.store.sqlite.prepare(`SELECT type FROM outbox WHERE type = 'invoice.issued'`).all();
     expect(events).toHaveLength(2);
+    // Invoicing leaves the integrity checks and the audit chain whole.
+    expect(await k.call('integrity.check', {}, sup)).toMatchObject({ ok: true, findings: [] });
+    expect(await k.call('audit.verify', {}, sup)).toMatchObject({ ok: true });
   });
 
   it('B2B: the buyer\'s GSTIN and name on payCash; another state is IGST', async () => {
