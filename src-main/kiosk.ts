@@ -120,7 +120,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     log('info', 'first admin created from the environment');
   }
 
-  installInvoicing(ctx);
+  const stopInvoicing = installInvoicing(ctx, log);
   const print = new PrintService(ctx, { extendReceipt: invoiceReceiptExtension, ...options.print, log });
 
   const server = serverLink(options, clock, storedClockOffset(store));
@@ -190,6 +190,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     },
     close: async () => {
       if (poller) clearInterval(poller);
+      stopInvoicing();
       await lane.close();
       await syncWorker?.stop(); // [sync]
       await records.stop();
