@@ -1,6 +1,6 @@
 /**
  * electron-builder afterPack hook: flips Electron's fuses in the packaged binary before it is
- * signed and wrapped into AppImage / deb / nsis (issue 7 "Packaging").
+ * signed and wrapped into AppImage / deb / nsis.
  *
  *   RunAsNode                              off  ELECTRON_RUN_AS_NODE cannot turn the kiosk into node
  *   EnableNodeOptionsEnvironmentVariable   off  NODE_OPTIONS cannot inject code

@@ -23,7 +23,6 @@ const sdRoundRect = (x, y, cx, cy, hw, hh, r) => {
   const qy = Math.abs(y - cy) - hh + r;
   return Math.hypot(Math.max(qx, 0), Math.max(qy, 0)) + Math.min(Math.max(qx, qy), 0) - r;
 };
-const sdCircle = (x, y, cx, cy, r) => Math.hypot(x - cx, y - cy) - r;
 const union = (a, b) => Math.min(a, b);
 const subtract = (a, b) => Math.max(a, -b);
 

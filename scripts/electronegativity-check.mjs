@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Electron hardening gate for CI (issue 7 "Hardening"): runs @doyensec/electronegativity over
+ * Electron hardening gate for CI: runs @doyensec/electronegativity over
  * src-main and fails on any HIGH or MEDIUM finding.
  *
  * Electronegativity's CLI exits 0 whatever it finds, and its CSV writer races its own header

@@ -11,7 +11,7 @@ import { startHttpBridge } from './bridge/http-bridge.js';
 import { createKiosk } from './kiosk.js';
 import { backupDatabase } from './store/backup.js';
 import { recordsCommands } from './records/doctor.js';
-import { opsCommands, resolveServer, serveOps } from './ops/cli-commands.js'; // [ops] restore, diagnostics, serve logs/backups
+import { opsCommands, resolveServer, serveOps } from './ops/cli-commands.js'; // restore, diagnostics, serve logs/backups
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -41,8 +41,8 @@ async function serve(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   ensureDir(values.db);
-  const ops = serveOps(values.db, values['kiosk-secret']); // [ops] rotating logs + stderr, secret store, backup schedule
-  // [ops] flags/env first, else the central server saved by the first-run setup (kiosk secret: ops.kioskSecret, from the secret store)
+  const ops = serveOps(values.db, values['kiosk-secret']); // rotating logs + stderr, secret store, backup schedule
+  // flags/env first, else the central server saved by the first-run setup (kiosk secret: ops.kioskSecret, from the secret store)
   const server = resolveServer(values.db, { serverUrl: values.server, kioskId: values['kiosk-id'] }, ops.kioskSecret, ops.log);
   const adminUser = process.env.KIOSK_ADMIN_USER;
   const adminPin = process.env.KIOSK_ADMIN_PIN;

@@ -32,9 +32,9 @@ import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
 import { storedClockOffset } from './online/clock-offset.js';
-import { prepareOps, type OpsOptions } from './ops/runtime.js'; // [ops] issue 7
-import { prepareSync, startSync, type SyncOptions } from './sync/index.js'; // [sync] issue 5
-import { attachPaymentResultSink } from './sync/registry.js'; // [sync]
+import { prepareOps, type OpsOptions } from './ops/runtime.js';
+import { prepareSync, startSync, type SyncOptions } from './sync/index.js';
+import { attachPaymentResultSink } from './sync/registry.js';
 
 export interface KioskOptions {
   dbPath: string;
@@ -48,9 +48,9 @@ export interface KioskOptions {
   /** First admin from the environment (KIOSK_ADMIN_USER / KIOSK_ADMIN_PIN) when no operator exists. */
   initialAdmin?: { username: string; pin: string };
   log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
-  /** [ops] Scheduled backups and rotating log files (src-main/ops, docs/operations.md). */
+  /** Scheduled backups and rotating log files (src-main/ops, docs/operations.md). */
   ops?: OpsOptions;
-  /** [sync] Transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
+  /** Transport override and worker tuning (tests); with serverUrl the kiosk syncs over HTTP. */
   sync?: SyncOptions;
   /** Builds the lane's drivers from its device settings (default: the drivers in src-main/lane). */
   laneDevices?: LaneDevicesFactory;
@@ -69,20 +69,22 @@ export interface Kiosk {
 }
 
 function kioskIdentity(store: Store, requested: string | undefined): string {
-  const row = store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'kiosk_id'`).get() as { value: string } | undefined;
-  if (row && requested && row.value !== requested) {
+  const { q, db } = store;
+  const stored = () => q.first(db.selectFrom('meta').select('value').where('key', '=', 'kiosk_id'))?.value;
+  const known = stored();
+  if (known && requested && known !== requested) {
     // Enrolled with the central server under a new id: the server's id wins from now on.
-    store.sqlite.prepare(`UPDATE meta SET value = ? WHERE key = 'kiosk_id'`).run(requested);
+    q.run(db.updateTable('meta').set({ value: requested }).where('key', '=', 'kiosk_id'));
     return requested;
   }
-  if (row) return row.value;
+  if (known) return known;
   const id = requested ?? `kiosk-${randomBytes(4).toString('hex')}`;
-  store.sqlite.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('kiosk_id', ?)`).run(id);
-  return (store.sqlite.prepare(`SELECT value FROM meta WHERE key = 'kiosk_id'`).get() as { value: string }).value;
+  q.run(db.insertInto('meta').values({ key: 'kiosk_id', value: id }).onConflict((oc) => oc.column('key').doNothing()));
+  return stored() ?? id;
 }
 
 export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
-  // [ops] Applies a restore staged by backups.restore before the database opens; rotating logs.
+  // Applies a restore staged by backups.restore before the database opens; rotating logs.
   const ops = await prepareOps(options);
   const log = ops.log;
   const baseClock = options.clock ?? systemClock;
@@ -94,17 +96,18 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const ticketKey: TicketKey = { id: secrets.ticketKeyId, secret: secrets.ticketSecret };
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
-  const remoteKeys = prepareSync(store, ticketKey); // [sync] other gates' ticket keys (encrypted at rest)
+  const remoteKeys = prepareSync(store, ticketKey); // other gates' ticket keys (encrypted at rest)
 
   const core: LaneCore = {
     store,
     clock,
     kioskId,
     ticketKey,
-    ticketKeys: remoteKeys.lookup, // [sync] own key, then keys synced from other gates
+    ticketKeys: remoteKeys.lookup, // own key, then keys synced from other gates
     audit: new AuditLog(store, clock, secrets.audit),
     outbox: new Outbox(store, clock, kioskId),
     devices: new DeviceHealthBoard(),
+    ops: ops.runtime(ticketKey, store.sqlite.memory),
     changes: new ChangeHooks(),
     emit: (e) => emitter.emit('event', e),
   };
@@ -124,10 +127,10 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const print = new PrintService(ctx, { extendReceipt: invoiceReceiptExtension, ...options.print, log });
 
   const server = serverLink(options, clock, storedClockOffset(store));
-  const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log); // [sync]
+  const syncWorker = startSync(ctx, remoteKeys, options, (l) => emitter.on('event', l), log);
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
   const flaggedPayments = new FlaggedPayments(ctx, server?.review ?? null, (p) => onlinePayments.apply(p));
-  if (server) attachPaymentResultSink(ctx, (p) => onlinePayments.apply(p)); // [sync] results pushed through the pull; the poller below stays as the fallback
+  if (server) attachPaymentResultSink(ctx, (p) => onlinePayments.apply(p)); // results pushed through the pull; the poller below stays as the fallback
   // Until the sync channel pushes results, open online payments are polled once a second.
   const poller = server
     ? setInterval(() => onlinePayments.refreshPending().catch((err: unknown) => log('warn', 'payment poll failed', { error: String(err) })), 1000)
@@ -150,9 +153,9 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     health: () => ({
       version: VERSION,
       db: 'ok',
-      online: syncWorker ? syncWorker.status().online : server?.online() ?? false, // [sync]
+      online: syncWorker ? syncWorker.status().online : server?.online() ?? false,
       pendingEvents: ctx.outbox.pendingCount(),
-      lastSyncAt: syncWorker?.status().lastSyncAt ?? null, // [sync]
+      lastSyncAt: syncWorker?.status().lastSyncAt ?? null,
       kioskId,
       now: new Date(clock.now()).toISOString(),
       needsSetup: operatorCount(ctx) === 0,
@@ -170,7 +173,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     resolveFlaggedPayment: (actor: Actor, input) => flaggedPayments.resolve(actor, input),
   };
 
-  ops.attach(ctx, base.health); // [ops] backup schedule + what backups.* / system.diagnostics need
+  ops.start(); // the backup schedule
 
   const dispatchOptions = {
     devMethods: Boolean(settable),
@@ -192,11 +195,11 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
       if (poller) clearInterval(poller);
       stopInvoicing();
       await lane.close();
-      await syncWorker?.stop(); // [sync]
+      await syncWorker?.stop();
       await records.stop();
       await print.close();
       emitter.removeAllListeners();
-      await ops.stop(); // [ops] waits for a backup in progress
+      await ops.stop(); // waits for a backup in progress
       await store.close();
     },
   };

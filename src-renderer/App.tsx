@@ -4,7 +4,7 @@ import { Header } from './components/Header.js';
 import { useT } from './i18n/index.js';
 import { emitKioskEvent } from './lib/events.js';
 import { EntryScreen } from './screens/EntryScreen.js';
-import { ExitScreen } from './screens/ExitScreen.js';
+import { ExitScreen } from './screens/exit/ExitScreen.js';
 import { LoginScreen } from './screens/LoginScreen.js';
 import { OperatorsScreen } from './screens/OperatorsScreen.js';
 import { SessionsScreen } from './screens/SessionsScreen.js';

@@ -132,7 +132,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   // Tax invoices' e-receipts (docs/invoices.md): public, the token is the secret.
   ctx.routes.add({ method: 'GET', url: '/r/:token', summary: 'E-receipt of a tax document (page; .pdf for the PDF)', tag: 'invoices', auth: 'none' });
   registerEReceiptRoutes(app, documentByToken(ctx.db as never, ctx.dbKind));
-  // [sync] parker bookings/cancellations to the gates, payment results to the kiosk that asked
+  // parker bookings/cancellations to the gates, payment results to the kiosk that asked
   ctx.syncEvents = new ServerSyncEvents(sync, sdb.db, clock, log);
   ctx.payments.onPaymentChange = ctx.syncEvents.notifyPayment;
   await app.ready();

@@ -23,6 +23,6 @@ export interface ServerContext {
   payments: PaymentDeps;
   reconciler: Reconciler;
   routes: RouteTable;
-  /** [sync] Bookings and payment results to the gates; set once sync is registered (app.ts). */
+  /** Bookings and payment results to the gates; set once sync is registered (app.ts). */
   syncEvents?: ServerSyncEvents;
 }

@@ -1,6 +1,6 @@
 /** `npm run server`: configuration from the environment, then listen and reconcile until stopped. */
 import { buildServer } from './app.js';
-import { startBookingSweep } from './bookings/service.js'; // [sync]
+import { startBookingSweep } from './bookings/service.js';
 import { ConfigError, loadConfig } from './config.js';
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const server = await buildServer({ config });
   const address = await server.app.listen({ host: config.host, port: config.port });
   server.ctx.reconciler.start(config.reconcileIntervalMs);
-  // [sync] publish/settle parker bookings with the gates (docs/sync.md "Parker bookings")
+  // publish/settle parker bookings with the gates (docs/sync.md "Parker bookings")
   startBookingSweep({
     payments: server.ctx.payments, reconciler: server.ctx.reconciler, get gates() { return server.ctx.syncEvents ?? null; },
     maxActivePerParker: config.maxActiveBookingsPerParker, holdMs: config.bookingHoldMinutes * 60_000,

@@ -13,9 +13,8 @@ import * as shifts from '../services/shifts.js';
 import * as reports from '../reports/index.js';
 import { searchVehicles } from '../services/vehicles.js';
 import * as zones from '../services/zones.js';
-import { adoptSignedTicket } from '../services/apply-remote.js'; // [sync]
-import { listConflicts, resolveConflict } from '../sync/conflicts.js'; // [sync]
-import { syncStatus } from '../sync/registry.js'; // [sync]
+import { listConflicts, resolveConflict } from '../sync/conflicts.js';
+import { syncStatus } from '../sync/registry.js';
 import * as ops from '../ops/api.js';
 import * as lane from '../lane/service-api.js';
 import { manualOpen, openingSnapshotImage } from '../lane/openings-manual.js';
@@ -63,10 +62,7 @@ export const handlers: HandlerMap = {
   'gate.book': (c, i) => bookSlot(c.ctx, actorOf(c), i, false),
   'gate.issueTicket': (c, i) => bookSlot(c.ctx, actorOf(c), i, true),
   'gate.scanEntry': (c, i) => scanEntry(c.ctx, actorOf(c), i.code),
-  'gate.quoteExit': (c, i) => {
-    adoptSignedTicket(c.ctx, actorOf(c), i.code); // [sync] offline exit: a signed ticket from another gate, not synced yet
-    return quoteExit(c.ctx, actorOf(c), i.code);
-  },
+  'gate.quoteExit': (c, i) => quoteExit(c.ctx, actorOf(c), i.code),
   'gate.completeExit': (c, i) => completeExit(c.ctx, actorOf(c), i.sessionId),
   'gate.payCash': (c, i) => c.ctx.store.q.tx(() => {
     // The buyer's details commit with the payment that invoices them.
@@ -117,14 +113,14 @@ export const handlers: HandlerMap = {
   'reports.daily': (c, i) => reports.dailyReport(c.ctx, i.date),
   'reports.export': (c, i) => reports.exportReport(c.ctx, actorOf(c), i.date, i.format),
 
-  'backups.list': (c) => ops.listBackupsApi(c),
-  'backups.create': (c) => ops.createBackupApi(c),
-  'backups.restore': (c, i) => ops.restoreBackupApi(c, i.fileName),
-  'system.diagnostics': (c) => ops.diagnosticsApi(c),
+  'backups.list': (c) => ops.listBackupsApi(c.ctx),
+  'backups.create': (c) => ops.createBackupApi(c.ctx, c.actor),
+  'backups.restore': (c, i) => ops.restoreBackupApi(c.ctx, c.actor, i.fileName),
+  'system.diagnostics': (c) => ops.diagnosticsApi(c.ctx, c.actor, c.health()),
 
-  'sync.status': (c) => syncStatus(c.ctx), // [sync]
-  'sync.conflicts': (c) => listConflicts(c.ctx), // [sync]
-  'sync.resolveConflict': (c, i) => resolveConflict(c.ctx, actorOf(c), i), // [sync]
+  'sync.status': (c) => syncStatus(c.ctx),
+  'sync.conflicts': (c) => listConflicts(c.ctx),
+  'sync.resolveConflict': (c, i) => resolveConflict(c.ctx, actorOf(c), i),
 
   'lane.status': (c) => c.ctx.lane.status(),
   'lane.manualOpen': (c, i) => manualOpen(c.ctx, actorOf(c), i),

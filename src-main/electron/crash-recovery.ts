@@ -1,5 +1,5 @@
 /**
- * Renderer crash -> reload (issue 7 "Kiosk operation"). The renderer keeps its screen state in
+ * Renderer crash -> reload. The renderer keeps its screen state in
  * sessionStorage and the core (and main keeps the operator's token), so a reload brings the
  * attendant back where they were. Crash loops are slowed down: after `burst` crashes within
  * `windowMs`, reloads wait `backoffMs`. A renderer that stays unresponsive for

@@ -1,5 +1,5 @@
 /**
- * IPC between the kiosk window and the core (issue 3, DESIGN.md §2 and §6).
+ * IPC between the kiosk window and the core (DESIGN.md §2 and §6).
  *
  * - One request channel, `parkgate:call` (ipcMain.handle / ipcRenderer.invoke), forwarding to the
  *   same API table as the HTTP bridge: `kiosk.call(method, input, token)`.

@@ -1,11 +1,13 @@
 /**
- * Electron main process: the kiosk shell (issue 3 "The two shells", issue 7, DESIGN.md §2/§6).
+ * Electron main process: the kiosk shell (DESIGN.md §2/§6).
  *
  * Thin on purpose. It builds the core (`createKiosk`, the same composition root as the HTTP
  * bridge, the CLI and the tests), opens one hardened window on `app://parkgate/`, and forwards
  * IPC to the core. Every decision worth testing lives in a small module that takes Electron
  * objects as parameters: window-options, csp, permissions, navigation, ipc, app-protocol,
- * crash-recovery, update-policy/updater, settings, secret-store.
+ * crash-recovery, update-policy/updater, settings. Secrets go through the core's own store
+ * (src-main/ops/secret-store.ts) with the OS keyring injected as its cipher, so what the first-run
+ * wizard saves is what the next start reads.
  *
  * Bundled by scripts/build-electron.mjs to dist-electron/main.cjs.
  */
@@ -26,7 +28,7 @@ import log from 'electron-log/main';
 import { autoUpdater } from 'electron-updater';
 import { createKiosk } from '../kiosk.js';
 import { resolveServer } from '../ops/cli-commands.js';
-import { KIOSK_SECRET_NAME } from '../services/settings.js';
+import { KIOSK_SECRET_NAME, kioskSecretStore, safeStorageCipher } from '../ops/secret-store.js';
 import { ActivityTracker } from './activity.js';
 import { APP_ORIGIN, APP_SCHEME, APP_START_URL } from './constants.js';
 import { createAppProtocolHandler, APP_SCHEME_PRIVILEGES } from './app-protocol.js';
@@ -35,7 +37,6 @@ import { installCspHeader, installNetworkLockdown } from './csp.js';
 import { forwardEvents, registerIpc, type KioskLike } from './ipc.js';
 import { installNavigationGuards, type WebContentsNavLike } from './navigation.js';
 import { installPermissionHandlers, type SessionPermissionsLike } from './permissions.js';
-import { createSecretStore } from './secret-store.js';
 import { parseSettings, type ShellSettings } from './settings.js';
 import { setupAutoUpdates, type AutoUpdaterLike, type UpdaterHandle } from './updater.js';
 import { createKioskWindow, isBlockedShortcut } from './window-options.js';
@@ -137,7 +138,8 @@ async function start(): Promise<void> {
 
   const dbPath = path.join(dataDir, 'kiosk.db');
   const firstRun = !fs.existsSync(dbPath);
-  const secrets = createSecretStore(path.join(dataDir, 'secrets'), safeStorage, fs);
+  const secretCipher = safeStorageCipher(safeStorage);
+  const secrets = kioskSecretStore(dbPath, secretCipher);
   if (!secrets.encrypted()) log.warn('secrets: OS keyring unavailable; secrets protected by file permissions only');
   const kioskSecret = secrets.get(KIOSK_SECRET_NAME) ?? undefined;
   // settings.json wins; otherwise what the first-run wizard saved in the kiosk's settings (same rule as `npm run serve`).
@@ -153,6 +155,7 @@ async function start(): Promise<void> {
     ...(server.serverUrl ? { serverUrl: server.serverUrl } : {}),
     ...(server.kioskId ? { kioskId: server.kioskId } : {}),
     ...(kioskSecret ? { kioskSecret } : {}),
+    ops: { secretCipher },
   })) as CoreKiosk;
   const core = kiosk;
 

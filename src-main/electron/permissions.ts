@@ -40,7 +40,7 @@ export interface SessionPermissionsLike {
     ) => boolean,
   ): void;
   setDevicePermissionHandler?(handler: (details: unknown) => boolean): void;
-  on?(event: 'select-hid-device' | 'select-serial-port' | 'select-usb-device', listener: (...args: any[]) => void): unknown;
+  on?(event: 'select-hid-device' | 'select-serial-port' | 'select-usb-device', listener: (...args: never[]) => void): unknown;
 }
 
 /** Origin of a URL, or null when it cannot be parsed (never trust what we cannot parse). */

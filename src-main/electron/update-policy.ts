@@ -1,5 +1,5 @@
 /**
- * When may a downloaded update be installed? (issue 7 "Updates")
+ * When may a downloaded update be installed?
  *
  * Installing restarts the app, so it must never interrupt the gate:
  * - only when an update has been downloaded;

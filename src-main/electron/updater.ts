@@ -1,5 +1,5 @@
 /**
- * electron-updater wiring (issue 7 "Updates"): generic provider URL from settings, background
+ * electron-updater wiring: generic provider URL from settings, background
  * download, install only when `decideUpdateInstall` says so. `autoInstallOnAppQuit` is off: a
  * restart by the supervisor (systemd / scheduled task) must not install behind the policy's back.
  *

@@ -1,5 +1,5 @@
 /**
- * BrowserWindow options for the one kiosk window (DESIGN.md §6, issue 3 "The two shells").
+ * BrowserWindow options for the one kiosk window (DESIGN.md §6).
  * Pure: returns a plain object; main.ts passes it to `new BrowserWindow()`.
  */
 import type { BrowserWindowConstructorOptions } from 'electron';

@@ -1,17 +1,16 @@
 /** The ops API methods (backups.*, system.diagnostics), bound in src-main/api/handlers.ts. */
 import type { ApiResult } from '../../src-shared/contracts/api.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
-import type { CallContext } from '../api/handlers.js';
+import type { Actor, ServiceContext } from '../services/context.js';
 import { listBackups, pendingRestore, resolveBackupFile, RestoreRefusedError, stageRestore } from './backups.js';
 import { buildDiagnostics } from './diagnostics.js';
-import { opsFor } from './runtime.js';
 
-function audit(c: CallContext, action: string, details: Record<string, unknown>): void {
-  c.ctx.store.q.tx(() => c.ctx.audit.append({ operatorId: c.actor?.operatorId ?? null, action, entityType: 'database', entityId: null, details }));
+function audit(ctx: ServiceContext, actor: Actor | null, action: string, details: Record<string, unknown>): void {
+  ctx.store.q.tx(() => ctx.audit.append({ operatorId: actor?.operatorId ?? null, action, entityType: 'database', entityId: null, details }));
 }
 
-export function listBackupsApi(c: CallContext): ApiResult<'backups.list'> {
-  const rt = opsFor(c.ctx);
+export function listBackupsApi(ctx: ServiceContext): ApiResult<'backups.list'> {
+  const rt = ctx.ops;
   const pending = pendingRestore(rt.dbPath);
   return {
     items: listBackups(rt.backupDir),
@@ -23,20 +22,20 @@ export function listBackupsApi(c: CallContext): ApiResult<'backups.list'> {
   };
 }
 
-export async function createBackupApi(c: CallContext): Promise<ApiResult<'backups.create'>> {
-  const rt = opsFor(c.ctx);
+export async function createBackupApi(ctx: ServiceContext, actor: Actor | null): Promise<ApiResult<'backups.create'>> {
+  const rt = ctx.ops;
   let made;
   try {
     made = await rt.backups.run('manual');
   } catch (err) {
     throw new AppError('INTERNAL', `The backup failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300));
   }
-  audit(c, 'backup.created', { fileName: made.fileName, bytes: made.bytes });
+  audit(ctx, actor, 'backup.created', { fileName: made.fileName, bytes: made.bytes });
   return { fileName: made.fileName, kind: made.kind, bytes: made.bytes, createdAt: made.createdAt, verified: made.verified, sessions: made.sessions };
 }
 
-export async function restoreBackupApi(c: CallContext, fileName: string): Promise<ApiResult<'backups.restore'>> {
-  const rt = opsFor(c.ctx);
+export async function restoreBackupApi(ctx: ServiceContext, actor: Actor | null, fileName: string): Promise<ApiResult<'backups.restore'>> {
+  const rt = ctx.ops;
   let file: string;
   try {
     file = resolveBackupFile(rt.backupDir, fileName);
@@ -44,8 +43,8 @@ export async function restoreBackupApi(c: CallContext, fileName: string): Promis
     throw new AppError('NOT_FOUND', err instanceof Error ? err.message : String(err));
   }
   try {
-    const pending = await stageRestore(rt.dbPath, file, { stagedBy: c.actor?.operatorId ?? null });
-    audit(c, 'backup.restore_staged', { fileName });
+    const pending = await stageRestore(rt.dbPath, file, { stagedBy: actor?.operatorId ?? null });
+    audit(ctx, actor, 'backup.restore_staged', { fileName });
     rt.log('warn', 'restore staged; applied at the next start', { fileName });
     return {
       staged: true,
@@ -59,9 +58,8 @@ export async function restoreBackupApi(c: CallContext, fileName: string): Promis
   }
 }
 
-export function diagnosticsApi(c: CallContext): ApiResult<'system.diagnostics'> {
-  const rt = opsFor(c.ctx);
-  const bundle = buildDiagnostics(c.ctx, rt, c.health());
-  audit(c, 'diagnostics.exported', { fileName: bundle.fileName, bytes: bundle.bytes });
+export function diagnosticsApi(ctx: ServiceContext, actor: Actor | null, health: unknown): ApiResult<'system.diagnostics'> {
+  const bundle = buildDiagnostics(ctx, ctx.ops, health);
+  audit(ctx, actor, 'diagnostics.exported', { fileName: bundle.fileName, bytes: bundle.bytes });
   return { fileName: bundle.fileName, mimeType: bundle.mimeType, base64: bundle.base64 };
 }

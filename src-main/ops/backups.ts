@@ -1,5 +1,5 @@
 /**
- * Backups of the kiosk database (issue 7 "Backups"): SQLite online backups into
+ * Backups of the kiosk database: SQLite online backups into
  * `<dataDir>/backups/`, each verified before it is kept; retention; restore with verification
  * and a safety backup first; and the staged restore a running kiosk uses (applied by the next
  * createKiosk, before the database is opened).

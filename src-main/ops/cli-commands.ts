@@ -6,26 +6,29 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { allRows } from '../store/raw-rows.js';
 import { createKiosk } from '../kiosk.js';
 import { restoreDatabase, RestoreRefusedError } from './backups.js';
 import { buildDiagnostics } from './diagnostics.js';
 import { createOpsLogger, logDirFor, type KioskLogFn } from './logger.js';
-import { opsFor, type OpsOptions } from './runtime.js';
+import type { OpsOptions } from './runtime.js';
 import { DEFAULT_BACKUP_INTERVAL_MS, DEFAULT_BACKUP_KEEP } from './scheduler.js';
-import { createFileSecretStore, secretsDirFor } from './secret-store.js';
+import { KIOSK_SECRET_NAME, kioskSecretStore } from './secret-store.js';
 
-const KIOSK_SECRET = 'kiosk-secret'; // = KIOSK_SECRET_NAME in src-main/services/settings.ts (the first-run setup saves it)
 
 /**
  * The central server saved by the first-run setup (settings.update: `serverUrl`, `kioskId` rows
  * of the settings table), read before the core starts; empty for a new or standalone kiosk.
  */
+const SETTING_ROW = z.object({ key: z.string(), value: z.string() });
+
 export function savedServerSettings(dbPath: string): { serverUrl?: string; kioskId?: string } {
   if (!existsSync(dbPath)) return {};
   let db: Database.Database | null = null;
   try {
     db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    const rows = db.prepare("SELECT key, value FROM settings WHERE key IN ('serverUrl', 'kioskId')").all() as { key: string; value: string }[];
+    const rows = allRows(db.prepare("SELECT key, value FROM settings WHERE key IN ('serverUrl', 'kioskId')"), SETTING_ROW);
     const out: { serverUrl?: string; kioskId?: string } = {};
     for (const r of rows) {
       let v: unknown;
@@ -100,12 +103,12 @@ export function serveOps(dbPath: string, kioskSecretArg: string | undefined): {
     maxBytes: envNumber('PARKGATE_LOG_MAX_BYTES'),
     files: envNumber('PARKGATE_LOG_FILES'),
   });
-  const secrets = createFileSecretStore(secretsDirFor(dbPath));
+  const secrets = kioskSecretStore(dbPath);
   let kioskSecret = kioskSecretArg;
   if (kioskSecret) {
-    if (secrets.get(KIOSK_SECRET) !== kioskSecret) secrets.set(KIOSK_SECRET, kioskSecret);
+    if (secrets.get(KIOSK_SECRET_NAME) !== kioskSecret) secrets.set(KIOSK_SECRET_NAME, kioskSecret);
   } else {
-    kioskSecret = secrets.get(KIOSK_SECRET) ?? undefined;
+    kioskSecret = secrets.get(KIOSK_SECRET_NAME) ?? undefined;
   }
   logger.addSecret(kioskSecret);
   return {
@@ -158,7 +161,7 @@ async function diagnostics(argv: string[]): Promise<void> {
   const kiosk = await createKiosk({ dbPath: values.db, log: stderrLog, ops: { applyStagedRestore: false } });
   try {
     const health = await kiosk.call('system.health', {});
-    const bundle = buildDiagnostics(kiosk.ctx, opsFor(kiosk.ctx), health.ok ? health.data : health.error);
+    const bundle = buildDiagnostics(kiosk.ctx, kiosk.ctx.ops, health.ok ? health.data : health.error);
     mkdirSync(dirname(resolve(values.out)), { recursive: true });
     writeFileSync(values.out, Buffer.from(bundle.base64, 'base64'), { mode: 0o600 });
     process.stdout.write(`${JSON.stringify({ file: values.out, bytes: bundle.bytes, entries: bundle.entries })}\n`);

@@ -1,5 +1,5 @@
 /**
- * The diagnostics bundle for support (issue 7 "Logs"): one zip with versions, system.health,
+ * The diagnostics bundle for support: one zip with versions, system.health,
  * integrity.check, audit.verify, database facts, backups, configuration WITHOUT secrets, and the
  * most recent log files, redacted again on the way out. Before the zip is made every entry is
  * scrubbed of every known secret value (ticket-signing key, kiosk secret, the secrets file's
@@ -10,9 +10,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import { basename, join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
+import { z } from 'zod';
 import { secretsPathFor } from '../core/secrets.js';
 import type { ServiceContext } from '../services/context.js';
 import { integrityCheck } from '../services/integrity.js';
+import { aggregate, allRows, countRow } from '../store/raw-rows.js';
 import { VERSION } from '../version.js';
 import { listBackups, pendingRestore } from './backups.js';
 import { REDACTED, Redactor, isSensitiveKey } from './redact.js';
@@ -65,18 +67,19 @@ function knownSecrets(ctx: ServiceContext, runtime: OpsRuntime): string[] {
       /* not JSON: the raw text is enough */
     }
   }
-  const sqlite = ctx.store.sqlite;
-  for (const r of sqlite.prepare('SELECT pin_hash AS v FROM operators').all() as { v: string }[]) values.add(r.v);
-  for (const r of sqlite.prepare('SELECT token_hash AS v FROM auth_tokens').all() as { v: string }[]) values.add(r.v);
+  const { q, db } = ctx.store;
+  for (const r of q.all(db.selectFrom('operators').select('pin_hash'))) values.add(r.pin_hash);
+  for (const r of q.all(db.selectFrom('auth_tokens').select('token_hash'))) values.add(r.token_hash);
   return [...values].filter((v) => v.length >= 6);
 }
 
+const NAME_ROW = z.object({ name: z.string() });
+
 function tableCounts(ctx: ServiceContext): Record<string, number> {
-  const tables = ctx.store.sqlite
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-    .all() as { name: string }[];
+  const sqlite = ctx.store.sqlite;
+  const tables = allRows(sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`), NAME_ROW);
   const out: Record<string, number> = {};
-  for (const { name } of tables) out[name] = (ctx.store.sqlite.prepare(`SELECT COUNT(*) AS n FROM "${name.replace(/"/g, '""')}"`).get() as { n: number }).n;
+  for (const { name } of tables) out[name] = aggregate(sqlite.prepare(`SELECT COUNT(*) AS n FROM "${name.replace(/"/g, '""')}"`), countRow).n;
   return out;
 }
 
@@ -97,7 +100,7 @@ export function collectDiagnostics(ctx: ServiceContext, runtime: OpsRuntime, hea
   const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
   const settings = (() => {
     try {
-      return redactedRows(sqlite.prepare('SELECT key, value FROM settings ORDER BY key').all() as { key: string; value: string }[]);
+      return redactedRows(ctx.store.q.all(ctx.store.db.selectFrom('settings').select(['key', 'value']).orderBy('key')));
     } catch {
       return {};
     }
@@ -113,7 +116,7 @@ export function collectDiagnostics(ctx: ServiceContext, runtime: OpsRuntime, hea
       node: process.versions.node,
       electron: process.versions.electron ?? null,
       chrome: process.versions.chrome ?? null,
-      sqlite: (sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+      sqlite: aggregate(sqlite.prepare('SELECT sqlite_version() AS v'), z.object({ v: z.string() })).v,
       platform: platform(),
       arch: arch(),
       osRelease: release(),
@@ -131,7 +134,7 @@ export function collectDiagnostics(ctx: ServiceContext, runtime: OpsRuntime, hea
       pageSize: sqlite.pragma('page_size', { simple: true }),
       pageCount: sqlite.pragma('page_count', { simple: true }),
       quickCheck: sqlite.pragma('quick_check', { simple: true }),
-      migrations: (sqlite.prepare('SELECT name, timestamp FROM kysely_migration ORDER BY name').all() as unknown[]),
+      migrations: allRows(sqlite.prepare('SELECT name, timestamp FROM kysely_migration ORDER BY name'), z.object({ name: z.string(), timestamp: z.string() })),
       tables: tableCounts(ctx),
     }),
     'backups.json': json({
@@ -151,7 +154,7 @@ export function collectDiagnostics(ctx: ServiceContext, runtime: OpsRuntime, hea
       serverUrl: sanitizeUrl(runtime.serverUrl),
       logs: { dir: runtime.logDir, level: runtime.logLevel, files: logFiles(runtime.logDir) },
       settings,
-      meta: redactedRows(sqlite.prepare('SELECT key, value FROM meta ORDER BY key').all() as { key: string; value: string }[]),
+      meta: redactedRows(ctx.store.q.all(ctx.store.db.selectFrom('meta').select(['key', 'value']).orderBy('key'))),
       secrets: {
         note: 'Secret values are never included; only where they are and how they are protected.',
         ticketKeyFile: { present: existsSync(secretsFile), mode: existsSync(secretsFile) ? fileMode(secretsFile)?.toString(8) ?? null : null },

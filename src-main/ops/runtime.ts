@@ -1,19 +1,21 @@
 /**
- * The operational side of a running kiosk core, started by createKiosk (src-main/kiosk.ts):
+ * The operational side of a running kiosk core, built once by createKiosk (src-main/kiosk.ts)
+ * and carried in the context as `ctx.ops`:
  *  - before the database opens: applies a restore staged by backups.restore;
  *  - rotating log files when `ops.logs` asks for them (or uses the caller's `ops.logger`);
  *  - the backup schedule when `ops.backups` asks for it;
- *  - what the ops API methods (backups.*, system.diagnostics) need, found by the ServiceContext.
+ *  - the kiosk's secret store (with the OS keyring cipher the Electron shell injects);
+ *  - what the ops API methods (backups.*, system.diagnostics) need.
  */
 import { dirname, resolve } from 'node:path';
+import type { TicketKey } from '../../src-shared/domain/ticket-codec.js';
 import type { Clock } from '../core/clock.js';
 import { secretsPathFor } from '../core/secrets.js';
-import type { ServiceContext } from '../services/context.js';
 import { applyStagedRestore, backupDirFor, type StagedRestoreOutcome } from './backups.js';
 import { createOpsLogger, logDirFor, type KioskLogFn, type LogFileOptions, type OpsLogger } from './logger.js';
 import { Redactor } from './redact.js';
 import { BackupRunner, DEFAULT_BACKUP_INTERVAL_MS, DEFAULT_BACKUP_KEEP, type BackupScheduleOptions } from './scheduler.js';
-import { ensureOwnerOnly } from './secret-store.js';
+import { createMemorySecretStore, ensureOwnerOnly, kioskSecretStore, type SecretCipher, type SecretStore } from './secret-store.js';
 
 export interface OpsOptions {
   /** Scheduled backups; absent or false: none (manual backups.create still works). */
@@ -24,6 +26,8 @@ export interface OpsOptions {
   logger?: OpsLogger;
   /** Apply a restore staged by backups.restore (default true; false for read-only tools such as diagnostics). */
   applyStagedRestore?: boolean;
+  /** Encrypts the secret store's values (the Electron shell: the OS keyring through safeStorage). */
+  secretCipher?: SecretCipher | null;
 }
 
 interface KioskOptionsForOps {
@@ -48,31 +52,17 @@ export interface OpsRuntime {
   redactor: Redactor;
   backups: BackupRunner;
   stagedRestore: StagedRestoreOutcome | null;
-  health: (() => unknown) | null;
+  /** The kiosk secret and other secrets at rest (never in the database). */
+  secrets: SecretStore;
   log: KioskLogFn;
-}
-
-const RUNTIMES = new WeakMap<ServiceContext, OpsRuntime>();
-
-/** The runtime of a kiosk; a kiosk built without ops options gets defaults from its database path. */
-export function opsFor(ctx: ServiceContext): OpsRuntime {
-  const known = RUNTIMES.get(ctx);
-  if (known) return known;
-  const dbPath = ctx.store.sqlite.name;
-  const backupDir = backupDirFor(dbPath);
-  const runtime: OpsRuntime = {
-    dbPath, dataDir: dirname(resolve(dbPath)), backupDir, logDir: logDirFor(dbPath), intervalMs: null, keep: DEFAULT_BACKUP_KEEP,
-    logLevel: null, serverUrl: null, kioskSecretSet: false, redactor: new Redactor(), stagedRestore: null, health: null, log: () => {},
-    backups: new BackupRunner({ dbPath, dir: backupDir, keep: DEFAULT_BACKUP_KEEP, intervalMs: null, minDelayMs: 0, log: () => {} }),
-  };
-  RUNTIMES.set(ctx, runtime);
-  return runtime;
 }
 
 export interface PreparedOps {
   log: KioskLogFn;
   stagedRestore: StagedRestoreOutcome | null;
-  attach(ctx: ServiceContext, health: () => unknown): void;
+  /** The runtime for the opened database (called once; its backup schedule starts with `start`). */
+  runtime(ticketKey: TicketKey, memory: boolean): OpsRuntime;
+  start(): void;
   stop(): Promise<void>;
 }
 
@@ -103,10 +93,10 @@ export async function prepareOps(options: KioskOptionsForOps): Promise<PreparedO
   return {
     log,
     stagedRestore,
-    attach(ctx, health) {
+    runtime(ticketKey, memory) {
       const redactor = logger?.redactor ?? new Redactor();
-      redactor.addSecret(Buffer.from(ctx.ticketKey.secret).toString('base64'));
-      redactor.addSecret(Buffer.from(ctx.ticketKey.secret).toString('hex'));
+      redactor.addSecret(Buffer.from(ticketKey.secret).toString('base64'));
+      redactor.addSecret(Buffer.from(ticketKey.secret).toString('hex'));
       redactor.addSecret(options.kioskSecret);
       const intervalMs = backupOpts ? backupOpts.intervalMs ?? DEFAULT_BACKUP_INTERVAL_MS : null;
       const keep = backupOpts?.keep ?? DEFAULT_BACKUP_KEEP;
@@ -122,12 +112,15 @@ export async function prepareOps(options: KioskOptionsForOps): Promise<PreparedO
         kioskSecretSet: Boolean(options.kioskSecret),
         redactor,
         stagedRestore,
-        health,
+        // An in-memory database (tests) has no data directory: its secrets live as long as it does.
+        secrets: memory ? createMemorySecretStore() : kioskSecretStore(dbPath, opts.secretCipher ?? null),
         log,
         backups: new BackupRunner({ dbPath, dir: backupDir, keep, intervalMs, minDelayMs: backupOpts ? backupOpts.minDelayMs ?? 30_000 : 0, log }),
       };
-      RUNTIMES.set(ctx, runtime);
-      runtime.backups.start();
+      return runtime;
+    },
+    start() {
+      runtime?.backups.start();
     },
     async stop() {
       await runtime?.backups.stop();

@@ -1,6 +1,7 @@
 /**
- * Kiosk secrets at rest (issue 7 "Secrets"): the kiosk secret from server enrolment and, through
- * the core, the ticket-signing key. Never in the database.
+ * Kiosk secrets at rest, the one store every start-up path uses (`serve`, the first-run wizard
+ * through settings.update, the Electron shell): the kiosk secret from server enrolment. Never in
+ * the database.
  *
  * - Browser / `serve` mode: one file per secret in `<dataDir>/secrets/` (directory 0700, files
  *   0600: readable only by the service user), written atomically.
@@ -10,11 +11,14 @@
  *   cannot encrypt (no keyring, or Linux's `basic_text` backend) the value is stored in plain
  *   text in the 0600 file, and `encrypted()` says so.
  *
- * File format (shared with src-main/electron/secret-store.ts): `PGS1E:` + ciphertext, or
- * `PGS1P:` + UTF-8 plain text.
+ * File format: `<dataDir>/secrets/<name>.secret` holding `PGS1E:` + ciphertext, or `PGS1P:` +
+ * UTF-8 plain text.
  */
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+
+/** The store name of the kiosk secret (the wizard saves it, `serve` and the Electron shell read it). */
+export const KIOSK_SECRET_NAME = 'kiosk-secret';
 
 export interface SecretStore {
   get(name: string): string | null;
@@ -54,6 +58,22 @@ const OWNER_ONLY = 0o600;
 
 export function secretsDirFor(dbPath: string): string {
   return join(dbPath, '..', 'secrets');
+}
+
+/** The secret store next to a kiosk database, encrypted with `cipher` when one is given and usable. */
+export function kioskSecretStore(dbPath: string, cipher: SecretCipher | null = null): SecretStore {
+  return createFileSecretStore(secretsDirFor(resolve(dbPath)), cipher);
+}
+
+/** Secrets of an in-memory database (tests): gone with the process, like the database. */
+export function createMemorySecretStore(): SecretStore {
+  const values = new Map<string, string>();
+  return {
+    encrypted: () => false,
+    get: (name) => values.get(name) ?? null,
+    set: (name, value) => void values.set(name, value),
+    delete: (name) => void values.delete(name),
+  };
 }
 
 /** Permission bits of a file, e.g. 0o600 (POSIX only; null on Windows, where ACLs apply). */

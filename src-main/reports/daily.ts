@@ -9,9 +9,11 @@
  * not the size of the database. Definitions are in docs/reports.md.
  */
 import { countedPaymentSql } from '../services/payment-counting.js';
-import type { DailyReport, ShiftStatus } from '../../src-shared/contracts/entities.js';
 import type { Statement } from 'better-sqlite3';
+import { z } from 'zod';
+import { PAYMENT_METHODS, PAYMENT_STATUSES, SESSION_STATUSES, SHIFT_STATUSES, type DailyReport } from '../../src-shared/contracts/entities.js';
 import type { ServiceContext } from '../services/context.js';
+import { aggregate, allRows, countRow, flag, oneRow } from '../store/raw-rows.js';
 import { getSettings } from '../services/settings.js';
 import { dayBounds, dayHours } from './time.js';
 import { dailyTax } from '../invoices/daily-tax.js';
@@ -75,19 +77,31 @@ const SQL = {
   operators: `SELECT id, name FROM operators`,
 };
 
-interface PresentRow {
-  id: string; zone_id: string; status: string; booked_at: number | null; entry_at: number; exit_at: number | null;
-  amount_due_paise: number | null; amount_paid_paise: number; lost_ticket: number; conflict: number; vehicle_id: string;
-  orphan: number; no_zone: number;
-}
-interface PaymentRow {
-  method: string; status: string; amount_paise: number; late: number; operator_id: string | null; session_id: string; completed_at: number;
-}
-interface AuditEventRow { at: number; action: string; entity_id: string | null; details: string; operator_name: string | null; vehicle_number: string | null }
-interface ShiftRow {
-  id: string; status: string; opened_at: number; closed_at: number | null; opening_float_paise: number; expected_paise: number | null;
-  counted_paise: number | null; difference_paise: number | null; operator_name: string | null; cash_sales: number;
-}
+const PresentRow = z.object({
+  id: z.string(), zone_id: z.string(), status: z.enum(SESSION_STATUSES), booked_at: z.number().nullable(), entry_at: z.number(),
+  exit_at: z.number().nullable(), amount_due_paise: z.number().nullable(), amount_paid_paise: z.number(), lost_ticket: flag,
+  conflict: flag, vehicle_id: z.string(), orphan: flag, no_zone: flag,
+});
+const PaymentRow = z.object({
+  method: z.enum(PAYMENT_METHODS), status: z.enum(PAYMENT_STATUSES), amount_paise: z.number(), late: flag,
+  operator_id: z.string().nullable(), session_id: z.string(), completed_at: z.number(),
+});
+const AuditEventRow = z.object({
+  at: z.number(), action: z.string(), entity_id: z.string().nullable(), details: z.string(), operator_name: z.string().nullable(),
+  vehicle_number: z.string().nullable(),
+});
+const ShiftRow = z.object({
+  id: z.string(), status: z.enum(SHIFT_STATUSES), opened_at: z.number(), closed_at: z.number().nullable(),
+  opening_float_paise: z.number(), expected_paise: z.number().nullable(), counted_paise: z.number().nullable(),
+  difference_paise: z.number().nullable(), operator_name: z.string().nullable(), cash_sales: z.number(),
+});
+const SessionInfoRow = z.object({ zone_id: z.string(), vehicle_number: z.string().nullable(), conflict_reason: z.string().nullable() });
+const RefundsRow = z.object({ n: z.number(), total: z.number() });
+const OpenPaymentsRow = z.object({ status: z.enum(PAYMENT_STATUSES), n: z.number() });
+const ZoneRow = z.object({ id: z.string(), name: z.string(), grace_minutes: z.number() });
+const OperatorRow = z.object({ id: z.string(), name: z.string() });
+const NameRow = z.object({ name: z.string().nullable() });
+const TotalRow = z.object({ total: z.number() });
 
 type Prepared = { [K in keyof typeof SQL]: Statement };
 const prepared = new WeakMap<object, Prepared>();
@@ -136,14 +150,14 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
   const range = { start, end };
   // One read transaction: every figure comes from the same snapshot (WAL readers do not block writers).
   const read = ctx.store.sqlite.transaction(() => {
-    const present = st.present.all({ ...range, lookback: start - LONG_STAY_MS }) as PresentRow[];
-    const payments = st.payments.all(range) as PaymentRow[];
+    const present = allRows(st.present, PresentRow, { ...range, lookback: start - LONG_STAY_MS });
+    const payments = allRows(st.payments, PaymentRow, range);
     const presentById = new Map(present.map((p) => [p.id, p]));
     const extra = new Map<string, { zone_id: string; vehicle_number: string | null; conflict_reason: string | null }>();
     const sessionInfo = (id: string) => {
       let info = extra.get(id);
       if (!info) {
-        info = (st.sessionById.get(id) as typeof info) ?? { zone_id: '', vehicle_number: null, conflict_reason: null };
+        info = oneRow(st.sessionById, SessionInfoRow, id) ?? { zone_id: '', vehicle_number: null, conflict_reason: null };
         extra.set(id, info);
       }
       return info;
@@ -157,25 +171,25 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
     for (const s of present) {
       if (s.status !== 'COMPLETED' || s.exit_at == null || s.exit_at < start || s.exit_at >= end || !(s.amount_due_paise ?? 0)) continue;
       let paid = paidToday.get(s.id) ?? 0;
-      if (paid !== s.amount_due_paise) paid = (st.paidFor.get(s.id) as { total: number }).total;
+      if (paid !== s.amount_due_paise) paid = aggregate(st.paidFor, TotalRow, s.id).total;
       if (paid !== s.amount_due_paise) unpaidExits += 1;
     }
     return {
       present, payments, presentById, sessionInfo, unpaidExits,
-      created: (st.createdCount.get(range) as { n: number }).n,
-      refunds: st.refunds.get(range) as { n: number; total: number },
-      openPayments: st.openPayments.all(range) as { status: string; n: number }[],
-      audit: st.auditEvents.all(range) as AuditEventRow[],
-      occupiedSlotsWithoutSession: (st.occupiedSlotsWithoutSession.get() as { n: number }).n,
-      slotsWithoutZone: (st.slotsWithoutZone.get() as { n: number }).n,
-      shifts: st.shifts.all(range) as ShiftRow[],
-      zones: st.zones.all() as { id: string; name: string; grace_minutes: number }[],
-      operators: st.operators.all() as { id: string; name: string }[],
+      created: aggregate(st.createdCount, countRow, range).n,
+      refunds: aggregate(st.refunds, RefundsRow, range),
+      openPayments: allRows(st.openPayments, OpenPaymentsRow, range),
+      audit: allRows(st.auditEvents, AuditEventRow, range),
+      occupiedSlotsWithoutSession: aggregate(st.occupiedSlotsWithoutSession, countRow).n,
+      slotsWithoutZone: aggregate(st.slotsWithoutZone, countRow).n,
+      shifts: allRows(st.shifts, ShiftRow, range),
+      zones: allRows(st.zones, ZoneRow),
+      operators: allRows(st.operators, OperatorRow),
     };
   });
   const r = ctx.store.sqlite.inTransaction ? read() : read.deferred();
   const who = (sessionId: string, action: string): string | null =>
-    (st.whoDid.get(sessionId, action) as { name: string | null } | undefined)?.name ?? null;
+    oneRow(st.whoDid, NameRow, sessionId, action)?.name ?? null;
   const vehicleOf = (id: string) => r.sessionInfo(id).vehicle_number;
 
   const n = hours.length;
@@ -387,7 +401,7 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
       expectedPaise: s.expected_paise,
       countedPaise: s.counted_paise,
       differencePaise: s.difference_paise,
-      status: s.status as ShiftStatus,
+      status: s.status,
     })),
     exceptions,
     integrity: { ok: findings.every((f) => f.count === 0), findings },

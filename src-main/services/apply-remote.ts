@@ -15,12 +15,10 @@
  * Audit actions are `sync.*` so the audit shows what came from elsewhere.
  */
 import type Database from 'better-sqlite3';
-import { parseTicketCode } from '../../src-shared/domain/ticket-codec.js';
 import { newId } from '../core/ids.js';
 import { serverPaymentSchema } from '../online/server-client.js'; // [sync]
 import { paymentResultSinkOf } from '../sync/registry.js'; // [sync]
-import type { Actor, ServiceContext } from './context.js';
-import { recordSessionChange } from './session-records.js';
+import type { ServiceContext } from './context.js';
 
 const OPEN = new Set(['BOOKED', 'PARKED', 'EXITING']);
 
@@ -275,50 +273,4 @@ export function retrySkipped(ctx: ServiceContext, keys: TicketKeySink): number {
     }
   }
   return done;
-}
-
-/**
- * Offline exit at another gate: a valid signed ticket whose session has not synced here yet.
- * The ticket carries session id, zone, slot, entry time and issuing kiosk, so the session is
- * created locally (`session.adopted`, audited, in the outbox) and billed from the ticket's entry
- * time. The vehicle number is unknown until the issuing gate's events arrive (placeholder
- * `?<id>`); the server's fold then merges both histories. Returns true when it adopted.
- */
-export function adoptSignedTicket(ctx: ServiceContext, actor: Actor, code: string): boolean {
-  const parsed = parseTicketCode(code, ctx.ticketKeys);
-  if (!parsed.ok || parsed.kind !== 'signed') return false;
-  const p = parsed.payload;
-  if (p.entryAtMs === null || p.kioskId === ctx.kioskId) return false;
-  const db = ctx.store.sqlite;
-  return ctx.store.q.tx(() => {
-    if (st(db, 'SELECT 1 FROM sessions WHERE id = ? OR code = ?').get(p.sessionId, parsed.code)) return false;
-    if (!st(db, 'SELECT 1 FROM zones WHERE id = ?').get(p.zoneId)) return false;
-    const slot = st(db, 'SELECT id, current_session_id FROM slots WHERE zone_id = ? AND slot_number = ?').get(p.zoneId, p.slotNumber) as
-      { id: string; current_session_id: string | null } | undefined;
-    if (!slot) return false;
-    const now = ctx.clock.now();
-    const vehicleId = vehicleIdFor(ctx, `?${p.sessionId.slice(-8).toUpperCase()}`, null, now);
-    let slotId = slot.id;
-    let conflict: string | null = null;
-    let overflow = 0;
-    if (slot.current_session_id) {
-      const free = st(db, `SELECT id FROM slots s WHERE zone_id = ? AND current_session_id IS NULL
-        AND NOT EXISTS (SELECT 1 FROM sessions x WHERE x.slot_id = s.id AND x.status IN ('BOOKED','PARKED','EXITING') AND x.overflow = 0) ORDER BY position LIMIT 1`).get(p.zoneId) as { id: string } | undefined;
-      // The car is at the exit: a full zone must not block it. It is billed without a slot
-      // (overflow) until the server's canonical state arrives.
-      if (free) slotId = free.id;
-      else overflow = 1;
-      conflict = 'SLOT_CLASH';
-    }
-    const row: Record<string, unknown> = {
-      code: parsed.code, vehicle_id: vehicleId, zone_id: p.zoneId, slot_id: slotId, status: 'PARKED', booked_at: p.entryAtMs,
-      entry_at: p.entryAtMs, exit_at: null, quote_amount_paise: null, quoted_at: null, quote_valid_until: null, amount_due_paise: null,
-      amount_paid_paise: 0, last_paid_at: null, lost_ticket: 0, conflict: conflict ? 1 : 0, conflict_reason: conflict,
-      origin_kiosk_id: p.kioskId, created_by: actor.operatorId, created_at: p.entryAtMs, updated_at: now, overflow,
-    };
-    st(db, UPSERT_SESSION).run(p.sessionId, ...SESSION_COLS.map((c) => row[c] ?? null));
-    if (!overflow) st(db, 'UPDATE slots SET current_session_id = ? WHERE id = ?').run(p.sessionId, slotId);
-    recordSessionChange(ctx, actor, 'session.adopted', p.sessionId, { ticketKioskId: p.kioskId, slot: p.slotNumber, offline: true });
-    return true;
-  });
 }

@@ -5,6 +5,7 @@ import type { TicketKey, TicketKeyLookup } from '../../src-shared/domain/ticket-
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/open.js';
 import type { DeviceHealthBoard } from '../lane/health-board.js';
+import type { OpsRuntime } from '../ops/runtime.js';
 import type { LaneService } from '../lane/service.js';
 import type { AuditLog } from './audit.js';
 import type { Outbox } from './outbox.js';
@@ -27,6 +28,8 @@ export interface ServiceContext {
   outbox: Outbox;
   /** Health of the lane's devices (barrier, loops, printer, camera), whichever drivers are configured. */
   devices: DeviceHealthBoard;
+  /** Backups, logs' redaction, the secret store and the paths around the database. */
+  ops: OpsRuntime;
   /** The lane: gives the barrier its causes, runs the lane state machine, drives the devices (src-main/lane/service.ts). */
   lane: LaneService;
   /** Hooks run inside the transaction of each recorded session or shift change (the print queue subscribes). */

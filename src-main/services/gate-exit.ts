@@ -1,11 +1,12 @@
 /** Exit side of the gate: quoting the fee, taking cash, lost tickets, letting the car out. */
 import { AppError } from '../../src-shared/contracts/errors.js';
-import type { Payment, Quote, Session, SessionStatus } from '../../src-shared/contracts/entities.js';
+import type { Payment, Quote, Session } from '../../src-shared/contracts/entities.js';
 import { assertTransition } from '../../src-shared/domain/session-state.js';
 import { computeAmountDue } from '../../src-shared/domain/tariff.js';
 import { newId } from '../core/ids.js';
 import { withExclusiveTax } from '../invoices/exclusive-tax.js';
 import type { PaymentRow, SessionRow } from '../store/schema.js';
+import { adoptSignedTicket } from './adopt-ticket.js';
 import type { Actor, ServiceContext } from './context.js';
 import {
   creditedPaise, OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
@@ -18,7 +19,7 @@ export const QUOTE_VALID_MS = 10 * 60 * 1000;
 
 function assertExitable(session: SessionRow): void {
   // An exit needs an entered, still-open session: the state machine says why not otherwise.
-  assertTransition(session.status as SessionStatus, 'COMPLETED');
+  assertTransition(session.status, 'COMPLETED');
 }
 
 function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean, paidPaise = creditedPaise(ctx, session)) {
@@ -75,8 +76,13 @@ function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicke
   };
 }
 
+/**
+ * The quote for a scanned ticket. A signed ticket of another gate whose session has not synced
+ * yet is adopted first, in the same transaction: if the quote fails, the adoption is undone too.
+ */
 export function quoteExit(ctx: ServiceContext, actor: Actor, code: string): Quote {
   return ctx.store.q.tx(() => {
+    adoptSignedTicket(ctx, actor, code);
     const session = sessionRowByCode(ctx, code);
     return quote(ctx, actor, session, session.lost_ticket === 1);
   });
@@ -139,7 +145,7 @@ function insertCashPayment(ctx: ServiceContext, actor: Actor, sessionId: string,
     tendered_paise: tendered, change_paise: tendered - amount, gateway: null, gateway_ref: null, upi_uri: null,
     idempotency_key: null, operator_id: actor.operatorId, late: 0, review_reason: null,
     created_at: now, expires_at: null, completed_at: now, updated_at: now,
-  };
+  } satisfies PaymentRow;
   // The cash goes into the cashier's open drawer: the payment belongs to that shift.
   q.run(db.insertInto('payments').values({ ...row, shift_id: shiftId }));
   return row;

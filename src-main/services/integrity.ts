@@ -131,7 +131,7 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
 export function integrityCheck(ctx: ServiceContext): { ok: boolean; findings: IntegrityFinding[] } {
   const findings: IntegrityFinding[] = [];
   for (const c of CHECKS) {
-    const ids = (ctx.store.sqlite.prepare(c.sql).raw().all() as unknown[][]).map((r) => String(r[0]));
+    const ids = ctx.store.sqlite.prepare(c.sql).pluck().all().map((id) => String(id));
     if (ids.length) findings.push({ check: c.check, message: c.message, ids: ids.slice(0, 100) });
   }
   const audit = ctx.audit.verify();

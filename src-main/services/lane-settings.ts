@@ -9,7 +9,6 @@ import { DEFAULT_MANUAL_REASONS, laneConfigPatchSchema, OTHER_REASON, type LaneC
 import { DEFAULT_LANE_DEVICE_SETTINGS, keepSavedSecret, laneDeviceSettingsSchema, type LaneDeviceSettings } from '../../src-shared/contracts/lane-devices.js';
 import { DEFAULT_LANE_RULES, type LaneRules } from '../../src-shared/domain/lane-state.js';
 import { createFileSecretStore, secretsDirFor } from '../ops/secret-store.js';
-import { opsFor } from '../ops/runtime.js';
 import type { Store } from '../store/open.js';
 import type { ServiceContext } from './context.js';
 import { DEFAULT_SETTINGS, isValidTimeZone } from './settings.js';
@@ -127,7 +126,7 @@ export function saveLaneDeviceSettings(deps: ServiceContext, operatorId: string,
   const password = next.barrier.driver === 'isapi' ? next.barrier.password ?? null : null;
   // The password goes to the secret store first: a failure to write it leaves the settings alone.
   writePassword(deps.store, password);
-  if (password) opsFor(deps).redactor.addSecret(password); // never in a log line from now on
+  if (password) deps.ops.redactor.addSecret(password); // never in a log line from now on
   const row = next.barrier.driver === 'isapi' ? { ...next, barrier: { ...next.barrier, password: undefined } } : next;
   deps.store.q.tx(() => {
     writeRow(deps, operatorId, LANE_DEVICES_KEY, row);

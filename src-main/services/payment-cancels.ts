@@ -4,13 +4,12 @@
  * answered, so a cancel made while offline (or just before a crash) still reaches the server,
  * which then closes the QR and flags any money that arrives.
  */
+import { z } from 'zod';
+import { allRows } from '../store/raw-rows.js';
 import type { ServiceContext } from './context.js';
 
-export interface QueuedCancel {
-  payment_id: string;
-  requested_at: number;
-  attempts: number;
-}
+const QueuedCancel = z.object({ payment_id: z.string(), requested_at: z.number(), attempts: z.number() });
+export type QueuedCancel = z.infer<typeof QueuedCancel>;
 
 export function queueCancel(ctx: ServiceContext, paymentId: string, operatorId: string | null): void {
   ctx.store.sqlite.prepare('INSERT OR IGNORE INTO payment_cancels (payment_id, requested_at, operator_id) VALUES (?, ?, ?)')
@@ -18,8 +17,7 @@ export function queueCancel(ctx: ServiceContext, paymentId: string, operatorId: 
 }
 
 export function unsentCancels(ctx: ServiceContext, limit = 50): QueuedCancel[] {
-  return ctx.store.sqlite.prepare('SELECT payment_id, requested_at, attempts FROM payment_cancels WHERE sent_at IS NULL ORDER BY requested_at LIMIT ?')
-    .all(limit) as QueuedCancel[];
+  return allRows(ctx.store.sqlite.prepare('SELECT payment_id, requested_at, attempts FROM payment_cancels WHERE sent_at IS NULL ORDER BY requested_at LIMIT ?'), QueuedCancel, limit);
 }
 
 /** The kiosk cancelled this payment and the server has not confirmed it yet. */

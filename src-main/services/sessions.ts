@@ -3,6 +3,7 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import type { AuditEntry, Payment, Session, SessionStatus } from '../../src-shared/contracts/entities.js';
 import { refundForCancellation } from '../../src-shared/domain/refund.js';
 import { assertTransition } from '../../src-shared/domain/session-state.js';
+import { vehicleSearchText } from '../../src-shared/domain/vehicle-number.js';
 import type { SessionRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { creditedPaise, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView } from './session-records.js';
@@ -52,11 +53,11 @@ export function listSessions(ctx: ServiceContext, input: ListInput): { items: Se
   if (input.to) query = query.where('sessions.created_at', '<', Date.parse(input.to));
   if (input.q) {
     const text = input.q.trim();
-    const plate = text.toUpperCase().replace(/[\s-]/g, '');
+    const plate = vehicleSearchText(text);
     query = query.where((eb) => eb.or([
       eb('sessions.code', '=', text),
       eb('slots.slot_number', '=', text.toUpperCase()),
-      ...(plate ? [eb('vehicles.vehicle_number', 'like', `%${plate.replace(/[%_]/g, '')}%`)] : []),
+      ...(plate ? [eb('vehicles.vehicle_number', 'like', `%${plate}%`)] : []),
     ]));
   }
   if (input.cursor) {
@@ -78,7 +79,7 @@ export function listSessions(ctx: ServiceContext, input: ListInput): { items: Se
 export function refundCheck(ctx: ServiceContext, ref: SessionRef): { eligible: boolean; refundPaise: number; reason: string } {
   const row = rowByRef(ctx, ref);
   return refundForCancellation({
-    status: row.status as SessionStatus,
+    status: row.status,
     entryAtMs: row.entry_at,
     bookedAtMs: row.booked_at ?? row.created_at,
     cancelAtMs: ctx.clock.now(),
@@ -90,7 +91,7 @@ export function cancelSession(ctx: ServiceContext, actor: Actor, sessionId: stri
   const { q, db } = ctx.store;
   const refundPaise = q.tx(() => {
     const row = sessionRowById(ctx, sessionId);
-    assertTransition(row.status as SessionStatus, 'CANCELLED');
+    assertTransition(row.status, 'CANCELLED');
     const refund = refundCheck(ctx, { sessionId });
     const now = ctx.clock.now();
     q.run(db.updateTable('sessions').set({ status: 'CANCELLED', updated_at: now }).where('id', '=', sessionId).where('status', '=', 'BOOKED'));

@@ -2,18 +2,15 @@
  * Facility settings (name, time zone, cash-shift tolerance): one row per key in `settings`, JSON
  * values. The first-run setup also saves the central server (`serverUrl`, `kioskId` rows, used by
  * `serve` at the next start) and the kiosk secret, which never goes in the database: it is kept in
- * the secret store next to the database (`<dataDir>/secrets/kiosk-secret.secret`, 0600), the same
- * file `serve --kiosk-secret` keeps it in, and is never returned.
+ * the kiosk's secret store (`ctx.ops.secrets`: `<dataDir>/secrets/kiosk-secret.secret`, 0600,
+ * encrypted by the OS keyring under Electron), the same file `serve --kiosk-secret` keeps it in
+ * and the Electron shell reads at start-up, and is never returned.
  */
-import { resolve } from 'node:path';
 import type { FacilitySettings } from '../../src-shared/contracts/api.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
-import { opsFor } from '../ops/runtime.js';
-import { createFileSecretStore, secretsDirFor } from '../ops/secret-store.js';
+import { KIOSK_SECRET_NAME } from '../ops/secret-store.js';
 import type { Actor, ServiceContext } from './context.js';
 
-/** The secret-store name of the kiosk secret (shared with `serve`, src-main/ops/cli-commands.ts). */
-export const KIOSK_SECRET_NAME = 'kiosk-secret';
 /** Settings-table keys of the saved central server (read by `serve` before the core starts). */
 export const SERVER_URL_KEY = 'serverUrl';
 export const KIOSK_ID_KEY = 'kioskId';
@@ -75,30 +72,17 @@ export function normalizeServerUrl(raw: string): string | null {
 
 const KIOSK_ID_RE = /^[A-Za-z0-9._:-]{1,100}$/;
 
-/** In-memory databases (tests) have no data directory: their secret lives with the context. */
-const MEMORY_SECRETS = new WeakMap<ServiceContext, string>();
-
-function isMemoryDb(ctx: ServiceContext): boolean {
-  const name = ctx.store.sqlite.name;
-  return !name || name === ':memory:' || ctx.store.sqlite.memory;
-}
-
 function readKioskSecretSaved(ctx: ServiceContext): boolean {
-  if (isMemoryDb(ctx)) return MEMORY_SECRETS.has(ctx);
   try {
-    return createFileSecretStore(secretsDirFor(resolve(ctx.store.sqlite.name))).get(KIOSK_SECRET_NAME) !== null;
+    return ctx.ops.secrets.get(KIOSK_SECRET_NAME) !== null;
   } catch {
-    return true; // present but unreadable here (e.g. encrypted by Electron's keyring)
+    return true; // present but unreadable here (e.g. encrypted by Electron's keyring, read by `serve`)
   }
 }
 
 function saveKioskSecret(ctx: ServiceContext, secret: string): void {
-  opsFor(ctx).redactor.addSecret(secret); // never in a log line from now on
-  if (isMemoryDb(ctx)) {
-    MEMORY_SECRETS.set(ctx, secret);
-    return;
-  }
-  createFileSecretStore(secretsDirFor(resolve(ctx.store.sqlite.name))).set(KIOSK_SECRET_NAME, secret);
+  ctx.ops.redactor.addSecret(secret); // never in a log line from now on
+  ctx.ops.secrets.set(KIOSK_SECRET_NAME, secret);
 }
 
 function readStringSetting(ctx: ServiceContext, key: string): string | null {

@@ -1,5 +1,5 @@
 /**
- * Cash shifts (issue 6): a cashier's drawer from opening float to blind count.
+ * Cash shifts: a cashier's drawer from opening float to blind count.
  * - one OPEN shift per cashier (service check + unique partial index);
  * - every CASH payment taken while it is open carries its id (payments.shift_id, set by gate-exit);
  * - paid in / paid out / cash refunds are cash_movements with a reason;
@@ -77,7 +77,7 @@ function toShift(ctx: ServiceContext, row: ShiftRow, reveal: boolean): Shift {
     countedPaise: row.counted_paise,
     differencePaise: row.difference_paise,
     tolerancePaise: row.tolerance_paise,
-    status: row.status as ShiftStatus,
+    status: row.status,
     note: row.note,
     approvedBy: row.approved_by,
     approvedByName: operatorName(ctx, row.approved_by),
@@ -271,7 +271,7 @@ function movementsOf(ctx: ServiceContext, shiftId: string): CashMovement[] {
     id: p.id, shiftId, kind: 'PAYMENT', amountPaise: p.amount_paise, reason: null, at: iso(p.completed_at ?? p.created_at)!, paymentId: p.id,
   }));
   const moves = q.all(db.selectFrom('cash_movements').selectAll().where('shift_id', '=', shiftId)).map((m): CashMovement => ({
-    id: m.id, shiftId, kind: m.kind as CashMovement['kind'], amountPaise: m.amount_paise, reason: m.reason, at: iso(m.at)!, paymentId: m.payment_id,
+    id: m.id, shiftId, kind: m.kind, amountPaise: m.amount_paise, reason: m.reason, at: iso(m.at)!, paymentId: m.payment_id,
   }));
   return [...payments, ...moves].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
 }

@@ -1,12 +1,13 @@
 /** Vehicle search by (part of) the number plate, with the car's open session if any. */
 import type { Vehicle } from '../../src-shared/contracts/entities.js';
+import { vehicleSearchText } from '../../src-shared/domain/vehicle-number.js';
 import type { ServiceContext } from './context.js';
 import { OPEN_SESSION } from './session-records.js';
 import { sessionQuery, toSession } from './views.js';
 
 export function searchVehicles(ctx: ServiceContext, text: string): Vehicle[] {
   const { q, db } = ctx.store;
-  const plate = text.toUpperCase().replace(/[\s\-%_]/g, '');
+  const plate = vehicleSearchText(text);
   if (!plate) return [];
   const vehicles = q.all(
     db.selectFrom('vehicles').select(['id', 'vehicle_number', 'owner_name'])

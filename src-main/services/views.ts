@@ -1,7 +1,5 @@
 /** Maps joined rows to API entities (API.md "Shapes"). */
-import type {
-  Payment, PaymentMethod, PaymentStatus, Session, SessionStatus, Zone, GatewayName,
-} from '../../src-shared/contracts/entities.js';
+import type { Payment, Session, Zone } from '../../src-shared/contracts/entities.js';
 import type { Tariff } from '../../src-shared/domain/tariff.js';
 import type { InferResult } from 'kysely';
 import type { PaymentRow, ZoneRow } from '../store/schema.js';
@@ -41,14 +39,14 @@ export function toSession(r: SessionViewRow): Session {
     zoneId: r.zone_id,
     zoneName: r.zone_name,
     slotNumber: r.slot_number,
-    status: r.status as SessionStatus,
+    status: r.status,
     bookedAt: iso(r.booked_at),
     entryAt: iso(r.entry_at),
     exitAt: iso(r.exit_at),
     amountDuePaise: r.amount_due_paise,
     amountPaidPaise: r.amount_paid_paise,
-    paymentMethod: (r.payment_method as PaymentMethod | null) ?? null,
-    paymentStatus: (r.payment_status as PaymentStatus | null) ?? null,
+    paymentMethod: r.payment_method ?? null,
+    paymentStatus: r.payment_status ?? null,
     conflict: r.conflict === 1,
     lostTicket: r.lost_ticket === 1,
   };
@@ -58,10 +56,10 @@ export function toPayment(r: PaymentRow): Payment {
   return {
     id: r.id,
     sessionId: r.session_id,
-    method: r.method as PaymentMethod,
-    status: r.status as PaymentStatus,
+    method: r.method,
+    status: r.status,
     amountPaise: r.amount_paise,
-    gateway: (r.gateway as GatewayName | null) ?? null,
+    gateway: r.gateway ?? null,
     gatewayRef: r.gateway_ref,
     upiUri: r.upi_uri,
     createdAt: iso(r.created_at)!,

@@ -1,10 +1,12 @@
 /** SQLite online backup to a file, verified by reopening the copy and checking it. */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { z } from 'zod';
 import { AuditLog } from '../services/audit.js';
 import { systemClock } from '../core/clock.js';
 import { readAuditKey, type AuditKey } from '../core/secrets.js';
 import { openStore } from './open.js';
+import { aggregate, countRow } from './raw-rows.js';
 
 export interface BackupResult {
   file: string;
@@ -34,8 +36,8 @@ export async function verifyBackup(file: string, auditKey: AuditKey | null = nul
     if (check !== 'ok') problems.push(`sqlite integrity_check: ${String(check)}`);
     const audit = new AuditLog(store, systemClock, auditKey).verify();
     if (!audit.ok) problems.push(audit.message);
-    const sessions = (store.sqlite.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
-    const bytes = (store.sqlite.prepare('SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()').get() as { b: number }).b;
+    const sessions = aggregate(store.sqlite.prepare('SELECT COUNT(*) AS n FROM sessions'), countRow).n;
+    const bytes = aggregate(store.sqlite.prepare('SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()'), z.object({ b: z.number() })).b;
     return { file, bytes, verified: problems.length === 0, sessions, problems };
   } finally {
     await store.close();

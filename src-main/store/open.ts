@@ -1,7 +1,9 @@
 /** Opens (and migrates) a kiosk database file with the pragmas the design requires. */
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { z } from 'zod';
 import { KIOSK_MIGRATIONS, kioskMigrationProvider } from './migrations.js';
+import { allRows } from './raw-rows.js';
 import { SqlRunner } from './runner.js';
 import type { KioskDatabase } from './schema.js';
 
@@ -31,7 +33,7 @@ function appliedMigrationNames(sqlite: Database.Database): string[] {
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`)
     .get();
   if (!table) return [];
-  return (sqlite.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map((r) => r.name);
+  return allRows(sqlite.prepare('SELECT name FROM kysely_migration'), z.object({ name: z.string() })).map((r) => r.name);
 }
 
 export async function openStore(path: string, options: { readonly?: boolean } = {}): Promise<Store> {

@@ -26,6 +26,8 @@ export class SqlRunner {
     return { stmt: this.statement(compiled.sql), params: compiled.parameters as Param[] };
   }
 
+  // The one place a raw better-sqlite3 result takes a row type: R is what Kysely derived from
+  // the query against the schema (schema.ts), so it is checked where the query is written.
   all<R>(query: Compilable<R>): R[] {
     const { stmt, params } = this.compile(query);
     return stmt.all(...params) as R[];

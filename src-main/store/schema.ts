@@ -1,5 +1,16 @@
-/** Row types of the kiosk database (snake_case, as stored). Domain/API types live in src-shared. */
+/**
+ * Row types of the kiosk database (snake_case, as stored). Domain/API types live in src-shared.
+ * A status column is typed as the union its CHECK constraint or writer allows, a flag as `0 | 1`:
+ * SQLite stores both as plain TEXT / INTEGER, so these types are what keeps a typo out.
+ */
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { CashMovement, GatewayName, PaymentMethod, PaymentStatus, SessionStatus, ShiftStatus } from '../../src-shared/contracts/entities.js';
+import type { Role } from '../../src-shared/contracts/roles.js';
+
+/** A boolean column (SQLite has none). */
+export type Flag = 0 | 1;
+/** Why a session is marked for review after sync (conflicts.ts, adopt-ticket.ts, apply-remote.ts). */
+export type ConflictReason = string;
 
 export interface MetaTable { key: string; value: string }
 
@@ -8,7 +19,7 @@ export interface ZonesTable {
   name: string;
   position: number;
   hourly_rate_paise: number;
-  is_active: number;
+  is_active: Flag;
   grace_minutes: number;
   daily_cap_paise: number | null;
   lost_ticket_fee_paise: number | null;
@@ -40,7 +51,7 @@ export interface SessionsTable {
   vehicle_id: string;
   zone_id: string;
   slot_id: string;
-  status: string;
+  status: SessionStatus;
   booked_at: number | null;
   entry_at: number | null;
   exit_at: number | null;
@@ -50,31 +61,31 @@ export interface SessionsTable {
   amount_due_paise: number | null;
   amount_paid_paise: Generated<number>;
   last_paid_at: number | null;
-  lost_ticket: Generated<number>;
-  conflict: Generated<number>;
-  conflict_reason: string | null;
+  lost_ticket: Generated<Flag>;
+  conflict: Generated<Flag>;
+  conflict_reason: ConflictReason | null;
   origin_kiosk_id: string;
   created_by: string | null;
   created_at: number;
   updated_at: number;
   /** 1: open but holds no slot (a slot clash in a full car park, migrations/kiosk/0004). */
-  overflow: Generated<number>;
+  overflow: Generated<Flag>;
 }
 
 export interface PaymentsTable {
   id: string;
   session_id: string;
-  method: string;
-  status: string;
+  method: PaymentMethod;
+  status: PaymentStatus;
   amount_paise: number;
   tendered_paise: number | null;
   change_paise: number | null;
-  gateway: string | null;
+  gateway: GatewayName | null;
   gateway_ref: string | null;
   upi_uri: string | null;
   idempotency_key: string | null;
   operator_id: string | null;
-  late: Generated<number>;
+  late: Generated<Flag>;
   review_reason: string | null;
   created_at: number;
   expires_at: number | null;
@@ -99,7 +110,7 @@ export interface ShiftsTable {
   id: string;
   operator_id: string;
   kiosk_id: string;
-  status: string;
+  status: ShiftStatus;
   opened_at: number;
   closed_at: number | null;
   opening_float_paise: number;
@@ -119,7 +130,7 @@ export interface ShiftsTable {
 export interface CashMovementsTable {
   id: string;
   shift_id: string;
-  kind: string;
+  kind: CashMovement['kind'];
   amount_paise: number;
   reason: string;
   payment_id: string | null;
@@ -131,9 +142,9 @@ export interface OperatorsTable {
   id: string;
   username: string;
   name: string;
-  role: string;
+  role: Role;
   pin_hash: string;
-  is_active: Generated<number>;
+  is_active: Generated<Flag>;
   failed_attempts: Generated<number>;
   locked_until: number | null;
   /** Lockouts since the last good log-in (migrations/kiosk/0006). */

@@ -137,14 +137,13 @@ export class SyncWorker {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.wake = null;
+        resolve();
+      };
       const t = setTimeout(done, ms);
       t.unref?.();
-      const self = this;
-      function done() {
-        clearTimeout(t);
-        self.wake = null;
-        resolve();
-      }
       this.wake = done;
     });
   }

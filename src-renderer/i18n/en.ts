@@ -402,7 +402,7 @@ export const en = {
   'error.RATE_LIMITED': 'Too many attempts. Wait a moment and try again.',
   'error.INTERNAL': 'Something went wrong. Try again; if it repeats, call a supervisor.',
   'error.NETWORK': 'The kiosk core is not answering. Wait a moment and try again.',
-  // Cash shifts and reports (issue 6)
+  // Cash shifts and reports
   'shiftScreen.title': 'Cash shift',
   'shiftScreen.none': 'No shift is open. Count the opening float into the drawer, then open your shift.',
   'shiftScreen.float': 'Opening float (₹)',

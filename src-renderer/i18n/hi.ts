@@ -404,7 +404,7 @@ export const hi: Record<MessageKey, string> = {
   'error.RATE_LIMITED': 'बहुत अधिक प्रयास। थोड़ी देर रुक कर फिर कोशिश करें।',
   'error.INTERNAL': 'कुछ गड़बड़ हुई। फिर कोशिश करें; बार-बार हो तो सुपरवाइज़र को बुलाएँ।',
   'error.NETWORK': 'कियोस्क कोर जवाब नहीं दे रहा। थोड़ी देर में फिर कोशिश करें।',
-  // Cash shifts and reports (issue 6)
+  // Cash shifts and reports
   'shiftScreen.title': 'नकद शिफ़्ट',
   'shiftScreen.none': 'कोई शिफ़्ट खुली नहीं है। शुरुआती नकद दराज़ में गिनें, फिर शिफ़्ट खोलें।',
   'shiftScreen.float': 'शुरुआती नकद (₹)',

@@ -40,7 +40,6 @@ export function LaneDevicesScreen() {
       setConfig(s.config);
       setDevices(s.devices);
     }, (e: unknown) => setMessage({ ok: false, text: errorText(t, e) }));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   if (!config || !devices) return message ? <p className="banner-error" role="alert">{message.text}</p> : null;
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Session, Zone } from '../../src-shared/contracts/entities.js';
+import { normaliseVehicleNumber } from '../../src-shared/contracts/vehicle-number.js';
 import { call, isApiError, type ApiError } from '../api/client.js';
 import { CameraPanel } from '../components/CameraPanel.js';
 import { TextField } from '../components/Field.js';
@@ -9,6 +10,7 @@ import { errorCode, errorHeadline, errorText, useT } from '../i18n/index.js';
 import { useKioskEvent } from '../lib/events.js';
 import { formatINR } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
+import { useApiAction } from '../lib/use-api-action.js';
 import { useKeyboardWedge } from '../lib/use-wedge.js';
 
 type Outcome =
@@ -17,24 +19,19 @@ type Outcome =
 
 const VEHICLE_RE = /^[A-Z0-9]{3,15}$/;
 
-export function normaliseVehicle(v: string): string {
-  return v.toUpperCase().replace(/[\s-]/g, '');
-}
-
 export function EntryScreen({ camera = true }: { camera?: boolean }) {
   const t = useT();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [busy, setBusy] = useState(false);
+  const scanning = useApiAction();
+  const busy = scanning.busy;
   const [manual, setManual] = useState('');
   const [zones, setZones] = useState<Zone[] | null>(null);
   const [zoneId, setZoneId] = useState<string>('');
   const [vehicle, setVehicle] = useState('');
   const [owner, setOwner] = useState('');
-  const [issuing, setIssuing] = useState(false);
-  const [issueError, setIssueError] = useState<unknown>(null);
+  const issuing = useApiAction();
   const [ticket, setTicket] = useState<Session | null>(null);
   const seq = useRef(0);
-  const busyRef = useRef(false);
 
   const loadZones = useCallback(async () => {
     try {
@@ -53,27 +50,21 @@ export function EntryScreen({ camera = true }: { camera?: boolean }) {
     if (e.type === 'session.changed') void loadZones();
   });
 
+  const { run: runScan } = scanning;
   const scan = useCallback(
     async (raw: string) => {
       const code = raw.trim();
-      if (!code || busyRef.current) return;
-      busyRef.current = true;
-      setBusy(true);
-      const n = ++seq.current;
-      try {
+      if (!code) return;
+      let n = 0;
+      await runScan(async () => {
+        n = ++seq.current;
         const session = await call('gate.scanEntry', { code });
         sounds.success();
         setOutcome({ kind: 'ok', session, seq: n, code, issued: false });
         void loadZones();
-      } catch (error) {
-        sounds.failure();
-        setOutcome({ kind: 'error', error, seq: n, code });
-      } finally {
-        busyRef.current = false;
-        setBusy(false);
-      }
+      }, (error) => setOutcome({ kind: 'error', error, seq: n, code }));
     },
-    [loadZones],
+    [loadZones, runScan],
   );
 
   useKeyboardWedge((code) => void scan(code));
@@ -85,15 +76,13 @@ export function EntryScreen({ camera = true }: { camera?: boolean }) {
     void scan(code);
   };
 
-  const vehicleNorm = normaliseVehicle(vehicle);
+  const vehicleNorm = normaliseVehicleNumber(vehicle);
   const vehicleOk = VEHICLE_RE.test(vehicleNorm);
 
   const issue = async (e: FormEvent) => {
     e.preventDefault();
-    if (!vehicleOk || !zoneId || issuing) return;
-    setIssuing(true);
-    setIssueError(null);
-    try {
+    if (!vehicleOk || !zoneId) return;
+    await issuing.run(async () => {
       const session = await call('gate.issueTicket', {
         vehicleNumber: vehicleNorm,
         zoneId,
@@ -105,12 +94,7 @@ export function EntryScreen({ camera = true }: { camera?: boolean }) {
       setVehicle('');
       setOwner('');
       void loadZones();
-    } catch (err) {
-      sounds.failure();
-      setIssueError(err);
-    } finally {
-      setIssuing(false);
-    }
+    });
   };
 
   return (
@@ -175,14 +159,14 @@ export function EntryScreen({ camera = true }: { camera?: boolean }) {
                 })}
               </div>
             </fieldset>
-            {issueError !== null && (
+            {issuing.error !== null && (
               <div className="notice notice-error" role="alert">
-                {errorText(t, issueError)}
-                {isApiError(issueError) && issueError.code === 'VALIDATION_FAILED' && <small>{(issueError as ApiError).message}</small>}
+                {errorText(t, issuing.error)}
+                {isApiError(issuing.error) && issuing.error.code === 'VALIDATION_FAILED' && <small>{(issuing.error as ApiError).message}</small>}
               </div>
             )}
-            <button type="submit" className="btn btn-primary btn-xl" disabled={!vehicleOk || !zoneId || issuing}>
-              {issuing ? t('entry.issuing') : t('entry.issue')}
+            <button type="submit" className="btn btn-primary btn-xl" disabled={!vehicleOk || !zoneId || issuing.busy}>
+              {issuing.busy ? t('entry.issuing') : t('entry.issue')}
             </button>
           </form>
         )}

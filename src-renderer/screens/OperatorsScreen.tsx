@@ -42,7 +42,6 @@ export function OperatorsScreen() {
       setMsg({ ok: false, text: errorText(t, e) });
       setOps([]);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   useEffect(() => {
     void load();

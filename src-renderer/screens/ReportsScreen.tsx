@@ -1,5 +1,5 @@
 /**
- * Reports screen (issue 6): pick a date, see the day's totals, cars inside and revenue by hour
+ * Reports screen: pick a date, see the day's totals, cars inside and revenue by hour
  * (SVG bar chart), zones, shifts (approve those over tolerance), exceptions with who did them,
  * and export the same report as CSV (zip) or PDF. Every figure comes from reports.daily, the
  * object the CSV and PDF are rendered from, so the three agree.
@@ -99,7 +99,6 @@ export default function ReportsScreen() {
     } finally {
       setLoading(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {
@@ -118,7 +117,6 @@ export default function ReportsScreen() {
     return () => {
       if (slowTimer.current) clearTimeout(slowTimer.current);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const submit = (e: FormEvent) => {

@@ -1,5 +1,5 @@
 /**
- * First-run setup (issue 7), shown while `system.health` says `needsSetup` and until the wizard
+ * First-run setup, shown while `system.health` says `needsSetup` and until the wizard
  * is finished: (1) the first administrator (auth.setup, which logs them in), (2) facility name and
  * time zone, (3) central server URL + enrolment credentials (saved for the next start; skippable
  * for a standalone kiosk), (4) camera choice and a test scan, (5) a printer test. Then the app.
@@ -19,6 +19,7 @@ import { errorText, useT } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/en.js';
 import { formatDateTime } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
+import { useApiAction } from '../lib/use-api-action.js';
 import { useConnectivity } from '../stores/connectivity.js';
 import { useLanguage } from '../stores/language.js';
 import { useSession } from '../stores/session.js';
@@ -203,8 +204,9 @@ function FacilityStep({ onDone }: { onDone(): void }) {
   const t = useT();
   const [facilityName, setFacilityName] = useState('');
   const [timeZone, setTimeZone] = useState<string>('Asia/Kolkata');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const save = useApiAction();
+  const error = problem ?? (save.error !== null ? describe(t, save.error) : null);
 
   useEffect(() => {
     let live = true;
@@ -222,17 +224,13 @@ function FacilityStep({ onDone }: { onDone(): void }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    if (!facilityName.trim()) return setError(t('setup.facilityRequired'));
-    setBusy(true);
-    try {
+    setProblem(null);
+    save.clearError();
+    if (!facilityName.trim()) return setProblem(t('setup.facilityRequired'));
+    await save.run(async () => {
       await call('settings.update', { facilityName: facilityName.trim(), timeZone });
       onDone();
-    } catch (err) {
-      setError(describe(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -240,8 +238,8 @@ function FacilityStep({ onDone }: { onDone(): void }) {
       <TextField label={t('setup.facilityName')} value={facilityName} onValue={setFacilityName} maxLength={100} autoFocus />
       <SelectField label={t('setup.timeZone')} value={timeZone} onValue={setTimeZone} options={TIME_ZONES.map((z) => ({ value: z, label: z }))} />
       <ErrorNotice error={error} />
-      <button type="submit" className="btn btn-primary btn-xl" disabled={busy}>
-        {busy ? t('setup.saving') : t('setup.next')}
+      <button type="submit" className="btn btn-primary btn-xl" disabled={save.busy}>
+        {save.busy ? t('setup.saving') : t('setup.next')}
       </button>
     </StepCard>
   );
@@ -253,23 +251,20 @@ function ServerStep({ onDone }: { onDone(): void }) {
   const [serverUrl, setServerUrl] = useState('');
   const [kioskId, setKioskId] = useState('');
   const [kioskSecret, setKioskSecret] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const save = useApiAction();
+  const error = problem ?? (save.error !== null ? describe(t, save.error) : null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    if (!serverUrl.trim() || !kioskId.trim() || !kioskSecret) return setError(t('setup.serverRequired'));
-    setBusy(true);
-    try {
+    setProblem(null);
+    save.clearError();
+    if (!serverUrl.trim() || !kioskId.trim() || !kioskSecret) return setProblem(t('setup.serverRequired'));
+    await save.run(async () => {
       await call('settings.update', { serverUrl: serverUrl.trim(), kioskId: kioskId.trim(), kioskSecret });
       setKioskSecret('');
       onDone();
-    } catch (err) {
-      setError(describe(t, err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -289,10 +284,10 @@ function ServerStep({ onDone }: { onDone(): void }) {
       </p>
       <ErrorNotice error={error} />
       <div className="setup-actions">
-        <button type="submit" className="btn btn-primary btn-xl" disabled={busy}>
-          {busy ? t('setup.saving') : t('setup.next')}
+        <button type="submit" className="btn btn-primary btn-xl" disabled={save.busy}>
+          {save.busy ? t('setup.saving') : t('setup.next')}
         </button>
-        <button type="button" className="btn btn-secondary btn-lg" onClick={onDone} disabled={busy}>
+        <button type="button" className="btn btn-secondary btn-lg" onClick={onDone} disabled={save.busy}>
           {t('setup.skip')}
         </button>
       </div>

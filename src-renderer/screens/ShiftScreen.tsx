@@ -1,5 +1,5 @@
 /**
- * Cash shift screen (issue 6): open with a float, record paid in / paid out with a reason, close
+ * Cash shift screen: open with a float, record paid in / paid out with a reason, close
  * with a blind count (the expected figure appears only in the answer to the close), then the
  * printable Z report. Uses the shared shift store so the exit screen sees the same drawer.
  */
@@ -10,6 +10,7 @@ import { SelectField, TextField } from '../components/Field.js';
 import { errorText, useT } from '../i18n/index.js';
 import { formatDateTime, formatINR, rupeesToPaise } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
+import { useApiAction } from '../lib/use-api-action.js';
 import { useLanguage } from '../stores/language.js';
 import { useShift } from '../stores/shift.js';
 
@@ -20,7 +21,8 @@ export default function ShiftScreen() {
   const lang = useLanguage((s) => s.lang);
   const { shift, loaded, load, open, close } = useShift();
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useApiAction();
+  const busy = action.busy;
   const [float, setFloat] = useState('');
   const [move, setMove] = useState({ kind: 'PAID_OUT' as 'PAID_IN' | 'PAID_OUT', amount: '', reason: '' });
   const [counted, setCounted] = useState('');
@@ -32,18 +34,14 @@ export default function ShiftScreen() {
   }, [load]);
 
   const run = async (fn: () => Promise<void>, okText?: string) => {
-    setBusy(true);
     setMsg(null);
-    try {
+    const done = await action.run(async () => {
       await fn();
-      sounds.success();
-      if (okText) setMsg({ ok: true, text: okText });
-    } catch (e) {
-      sounds.failure();
-      setMsg({ ok: false, text: errorText(t, e) });
-    } finally {
-      setBusy(false);
-    }
+      return true;
+    }, (e) => setMsg({ ok: false, text: errorText(t, e) }));
+    if (!done) return;
+    sounds.success();
+    if (okText) setMsg({ ok: true, text: okText });
   };
 
   const floatPaise = rupeesToPaise(float);

@@ -7,6 +7,7 @@ import { errorText, useT } from '../i18n/index.js';
 import { useKioskEvent } from '../lib/events.js';
 import { formatINR, paiseToRupeesText, rupeesToPaise } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
+import { useApiAction } from '../lib/use-api-action.js';
 import { FlaggedPaymentsPanel } from './FlaggedPaymentsPanel.js';
 import { TaxSettingsForm } from '../components/TaxSettingsForm.js';
 import { StorageCard } from '../components/StorageCard.js';
@@ -284,23 +285,14 @@ function IntegrityPanel() {
   const t = useT();
   const [result, setResult] = useState<ApiResults['integrity.check'] | null>(null);
   const [audit, setAudit] = useState<ApiResults['audit.verify'] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const [r, a] = await Promise.all([call('integrity.check', {}), call('audit.verify', {}).catch(() => null)]);
-      setResult(r);
-      setAudit(a);
-      if (r.ok && (a?.ok ?? true)) sounds.success();
-      else sounds.failure();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: runAction } = useApiAction();
+  const run = () => runAction(async () => {
+    const [r, a] = await Promise.all([call('integrity.check', {}), call('audit.verify', {}).catch(() => null)]);
+    setResult(r);
+    setAudit(a);
+    if (r.ok && (a?.ok ?? true)) sounds.success();
+    else sounds.failure();
+  });
   return (
     <section className="card" aria-label={t('sup.integrity')}>
       <button type="button" className="btn btn-primary btn-lg" onClick={() => void run()} disabled={busy}>

@@ -4,7 +4,7 @@
  * pre-payment of one hour, cancellation with the 5-minute refund rule, refunds through the
  * gateway (idempotent key derived from the booking id, so a retried cancel never refunds twice).
  *
- * [sync] With gates syncing (docs/sync.md "Parker bookings"): bookings use the zones/slots the
+ * With gates syncing (docs/sync.md "Parker bookings"): bookings use the zones/slots the
  * gates published; a booking is published as a synced session (same id, code = QR- code) and its
  * cancellation too; the gates' canonical state flows back here (entered -> the server's hold is
  * released; slot moved by a clash -> the booking follows). A refund is HELD until every gate has
@@ -28,9 +28,9 @@ import { toBookingView } from './view.js';
 export interface BookingDeps {
   payments: PaymentDeps;
   reconciler: Reconciler;
-  /** [sync] Null/absent when sync is not wired (then bookings stay on the server, as before). */
+  /** Null/absent when sync is not wired (then bookings stay on the server, as before). */
   gates?: ServerSyncEvents | null | undefined;
-  /** [sync] Longest a refund waits for every gate to acknowledge the cancellation (default 24 h). */
+  /** Longest a refund waits for every gate to acknowledge the cancellation (default 24 h). */
   refundHoldMaxMs?: number;
   /** How many slots one parker may hold at once (BOOKED, car not arrived); default DEFAULT_MAX_ACTIVE_PER_PARKER. */
   maxActivePerParker?: number;
@@ -287,7 +287,7 @@ export async function cancelBooking(deps: BookingDeps, parkerId: string, booking
   return getBooking(deps, parkerId, bookingId);
 }
 
-/** [sync] Publishes a CANCELLED booking's cancellation to the gates when the booking reached them. */
+/** Publishes a CANCELLED booking's cancellation to the gates when the booking reached them. */
 async function publishCancellation(deps: BookingDeps, bookingId: string): Promise<void> {
   const gates = deps.gates;
   if (!gates) return;
@@ -312,7 +312,7 @@ async function currentChangeSeq(gates: ServerSyncEvents): Promise<number> {
 }
 
 /**
- * [sync] Decides a HELD refund: WITHHELD when the gates say the car entered (the entry stands over
+ * Decides a HELD refund: WITHHELD when the gates say the car entered (the entry stands over
  * the cancellation, CANCEL_RACED_ENTRY; a supervisor decides), RELEASED (and sent) once every gate
  * has acknowledged the cancellation, when the booking never reached a gate, or after the maximum
  * hold (then flagged).
@@ -344,7 +344,7 @@ async function settleRefund(deps: BookingDeps, bookingId: string): Promise<void>
 }
 
 /**
- * [sync] Mirrors the gates' canonical state of these bookings: entered or ended at a gate -> the
+ * Mirrors the gates' canonical state of these bookings: entered or ended at a gate -> the
  * server's slot hold is released; moved by a slot clash -> the booking follows its session;
  * cancelled at a gate -> cancelled here (refund rule as for the parker); an entry that stood over
  * an already refunded cancellation -> flagged. Returns true when it changed a row.
@@ -397,7 +397,7 @@ async function heldInZone(deps: BookingDeps, zoneId: string) {
 }
 
 /**
- * [sync] Periodic sweep (src-server/main.ts): publishes bookings/cancellations a crash left
+ * Periodic sweep (src-server/main.ts): publishes bookings/cancellations a crash left
  * unpublished, mirrors the gates' state into open bookings, settles HELD refunds.
  */
 export async function sweepBookings(deps: BookingDeps): Promise<void> {

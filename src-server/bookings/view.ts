@@ -18,9 +18,9 @@ export interface BookingView {
   /** HELD: waiting until every gate acknowledged the cancellation; WITHHELD: the car entered (supervisor decides). */
   refundStatus: 'PENDING' | 'PROCESSED' | 'FAILED' | 'HELD' | 'WITHHELD' | null;
   payment: PaymentView | null;
-  /** [sync] The gates' canonical session status (null until the booking reached a gate). */
+  /** The gates' canonical session status (null until the booking reached a gate). */
   sessionStatus: string | null;
-  /** [sync] Why a supervisor should look at this booking (e.g. CANCEL_RACED_ENTRY). */
+  /** Why a supervisor should look at this booking (e.g. CANCEL_RACED_ENTRY). */
   reviewReason: string | null;
 }
 

@@ -123,7 +123,7 @@ export interface BookingsTable {
   payment_id: string | null;
   prepay_paise: number;
   refund_paise: number | null;
-  // [sync] migrations/server/9100_booking_sync.ts
+  // migrations/server/9100_booking_sync.ts
   released_at: number | null;
   session_status: string | null;
   cancel_seq: number | null;

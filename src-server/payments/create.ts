@@ -31,7 +31,7 @@ export interface PaymentDeps {
   metrics: Metrics;
   log: Logger;
   ttlSeconds: number;
-  /** [sync] Called after a payment's state changed (src-server/sync/server-events.ts pushes it to the kiosk). */
+  /** Called after a payment's state changed (src-server/sync/server-events.ts pushes it to the kiosk). */
   onPaymentChange?: ((paymentId: string) => void) | undefined;
 }
 

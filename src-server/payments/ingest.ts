@@ -67,7 +67,7 @@ export async function ingestEvent(deps: Pick<PaymentDeps, 'db' | 'clock' | 'metr
   if (result.outcome === 'applied' || result.outcome === 'late') {
     deps.metrics.paymentTransitions.inc({ to: result.status ?? 'unknown', source });
   }
-  if (result.paymentId && ['applied', 'late', 'review', 'second_capture'].includes(result.outcome)) deps.onPaymentChange?.(result.paymentId); // [sync] push to the kiosk
+  if (result.paymentId && ['applied', 'late', 'review', 'second_capture'].includes(result.outcome)) deps.onPaymentChange?.(result.paymentId); // push to the kiosk
   return result;
 }
 

@@ -142,7 +142,7 @@ export class Reconciler {
       this.deps.metrics.paymentTransitions.inc({ to: 'EXPIRED', source: 'deadline' });
       return 'EXPIRED' as const;
     });
-    if (final === 'EXPIRED') this.deps.onPaymentChange?.(p.id); // [sync] push to the kiosk
+    if (final === 'EXPIRED') this.deps.onPaymentChange?.(p.id); // push to the kiosk
     return final;
   }
 }

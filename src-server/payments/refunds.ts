@@ -84,6 +84,6 @@ export async function refundPayment(deps: PaymentDeps, paymentId: string, amount
     deps.metrics.paymentTransitions.inc({ to: 'REFUNDED', source: 'refund' });
     return done;
   });
-  deps.onPaymentChange?.(paymentId); // [sync] the kiosk that asked / the gates holding a pre-payment learn of it
+  deps.onPaymentChange?.(paymentId); // the kiosk that asked / the gates holding a pre-payment learn of it
   return processed;
 }

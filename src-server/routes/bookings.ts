@@ -19,7 +19,7 @@ const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).defa
 
 export function registerBookingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const guard = createParkerGuard(app, ctx);
-  // [sync] ctx.syncEvents is set once sync is registered (after these routes): read it per request.
+  // ctx.syncEvents is set once sync is registered (after these routes): read it per request.
   const deps = {
     payments: ctx.payments, reconciler: ctx.reconciler, get gates() { return ctx.syncEvents ?? null; },
     maxActivePerParker: ctx.config.maxActiveBookingsPerParker, holdMs: ctx.config.bookingHoldMinutes * 60_000,

@@ -5,7 +5,7 @@ import type { ServerContext } from '../context.js';
 import { ok, parseJson } from '../http/envelope.js';
 import { createParkerGuard } from '../http/parker-guard.js';
 import { loginParker, logoutParker, registerParker } from '../parkers/accounts.js';
-import { listBookableZones } from '../bookings/service.js'; // [sync]
+import { listBookableZones } from '../bookings/service.js';
 
 export const credentialsSchema = z
   .object({
@@ -42,6 +42,6 @@ export function registerParkerRoutes(app: FastifyInstance, ctx: ServerContext): 
   ctx.routes.add({ method: 'GET', url: '/parker/v1/zones', summary: 'Zones with free slots', tag: 'parker', auth: 'none' });
   app.get('/parker/v1/zones', async (req) => {
     await guard.anonymous(req);
-    return ok(await listBookableZones({ payments: ctx.payments, gates: ctx.syncEvents ?? null })); // [sync] the gates' zones when published
+    return ok(await listBookableZones({ payments: ctx.payments, gates: ctx.syncEvents ?? null })); // the gates' zones when published
   });
 }

@@ -10,6 +10,7 @@ import type {
 } from './entities.js';
 import { SESSION_STATUSES, SHIFT_STATUSES } from './entities.js';
 import type { DeviceHealth } from './devices.js';
+import { normaliseVehicleNumber } from '../domain/vehicle-number.js';
 import { laneConfigPatchSchema, SNAPSHOT_MAX_CHARS, type LaneOpening, type LaneSettingsView, type LaneStatus, type LaneTestResult, type VendException } from './lane.js';
 import { laneDeviceSettingsSchema } from './lane-devices.js';
 import { printerSettingsSchema, type PrintJob, type PrinterSettings, type PrinterStatusView } from './print.js';
@@ -22,7 +23,7 @@ const MAX_TEXT = 200;
 export const vehicleNumberSchema = z
   .string()
   .max(32)
-  .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
+  .transform(normaliseVehicleNumber)
   .pipe(z.string().regex(/^[A-Z0-9]{3,15}$/, 'Vehicle number must be 3 to 15 letters and digits'));
 
 const id = z.string().min(1).max(64);
@@ -200,7 +201,7 @@ export const API = {
         facilityName: text(100).pipe(z.string().min(1)).optional(),
         timeZone: z.string().max(64).optional(),
         shiftTolerancePaise: paise.optional(),
-        // First-run setup (issue 7): the central server, applied at the next start. '' clears
+        // First-run setup: the central server, applied at the next start. '' clears
         // (standalone kiosk). kioskSecret is write-only: kept in the secret store, never returned.
         serverUrl: z.string().trim().max(300).optional(),
         kioskId: z.string().trim().max(100).optional(),
@@ -214,13 +215,13 @@ export const API = {
     input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD'), format: z.enum(['csv', 'pdf']) }).strict(),
   },
 
-  // Operations (issue 7): backups, staged restore, diagnostics bundle. See docs/operations.md.
+  // Operations: backups, staged restore, diagnostics bundle. See docs/operations.md.
   'backups.list': { role: 'SUPERVISOR', input: empty },
   'backups.create': { role: 'SUPERVISOR', input: empty },
   'backups.restore': { role: 'ADMIN', input: z.object({ fileName: z.string().regex(/^[A-Za-z0-9._-]{1,120}\.db$/, 'A backup file name from backups.list') }).strict() },
   'system.diagnostics': { role: 'SUPERVISOR', input: empty },
 
-  // Sync (issue 5): connectivity state, open conflicts, supervisor resolution (audited). See docs/sync.md.
+  // Sync: connectivity state, open conflicts, supervisor resolution (audited). See docs/sync.md.
   'sync.status': { role: 'ATTENDANT', input: empty },
   'sync.conflicts': { role: 'SUPERVISOR', input: empty },
   'sync.resolveConflict': {
@@ -377,7 +378,7 @@ export interface ApiResults {
   'dev.setClock': { now: string };
 }
 
-/** Connectivity state of the kiosk's sync with the central server (issue 5). */
+/** Connectivity state of the kiosk's sync with the central server. */
 export interface SyncStatus {
   /** False for a standalone kiosk (no --server). */
   enabled: boolean;

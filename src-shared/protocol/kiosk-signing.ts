@@ -1,22 +1,27 @@
 /**
- * Kiosk -> server request signing, one canonical form for both sides (node only: the kiosk's main
- * process and the server). The kiosk holds a secret printed once at enrolment; both sides derive
+ * Kiosk -> server request signing, one canonical form for both sides (the kiosk's main process and
+ * the server; pure, so it depends on no platform's crypto module). The kiosk holds a secret printed once at enrolment; both sides derive
  *   signingKey = hex HMAC-SHA256(kioskSecret, "parkgate/kiosk-signing/v1")
  * and the server stores only that derived key. Each request carries x-kiosk-id, x-kiosk-timestamp
  * (epoch ms) and
  *   x-kiosk-signature = hex HMAC-SHA256(signingKey, METHOD \n path?query \n timestamp \n sha256hex(body))
  */
-import { createHash, createHmac } from 'node:crypto';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+
+const bytes = (data: Uint8Array | string): Uint8Array => (typeof data === 'string' ? utf8ToBytes(data) : data);
+const hmacHex = (key: string, message: Uint8Array | string): string => bytesToHex(hmac(sha256, utf8ToBytes(key), bytes(message)));
 
 export const SIGNING_KEY_CONTEXT = 'parkgate/kiosk-signing/v1';
 
 export function kioskSigningKey(kioskSecret: string): string {
-  return createHmac('sha256', kioskSecret).update(SIGNING_KEY_CONTEXT).digest('hex');
+  return hmacHex(kioskSecret, SIGNING_KEY_CONTEXT);
 }
 
 export function kioskSignature(signingKey: string, method: string, path: string, timestamp: string, body: Uint8Array | string): string {
-  const bodyHash = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', signingKey).update(`${method.toUpperCase()}\n${path}\n${timestamp}\n${bodyHash}`).digest('hex');
+  const bodyHash = bytesToHex(sha256(bytes(body)));
+  return hmacHex(signingKey, `${method.toUpperCase()}\n${path}\n${timestamp}\n${bodyHash}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Core benchmark (issue 2, "Benchmark"): `npx tsx tests/bench/core-bench.ts` (or `npm run bench`).
+ * Core benchmark: `npx tsx tests/bench/core-bench.ts` (or `npm run bench`).
  *
  * 1. A database with 1,000,000 historical COMPLETED sessions (vehicles, sessions, payments in the
  *    real schema, created by createKiosk's migrations), generated with raw prepared INSERTs and

@@ -1,5 +1,5 @@
 /**
- * Report bench (issue 6), run by tsx:  npx tsx tests/bench/report-bench.ts [--rebuild]
+ * Report bench, run by tsx:  npx tsx tests/bench/report-bench.ts [--rebuild]
  *
  * A kiosk database with 1,000,000 sessions over 100 days (~10,000 a day, ~1M payments) is
  * generated once with raw prepared INSERTs and cached under .data/ (delete it or pass --rebuild).

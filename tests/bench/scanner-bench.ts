@@ -1,5 +1,5 @@
 /**
- * Scanner bench (issue 8), run by tsx:  npx tsx tests/bench/scanner-bench.ts [--quick]
+ * Scanner bench, run by tsx:  npx tsx tests/bench/scanner-bench.ts [--quick]
  *
  *  1. Fixture table: ZXing's 179 real-world QR images through the product's path next to plain
  *     html5-qrcode (and the undocumented-fix polyfill) in the same run and the same Chromium.

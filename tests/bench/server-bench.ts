@@ -5,7 +5,7 @@
  * next to a bare Fastify route measured in the same run on the same machine. autocannon runs in
  * this process; the server runs in a child process (this file with --serve) so they do not share
  * an event loop. The gateway is an in-memory adapter: the figures are the server's + database's.
- * Target (issue 4): >= 1,000 verified webhooks/s on PostgreSQL with p99 < 50 ms. After the load the
+ * Target: >= 1,000 verified webhooks/s on PostgreSQL with p99 < 50 ms. After the load the
  * server reports what it stored, and the bench checks no transition was lost or applied twice.
  */
 import { spawn } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Sync benchmark (issue 5): four kiosks each work offline through SESSIONS_PER_KIOSK sessions
+ * Sync benchmark: four kiosks each work offline through SESSIONS_PER_KIOSK sessions
  * (issue + exit, cash when due), then reconnect. Reports time until every kiosk and the server
  * agree, the server's apply rate (events/s), a raw batched INSERT of the rows the server stored
  * for those events in the same run for reference (tests/bench/sync-raw-insert.ts), and online

@@ -1,5 +1,5 @@
 /**
- * UI bench (issue 3): scan-to-result in the REAL UI through Chromium's fake camera.
+ * UI bench: scan-to-result in the REAL UI through Chromium's fake camera.
  *
  *  - latency: a y4m plays 30 different booked tickets, each as white frames then the QR. In the
  *    page, every video frame is sampled (requestVideoFrameCallback + a 32x24 canvas): the first

@@ -1,5 +1,5 @@
 /**
- * First-run setup end to end (issue 7): Debian's Chromium against the real `npm run serve` on a
+ * First-run setup end to end: Debian's Chromium against the real `npm run serve` on a
  * fresh database WITHOUT --seed-demo (no operator yet), with a fake camera playing a QR code. The
  * wizard: administrator -> facility "Metro Mall" + Asia/Kolkata -> central server (saved for the
  * next start) -> camera test scan -> printer test -> the normal app. Then the API shows what was

@@ -1,5 +1,5 @@
 /**
- * CI hardening gate (issue 7): @doyensec/electronegativity over src-main must report no HIGH or
+ * CI hardening gate: @doyensec/electronegativity over src-main must report no HIGH or
  * MEDIUM finding (apart from reviewed, documented manual-review items). The second test proves
  * the gate bites: an insecure window in a scratch folder makes the same script fail.
  */

@@ -1,5 +1,5 @@
 /**
- * Electron hardening (issue 7 "Hardening", DESIGN.md §6): the window options, the CSP header,
+ * Electron hardening (DESIGN.md §6): the window options, the CSP header,
  * the permission handlers (camera only, own origin only), navigation + window.open denial and the
  * IPC sender checks, tested on the small modules main.ts wires together. Electron objects are
  * plain fakes; main.test.ts checks the wiring with `vi.mock('electron')`.

@@ -11,114 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
-const h = vi.hoisted(() => {
-  type Listener = (...args: any[]) => any;
-  class Emitter {
-    listeners = new Map<string, Listener[]>();
-    on(ev: string, l: Listener) {
-      this.listeners.set(ev, [...(this.listeners.get(ev) ?? []), l]);
-      return this;
-    }
-    once(ev: string, l: Listener) {
-      return this.on(ev, l);
-    }
-    emit(ev: string, ...args: any[]) {
-      for (const l of this.listeners.get(ev) ?? []) l(...args);
-    }
-    has(ev: string) {
-      return (this.listeners.get(ev) ?? []).length > 0;
-    }
-  }
-  const state = {
-    dataDir: '',
-    appPath: '',
-    windows: [] as any[],
-    webContents: null as any,
-    kioskCalls: [] as Array<[string, unknown, unknown]>,
-    kioskListeners: [] as Array<(e: unknown) => void>,
-    kioskClosed: 0,
-  };
-  const app = Object.assign(new Emitter(), {
-    isPackaged: true,
-    enableSandbox: vi.fn(),
-    requestSingleInstanceLock: vi.fn(() => true),
-    whenReady: vi.fn(() => Promise.resolve()),
-    getPath: vi.fn(() => state.dataDir),
-    getAppPath: vi.fn(() => state.appPath),
-    getVersion: vi.fn(() => '0.1.0'),
-    quit: vi.fn(),
-    exit: vi.fn(),
-  });
-  const protocol = { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() };
-  const ses = Object.assign(new Emitter(), {
-    webRequest: { onHeadersReceived: vi.fn(), onBeforeRequest: vi.fn() },
-    protocol: { handle: vi.fn() },
-    setPermissionRequestHandler: vi.fn(),
-    setPermissionCheckHandler: vi.fn(),
-    setDevicePermissionHandler: vi.fn(),
-  });
-  const ipcMain = { handle: vi.fn(), removeHandler: vi.fn() };
-  const powerSaveBlocker = { start: vi.fn(() => 1), stop: vi.fn() };
-  const Menu = { setApplicationMenu: vi.fn() };
-  const safeStorage = {
-    isEncryptionAvailable: () => true,
-    getSelectedStorageBackend: () => 'gnome_libsecret',
-    encryptString: (s: string) => Buffer.from(s, 'utf8').reverse(),
-    decryptString: (b: Buffer) => Buffer.from(b).reverse().toString('utf8'),
-  };
-  class BrowserWindow extends Emitter {
-    options: any;
-    webContents: any;
-    loadURL = vi.fn(async () => {});
-    show = vi.fn();
-    focus = vi.fn();
-    restore = vi.fn();
-    isMinimized = () => false;
-    isDestroyed = () => false;
-    constructor(options: any) {
-      super();
-      this.options = options;
-      const wc = Object.assign(new Emitter(), {
-        id: 7,
-        mainFrame: { url: 'app://parkgate/index.html', parent: null, processId: 3, routingId: 1 },
-        isDestroyed: () => false,
-        send: vi.fn(),
-        reload: vi.fn(),
-        forcefullyCrashRenderer: vi.fn(),
-        setWindowOpenHandler: vi.fn(),
-      });
-      this.webContents = wc;
-      state.webContents = wc;
-      state.windows.push(this);
-    }
-  }
-  return { Emitter, state, app, protocol, ses, ipcMain, powerSaveBlocker, Menu, safeStorage, BrowserWindow };
-});
+const h = await vi.hoisted(async () => (await import('./fake-electron.js')).fakeElectron(vi));
 
-vi.mock('electron', () => ({
-  app: h.app,
-  protocol: h.protocol,
-  session: { defaultSession: h.ses },
-  ipcMain: h.ipcMain,
-  powerSaveBlocker: h.powerSaveBlocker,
-  Menu: h.Menu,
-  safeStorage: h.safeStorage,
-  BrowserWindow: h.BrowserWindow,
-}));
-
-vi.mock('electron-log/main', () => {
-  const noop = () => {};
-  return {
-    default: {
-      info: noop,
-      warn: noop,
-      error: noop,
-      debug: noop,
-      transports: { file: { level: 'info' }, console: { level: 'info' } },
-    },
-  };
-});
-
+vi.mock('electron', async () => (await import('./fake-electron.js')).electronModule(h));
+vi.mock('electron-log/main', async () => (await import('./fake-electron.js')).electronLogModule());
 vi.mock('electron-updater', () => ({ autoUpdater: { on: vi.fn(), setFeedURL: vi.fn(), checkForUpdates: vi.fn() } }));
 
 vi.mock('../../src-main/kiosk.js', () => ({
@@ -141,7 +37,7 @@ vi.mock('../../src-main/kiosk.js', () => ({
 const { APP_START_URL, IPC_CALL, IPC_EVENT, APP_SCHEME, APP_ORIGIN } = await import('../../src-main/electron/constants.js');
 const { ELECTRON_CSP } = await import('../../src-main/electron/csp.js');
 
-let before: { exc: Function[]; rej: Function[] };
+let before: { exc: NodeJS.UncaughtExceptionListener[]; rej: NodeJS.UnhandledRejectionListener[] };
 
 beforeAll(async () => {
   h.state.dataDir = mkdtempSync(path.join(tmpdir(), 'pg-main-data-'));
@@ -156,7 +52,7 @@ beforeAll(async () => {
   db.prepare('INSERT INTO settings VALUES (?, ?), (?, ?)').run('serverUrl', JSON.stringify('http://central.example:8080'), 'kioskId', JSON.stringify('kiosk-wizard-1'));
   db.close();
   mkdirSync(path.join(h.state.dataDir, 'secrets'));
-  writeFileSync(path.join(h.state.dataDir, 'secrets', 'kiosk-secret.bin'), 'PGS1P:wizard-secret-123', { mode: 0o600 });
+  writeFileSync(path.join(h.state.dataDir, 'secrets', 'kiosk-secret.secret'), 'PGS1P:wizard-secret-123', { mode: 0o600 });
   await import('../../src-main/electron/main.js');
   await vi.waitFor(() => expect(h.state.windows.length).toBe(1));
 });

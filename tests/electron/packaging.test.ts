@@ -1,5 +1,5 @@
 /**
- * Packaging config checks (issue 7 "Packaging"). The Electron download is unreachable here, so
+ * Packaging config checks. The Electron download is unreachable here, so
  * instead of building installers this test:
  * - loads electron-builder.yml with electron-builder's own loader and validates it against
  *   electron-builder's JSON schema, then checks targets, icons, asar / better-sqlite3, rebuild;

@@ -1,11 +1,11 @@
-/** Settings parsing, the secret store (safeStorage) and renderer crash recovery. */
+/** Settings parsing, the secret store with the safeStorage cipher, and renderer crash recovery. */
 import { describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SETTINGS, parseSettings } from '../../src-main/electron/settings.js';
-import { createSecretStore } from '../../src-main/electron/secret-store.js';
+import { kioskSecretStore, safeStorageCipher } from '../../src-main/ops/secret-store.js';
 import { installCrashRecovery } from '../../src-main/electron/crash-recovery.js';
 
 describe('settings', () => {
@@ -33,7 +33,8 @@ describe('settings', () => {
 });
 
 describe('secret store', () => {
-  const dir = () => path.join(mkdtempSync(path.join(tmpdir(), 'pg-sec-')), 'secrets');
+  const dir = () => mkdtempSync(path.join(tmpdir(), 'pg-sec-'));
+  const storeIn = (d: string, safe: typeof enc) => kioskSecretStore(path.join(d, 'kiosk.db'), safeStorageCipher(safe));
   const enc = {
     isEncryptionAvailable: () => true,
     getSelectedStorageBackend: () => 'gnome_libsecret',
@@ -43,24 +44,24 @@ describe('secret store', () => {
 
   it('encrypts with safeStorage into a 0600 file, never plain on disk', () => {
     const d = dir();
-    const s = createSecretStore(d, enc, fs);
+    const s = storeIn(d, enc);
     s.set('kioskSecret', 'super-secret-value');
-    const raw = fs.readFileSync(path.join(d, 'kioskSecret.bin'));
+    const raw = fs.readFileSync(path.join(d, 'secrets', 'kioskSecret.secret'));
     expect(raw.toString('latin1')).not.toContain('super-secret-value');
     expect(s.get('kioskSecret')).toBe('super-secret-value');
     expect(s.encrypted()).toBe(true);
-    if (process.platform !== 'win32') expect(fs.statSync(path.join(d, 'kioskSecret.bin')).mode & 0o777).toBe(0o600);
+    if (process.platform !== 'win32') expect(fs.statSync(path.join(d, 'secrets', 'kioskSecret.secret')).mode & 0o777).toBe(0o600);
     expect(s.get('missing')).toBeNull();
     expect(() => s.get('../etc/passwd')).toThrow();
   });
 
   it('without a usable keyring (basic_text) falls back to an owner-only file and says so', () => {
     const d = dir();
-    const s = createSecretStore(d, { ...enc, getSelectedStorageBackend: () => 'basic_text' }, fs);
+    const s = storeIn(d, { ...enc, getSelectedStorageBackend: () => 'basic_text' });
     expect(s.encrypted()).toBe(false);
     s.set('kioskSecret', 'v');
     expect(s.get('kioskSecret')).toBe('v');
-    if (process.platform !== 'win32') expect(fs.statSync(path.join(d, 'kioskSecret.bin')).mode & 0o777).toBe(0o600);
+    if (process.platform !== 'win32') expect(fs.statSync(path.join(d, 'secrets', 'kioskSecret.secret')).mode & 0o777).toBe(0o600);
   });
 });
 

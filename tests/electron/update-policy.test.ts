@@ -1,5 +1,5 @@
 /**
- * Update gating (issue 7 "Updates"): install only when idle (no session mid-payment, no recent
+ * Update gating: install only when idle (no session mid-payment, no recent
  * input), never while a cash shift is open without the supervisor's consent, and wait when the
  * kiosk's state is unknown. Plus the electron-updater wiring and the activity tracker.
  */

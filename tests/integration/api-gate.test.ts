@@ -17,7 +17,7 @@ beforeAll(async () => {
   cashier = await h.login('cashier');
   attendant = await h.login('attendant');
   supervisor = await h.login('supervisor');
-  // Cash goes into a drawer: the cashier opens a shift before taking any (issue 6).
+  // Cash goes into a drawer: the cashier opens a shift before taking any.
   const shift = await h.post('shifts.open', { openingFloatPaise: 50_000 }, cashier);
   if (!shift.json.ok) throw new Error(JSON.stringify(shift.json));
 });
@@ -252,6 +252,10 @@ describe('sessions', () => {
     expect(completed.every((s: any) => s.status === 'COMPLETED')).toBe(true);
     const byPlate = (await h.post('sessions.list', { q: 'mh12 ab' }, attendant)).json.data.items;
     expect(byPlate.map((s: any) => s.vehicleNumber)).toEqual(['MH12AB1234']);
+    // A LIKE wildcard is not a plate character: it finds nothing (it used to list every car).
+    for (const q of ['%', '_', '%%']) expect((await h.post('sessions.list', { q }, attendant)).json.data.items).toEqual([]);
+    expect((await h.post('sessions.list', { q: 'mh%12_ab' }, attendant)).json.data.items.map((s: any) => s.vehicleNumber)).toEqual(['MH12AB1234']);
+    expect((await h.post('vehicles.search', { q: '%' }, attendant)).json.data).toEqual([]);
     await expectError(h.post('sessions.list', { cursor: 'garbage' }, attendant), 400, 'VALIDATION_FAILED');
     await expectError(h.post('sessions.list', { status: 'FLYING' }, attendant), 400, 'VALIDATION_FAILED');
   });

@@ -1,5 +1,5 @@
 /**
- * Concurrency (issue 2, "Tests it must have"): six separate OS processes open the SAME database
+ * Concurrency: six separate OS processes open the SAME database
  * file with createKiosk and race the same ticket through the core in-process:
  *  (a) gate.scanEntry on one BOOKED code            -> one PARKED, the rest ALREADY_ENTERED
  *  (b) gate.quoteExit + gate.payCash on one session -> one SUCCESS payment, the rest ALREADY_EXITED

@@ -1,5 +1,5 @@
 /**
- * Crash (issue 2, "Tests it must have"): a child process doing book/entry/exit/pay cycles on one
+ * Crash: a child process doing book/entry/exit/pay cycles on one
  * database file is killed with SIGKILL at random moments, at least 50 times, and restarted on the
  * same file. After every kill, before the next start, the database is reopened (WAL recovery) and
  * integrity.check and audit.verify must pass, and every payment the child acknowledged (printed)
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKiosk } from '../../src-main/kiosk.js';
-import { openCashShift, prepareWorker, REPO_ROOT, spawnWorker, type WorkerCommand } from './workers/child.js';
+import { prepareWorker, REPO_ROOT, spawnWorker, type WorkerCommand } from './workers/child.js';
 
 const KILLS = 52;
 const T0 = Date.parse('2030-04-01T06:00:00.000Z');
@@ -52,7 +52,7 @@ beforeAll(async () => {
   attendant = await login('attendant');
   cashier = await login('cashier');
   supervisor = await login('supervisor');
-  await call('shifts.open', { openingFloatPaise: 0 }, cashier); // cash needs the cashier's open shift (issue 6)
+  await call('shifts.open', { openingFloatPaise: 0 }, cashier); // cash needs the cashier's open shift
   // Every kill can leave one car inside (BOOKED/PARKED/EXITING), so give the child plenty of slots.
   zoneId = (await call<{ id: string }>('zones.create', { name: 'CRASH', hourlyRatePaise: 3000 }, supervisor)).id;
   await call('slots.create', { zoneId, slotNumbers: Array.from({ length: 300 }, (_, i) => `C-${i + 1}`) }, supervisor);

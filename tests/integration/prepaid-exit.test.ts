@@ -50,7 +50,7 @@ async function api<T>(method: string, input: unknown, user = 'cashier'): Promise
   if (!r.ok) throw Object.assign(new Error(`${method}: ${r.error.code} ${r.error.message}`), { code: r.error.code });
   return r.data as T;
 }
-const row = (sql: string, ...args: unknown[]) => kiosk.ctx.store.sqlite.prepare(sql).get(...args) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const row = (sql: string, ...args: unknown[]) => kiosk.ctx.store.sqlite.prepare(sql).get(...args) as Record<string, any>;
 
 /** A server booking in zone A pre-paid one hour (4000) online, as the gates receive it. */
 function prepaidBooking(prepayStatus: 'SUCCESS' | 'REFUNDED' = 'SUCCESS'): { id: string; code: string; paymentId: string } {

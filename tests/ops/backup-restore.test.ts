@@ -1,5 +1,5 @@
 /**
- * Backups and restore (issue 7): a 100,000-session round trip that passes integrity.check and
+ * Backups and restore: a 100,000-session round trip that passes integrity.check and
  * audit.verify, retention, refusal of corrupted / tampered / too-new / foreign backups with the
  * current database left untouched, the schedule, and the staged restore (API) applied on the
  * next start.

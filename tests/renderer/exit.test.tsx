@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Fail, connectEvents, installBridge, loginAs, payment, quote, resetStores, scanners, session, type Handlers } from './harness.js';
-import { ExitScreen } from '../../src-renderer/screens/ExitScreen.js';
+import { ExitScreen } from '../../src-renderer/screens/exit/ExitScreen.js';
 import { useConnectivity } from '../../src-renderer/stores/connectivity.js';
 
 vi.mock('../../src-renderer/lib/scanners.js', async () => (await import('./fake-scanners.js')).module);

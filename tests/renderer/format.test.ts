@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCountdown, formatDuration, formatINR, paiseToRupeesText, rupeesToPaise } from '../../src-renderer/lib/format.js';
 import { translate } from '../../src-renderer/i18n/index.js';
-import { likelyTenders } from '../../src-renderer/screens/ExitScreen.js';
+import { likelyTenders } from '../../src-renderer/screens/exit/CashPanel.js';
 
 describe('money and time formatting', () => {
   it('formats INR the Indian way (lakh grouping, two decimals)', () => {

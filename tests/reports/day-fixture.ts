@@ -1,5 +1,5 @@
 /**
- * A generated day with known totals for the report tests (issue 6). Everything goes through the
+ * A generated day with known totals for the report tests. Everything goes through the
  * real API with a fixed clock, except ONLINE payments, which need the central server: those rows
  * are inserted the way the online-payment service writes them (payment row + session paid amount).
  * Times are Asia/Kolkata wall-clock times on 2026-03-09/10/11 (IST = UTC+05:30, no DST).

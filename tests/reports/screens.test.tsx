@@ -4,7 +4,7 @@
  * the fake window.parkgate bridge forwards every call to kiosk.call, so the figures on screen are
  * the ones reports.daily returns, the same object the CSV and PDF are rendered from.
  */
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiMethod } from '../../src-shared/contracts/api.js';
 import type { DailyReport } from '../../src-shared/contracts/entities.js';

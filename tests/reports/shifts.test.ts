@@ -1,5 +1,5 @@
 /**
- * Cash shifts through the HTTP bridge (issue 6): cash needs an open shift, blind count, tolerance
+ * Cash shifts through the HTTP bridge: cash needs an open shift, blind count, tolerance
  * boundary, supervisor approval, refusal with a pending online payment, and one cashier cannot
  * close another's drawer.
  */

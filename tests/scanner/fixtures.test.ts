@@ -51,7 +51,7 @@ afterAll(async () => {
   if (outDir) await removeDir(outDir);
 });
 
-describe('QR fixtures through the product scanner path (issue 8)', () => {
+describe('QR fixtures through the product scanner path', () => {
   it('has all 179 fixture images', () => {
     expect(fixtures).toHaveLength(179);
   });
