@@ -26,6 +26,8 @@ import type { LaneCore } from './lane/lane-core.js';
 import { defaultLaneDevices } from './lane/default-devices.js';
 import { ChangeHooks } from './services/change-hooks.js';
 import { PrintService, type PrintServiceOptions } from './print/service.js';
+import { installInvoicing } from './invoices/index.js';
+import { invoiceReceiptExtension } from './invoices/receipt-extension.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
@@ -122,7 +124,8 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     log('info', 'first admin created from the environment');
   }
 
-  const print = new PrintService(ctx, { ...options.print, log });
+  const stopInvoicing = installInvoicing(ctx, log);
+  const print = new PrintService(ctx, { extendReceipt: invoiceReceiptExtension, ...options.print, log });
 
   const server = serverLink(options, clock, storedClockOffset(store));
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
@@ -195,6 +198,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     },
     close: async () => {
       if (poller) clearInterval(poller);
+      stopInvoicing();
       await lane.close();
       await syncWorker?.stop();
       await records.stop();

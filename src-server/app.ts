@@ -31,6 +31,8 @@ import { registerParkerRoutes } from './routes/parkers.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { seedZonesFromSpec } from './zones/seed.js';
 import { createSyncService, registerSyncRoutes } from './sync/index.js';
+import { registerEReceiptRoutes } from './invoices/routes.js';
+import { documentByToken } from './invoices/store.js';
 import { ServerSyncEvents } from './sync/server-events.js';
 import type { Clock } from './util/clock.js';
 import { systemClock } from './util/clock.js';
@@ -133,6 +135,9 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     registerBookingRoutes(scope, ctx);
   });
   await registerSyncRoutes(app, ctx, sync);
+  // Tax invoices' e-receipts (docs/invoices.md): public, the token is the secret.
+  ctx.routes.add({ method: 'GET', url: '/r/:token', summary: 'E-receipt of a tax document (page; .pdf for the PDF)', tag: 'invoices', auth: 'none' });
+  registerEReceiptRoutes(app, documentByToken(ctx.db as never, ctx.dbKind));
   await app.ready();
 
   return {

@@ -16,6 +16,7 @@ import * as m9100 from './9100_booking_sync.js';
 import * as m9200 from './9200_payment_cancel.js';
 import * as m9300 from './9300_kiosk_nonces.js';
 import * as m9600 from './9600_audit_checkpoints.js';
+import * as m9800 from './9800_e_receipt_tokens.js';
 
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -24,4 +25,5 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '9200_payment_cancel': m9200,
   '9300_kiosk_nonces': m9300,
   '9600_audit_checkpoints': m9600,
+  '9800_e_receipt_tokens': m9800,
 };

@@ -20,6 +20,7 @@ import * as lane from '../lane/service-api.js';
 import { manualOpen, openingSnapshotImage } from '../lane/openings-manual.js';
 import { withOccupancy } from '../lane/occupancy.js';
 import type { PrintService } from '../print/service.js';
+import * as invoices from '../invoices/api.js';
 
 export interface CallContext {
   ctx: ServiceContext;
@@ -63,8 +64,15 @@ export const handlers: HandlerMap = {
   'gate.scanEntry': (c, i) => scanEntry(c.ctx, actorOf(c), i.code),
   'gate.quoteExit': (c, i) => quoteExit(c.ctx, actorOf(c), i.code),
   'gate.completeExit': (c, i) => completeExit(c.ctx, actorOf(c), i.sessionId),
-  'gate.payCash': (c, i) => payCash(c.ctx, actorOf(c), i.sessionId, i.tenderedPaise),
-  'gate.startOnlinePayment': (c, i) => c.startOnlinePayment(actorOf(c), i.sessionId),
+  'gate.payCash': (c, i) => c.ctx.store.q.tx(() => {
+    // The buyer's details commit with the payment that invoices them.
+    if (i.buyer) invoices.requestInvoice(c.ctx, i.sessionId, i.buyer);
+    return payCash(c.ctx, actorOf(c), i.sessionId, i.tenderedPaise);
+  }),
+  'gate.startOnlinePayment': (c, i) => {
+    if (i.buyer) invoices.requestInvoice(c.ctx, i.sessionId, i.buyer);
+    return c.startOnlinePayment(actorOf(c), i.sessionId);
+  },
   'gate.lostTicket': (c, i) => lostTicket(c.ctx, actorOf(c), i.vehicleNumber),
   'payments.get': (c, i) => c.getPayment(i.paymentId),
   'payments.cancel': (c, i) => c.cancelPayment(actorOf(c), i.paymentId),
@@ -131,6 +139,14 @@ export const handlers: HandlerMap = {
   'print.reprint': (c, i) => c.print.reprint(actorOf(c), i.sessionId, i.kind),
   'print.zReport': (c, i) => c.print.printZReport(actorOf(c), i.shiftId),
   'print.test': (c) => c.print.printTest(actorOf(c)),
+  'tax.settings': (c) => invoices.getTaxSettings(c.ctx),
+  'tax.configure': (c, i) => invoices.updateTaxSettings(c.ctx, actorOf(c), i),
+  'invoices.request': (c, i) => { invoices.requestInvoice(c.ctx, i.sessionId, i.buyer); return { ok: true as const }; },
+  'invoices.forSession': (c, i) => invoices.forSession(c.ctx, i.sessionId),
+  'invoices.creditNote': (c, i) => invoices.issueCreditNote(c.ctx, actorOf(c), i.invoiceId, i.amountPaise, i.reason),
+  'invoices.consolidate': (c, i) => invoices.consolidateDay(c.ctx, i.day),
+  'invoices.register': (c, i) => invoices.register(c.ctx, i.month),
+  'reports.gstr1': (c, i) => invoices.gstr1Export(c.ctx, i.month),
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

@@ -16,6 +16,7 @@ import type { ServiceContext } from '../services/context.js';
 import { aggregate, allRows, countRow, flag, oneRow } from '../store/raw-rows.js';
 import { getSettings } from '../services/settings.js';
 import { dayBounds, dayHours } from './time.js';
+import { dailyTax } from '../invoices/daily-tax.js';
 import { listExceptions } from '../lane/exceptions.js';
 import { manualOpenings } from '../lane/openings.js';
 
@@ -404,6 +405,8 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
     })),
     exceptions,
     integrity: { ok: findings.every((f) => f.count === 0), findings },
+    // GST of the day's supplies (docs/invoices.md); the day is the IST calendar day.
+    tax: dailyTax(ctx, date),
     vendExceptions: (ctx.lane.flush(), listExceptions(ctx, range)),
     manualOpenings: manualOpenings(ctx, range),
   };

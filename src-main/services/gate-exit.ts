@@ -4,6 +4,7 @@ import type { Payment, Quote, Session } from '../../src-shared/contracts/entitie
 import { assertTransition } from '../../src-shared/domain/session-state.js';
 import { computeAmountDue } from '../../src-shared/domain/tariff.js';
 import { newId } from '../core/ids.js';
+import { withExclusiveTax } from '../invoices/exclusive-tax.js';
 import type { PaymentRow, SessionRow } from '../store/schema.js';
 import { adoptSignedTicket } from './adopt-ticket.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -24,14 +25,15 @@ function assertExitable(session: SessionRow): void {
 function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean, paidPaise = creditedPaise(ctx, session)) {
   const zone = zoneRow(ctx, session.zone_id);
   // due = max(0, fee - paid): a booking's online pre-payment is part of `paid` (docs/sync.md).
-  return computeAmountDue({
+  // With tax-exclusive tariffs GST is added to the fee (docs/invoices.md).
+  return withExclusiveTax(ctx, computeAmountDue({
     tariff: zoneTariff(zone),
     entryAtMs: session.entry_at ?? session.booked_at ?? session.created_at,
     nowMs: ctx.clock.now(),
     paidPaise,
     lastPaidAtMs: session.last_paid_at,
     lostTicket,
-  });
+  }), paidPaise);
 }
 
 function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean): Quote {

@@ -11,6 +11,7 @@ import type { Payment, PaymentStatus, SessionStatus } from '../../src-shared/con
 import { canPaymentTransition, isLateSuccess } from '../../src-shared/domain/payment-state.js';
 import { assertTransition } from '../../src-shared/domain/session-state.js';
 import { computeAmountDue } from '../../src-shared/domain/tariff.js';
+import { withExclusiveTax } from '../invoices/exclusive-tax.js';
 import { newId } from '../core/ids.js';
 import type { CreateOnlinePaymentInput, ServerPayment } from '../online/server-client.js';
 import type { PaymentRow } from '../store/schema.js';
@@ -73,10 +74,10 @@ export class OnlinePayments {
         && session.quote_valid_until != null && now <= session.quote_valid_until;
       const amount = quoteValid
         ? session.quote_amount_paise!
-        : computeAmountDue({
+        : withExclusiveTax(ctx, computeAmountDue({
           tariff: zoneTariff(zoneRow(ctx, session.zone_id)), entryAtMs: session.entry_at ?? session.created_at, nowMs: now,
           paidPaise: creditedPaise(ctx, session), lastPaidAtMs: session.last_paid_at, lostTicket: session.lost_ticket === 1,
-        }).amountDuePaise;
+        }), creditedPaise(ctx, session)).amountDuePaise;
       if (amount === 0) throw new AppError('CONFLICT', 'Nothing is due for this car. Use "Open gate" instead.');
       if (amount < MIN_ONLINE_PAISE) throw new AppError('CONFLICT', 'The amount is too small for UPI. Take cash instead.');
       const vehicle = ctx.store.q.first(ctx.store.db.selectFrom('vehicles').select('vehicle_number').where('id', '=', session.vehicle_id));

@@ -9,6 +9,7 @@ import * as m0006 from '../../migrations/kiosk/0006_operator_lockout.js';
 import * as m0008 from '../../migrations/kiosk/0008_lane.js';
 import * as m0009 from '../../migrations/kiosk/0009_print_queue.js';
 import * as m0010 from '../../migrations/kiosk/0010_records.js';
+import * as m0011 from '../../migrations/kiosk/0011_tax_documents.js';
 
 export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -20,6 +21,7 @@ export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0008_lane': m0008,
   '0009_print_queue': m0009,
   '0010_records': m0010,
+  '0011_tax_documents': m0011,
 };
 
 export const kioskMigrationProvider: MigrationProvider = {

@@ -301,6 +301,47 @@ export interface ReceiptNumbersTable {
   created_at: number;
 }
 
+/** GST tax documents and buyer requests (migration 0011, src-main/invoices). */
+export interface TaxDocumentsTable {
+  id: string;
+  kind: 'TAX_INVOICE' | 'CONSOLIDATED' | 'CREDIT_NOTE' | 'RECEIPT';
+  number: string | null;
+  prefix: string | null;
+  series: 'I' | 'C' | null;
+  fy_code: string;
+  counter: number | null;
+  supply_type: 'B2C' | 'B2B';
+  kiosk_id: string;
+  session_id: string | null;
+  payment_id: string | null;
+  issued_at: number;
+  day: string;
+  supplier: string;
+  buyer_gstin: string | null;
+  buyer_name: string | null;
+  place_of_supply: string;
+  sac: string;
+  rate_bp: number;
+  inclusive: number;
+  taxable_paise: number;
+  cgst_paise: number;
+  sgst_paise: number;
+  igst_paise: number;
+  total_paise: number;
+  refers_to: string | null;
+  reason: string | null;
+  token: string;
+  created_at: number;
+}
+
+export interface InvoiceRequestsTable {
+  session_id: string;
+  buyer_gstin: string | null;
+  buyer_name: string | null;
+  want_invoice: number;
+  created_at: number;
+}
+
 export interface KioskDatabase {
   meta: MetaTable;
   zones: ZonesTable;
@@ -324,6 +365,8 @@ export interface KioskDatabase {
   lane_exceptions: LaneExceptionsTable;
   print_jobs: PrintJobsTable;
   receipt_numbers: ReceiptNumbersTable;
+  tax_documents: TaxDocumentsTable;
+  invoice_requests: InvoiceRequestsTable;
 }
 
 export type ZoneRow = Selectable<ZonesTable>;
@@ -340,3 +383,4 @@ export type CashMovementRow = Selectable<CashMovementsTable>;
 export type LaneOpeningRow = Selectable<LaneOpeningsTable>;
 export type LaneExceptionRow = Selectable<LaneExceptionsTable>;
 export type PrintJobRow = Selectable<PrintJobsTable>;
+export type TaxDocumentRow = Selectable<TaxDocumentsTable>;

@@ -9,10 +9,11 @@ import { formatINR, paiseToRupeesText, rupeesToPaise } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
 import { useApiAction } from '../lib/use-api-action.js';
 import { FlaggedPaymentsPanel } from './FlaggedPaymentsPanel.js';
+import { TaxSettingsForm } from '../components/TaxSettingsForm.js';
 import { StorageCard } from '../components/StorageCard.js';
 import { StatusBadge } from './SessionsScreen.js';
 
-type Tab = 'zones' | 'integrity' | 'cancel' | 'payments';
+type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax';
 
 export function SupervisorScreen() {
   const t = useT();
@@ -22,6 +23,7 @@ export function SupervisorScreen() {
     { id: 'integrity', label: t('sup.integrity') },
     { id: 'cancel', label: t('sup.cancel') },
     { id: 'payments', label: t('sup.flagged') },
+    { id: 'tax', label: t('sup.tax') },
   ];
   return (
     <div className="screen screen-supervisor">
@@ -47,6 +49,7 @@ export function SupervisorScreen() {
         {tab === 'integrity' && <IntegrityPanel />}
         {tab === 'cancel' && <CancelPanel />}
         {tab === 'payments' && <FlaggedPaymentsPanel />}
+        {tab === 'tax' && <TaxSettingsForm />}
       </div>
     </div>
   );

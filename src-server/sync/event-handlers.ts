@@ -47,6 +47,7 @@ export const EVENT_HANDLERS: Record<SyncEventType, EventHandling> = {
   'lane.manualOpened': 'stored',
   'lane.openingEnded': 'stored',
   'lane.exception': 'stored',
+  'invoice.issued': 'stored',
 };
 
 export function handlingOf(type: string): EventHandling | null {

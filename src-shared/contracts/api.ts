@@ -14,6 +14,9 @@ import { normaliseVehicleNumber } from '../domain/vehicle-number.js';
 import { laneConfigPatchSchema, SNAPSHOT_MAX_CHARS, type LaneOpening, type LaneSettingsView, type LaneStatus, type LaneTestResult, type VendException } from './lane.js';
 import { laneDeviceSettingsSchema } from './lane-devices.js';
 import { printerSettingsSchema, type PrintJob, type PrinterSettings, type PrinterStatusView } from './print.js';
+import {
+  buyerSchema, consolidateInput, creditNoteInput, invoiceRegisterInput, taxSettingsInputSchema, type TaxDocument, type TaxSettings,
+} from './invoices.js';
 
 const MAX_TEXT = 200;
 
@@ -63,8 +66,8 @@ export const API = {
   'gate.scanEntry': { role: 'ATTENDANT', input: z.object({ code: ticketCode }).strict() },
   'gate.quoteExit': { role: 'ATTENDANT', input: z.object({ code: ticketCode }).strict() },
   'gate.completeExit': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
-  'gate.payCash': { role: 'CASHIER', input: z.object({ sessionId: id, tenderedPaise: paise }).strict() },
-  'gate.startOnlinePayment': { role: 'CASHIER', input: z.object({ sessionId: id }).strict() },
+  'gate.payCash': { role: 'CASHIER', input: z.object({ sessionId: id, tenderedPaise: paise, buyer: buyerSchema.optional() }).strict() },
+  'gate.startOnlinePayment': { role: 'CASHIER', input: z.object({ sessionId: id, buyer: buyerSchema.optional() }).strict() },
   'gate.lostTicket': { role: 'CASHIER', input: z.object({ vehicleNumber: vehicleNumberSchema }).strict() },
   'payments.get': { role: 'CASHIER', input: z.object({ paymentId: id }).strict() },
   'payments.cancel': { role: 'CASHIER', input: z.object({ paymentId: id }).strict() },
@@ -271,6 +274,14 @@ export const API = {
   'print.reprint': { role: 'ATTENDANT', input: z.object({ sessionId: id, kind: z.enum(['TICKET', 'RECEIPT']) }).strict() },
   'print.zReport': { role: 'CASHIER', input: z.object({ shiftId: id }).strict() },
   'print.test': { role: 'SUPERVISOR', input: empty },
+  'tax.settings': { role: 'SUPERVISOR', input: empty },
+  'tax.configure': { role: 'ADMIN', input: taxSettingsInputSchema },
+  'invoices.request': { role: 'CASHIER', input: z.object({ sessionId: id, buyer: buyerSchema }).strict() },
+  'invoices.forSession': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
+  'invoices.creditNote': { role: 'SUPERVISOR', input: creditNoteInput },
+  'invoices.consolidate': { role: 'SUPERVISOR', input: consolidateInput },
+  'invoices.register': { role: 'SUPERVISOR', input: invoiceRegisterInput },
+  'reports.gstr1': { role: 'SUPERVISOR', input: invoiceRegisterInput },
 
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
@@ -336,6 +347,14 @@ export interface ApiResults {
   'print.reprint': PrintJob;
   'print.zReport': PrintJob;
   'print.test': PrintJob;
+  'tax.settings': TaxSettings;
+  'tax.configure': TaxSettings;
+  'invoices.request': { ok: true };
+  'invoices.forSession': { invoice: TaxDocument | null; creditNotes: TaxDocument[] };
+  'invoices.creditNote': TaxDocument;
+  'invoices.consolidate': TaxDocument[];
+  'invoices.register': TaxDocument[];
+  'reports.gstr1': { fileName: string; mimeType: string; csv: string };
   'settings.update': FacilitySettings;
   'reports.daily': DailyReport;
   'reports.export': { fileName: string; mimeType: string; base64: string };

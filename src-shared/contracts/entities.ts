@@ -1,6 +1,7 @@
 /** API entity shapes (API.md "Shapes"). Times are ISO 8601 UTC strings; money is integer paise. */
 import type { DeviceHealth } from './devices.js';
 import type { Role } from './roles.js';
+import type { DailyTax } from './invoices.js';
 import type { LaneOpening, VendException } from './lane.js';
 
 export const SESSION_STATUSES = ['BOOKED', 'PARKED', 'EXITING', 'COMPLETED', 'CANCELLED', 'EXPIRED'] as const;
@@ -255,6 +256,8 @@ export interface DailyReport {
   exceptions: { kind: 'LOST_TICKET' | 'FREE_EXIT' | 'CONFLICT' | 'MANUAL_GATE_OPEN' | 'CANCELLED' | 'LATE_PAYMENT'; sessionId: string | null; vehicleNumber: string | null; at: string; operatorName: string | null; detail: string }[];
   /** The seed's five integrity checks over this day's sessions (and all slots): zero in a healthy day. */
   integrity: { ok: boolean; findings: { check: string; count: number }[] };
+  /** Taxable value, CGST, SGST/IGST of the day, per gate and per rate (absent in older reports). */
+  tax?: DailyTax;
   /** The lane's vend exceptions this day (unmatched cars and openings), oldest first. */
   vendExceptions?: VendException[];
   /** Manual barrier openings this day, with their supervisor and reason. */

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { auditCheckpointSchema, auditHeadSchema } from './audit-anchor.js';
 import { GATEWAY_NAMES, PAYMENT_METHODS, PAYMENT_STATUSES, SESSION_STATUSES } from './entities.js';
+import { taxDocumentSchema } from './invoices.js';
 import { LANE_EVENT_PAYLOADS } from './lane-events.js';
 import { ROLES } from './roles.js';
 
@@ -250,6 +251,8 @@ export const SYNC_EVENT_PAYLOADS = {
   'settings.updated': settingsChangePayload,
   /** The lane's manual openings, ended openings and vend exceptions (src-shared/contracts/lane-events.ts). */
   ...LANE_EVENT_PAYLOADS,
+  /** A tax invoice, receipt or credit note (docs/invoices.md); the server serves its e-receipt. */
+  'invoice.issued': z.object({ document: taxDocumentSchema }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type SyncEventType = keyof typeof SYNC_EVENT_PAYLOADS;

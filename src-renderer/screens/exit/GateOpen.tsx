@@ -1,4 +1,5 @@
 /** The gate is open: what was paid, the change to give, and the way to the next car. */
+import { InvoiceSummary } from '../../components/InvoiceSummary.js';
 import { ResultBanner } from '../../components/ResultBanner.js';
 import { useT } from '../../i18n/index.js';
 import { formatINR } from '../../lib/format.js';
@@ -10,6 +11,7 @@ export function GateOpen({ stage, onNext, scanSeq, code }: { stage: Extract<Exit
   if (stage.session) lines.push(`${stage.session.vehicleNumber} · ${stage.session.zoneName} / ${stage.session.slotNumber}`);
   lines.push(stage.reason === 'ZERO_DUE' ? t('exit.gateOpenZero') : t('exit.gateOpenPaid', { amount: formatINR(stage.paidPaise) }));
   return (
+    <>
     <ResultBanner
       kind="gate"
       title={t('exit.gateOpen')}
@@ -23,5 +25,8 @@ export function GateOpen({ stage, onNext, scanSeq, code }: { stage: Extract<Exit
         </button>
       }
     />
+    {/* The tax invoice of the payment, the same facts as the printed receipt (docs/invoices.md). */}
+    {stage.session && stage.reason === 'PAID' && <InvoiceSummary sessionId={stage.session.id} />}
+    </>
   );
 }
