@@ -8,7 +8,7 @@
  * payments_refunded, payments_created, audit_action_at), so the cost follows the day's volume,
  * not the size of the database. Definitions are in docs/reports.md.
  */
-import { countedPaymentSql } from '../services/payment-counting.js';
+import { countedPaymentSql, isCountedPayment } from '../services/payment-counting.js';
 import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, SESSION_STATUSES, SHIFT_STATUSES, type DailyReport } from '../../src-shared/contracts/entities.js';
@@ -48,10 +48,16 @@ const SQL = {
   /** Sessions created this day (bookings and walk-in tickets), counted in the sessions_booked index. */
   createdCount: `SELECT COUNT(*) AS n FROM sessions WHERE booked_at >= @start AND booked_at < @end`,
   /** The day's takings, read from the covering payments_completed index alone. */
-  payments: `SELECT method, status, amount_paise, late, operator_id, session_id, completed_at FROM payments
-    WHERE completed_at >= @start AND completed_at < @end AND status IN ('SUCCESS','REFUNDED')`,
+  /**
+   * The day's takings, read from the covering payments_completed index; only a late payment (rare)
+   * looks up its review flag by rowid, since flagged late money counts only once a supervisor accepts it.
+   */
+  payments: `SELECT method, status, amount_paise, late, operator_id, session_id, completed_at,
+      CASE WHEN late = 1 THEN (SELECT q.review_reason FROM payments q WHERE q.rowid = payments.rowid) END AS review_reason
+    FROM payments WHERE completed_at >= @start AND completed_at < @end AND status IN ('SUCCESS','REFUNDED')`,
+  /** A refunded late payment never counted (payment-counting.ts), so its refund is not taken off the takings. */
   refunds: `SELECT COUNT(*) AS n, COALESCE(SUM(amount_paise), 0) AS total FROM payments
-    WHERE status = 'REFUNDED' AND updated_at >= @start AND updated_at < @end`,
+    WHERE status = 'REFUNDED' AND late = 0 AND updated_at >= @start AND updated_at < @end`,
   openPayments: `SELECT status, COUNT(*) AS n FROM payments
     WHERE created_at >= @start AND created_at < @end AND status IN ('PENDING','FAILED','EXPIRED') GROUP BY status`,
   auditEvents: `SELECT a.at, a.action, a.entity_id, a.details, o.name AS operator_name, v.vehicle_number
@@ -83,7 +89,7 @@ const PresentRow = z.object({
   conflict: flag, vehicle_id: z.string(), orphan: flag, no_zone: flag,
 });
 const PaymentRow = z.object({
-  method: z.enum(PAYMENT_METHODS), status: z.enum(PAYMENT_STATUSES), amount_paise: z.number(), late: flag,
+  method: z.enum(PAYMENT_METHODS), status: z.enum(PAYMENT_STATUSES), amount_paise: z.number(), late: flag, review_reason: z.string().nullable(),
   operator_id: z.string().nullable(), session_id: z.string(), completed_at: z.number(),
 });
 const AuditEventRow = z.object({
@@ -292,6 +298,15 @@ export function dailyReport(ctx: ServiceContext, date: string): DailyReport {
   let onlineCount = 0;
   let lateCount = 0;
   for (const p of r.payments) {
+    if (!isCountedPayment(p)) {
+      // Late money still awaiting a supervisor, or refunded: kept out of the takings, shown as an exception.
+      exceptions.push({
+        kind: 'LATE_PAYMENT', sessionId: p.session_id, vehicleNumber: vehicleOf(p.session_id), at: iso(p.completed_at),
+        operatorName: (p.operator_id && opName.get(p.operator_id)) || null,
+        detail: `${p.method} payment of ${(p.amount_paise / 100).toFixed(2)} confirmed after it had expired; ${p.status === 'REFUNDED' ? 'refunded' : 'awaiting a supervisor'}, not counted`,
+      });
+      continue;
+    }
     if (p.method === 'CASH') {
       cashPaise += p.amount_paise;
       cashCount += 1;

@@ -173,12 +173,23 @@ describe('online payment at the kiosk', () => {
     expect(row('SELECT late, review_reason FROM payments WHERE id = ?', p.id)).toMatchObject({ late: 1, review_reason: expect.stringMatching(/refund or accept/) });
     expect(row('SELECT status, amount_paid_paise FROM sessions WHERE id = ?', session.id)).toEqual({ status: 'EXITING', amount_paid_paise: 0 });
     expect(await kiosk.call('gate.quoteExit', { code: session.code }, token)).toMatchObject({ ok: true, data: { amountDuePaise: 8000 } });
+    // Not in the day's takings either: listed as a late payment awaiting a supervisor.
+    const sup = await kiosk.call('auth.login', { username: 'supervisor', pin: '2468' });
+    if (!sup.ok) throw new Error('login');
+    const date = new Date(clock.now() + 5.5 * 3_600_000).toISOString().slice(0, 10);
+    const before = await kiosk.call('reports.daily', { date }, sup.data.token);
+    if (!before.ok) throw new Error(before.error.message);
+    expect(before.data.revenue).toMatchObject({ totalPaise: 0, onlinePaise: 0 });
+    expect(JSON.stringify(before.data)).toMatch(/awaiting a supervisor, not counted/);
     // The supervisor accepts it on the server: now it counts, and the car may go.
     server.set(p.id, { needsReview: false, reviewReason: null });
     await online.get(p.id);
     expect(row('SELECT late, review_reason FROM payments WHERE id = ?', p.id)).toEqual({ late: 1, review_reason: null });
     expect(row('SELECT amount_paid_paise FROM sessions WHERE id = ?', session.id).amount_paid_paise).toBe(8000);
     expect(await kiosk.call('gate.quoteExit', { code: session.code }, token)).toMatchObject({ ok: true, data: { amountDuePaise: 0 } });
+    const after = await kiosk.call('reports.daily', { date }, sup.data.token);
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.data.revenue).toMatchObject({ totalPaise: 8000, onlinePaise: 8000 });
   });
 
   it('a cancel made offline is queued durably (survives a restart) and reaches the server; money captured meanwhile counts as abandoned', async () => {
