@@ -6,14 +6,18 @@
 import type { Zone } from '../../src-shared/contracts/entities.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { ZoneOccupancy } from '../../src-shared/contracts/lane.js';
+import { z } from 'zod';
 import type { Store } from '../store/open.js';
+import { allRows } from '../store/raw-rows.js';
+
+const OccupancyRow = z.object({ id: z.string(), name: z.string(), capacity: z.number(), occupied: z.number() });
 
 export function zoneOccupancy(store: Store): ZoneOccupancy[] {
-  const rows = store.sqlite.prepare(`
+  const rows = allRows(store.sqlite.prepare(`
     SELECT z.id, z.name,
       (SELECT COUNT(*) FROM slots sl WHERE sl.zone_id = z.id) AS capacity,
       (SELECT COUNT(*) FROM sessions s WHERE s.zone_id = z.id AND s.status IN ('BOOKED','PARKED','EXITING')) AS occupied
-    FROM zones z WHERE z.is_active = 1 ORDER BY z.position, z.name`).all() as { id: string; name: string; capacity: number; occupied: number }[];
+    FROM zones z WHERE z.is_active = 1 ORDER BY z.position, z.name`), OccupancyRow);
   return rows.map((r) => ({
     zoneId: r.id,
     zoneName: r.name,

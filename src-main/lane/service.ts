@@ -10,6 +10,8 @@
  * down the state machine holds the openings (they wait, then expire), so cash is taken as usual
  * and the barrier moves when the device is back.
  */
+import { z } from 'zod';
+import { aggregate, countRow } from '../store/raw-rows.js';
 import type { Actor } from '../services/context.js';
 import type { LaneConfig, LaneOpening, LaneStatus, LaneTestResult, OpeningCause } from '../../src-shared/contracts/lane.js';
 import type { LaneDeviceSettings } from '../../src-shared/contracts/lane-devices.js';
@@ -26,6 +28,8 @@ import { zoneOccupancy } from './occupancy.js';
 import { DeviceError, type LaneDevices, type LoopState } from './ports.js';
 
 /** Builds the drivers for a lane's device settings (src-main/lane drivers); null when none is configured. */
+
+const DayOpeningsRow = z.object({ openings: z.number(), without_car: z.number().nullable() });
 export type LaneDevicesFactory = (settings: LaneDeviceSettings) => LaneDevices | null;
 
 export interface LaneServiceOptions {
@@ -324,12 +328,12 @@ export class LaneService {
     const date = localDate(now, timeZone);
     const { start, end } = dayBounds(date, timeZone);
     const counts = passCounts(core, start, end);
-    const day = core.store.sqlite.prepare(
+    const day = aggregate(core.store.sqlite.prepare(
       `SELECT COUNT(*) AS openings, SUM(CASE WHEN status = 'CLOSED' AND cars = 0 THEN 1 ELSE 0 END) AS without_car
        FROM lane_openings WHERE kiosk_id = ? AND requested_at >= ? AND requested_at < ?`,
-    ).get(core.kioskId, start, end) as { openings: number; without_car: number | null };
-    const exceptions = core.store.sqlite.prepare(`SELECT COUNT(*) AS n FROM lane_exceptions WHERE kiosk_id = ? AND at >= ? AND at < ?`)
-      .get(core.kioskId, start, end) as { n: number };
+    ), DayOpeningsRow, core.kioskId, start, end);
+    const exceptions = aggregate(core.store.sqlite.prepare(`SELECT COUNT(*) AS n FROM lane_exceptions WHERE kiosk_id = ? AND at >= ? AND at < ?`),
+      countRow, core.kioskId, start, end);
     const cur = this.state.current ? openingRow(core, this.state.current.openingId) : undefined;
     const pendingRows = this.state.queue.map((q) => openingRow(core, q.openingId)).filter((r) => r !== undefined);
     const hasLoops = this.devices?.loops != null;

@@ -35,11 +35,18 @@ export class FlaggedPayments {
 
   /** This kiosk's flagged online payments: late successes and refused mismatches. */
   private local(): LocalFlagged[] {
-    return this.ctx.store.sqlite.prepare(`
-      SELECT p.*, v.vehicle_number FROM payments p
-        JOIN sessions s ON s.id = p.session_id LEFT JOIN vehicles v ON v.id = s.vehicle_id
-      WHERE p.method = 'ONLINE' AND ((p.status = 'SUCCESS' AND p.late = 1 AND p.review_reason = ?) OR p.review_reason = ?)
-      ORDER BY p.created_at, p.id`).all(LATE_REVIEW_REASON, MISMATCH_REVIEW_REASON) as LocalFlagged[];
+    const { db, q } = this.ctx.store;
+    return q.all(db.selectFrom('payments as p')
+      .innerJoin('sessions as s', 's.id', 'p.session_id')
+      .leftJoin('vehicles as v', 'v.id', 's.vehicle_id')
+      .selectAll('p')
+      .select('v.vehicle_number')
+      .where('p.method', '=', 'ONLINE')
+      .where((eb) => eb.or([
+        eb.and([eb('p.status', '=', 'SUCCESS'), eb('p.late', '=', 1), eb('p.review_reason', '=', LATE_REVIEW_REASON)]),
+        eb('p.review_reason', '=', MISMATCH_REVIEW_REASON),
+      ]))
+      .orderBy('p.created_at').orderBy('p.id'));
   }
 
   async list(): Promise<FlaggedPaymentList> {
