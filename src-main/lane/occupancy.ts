@@ -1,7 +1,8 @@
 /**
  * Occupancy per zone, counted from the sessions (the record of who is inside), for the FULL /
- * spaces-free display and the entry rule. An overflow session (a slot clash in a full car park)
- * holds no slot but is a car inside: it counts, so a zone can read full while a slot row is free.
+ * spaces-free display and the entry rule. An overflow session (a slot clash between offline gates
+ * in a full car park) holds no slot: its car stands outside the marked spaces, so a slot freed
+ * later is a real free space and goes to the next car (docs/sync.md); it does not count here.
  */
 import type { Zone } from '../../src-shared/contracts/entities.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
@@ -16,7 +17,7 @@ export function zoneOccupancy(store: Store): ZoneOccupancy[] {
   const rows = allRows(store.sqlite.prepare(`
     SELECT z.id, z.name,
       (SELECT COUNT(*) FROM slots sl WHERE sl.zone_id = z.id) AS capacity,
-      (SELECT COUNT(*) FROM sessions s WHERE s.zone_id = z.id AND s.status IN ('BOOKED','PARKED','EXITING')) AS occupied
+      (SELECT COUNT(*) FROM sessions s WHERE s.zone_id = z.id AND s.status IN ('BOOKED','PARKED','EXITING') AND s.overflow = 0) AS occupied
     FROM zones z WHERE z.is_active = 1 ORDER BY z.position, z.name`), OccupancyRow);
   return rows.map((r) => ({
     zoneId: r.id,
