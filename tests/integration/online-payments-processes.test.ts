@@ -10,7 +10,7 @@
  *   money the customer still paid is flagged, refundable by a supervisor, never counted, and
  *   integrity stays clean. While online: the QR is closed at the gateway at once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,42 +21,12 @@ import { createTestDatabase, type TestDatabase } from '../server/helpers/databas
 import { serverEnv } from '../server/helpers/env.js';
 import { freePort } from '../server/helpers/processes.js';
 import { FaultProxy } from '../sync/fault-proxy.js';
+import { startNode, type Proc } from '../helpers/node-process.js';
 
 const PIN = '2468';
 const TTL_S = 6;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  out: () => string;
-  exited: Promise<void>;
-}
-
-/** `node --import tsx <args>` in its own process group; resolves once stdout says "listening on". */
-async function startNode(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const check = () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited (${child.exitCode ?? child.signalCode}):\n${out}`));
-    });
-  });
-  return { child, url, out: () => out, exited };
-}
 
 async function stop(p: Proc | null): Promise<void> {
   if (!p) return;

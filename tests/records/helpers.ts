@@ -3,7 +3,7 @@
  * tampering toolbox that edits a stopped kiosk's SQLite file directly (as an attacker with the
  * disk would), and an in-process sync server that anchors audit heads like the real one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,36 +28,8 @@ export function tempDir(prefix = 'pg-records-'): { dir: string; cleanup(): void 
 
 // ------------------------------------------------------------------------------- processes
 
-export interface Proc {
-  child: ChildProcess;
-  url: string;
-  out(): string;
-  exited: Promise<void>;
-}
-
-export async function startNode(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
-  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const check = () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited (${child.exitCode ?? child.signalCode}):\n${out}`));
-    });
-  });
-  return { child, url, out: () => out, exited };
-}
+import type { Proc } from '../helpers/node-process.js';
+export { startNode, type Proc } from '../helpers/node-process.js';
 
 export async function signal(p: Proc, sig: NodeJS.Signals): Promise<void> {
   try {

@@ -1,0 +1,40 @@
+/**
+ * A central server or kiosk as a real `node --import tsx <args>` process in its own process group
+ * (so a test can SIGKILL or SIGSTOP the whole group), ready once it prints "listening on".
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface Proc {
+  child: ChildProcess;
+  url: string;
+  out(): string;
+  exited: Promise<void>;
+}
+
+/** Resolves with the URL the process printed; rejects with its output when it exits or is not ready in time. */
+export async function startNode(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<Proc> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const check = () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited (${child.exitCode ?? child.signalCode}):\n${out}`));
+    });
+  });
+  return { child, url, out: () => out, exited };
+}
