@@ -199,7 +199,8 @@ describe('late and abandoned UPI payments with real processes (kiosk + server + 
       await proxy.refuse(false);
     }
     await until('the queued cancel to reach the server', async () => (await serverPayment(car.payment.id)).reviewReason === 'PAID_AFTER_CANCEL');
-    expect(kioskRow('SELECT sent_at FROM payment_cancels WHERE payment_id = ?', car.payment.id).sent_at).not.toBeNull();
+    // The server applies the cancel before the kiosk reads its answer and marks the row sent.
+    await until('the kiosk to mark the cancel sent', async () => kioskRow('SELECT sent_at FROM payment_cancels WHERE payment_id = ?', car.payment.id).sent_at !== null);
     expect((await simCall('GET', `/_sim/payments/${car.payment.gatewayRef}`)).closed).toBe(true);
     await until('the kiosk to flag the money', async () => kioskRow('SELECT status FROM payments WHERE id = ?', car.payment.id).status === 'SUCCESS');
     expect(kioskRow('SELECT late FROM payments WHERE id = ?', car.payment.id).late).toBe(1);
