@@ -9,20 +9,23 @@ import type { PaymentRow, SessionRow } from '../store/schema.js';
 import { adoptSignedTicket } from './adopt-ticket.js';
 import type { Actor, ServiceContext } from './context.js';
 import {
-  creditedPaise, OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
+  creditedPaise, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
 } from './session-records.js';
+import { alreadyExitedError, lostTicketRequoteError } from './exit-facts.js';
 import { requireOpenShift } from './shifts.js';
 import { iso, toPayment, zoneTariff } from './views.js';
 
 /** How long a quoted amount is honoured at the cash desk. */
 export const QUOTE_VALID_MS = 10 * 60 * 1000;
 
-function assertExitable(session: SessionRow): void {
+function assertExitable(ctx: ServiceContext, session: SessionRow): void {
+  // A second exit names the first one: when, where, which car, what it paid.
+  if (session.status === 'COMPLETED') throw alreadyExitedError(ctx, session);
   // An exit needs an entered, still-open session: the state machine says why not otherwise.
   assertTransition(session.status, 'COMPLETED');
 }
 
-function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean, paidPaise = creditedPaise(ctx, session)) {
+export function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean, paidPaise = creditedPaise(ctx, session)) {
   const zone = zoneRow(ctx, session.zone_id);
   // due = max(0, fee - paid): a booking's online pre-payment is part of `paid` (docs/sync.md).
   // With tax-exclusive tariffs GST is added to the fee (docs/invoices.md).
@@ -36,9 +39,10 @@ function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: bool
   }), paidPaise);
 }
 
-function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean): Quote {
+/** Writes the quote on the session (EXITING when something is due) and records it. */
+export function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean, details: Record<string, unknown> = {}): Quote {
   const { q, db } = ctx.store;
-  assertExitable(session);
+  assertExitable(ctx, session);
   const paid = creditedPaise(ctx, session);
   const due = amountDueNow(ctx, session, lostTicket, paid);
   const now = ctx.clock.now();
@@ -58,7 +62,7 @@ function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicke
       .where('id', '=', session.id),
   );
   recordSessionChange(ctx, actor, lostTicket ? 'session.lostTicket' : 'session.quoted', session.id, {
-    amountDuePaise: due.amountDuePaise, durationSeconds: due.durationSeconds, billableHours: due.billableHours,
+    amountDuePaise: due.amountDuePaise, durationSeconds: due.durationSeconds, billableHours: due.billableHours, ...details,
   });
   return {
     sessionId: session.id,
@@ -88,19 +92,6 @@ export function quoteExit(ctx: ServiceContext, actor: Actor, code: string): Quot
   });
 }
 
-export function lostTicket(ctx: ServiceContext, actor: Actor, vehicleNumber: string): Quote {
-  const { q, db } = ctx.store;
-  return q.tx(() => {
-    const session = q.first(
-      db.selectFrom('sessions').innerJoin('vehicles', 'vehicles.id', 'sessions.vehicle_id').selectAll('sessions')
-        .where('vehicles.vehicle_number', '=', vehicleNumber)
-        .where(OPEN_SESSION),
-    );
-    if (!session) throw new AppError('NOT_FOUND', `No parked car with number ${vehicleNumber}. Check the number plate.`);
-    return quote(ctx, actor, session, true);
-  });
-}
-
 function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNowPaise: number, payment?: ReturnType<typeof insertCashPayment> | PaymentRow): void {
   const { q, db } = ctx.store;
   const now = ctx.clock.now();
@@ -114,7 +105,7 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
       })
       .where('id', '=', session.id).where('status', 'in', ['PARKED', 'EXITING']),
   );
-  if (changed !== 1) throw new AppError('ALREADY_EXITED');
+  if (changed !== 1) throw alreadyExitedError(ctx, sessionRowById(ctx, session.id));
   releaseSlot(ctx, session.id);
   recordSessionChange(ctx, actor, 'session.completed', session.id, { amountPaidPaise: paid }, payment);
   const reason = paid > 0 ? 'PAID' : 'ZERO_DUE';
@@ -126,7 +117,7 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
 export function completeExit(ctx: ServiceContext, actor: Actor, sessionId: string, payment?: PaymentRow): Session {
   ctx.store.q.tx(() => {
     const session = sessionRowById(ctx, sessionId);
-    assertExitable(session);
+    assertExitable(ctx, session);
     const due = amountDueNow(ctx, session, session.lost_ticket === 1);
     if (due.amountDuePaise > 0) {
       if (pendingOnlinePayment(ctx, session.id)) throw new AppError('PAYMENT_PENDING');
@@ -156,12 +147,14 @@ export function payCash(
 ): { session: Session; payment: Payment; changePaise: number } {
   const payment = ctx.store.q.tx(() => {
     const session = sessionRowById(ctx, sessionId);
-    assertExitable(session);
+    assertExitable(ctx, session);
     if (pendingOnlinePayment(ctx, session.id)) throw new AppError('PAYMENT_PENDING');
     const now = ctx.clock.now();
     const quoteStillValid = session.status === 'EXITING' && session.quote_amount_paise != null
       && session.quote_valid_until != null && now <= session.quote_valid_until;
-    const due = quoteStillValid ? session.quote_amount_paise! : amountDueNow(ctx, session, session.lost_ticket === 1).amountDuePaise;
+    // A lost-ticket exit was authorised for its quoted amount: once that quote ran out it is quoted again.
+    if (!quoteStillValid && session.lost_ticket === 1) throw lostTicketRequoteError();
+    const due = quoteStillValid ? session.quote_amount_paise! : amountDueNow(ctx, session, false).amountDuePaise;
     if (due === 0) throw new AppError('CONFLICT', 'Nothing is due for this car. Use "Open gate" instead.');
     const shift = requireOpenShift(ctx, actor);
     if (tenderedPaise < due) {

@@ -17,6 +17,7 @@ import type { CreateOnlinePaymentInput, ServerPayment } from '../online/server-c
 import type { PaymentRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { completeExit } from './gate-exit.js';
+import { lostTicketRequoteError } from './exit-facts.js';
 import { cancelUnsent, markCancelFailed, markCancelSent, queueCancel, unsentCancels, wasCancelled } from './payment-cancels.js';
 import { creditedPaise, pendingOnlinePayment, recordSessionChange, sessionRowById, zoneRow } from './session-records.js';
 import { toPayment, zoneTariff } from './views.js';
@@ -72,6 +73,7 @@ export class OnlinePayments {
       const now = ctx.clock.now();
       const quoteValid = session.status === 'EXITING' && session.quote_amount_paise != null
         && session.quote_valid_until != null && now <= session.quote_valid_until;
+      if (!quoteValid && session.lost_ticket === 1) throw lostTicketRequoteError();
       const amount = quoteValid
         ? session.quote_amount_paise!
         : withExclusiveTax(ctx, computeAmountDue({
