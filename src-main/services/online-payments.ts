@@ -113,14 +113,17 @@ export class OnlinePayments {
     const local = paymentRow(this.ctx, paymentId);
     if (!local) throw new AppError('NOT_FOUND', 'No such payment.');
     const awaitingDecision = local.status === 'SUCCESS' && local.late === 1 && local.review_reason === LATE_REVIEW_REASON;
+    let unreachable = false;
     if (this.server && local.method === 'ONLINE' && (local.status === 'PENDING' || local.status === 'EXPIRED' || local.status === 'FAILED' || awaitingDecision)) {
       try {
         this.apply(await this.server.getPayment(paymentId));
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'OFFLINE') throw err;
+        unreachable = true;
       }
     }
-    return toPayment(paymentRow(this.ctx, paymentId)!);
+    const payment = toPayment(paymentRow(this.ctx, paymentId)!);
+    return unreachable && payment.status === 'PENDING' ? { ...payment, statusUnknown: true } : payment;
   }
 
   /**

@@ -1,5 +1,10 @@
+import { coreEn } from './core.en.js';
+import { deskEn } from './desk.en.js';
+
 /** English texts. The source of truth for the message keys; every other language must match it. */
 export const en = {
+  ...coreEn,
+  ...deskEn,
   'app.name': 'ParkGate',
   'app.tagline': 'Gate kiosk',
   'app.loading': 'Starting…',
@@ -340,6 +345,10 @@ export const en = {
   'flagged.refund': 'Refund {amount}',
   'flagged.accepted': 'Payment of {amount} for {vehicle} accepted.',
   'flagged.refunded': 'Refund of {amount} for {vehicle} sent through the gateway.',
+  'flagged.carInside': 'The car is still inside.',
+  'flagged.carLeft': 'The car left {time}.',
+  'flagged.alsoCash': 'Also paid {amount} in cash',
+  'flagged.alsoOnline': 'Also paid {amount} by UPI',
 
   'ops.title': 'Operators',
   'ops.username': 'Username',

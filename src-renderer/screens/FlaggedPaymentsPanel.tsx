@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { FlaggedPayment, FlaggedPaymentList } from '../../src-shared/contracts/api.js';
 import { call } from '../api/client.js';
 import { TextField } from '../components/Field.js';
-import { errorText, serverDetail, useT, type MessageKey, type Translate } from '../i18n/index.js';
+import { errorText, useT, type MessageKey, type Translate } from '../i18n/index.js';
 import { en } from '../i18n/en.js';
 import { useKioskEvent } from '../lib/events.js';
 import { formatDateTime, formatINR } from '../lib/format.js';
@@ -103,6 +103,16 @@ function FlaggedRow({ item, canDecide, onDone }: { item: FlaggedPayment; canDeci
       <p className="muted">
         {t('flagged.paidAt', { time: formatDateTime(p.completedAt ?? p.createdAt, lang) })} · {t('flagged.ref', { ref: p.gatewayRef ?? t('common.none') })}
       </p>
+      {item.car && (
+        <p className="facts" data-testid={`flagged-car-${p.id}`}>
+          {item.car.inside ? t('flagged.carInside') : t('flagged.carLeft', { time: formatDateTime(item.car.exitAt, lang) })}
+          {item.car.otherPayments.map((o) => (
+            <span key={o.id} className="tag tag-warn">
+              {t(o.method === 'CASH' ? 'flagged.alsoCash' : 'flagged.alsoOnline', { amount: formatINR(o.amountPaise) })}
+            </span>
+          ))}
+        </p>
+      )}
       {!item.resolvable ? (
         <p className="muted">{t('flagged.notCaptured')}</p>
       ) : (
@@ -118,7 +128,7 @@ function FlaggedRow({ item, canDecide, onDone }: { item: FlaggedPayment; canDeci
       )}
       {error !== null && (
         <div className="notice notice-error" role="alert">
-          {errorText(t, error)} {serverDetail(error) && <small>({serverDetail(error)})</small>}
+          {errorText(t, error)}
         </div>
       )}
     </li>

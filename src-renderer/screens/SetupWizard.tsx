@@ -15,7 +15,7 @@ import { SelectField, TextField } from '../components/Field.js';
 import { PinEntry } from '../components/PinEntry.js';
 import { QrImage } from '../components/QrImage.js';
 import { PrinterSettingsForm } from '../components/PrinterSettingsForm.js';
-import { errorText, useT } from '../i18n/index.js';
+import { errorText, serverDetail, useT } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/en.js';
 import { formatDateTime } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
@@ -100,7 +100,8 @@ const STEP_LABEL: Record<SetupStep, MessageKey> = {
 };
 
 function describe(t: ReturnType<typeof useT>, err: unknown): string {
-  return errorText(t, err) + (isApiError(err) && err.message ? ` (${err.message})` : '');
+  const detail = serverDetail(err);
+  return errorText(t, err) + (detail ? ` (${detail})` : '');
 }
 
 function ErrorNotice({ error }: { error: string | null }) {

@@ -470,6 +470,18 @@ export interface FlaggedPayment {
   resolvable: boolean;
   /** Flagged here but not (or no longer) on the central server, or the server was not reachable. */
   localOnly: boolean;
+  /** The car behind it, when its session is known at this kiosk: still inside? paid some other way too? */
+  car?: FlaggedPaymentCar | null;
+}
+
+export interface FlaggedPaymentCar {
+  sessionId: string;
+  sessionStatus: string;
+  /** The car has not left (booked, parked or at the exit). */
+  inside: boolean;
+  exitAt: string | null;
+  /** The session's other successful payments (e.g. the cash taken when UPI looked stuck). */
+  otherPayments: { id: string; method: 'CASH' | 'ONLINE'; status: string; amountPaise: number }[];
 }
 
 export interface FlaggedPaymentList {
