@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Session, Zone } from '../../src-shared/contracts/entities.js';
 import { normaliseVehicleNumber } from '../../src-shared/contracts/vehicle-number.js';
-import { call, isApiError, type ApiError } from '../api/client.js';
+import { call, isApiError } from '../api/client.js';
 import { CameraPanel } from '../components/CameraPanel.js';
 import { TextField } from '../components/Field.js';
 import { ResultBanner } from '../components/ResultBanner.js';

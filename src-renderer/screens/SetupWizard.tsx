@@ -9,7 +9,7 @@
  */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { create } from 'zustand';
-import { call, isApiError } from '../api/client.js';
+import { call } from '../api/client.js';
 import { CameraPanel } from '../components/CameraPanel.js';
 import { SelectField, TextField } from '../components/Field.js';
 import { PinEntry } from '../components/PinEntry.js';

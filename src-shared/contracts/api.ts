@@ -11,8 +11,7 @@ import type {
 import { SESSION_STATUSES, SHIFT_STATUSES } from './entities.js';
 import type { DeviceHealth } from './devices.js';
 import { normaliseVehicleNumber } from '../domain/vehicle-number.js';
-import { LOST_TICKET_PROOFS } from '../domain/lost-ticket.js';
-import type { PlateCandidates, PlateReadResult } from './plate.js';
+import { LOST_TICKET_PROOFS, type PlateCandidates, type PlateReadResult } from './plate.js';
 import { laneConfigPatchSchema, SNAPSHOT_MAX_CHARS, type LaneOpening, type LaneSettingsView, type LaneStatus, type LaneTestResult, type VendException } from './lane.js';
 import { laneDeviceSettingsSchema } from './lane-devices.js';
 import { printerSettingsSchema, type PrintJob, type PrinterSettings, type PrinterStatusView } from './print.js';

@@ -27,3 +27,7 @@ export interface PlateReadResult extends PlateCandidates {
 
 /** Reads at or above this confidence may be used without the cashier confirming the plate. */
 export const PLATE_READ_TRUSTED_CONFIDENCE = 0.9;
+
+/** What the cashier saw that proves a car without a ticket is the driver's (gate.lostTicket). */
+export const LOST_TICKET_PROOFS = ['RC', 'DRIVING_LICENCE', 'PHOTO_ID', 'OTHER'] as const;
+export type LostTicketProof = (typeof LOST_TICKET_PROOFS)[number];

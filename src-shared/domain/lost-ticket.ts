@@ -10,8 +10,7 @@
  *   the limit it does not.
  * - The cashier records what proves the car is the driver's (RC, a photo ID, ...) and a reason.
  */
-export const LOST_TICKET_PROOFS = ['RC', 'DRIVING_LICENCE', 'PHOTO_ID', 'OTHER'] as const;
-export type LostTicketProof = (typeof LOST_TICKET_PROOFS)[number];
+export { LOST_TICKET_PROOFS, type LostTicketProof } from '../contracts/plate.js';
 
 /** How the car's session was found when the ticket is missing. */
 export type LostTicketBasis = 'PLATE_MATCH' | 'PICKED';
