@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { FlaggedPayment, FlaggedPaymentList } from '../../src-shared/contracts/api.js';
 import { call } from '../api/client.js';
 import { TextField } from '../components/Field.js';
-import { errorText, useT, type MessageKey, type Translate } from '../i18n/index.js';
+import { errorText, serverDetail, useT, type MessageKey, type Translate } from '../i18n/index.js';
 import { en } from '../i18n/en.js';
 import { useKioskEvent } from '../lib/events.js';
 import { formatDateTime, formatINR } from '../lib/format.js';
@@ -128,7 +128,7 @@ function FlaggedRow({ item, canDecide, onDone }: { item: FlaggedPayment; canDeci
       )}
       {error !== null && (
         <div className="notice notice-error" role="alert">
-          {errorText(t, error)}
+          {errorText(t, error)} {serverDetail(error) && <small>({serverDetail(error)})</small>}
         </div>
       )}
     </li>
