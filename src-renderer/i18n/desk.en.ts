@@ -71,4 +71,6 @@ export const deskEn = {
   'setupZones.slotsRule': 'Number of slots: 1 to {max}.',
   'setupZones.rateRule': 'Enter the hourly rate in rupees (for example 40).',
   'setupZones.lostFeeRule': 'Enter the lost-ticket fee in rupees (for example 200).',
+  'reports.axisCars': 'Cars',
+  'reports.axisRupees': '₹ revenue',
 } as const satisfies Record<string, string>;

@@ -73,4 +73,6 @@ export const deskHi: Record<keyof typeof deskEn, string> = {
   'setupZones.slotsRule': 'स्लॉट की संख्या: 1 से {max}।',
   'setupZones.rateRule': 'प्रति घंटा दर रुपये में लिखें (जैसे 40)।',
   'setupZones.lostFeeRule': 'खोए टिकट का शुल्क रुपये में लिखें (जैसे 200)।',
+  'reports.axisCars': 'गाड़ियाँ',
+  'reports.axisRupees': '₹ आय',
 };
