@@ -8,12 +8,12 @@ import type { PaymentRow, SessionRow } from '../store/schema.js';
 import { adoptSignedTicket } from './adopt-ticket.js';
 import type { Actor, ServiceContext } from './context.js';
 import {
-  creditedPaise, OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
+  creditedPaise, OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView,
 } from './session-records.js';
 import { requireOpenShift } from './shifts.js';
 import { priceSession } from '../validations/pricing.js';
 import { settleValidations } from '../validations/settle.js';
-import { iso, toPayment, zoneTariff } from './views.js';
+import { iso, toPayment } from './views.js';
 
 /** How long a quoted amount is honoured at the cash desk. */
 export const QUOTE_VALID_MS = 10 * 60 * 1000;
