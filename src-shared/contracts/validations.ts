@@ -168,3 +168,6 @@ export const VALIDATION_EVENT_PAYLOADS = {
   /** A prepaid merchant's top-up or draw. */
   'merchant.ledger': z.object({ entry: ledgerSnapSchema }),
 } as const;
+
+/** A scan that is a merchant validation code, not a ticket (the exit screen routes it to validations.scan). */
+export { isValidationCodeText } from '../domain/validation-code.js';

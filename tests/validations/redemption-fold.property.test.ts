@@ -15,7 +15,6 @@ import { memoryServer } from '../sync/harness.js';
 const RUNS = Number(process.env.SYNC_PROPERTY_RUNS ?? 25);
 const T = 1_736_150_400_000;
 
-interface Use { kiosk: number; code: number; wall: number; counter: number }
 
 const useArb = fc.record({ kiosk: fc.nat({ max: 2 }), code: fc.nat({ max: 3 }), wall: fc.integer({ min: 0, max: 5 }), counter: fc.nat({ max: 3 }) });
 

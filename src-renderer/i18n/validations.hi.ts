@@ -1,0 +1,32 @@
+/** हिन्दी texts of the validation flows (spread into hi.ts). */
+import type { validationsEn } from './validations.en.js';
+
+export const validationsHi: Record<keyof typeof validationsEn, string> = {
+  'validation.title': 'वैलिडेशन',
+  'validation.bill': 'दुकान का बिल (₹)',
+  'validation.applyBill': 'बिल लगाएँ',
+  'validation.code': 'वैलिडेशन कोड',
+  'validation.applyCode': 'कोड लगाएँ',
+  'validation.feeBefore': 'वैलिडेशन से पहले शुल्क',
+  'validation.discount': 'वैलिडेशन छूट',
+  'validation.applied': '{program} ({merchant}): −{amount}',
+  'validation.ineligible': '{program} ({merchant}): कोई छूट नहीं',
+  'validation.openFree': 'छूट मिली: गेट खोलें',
+  'validation.reason.NOT_ELIGIBLE': 'इस बिल के साथ इस यात्रा पर कोई वैलिडेशन लागू नहीं होता।',
+  'validation.reason.BILL_REQUIRED': 'इस वैलिडेशन के लिए दुकान के बिल की राशि चाहिए।',
+  'validation.reason.BILL_TOO_SMALL': 'बिल इस वैलिडेशन के लिए ज़रूरी राशि से कम है।',
+  'validation.reason.BILL_NOT_ABOVE_FEE': 'बिल पार्किंग शुल्क से अधिक होना चाहिए।',
+  'validation.reason.STAY_TOO_SHORT': 'इस वैलिडेशन के लिए ठहराव बहुत छोटा है।',
+  'validation.reason.STAY_TOO_LONG': 'इस वैलिडेशन के लिए ठहराव बहुत लंबा है।',
+  'validation.reason.NOTHING_DUE': 'छूट देने के लिए कुछ बाकी नहीं है।',
+  'validation.reason.NO_BALANCE': 'व्यापारी का प्रीपेड बैलेंस खत्म हो गया है।',
+  'validation.reason.ALREADY_APPLIED': 'यह वैलिडेशन इस यात्रा पर पहले से लगा है।',
+  'validation.reason.CODE_USED': 'यह वैलिडेशन कोड पहले ही इस्तेमाल हो चुका है।',
+  'validation.reason.EXPIRED': 'इस वैलिडेशन कोड की अवधि समाप्त हो गई है।',
+  'validation.reason.WRONG_FACILITY': 'यह वैलिडेशन कोड किसी दूसरी पार्किंग का है।',
+  'validation.reason.BAD_SIGNATURE': 'यह वैलिडेशन कोड असली नहीं है।',
+  'validation.reason.MALFORMED': 'यह वैलिडेशन कोड पढ़ा नहीं जा सका। फिर से स्कैन करें।',
+  'validation.reason.UNKNOWN_KEY': 'यह वैलिडेशन कोड किसी अनजान कुंजी से बना है। सुपरवाइज़र को बुलाएँ।',
+  'validation.reason.PROGRAM_INACTIVE': 'यह वैलिडेशन प्रोग्राम बंद है।',
+  'validation.reason.UNKNOWN_PROGRAM': 'यह वैलिडेशन प्रोग्राम इस गेट पर अभी ज्ञात नहीं है।',
+};
