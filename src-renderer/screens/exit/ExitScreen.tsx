@@ -70,9 +70,9 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
     (raw: string) => {
       const code = raw.trim();
       if (!code || isPaying(stageRef.current)) return;
-      if (isValidationCodeText(code)) return; // a merchant's code: the quote's validation panel takes it
       setScanSeq((n) => n + 1);
       setLastCode(code);
+      if (isValidationCodeText(code)) return; // a merchant's code: the quote's validation panel takes it
       bill(() => call('gate.quoteExit', { code }), false);
     },
     [bill],
