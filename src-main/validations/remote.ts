@@ -2,7 +2,7 @@
  * Merchants and programs another gate (or the server) changed, as pulled: the server sends its
  * last-writer-by-HLC state, which replaces this gate's row. Inside the pull's transaction.
  */
-import type { ledgerSnapSchema, MerchantSnap, ProgramSnap } from '../../src-shared/contracts/validations.js';
+import type { ledgerSnapSchema, MerchantSnap, ProgramSnap, ValidationSnap } from '../../src-shared/contracts/validations.js';
 import type { z } from 'zod';
 import type { ServiceContext } from '../services/context.js';
 
@@ -35,4 +35,26 @@ export function applyRemoteProgram(ctx: ServiceContext, p: ProgramSnap): Outcome
 export function applyRemoteLedger(ctx: ServiceContext, entry: z.infer<typeof ledgerSnapSchema>): Outcome {
   const { q, db } = ctx.store;
   return q.run(db.insertInto('merchant_ledger').values(entry).onConflict((oc) => oc.column('id').doNothing())) === 1 ? 'applied' : 'unchanged';
+}
+
+/**
+ * A validation of any gate. A settled row is final (an older unsettled copy never undoes it);
+ * otherwise the later change wins. A second use of a code this gate already holds under another
+ * validation is not stored here (the server's fold flags it); a session or program not here yet
+ * fails its key and is retried.
+ */
+export function applyRemoteValidation(ctx: ServiceContext, v: ValidationSnap): Outcome {
+  const { q, db } = ctx.store;
+  const cur = q.first(db.selectFrom('session_validations').selectAll().where('id', '=', v.id));
+  if (cur) {
+    if (cur.settled === 1 && v.settled === 0) return 'unchanged';
+    if (cur.settled === v.settled && cur.updated_at >= v.updated_at) return 'unchanged';
+    q.run(db.updateTable('session_validations').set({ discount_paise: v.discount_paise, fee_before_paise: v.fee_before_paise, settled: v.settled, updated_at: v.updated_at }).where('id', '=', v.id));
+    return 'applied';
+  }
+  if (v.code_id !== null && q.first(db.selectFrom('session_validations').select('id').where('code_id', '=', v.code_id))) return 'unchanged';
+  if (q.first(db.selectFrom('session_validations').select('id').where('session_id', '=', v.session_id).where('program_id', '=', v.program_id))) return 'unchanged';
+  q.run(db.insertInto('session_validations').values(v));
+  ctx.audit.append({ operatorId: null, action: 'sync.validationApplied', entityType: 'session', entityId: v.session_id, details: { validationId: v.id, programId: v.program_id, kioskId: v.kiosk_id } });
+  return 'applied';
 }

@@ -145,7 +145,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
         touched.add(e.entityId!);
         freshFold.push([e.entityId!, foldEventOf(e.id, kioskId, e.hlc, e.type, verdict.payload as Record<string, unknown>, e.vehicle)]);
       } else if (handling === 'zone' || handling === 'operator') entityEvents.push({ type: handling, hlc: e.hlc, payload: verdict.payload });
-      else if (handling === 'merchant' || handling === 'validationProgram' || e.type === 'validation.applied' || e.type === 'merchant.ledger') validationEvents.push({ id: e.id, type: e.type, hlc: e.hlc, payload: verdict.payload });
+      else if (handling === 'merchant' || handling === 'validationProgram' || e.type.startsWith('validation.') || e.type === 'merchant.ledger') validationEvents.push({ id: e.id, type: e.type, hlc: e.hlc, payload: verdict.payload });
     }
 
     // The touched sessions' stored events (read before this batch's rows exist), plus this batch's.

@@ -1,6 +1,6 @@
 /**
  * The validation events of a push: merchants and programs replicate to every gate by id (last
- * writer by HLC, as operators do); prepaid ledger entries go to every gate (insert-only); a
+ * writer by HLC, as operators do); prepaid ledger entries and validations go to every gate; a
  * validation code's use goes to the redemption fold.
  */
 import type { MerchantSnap, ProgramSnap, ValidationSnap } from '../../src-shared/contracts/validations.js';
@@ -23,6 +23,9 @@ export async function applyValidationEvents(w: SyncWriter, trx: Tx, b: Batch, ki
       if (await upsertEntity(w, trx, 'validationProgram', p.id, null, e.hlc, p)) {
         b.pending.push({ entityType: 'validationProgram', entityId: p.id, originKioskId: kioskId, data: { kind: 'validationProgram', program: p } });
       }
+    } else if (e.type === 'validation.applied' || e.type === 'validation.settled') {
+      const v = (e.payload as { validation: ValidationSnap }).validation;
+      b.pending.push({ entityType: 'validation', entityId: v.id, originKioskId: kioskId, data: { kind: 'validation', validation: v } });
     } else if (e.type === 'merchant.ledger') {
       const entry = (e.payload as { entry: { id: string } }).entry;
       b.pending.push({ entityType: 'merchantLedger', entityId: entry.id, originKioskId: kioskId, data: { kind: 'merchantLedger', entry } });

@@ -16,7 +16,7 @@ import { GATEWAY_NAMES, PAYMENT_METHODS, PAYMENT_STATUSES, SESSION_STATUSES } fr
 import { taxDocumentSchema } from './invoices.js';
 import { LANE_EVENT_PAYLOADS } from './lane-events.js';
 import { ROLES } from './roles.js';
-import { ledgerSnapSchema, merchantSnapSchema, programSnapSchema, VALIDATION_EVENT_PAYLOADS } from './validations.js';
+import { ledgerSnapSchema, merchantSnapSchema, programSnapSchema, VALIDATION_EVENT_PAYLOADS, validationSnapSchema } from './validations.js';
 
 /**
  * Version of this protocol, sent as `protocolVersion` in every push and pull. History:
@@ -395,6 +395,8 @@ export const syncChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('validationProgram'), program: programSnapSchema }),
   /** A prepaid merchant's top-up or draw at any gate (insert-only by id): every gate's balance is the sum. */
   z.object({ kind: z.literal('merchantLedger'), entry: ledgerSnapSchema }),
+  /** A validation put on a session at any gate (applied or settled): every gate prices, refuses a used code and reports with it. */
+  z.object({ kind: z.literal('validation'), validation: validationSnapSchema }),
 ]);
 export type SyncChange = z.infer<typeof syncChangeSchema>;
 export type SyncChangeKind = SyncChange['kind'];

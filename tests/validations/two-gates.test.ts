@@ -144,6 +144,29 @@ describe('validations: two gates and the server', () => {
     expect(all).toEqual([{ kiosk_id: 'gate-a', status: 'CANONICAL' }, { kiosk_id: 'gate-b', status: 'DUPLICATE' }]);
   });
 
+  it('after sync, a code used at A is refused at B, and B reports and prices with A\'s validations', async () => {
+    const code = (await call<{ code: string }>(a, 'validations.issueCode', { programId: programs[0]!.id, billPaise: 20000 }, 'cashier')).code;
+    const car1 = await enter(a, 'TS09GH0001');
+    const car2 = await enter(a, 'TS09GH0002');
+    clock.advance(40 * MIN);
+    expect((await call<Quote>(a, 'validations.scan', { sessionId: car1.id, code }, 'cashier')).amountDuePaise).toBe(0);
+    await call(a, 'gate.completeExit', { sessionId: car1.id }, 'cashier');
+    // A validation put on car 2 at A (a pay station) prices at B where the car leaves.
+    await call<Quote>(a, 'validations.apply', { sessionId: car2.id, billPaise: 50000 }, 'cashier');
+    await heal([a, b]);
+    const replay = await b.kiosk.call('validations.scan', { sessionId: car2.id, code }, await tokenOf(b));
+    expect(!replay.ok && [replay.error.code, replay.error.details]).toEqual(['CONFLICT', { reason: 'CODE_USED' }]);
+    const q = await call<Quote>(b, 'gate.quoteExit', { code: car2.code }, 'cashier');
+    expect([q.feeBeforeValidationPaise, q.discountPaise, q.amountDuePaise]).toEqual([4000, 4000, 0]);
+    await call(b, 'gate.completeExit', { sessionId: car2.id }, 'cashier');
+    await heal([a, b]);
+    for (const k of [a, b]) {
+      const r = await call<{ count: number; revenueForgonePaise: number }>(k, 'validations.report', { from: '2025-01-06', to: '2025-01-06' });
+      expect([k.name, r.count, r.revenueForgonePaise]).toEqual([k.name, 2, 8000]);
+      expect(k.kiosk.ctx.store.sqlite.prepare('SELECT COUNT(*) AS n FROM sync_skipped').get()).toEqual({ n: 0 });
+    }
+  });
+
   it('expired, forged, malformed and other-facility codes are typed errors and change nothing', async () => {
     const p = programs[0]!;
     const issued = await call<{ code: string }>(a, 'validations.issueCode', { programId: p.id, billPaise: 500, validMinutes: 10 }, 'cashier');
