@@ -66,7 +66,7 @@ function assertApplies(ctx: ServiceContext, session: SessionRow, program: Valida
   }
   const prepaid = ctx.store.q.first(ctx.store.db.selectFrom('merchants').select('prepaid').where('id', '=', program.merchant_id))?.prepaid === 1;
   const price = priceVisit({
-    tariff: zoneTariff(zoneRow(ctx, session.zone_id)), entryAtMs: session.entry_at ?? session.created_at, nowMs: ctx.clock.now(),
+    tariff: zoneTariff(zoneRow(ctx, session.zone_id)), entryAtMs: session.entry_at ?? session.booked_at ?? session.created_at, nowMs: ctx.clock.now(),
     paidPaise: 0, lastPaidAtMs: null, lostTicket: false,
     validations: claimsOf(ctx, loaded, [{ program: toProgram(program), billPaise, balancePaise: prepaid ? balanceOf(ctx, program.merchant_id) : null }]),
   });
@@ -106,7 +106,7 @@ export function applyValidation(ctx: ServiceContext, actor: Actor, input: { sess
         .selectAll('validation_programs').where('validation_programs.is_active', '=', 1).where('merchants.is_active', '=', 1)
         .orderBy('validation_programs.created_at')).filter((p) => !used.has(p.id));
       const best = bestProgram(candidates.map(toProgram), {
-        tariff: zoneTariff(zoneRow(ctx, session.zone_id)), entryAtMs: session.entry_at ?? session.created_at, nowMs: ctx.clock.now(), billPaise: bill,
+        tariff: zoneTariff(zoneRow(ctx, session.zone_id)), entryAtMs: session.entry_at ?? session.booked_at ?? session.created_at, nowMs: ctx.clock.now(), billPaise: bill,
       });
       if (!best) throw new AppError('CONFLICT', 'No validation applies to this visit with this bill.', { reason: 'NOT_ELIGIBLE' });
       program = candidates.find((p) => p.id === best.program.id)!;
