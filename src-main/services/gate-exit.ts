@@ -2,18 +2,19 @@
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Payment, Quote, Session } from '../../src-shared/contracts/entities.js';
 import { assertTransition } from '../../src-shared/domain/session-state.js';
-import { computeAmountDue } from '../../src-shared/domain/tariff.js';
 import { newId } from '../core/ids.js';
 import { withExclusiveTax } from '../invoices/exclusive-tax.js';
 import type { PaymentRow, SessionRow } from '../store/schema.js';
 import { adoptSignedTicket } from './adopt-ticket.js';
 import type { Actor, ServiceContext } from './context.js';
 import {
-  creditedPaise, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
+  creditedPaise, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView,
 } from './session-records.js';
 import { alreadyExitedError, lostTicketRequoteError } from './exit-facts.js';
 import { requireOpenShift } from './shifts.js';
-import { iso, toPayment, zoneTariff } from './views.js';
+import { priceSession } from '../validations/pricing.js';
+import { settleValidations } from '../validations/settle.js';
+import { iso, toPayment } from './views.js';
 
 /** How long a quoted amount is honoured at the cash desk. */
 export const QUOTE_VALID_MS = 10 * 60 * 1000;
@@ -26,21 +27,15 @@ function assertExitable(ctx: ServiceContext, session: SessionRow): void {
 }
 
 export function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean, paidPaise = creditedPaise(ctx, session)) {
-  const zone = zoneRow(ctx, session.zone_id);
-  // due = max(0, fee - paid): a booking's online pre-payment is part of `paid` (docs/sync.md).
-  // With tax-exclusive tariffs GST is added to the fee (docs/invoices.md).
-  return withExclusiveTax(ctx, computeAmountDue({
-    tariff: zoneTariff(zone),
-    entryAtMs: session.entry_at ?? session.booked_at ?? session.created_at,
-    nowMs: ctx.clock.now(),
-    paidPaise,
-    lastPaidAtMs: session.last_paid_at,
-    lostTicket,
-  }), paidPaise);
+  // due = max(0, fee - validations + lost-ticket fee - paid): a booking's online pre-payment is
+  // part of `paid` (docs/sync.md); the order of the stages is docs/validations.md's. With
+  // tax-exclusive tariffs GST is added to the fee (docs/invoices.md).
+  const { price, validations } = priceSession(ctx, session, lostTicket, paidPaise, true);
+  return { ...withExclusiveTax(ctx, price, paidPaise), validations };
 }
 
-/** Writes the quote on the session (EXITING when something is due) and records it. */
-export function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean, details: Record<string, unknown> = {}): Quote {
+/** Quotes an open session (validations/apply.ts re-quotes through it after a validation). */
+export function quoteSession(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean, details: Record<string, unknown> = {}): Quote {
   const { q, db } = ctx.store;
   assertExitable(ctx, session);
   const paid = creditedPaise(ctx, session);
@@ -55,7 +50,7 @@ export function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lo
         quote_amount_paise: due.amountDuePaise,
         quoted_at: now,
         quote_valid_until: validUntil,
-        amount_due_paise: due.feePaise + due.lostTicketFeePaise,
+        amount_due_paise: due.feePaise + due.lostTicketFeePaise, // after validations
         lost_ticket: lostTicket ? 1 : 0,
         updated_at: now,
       })
@@ -77,6 +72,9 @@ export function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lo
     zoneId: session.zone_id,
     slotNumber: ctx.store.q.first(db.selectFrom('slots').select('slot_number').where('id', '=', session.slot_id))!.slot_number,
     validUntil: iso(validUntil)!,
+    feeBeforeValidationPaise: due.feeBeforeValidationPaise,
+    discountPaise: due.discountPaise,
+    validations: due.validations,
   };
 }
 
@@ -88,7 +86,7 @@ export function quoteExit(ctx: ServiceContext, actor: Actor, code: string): Quot
   return ctx.store.q.tx(() => {
     adoptSignedTicket(ctx, actor, code);
     const session = sessionRowByCode(ctx, code);
-    return quote(ctx, actor, session, session.lost_ticket === 1);
+    return quoteSession(ctx, actor, session, session.lost_ticket === 1);
   });
 }
 
@@ -107,9 +105,11 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
   );
   if (changed !== 1) throw alreadyExitedError(ctx, sessionRowById(ctx, session.id));
   releaseSlot(ctx, session.id);
-  recordSessionChange(ctx, actor, 'session.completed', session.id, { amountPaidPaise: paid }, payment);
+  const discountPaise = settleValidations(ctx, actor, session.id);
+  recordSessionChange(ctx, actor, 'session.completed', session.id, { amountPaidPaise: paid, ...(discountPaise > 0 ? { discountPaise } : {}) }, payment);
   const reason = paid > 0 ? 'PAID' : 'ZERO_DUE';
-  ctx.lane.causeGiven(actor, { kind: 'EXIT_ALLOWED', sessionId: session.id, basis: reason });
+  // A visit a validation made free opens the barrier for that cause (docs/lane.md).
+  ctx.lane.causeGiven(actor, { kind: 'EXIT_ALLOWED', sessionId: session.id, basis: paid === 0 && discountPaise > 0 ? 'VALIDATION' : reason });
   queueMicrotask(() => ctx.emit({ type: 'gate.open', sessionId: session.id, reason }));
 }
 
@@ -152,7 +152,7 @@ export function payCash(
     const now = ctx.clock.now();
     const quoteStillValid = session.status === 'EXITING' && session.quote_amount_paise != null
       && session.quote_valid_until != null && now <= session.quote_valid_until;
-    // A lost-ticket exit was authorised for its quoted amount: once that quote ran out it is quoted again.
+    // A lost-ticket exit was authorised for its quoted amount: once that quote ran out it is done again.
     if (!quoteStillValid && session.lost_ticket === 1) throw lostTicketRequoteError();
     const due = quoteStillValid ? session.quote_amount_paise! : amountDueNow(ctx, session, false).amountDuePaise;
     if (due === 0) throw new AppError('CONFLICT', 'Nothing is due for this car. Use "Open gate" instead.');

@@ -9,7 +9,7 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Quote } from '../../src-shared/contracts/entities.js';
 import { lostTicketNeedsSupervisor, type LostTicketProof } from '../../src-shared/domain/lost-ticket.js';
 import type { Actor, ServiceContext } from './context.js';
-import { amountDueNow, quote } from './gate-exit.js';
+import { amountDueNow, quoteSession } from './gate-exit.js';
 import { sessionForPlate } from './plate-exit.js';
 import { zoneRow } from './session-records.js';
 import { getSettings } from './settings.js';
@@ -69,7 +69,7 @@ export function lostTicket(ctx: ServiceContext, actor: Actor, input: LostTicketI
     const { q, db } = ctx.store;
     q.run(db.insertInto('lost_ticket_exits').values({ session_id: now.session.id, ...record })
       .onConflict((oc) => oc.column('session_id').doUpdateSet(record)));
-    return quote(ctx, actor, now.session, true, {
+    return quoteSession(ctx, actor, now.session, true, {
       basis, typedPlate: input.vehicleNumber, proof, proofNote: record.proof_note, reason, supervisorId: supervisor?.id ?? null,
       supervisor: supervisor?.username ?? null,
     });

@@ -11,7 +11,7 @@ import { plateExitAllowed } from '../../src-shared/domain/lost-ticket.js';
 import { matchPlate } from '../../src-shared/domain/plate-match.js';
 import type { SessionRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
-import { amountDueNow, quote } from './gate-exit.js';
+import { amountDueNow, quoteSession } from './gate-exit.js';
 import { sessionRowById } from './session-records.js';
 import { getSettings } from './settings.js';
 import { iso } from './views.js';
@@ -64,7 +64,7 @@ export function sessionForPlate(ctx: ServiceContext, plate: string, sessionId: s
 export function quoteByPlate(ctx: ServiceContext, actor: Actor, input: { vehicleNumber: string; sessionId?: string | undefined }): Quote {
   return ctx.store.q.tx(() => {
     const { session, picked } = sessionForPlate(ctx, input.vehicleNumber, input.sessionId);
-    if (session.lost_ticket === 1) return quote(ctx, actor, session, true, { plate: input.vehicleNumber, picked });
+    if (session.lost_ticket === 1) return quoteSession(ctx, actor, session, true, { plate: input.vehicleNumber, picked });
     const due = amountDueNow(ctx, session, false).amountDuePaise;
     const limitPaise = getSettings(ctx).plateExitMaxPaise;
     if (!plateExitAllowed(due, limitPaise)) {
@@ -72,6 +72,6 @@ export function quoteByPlate(ctx: ServiceContext, actor: Actor, input: { vehicle
         `The fee (Rs ${(due / 100).toFixed(2)}) is above the plate-only limit (Rs ${(limitPaise / 100).toFixed(2)}). Scan the ticket, or use lost ticket.`,
         { amountDuePaise: due, limitPaise, ticketRequired: true });
     }
-    return quote(ctx, actor, session, false, { plate: input.vehicleNumber, picked });
+    return quoteSession(ctx, actor, session, false, { plate: input.vehicleNumber, picked });
   });
 }

@@ -1,10 +1,12 @@
+/** English texts. The source of truth for the message keys; every other language must match it. */
 import { coreEn } from './core.en.js';
 import { deskEn } from './desk.en.js';
+import { validationsEn } from './validations.en.js';
 
-/** English texts. The source of truth for the message keys; every other language must match it. */
 export const en = {
   ...coreEn,
   ...deskEn,
+  ...validationsEn,
   'app.name': 'ParkGate',
   'app.tagline': 'Gate kiosk',
   'app.loading': 'Starting…',

@@ -2,10 +2,12 @@
 import type { MessageKey } from './en.js';
 import { coreHi } from './core.hi.js';
 import { deskHi } from './desk.hi.js';
+import { validationsHi } from './validations.hi.js';
 
 export const hi: Record<MessageKey, string> = {
   ...coreHi,
   ...deskHi,
+  ...validationsHi,
   'app.name': 'ParkGate',
   'app.tagline': 'गेट कियोस्क',
   'app.loading': 'शुरू हो रहा है…',
