@@ -4,6 +4,8 @@ import type { Kysely } from 'kysely';
 export interface SyncCounterTable { id: number; seq: number; server_seq: number; hlc: string }
 export interface SyncKiosksTable {
   kiosk_id: string;
+  /** The kiosk's facility (migrations/server/9980): its pulls read only that facility's change log. */
+  facility_id: string;
   last_seq: number;
   cursor: number;
   last_push_at: number | null;
@@ -11,6 +13,7 @@ export interface SyncKiosksTable {
   clock_offset_ms: number | null;
 }
 export interface SyncEventsTable {
+  facility_id: string;
   id: string;
   kiosk_id: string;
   seq: number;
@@ -24,6 +27,7 @@ export interface SyncEventsTable {
   received_at: number;
 }
 export interface SyncChangesTable {
+  facility_id: string;
   seq: number;
   entity_type: string;
   entity_id: string;
@@ -32,6 +36,7 @@ export interface SyncChangesTable {
   created_at: number;
 }
 export interface SyncSessionsTable {
+  facility_id: string;
   id: string;
   zone_id: string;
   slot_id: string;
@@ -45,6 +50,7 @@ export interface SyncSessionsTable {
   updated_at: number;
 }
 export interface SyncEntitiesTable {
+  facility_id: string;
   entity_type: string;
   entity_id: string;
   natural_key: string | null;
