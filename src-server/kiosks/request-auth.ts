@@ -8,6 +8,13 @@ import type { ServerContext } from '../context.js';
 import { SecretBox } from '../db/secret-box.js';
 import { authenticateKioskIdentity, type KioskIdentity } from './authenticate.js';
 
+const facilityOfRequest = new WeakMap<FastifyRequest, string>();
+
+/** The facility of the kiosk that signed this request ('' before or without kiosk authentication): the metrics label. */
+export function requestFacility(req: FastifyRequest): string {
+  return facilityOfRequest.get(req) ?? '';
+}
+
 export function kioskAuthenticator(ctx: Pick<ServerContext, 'db' | 'clock' | 'config'>): (req: FastifyRequest) => Promise<string> {
   const identify = kioskIdentityAuthenticator(ctx);
   return async (req) => (await identify(req)).kioskId;
@@ -27,6 +34,7 @@ export function kioskIdentityAuthenticator(ctx: Pick<ServerContext, 'db' | 'cloc
       headers: req.headers,
       rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     });
+    facilityOfRequest.set(req, who.facilityId);
     // The request's own child logger (the reply logs through the same one).
     (req.log as { setBindings?: (b: Record<string, string>) => void }).setBindings?.({ kioskId: who.kioskId, facilityId: who.facilityId });
     return who;
