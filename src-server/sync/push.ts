@@ -126,8 +126,17 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
     const entityEvents: { type: 'zone' | 'operator'; hlc: string; payload: object }[] = [];
     const validated = fresh.map((e) => ({ e, verdict: validateEvent(window, e) }));
     const foreign = await foreignSubjects(trx, facilityId, validated.flatMap(({ e, verdict }) => (verdict.ok ? [{ type: e.type, payload: verdict.payload }] : [])));
+    const taken = await takenEventIds(trx, fresh.map((e) => e.id));
     for (const v of validated) {
       const { e } = v;
+      const owner = taken.get(e.id);
+      if (owner !== undefined) {
+        // Another kiosk's event id: refused and not stored (the id is that event's).
+        const reason: SyncReason = owner !== facilityId ? 'FOREIGN_FACILITY' : 'MALFORMED';
+        results.push({ id: e.id, seq: e.seq, outcome: 'REJECTED', error: `${reason}: event id ${e.id} is another kiosk's event`, reason });
+        stats.eventsRejected++;
+        continue;
+      }
       const verdict: Verdict = v.verdict.ok && foreign.has(e.entityId ?? '')
         ? { ok: false, reason: 'FOREIGN_FACILITY', error: `FOREIGN_FACILITY: ${e.entityId ?? ''} belongs to another facility` }
         : v.verdict;
@@ -216,4 +225,13 @@ async function ownSessions(trx: Tx, facilityId: string, ids: string[]): Promise<
     for (const r of await trx.selectFrom('sync_sessions').select('id').where('id', 'in', padded(part)).where('facility_id', '!=', facilityId).execute()) foreign.add(r.id);
   }
   return ids.filter((id) => !foreign.has(id));
+}
+
+/** Of these fresh event ids, the ones already stored (for another kiosk), with the facility that holds them. */
+async function takenEventIds(trx: Tx, ids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks(ids, IN_CHUNK)) {
+    for (const r of await trx.selectFrom('sync_events').select(['id', 'facility_id']).where('id', 'in', padded(part)).execute()) out.set(r.id, r.facility_id);
+  }
+  return out;
 }

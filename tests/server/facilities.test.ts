@@ -36,7 +36,7 @@ describe.each(BACKENDS)('facility isolation (%s)', (backend) => {
   let db: Kysely<ServerDatabase & SyncDatabase>;
 
   beforeEach(async () => {
-    h = await startHarness(backend, 'sim');
+    h = await startHarness(backend, 'sim', { LOG_LEVEL: 'error' });
     db = h.server.ctx.db as unknown as Kysely<ServerDatabase & SyncDatabase>;
     await createFacility(h.server.ctx.db, h.clock, { id: 'f2', name: 'Airport P2', timeZone: 'Asia/Kolkata' });
     const x2Kiosk = await addKiosk(h.server.ctx.db, h.clock, 'Airport gate', undefined, 'f2');
@@ -124,7 +124,7 @@ describe.each(BACKENDS)('facility isolation (%s)', (backend) => {
 
   it("main's kiosk cannot take a payment for an f2 session (403 FOREIGN_FACILITY), nor see or decide f2's flagged payments", async () => {
     const [f2Session] = await f2Sessions();
-    const err = await k1Http.request('POST', '/kiosk/v1/payments', { sessionId: f2Session!.id, amountPaise: 4000, idempotencyKey: newKey() }).catch((e: unknown) => e);
+    const err = await k1Http.request('POST', '/kiosk/v1/payments', { sessionId: f2Session!.id, amountPaise: 4000, idempotencyKey: newKey() }, { timeoutMs: 10_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CentralServerError);
     expect(err).toMatchObject({ status: 403, code: 'FORBIDDEN', details: { reason: 'FOREIGN_FACILITY' } });
     expect(await db.selectFrom('payments').select('id').where('session_id', '=', f2Session!.id).execute()).toEqual([]);
@@ -137,8 +137,8 @@ describe.each(BACKENDS)('facility isolation (%s)', (backend) => {
       status: 'SUCCESS', late: 1, review_reason: 'LATE_PAYMENT', paid_amount_paise: 4000, refunded_paise: 0, created_at: h.clock.now(), expires_at: h.clock.now(),
       completed_at: h.clock.now(), closed_at: null, next_poll_at: null, poll_count: 0, updated_at: h.clock.now(), cancelled_at: null, parent_payment_id: null,
     }).returning('id').executeTakeFirstOrThrow();
-    expect(await k1Http.request('GET', '/kiosk/v1/payments/flagged')).toEqual([]);
-    const refused = await k1Http.request('POST', `/kiosk/v1/payments/${paid.id}/resolve`, { action: 'accept', reason: 'not mine to accept' }).catch((e: unknown) => e);
+    expect(await k1Http.request('GET', '/kiosk/v1/payments/flagged', undefined, { timeoutMs: 10_000 })).toEqual([]);
+    const refused = await k1Http.request('POST', `/kiosk/v1/payments/${paid.id}/resolve`, { action: 'accept', reason: 'not mine to accept' }, { timeoutMs: 10_000 }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(await db.selectFrom('payments').select('review_reason').where('id', '=', paid.id).executeTakeFirstOrThrow()).toEqual({ review_reason: 'LATE_PAYMENT' });
   });
