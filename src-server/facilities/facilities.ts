@@ -32,7 +32,8 @@ export function checkTimeZone(tz: string): string {
   const clean = tz.trim();
   if (clean.length === 0 || clean.length > 64) throw new AppError('VALIDATION_FAILED', 'Time zone: an IANA name such as Asia/Kolkata.');
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: clean }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat('en', { timeZone: clean });
+    return clean; // as given: the runtime would canonicalise Asia/Kolkata to its old name Asia/Calcutta
   } catch {
     throw new AppError('VALIDATION_FAILED', `Unknown time zone "${clean.slice(0, 64)}": use an IANA name such as Asia/Kolkata.`);
   }
