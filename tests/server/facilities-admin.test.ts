@@ -4,7 +4,15 @@
  * nothing, and per-facility occupancy and takings of a day in each facility's own time zone
  * (boundaries: the last second of the local day and the first of the next).
  */
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SignedClient } from '../../src-main/online/signed-client.js';
+import { buildServer } from '../../src-server/app.js';
+import { loadConfig } from '../../src-server/config.js';
+import { createFacility } from '../../src-server/facilities/facilities.js';
+import { addKiosk } from '../../src-server/kiosks/enrolment.js';
+import { createLogger } from '../../src-server/logger.js';
 import type { Kysely } from 'kysely';
 import type { ServerDatabase } from '../../src-server/db/schema.js';
 import type { SyncDatabase } from '../../src-server/sync/schema.js';
@@ -129,6 +137,29 @@ describe('head-office API without ADMIN_TOKEN', () => {
       expect(res.status).toBe(403);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('structured logs name the facility and the kiosk', () => {
+  it('every log line of a signed kiosk request after authentication, the completion line included, carries kioskId and facilityId', async () => {
+    const database = await createTestDatabase('sqlite');
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({ write(chunk: Buffer, _enc, done) { for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>); done(); } });
+    const config = loadConfig(serverEnv({ databaseUrl: database.url, gateway: 'sim', simUrl: 'http://127.0.0.1:9', extra: { LOG_LEVEL: 'info' } }));
+    const server = await buildServer({ config, logger: createLogger('info', sink) });
+    try {
+      await server.app.listen({ host: '127.0.0.1', port: 0 });
+      await createFacility(server.ctx.db, server.ctx.clock, { id: 'f2', name: 'Airport', timeZone: 'Asia/Kolkata' });
+      const kiosk = await addKiosk(server.ctx.db, server.ctx.clock, 'Airport gate', undefined, 'f2');
+      const url = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
+      const client = new SignedClient({ baseUrl: url, kioskId: kiosk.id, kioskSecret: kiosk.secret, now: () => Date.now() });
+      expect(await client.request('GET', '/kiosk/v1/ping', undefined, { timeoutMs: 10_000 })).toMatchObject({ kioskId: kiosk.id, facilityId: 'f2' });
+      const completed = lines.find((l) => l.msg === 'request completed' && typeof l.res === 'object');
+      expect(completed).toMatchObject({ kioskId: kiosk.id, facilityId: 'f2' });
+    } finally {
+      await server.close();
+      await database.drop();
     }
   });
 });
