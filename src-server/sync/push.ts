@@ -12,7 +12,9 @@
  * is refused with SEQ_GAP so the kiosk resends from there). Every event is validated with the
  * sync contract's schema for its type; one the server cannot apply (unknown type, newer schema,
  * malformed) is stored PARKED with its reason and answered REJECTED: kept, never applied, never
- * blocking the rest.
+ * blocking the rest. A kiosk writes only into its own facility: an event about another facility's
+ * session, zone or operator is parked as FOREIGN_FACILITY, and one reusing another kiosk's event id
+ * is refused without being stored.
  */
 import { AppError } from '../../src-shared/contracts/errors.js';
 import {

@@ -75,8 +75,8 @@ export class SyncService implements SyncWriter {
   async facilityOf(kioskId: string): Promise<string> {
     const known = this.facilityOfKiosk.get(kioskId);
     if (known) return known;
-    const row = await this.db.selectFrom('kiosks' as never).select('facility_id' as never).where('id' as never, '=', kioskId as never)
-      .executeTakeFirst() as { facility_id: string } | undefined;
+    const enrolled = this.db as unknown as Kysely<{ kiosks: { id: string; facility_id: string } }>;
+    const row = await enrolled.selectFrom('kiosks').select('facility_id').where('id', '=', kioskId).executeTakeFirst();
     const facility = row?.facility_id ?? DEFAULT_FACILITY_ID;
     if (row) this.facilityOfKiosk.set(kioskId, facility);
     return facility;
