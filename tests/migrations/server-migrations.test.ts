@@ -97,8 +97,20 @@ describe.each(BACKENDS)('server migrations keep the data of the version before (
     await db.insertInto('bookings').values(second).execute();
   });
 
-  it('9800 -> 9980_facilities: one facility "main" (named by the gates\' settings) holds every row; zone names are unique per facility', async () => {
+  it('9800 -> 9950_validation_redemptions: rows kept; no redemptions; the status is checked', async () => {
     await migrateTo('9800_e_receipt_tokens');
+    await seedV1();
+    const before = await rows();
+    await migrateTo('9950_validation_redemptions');
+    expect(await rows()).toEqual(before);
+    expect(await db.selectFrom('validation_redemptions').selectAll().execute()).toEqual([]);
+    const use = { event_id: 'e1', validation_id: 'v1', code_id: 'c1', kiosk_id: 'k1', session_id: 's1', program_id: 'p1', merchant_id: 'm1', hlc: 'h', received_at: T };
+    await db.insertInto('validation_redemptions').values({ ...use, status: 'CANONICAL' }).execute();
+    await expect(db.insertInto('validation_redemptions').values({ ...use, event_id: 'e2', status: 'MAYBE' }).execute()).rejects.toThrow(/check/i);
+  });
+
+  it('9950 -> 9980_facilities: one facility "main" (named by the gates\' settings) holds every row; zone names are unique per facility', async () => {
+    await migrateTo('9950_validation_redemptions');
     await seedV1();
     await db.insertInto('sync_kiosks').values({ kiosk_id: 'k1', last_seq: 2, cursor: 5, last_push_at: T, last_pull_at: T, clock_offset_ms: 0 }).execute();
     const event = (id: string, seq: number, type: string, payload: unknown) => ({
@@ -135,7 +147,7 @@ describe.each(BACKENDS)('server migrations keep the data of the version before (
   });
 
   it('9980_facilities without pushed settings names the facility "Facility 1" in Asia/Kolkata', async () => {
-    await migrateTo('9800_e_receipt_tokens');
+    await migrateTo('9950_validation_redemptions');
     await seedV1();
     await migrateTo('9980_facilities');
     expect(await db.selectFrom('facilities').select(['id', 'name', 'time_zone']).execute()).toEqual([{ id: 'main', name: 'Facility 1', time_zone: 'Asia/Kolkata' }]);
