@@ -32,7 +32,7 @@ import { createTestDatabase, type Backend, type TestDatabase } from '../server/h
 import { serverEnv } from '../server/helpers/env.js';
 import { freePort } from '../server/helpers/processes.js';
 import { CHAOS, FaultProxy } from './fault-proxy.js';
-import { serverSessions, type ComparableSession } from './harness.js';
+import { comparableSessions, mulberry, serverSessions, type ComparableSession } from './harness.js';
 
 const KILLS = Number(process.env.SYNC_PROCESS_KILLS ?? 5);
 const SEED = Number(process.env.SYNC_PROCESS_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -47,16 +47,6 @@ const PIN = '2468';
  */
 const MAX_OPEN = 8;
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------- processes
@@ -115,7 +105,7 @@ async function runNode(args: string[], env: Record<string, string>): Promise<str
 
 // ---------------------------------------------------------------------------------------- kiosk API
 
-type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true };  
 
 async function api(url: string, method: string, input: unknown, token?: string, timeoutMs = 15_000): Promise<ApiResult> {
   try {
@@ -134,13 +124,7 @@ function kioskFileSessions(file: string): ComparableSession[] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const rows = db.prepare(`SELECT s.*, v.vehicle_number FROM sessions s JOIN vehicles v ON v.id = s.vehicle_id ORDER BY s.id`).all() as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const pay = db.prepare('SELECT id, status, amount_paise, review_reason FROM payments WHERE session_id = ? ORDER BY id');
-    return rows.map((r) => ({
-      id: r.id, code: r.code, vehicle: r.vehicle_number, zone: r.zone_id, slot: r.slot_id, status: r.status, entry: r.entry_at, exit: r.exit_at,
-      paid: r.amount_paid_paise, due: r.amount_due_paise, conflict: r.conflict, reason: r.conflict_reason, overflow: r.overflow,
-      payments: (pay.all(r.id) as Record<string, unknown>[]).map((p) => `${p.id}:${p.status}:${p.amount_paise}:${p.review_reason ?? ''}`),
-    }));
+    return comparableSessions(db);
   } finally {
     db.close();
   }
