@@ -18,7 +18,6 @@
  *   SYNC_PROCESS_BACKENDS  "sqlite,postgres" (default both)
  *   SYNC_PROCESS_KEEP    keep a failed run's kiosk files and server database (their paths are printed)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,13 +25,14 @@ import Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openServerDb } from '../../src-server/db/connect.js';
+import { runNode, signalGroup, startNode, type Proc } from '../helpers/node-process.js';
 import type { SyncDatabase } from '../../src-server/sync/schema.js';
 import { SyncService } from '../../src-server/sync/service.js';
 import { createTestDatabase, type Backend, type TestDatabase } from '../server/helpers/databases.js';
 import { serverEnv } from '../server/helpers/env.js';
 import { freePort } from '../server/helpers/processes.js';
 import { CHAOS, FaultProxy } from './fault-proxy.js';
-import { serverSessions, type ComparableSession } from './harness.js';
+import { comparableSessions, mulberry, serverSessions, type ComparableSession } from './harness.js';
 
 const KILLS = Number(process.env.SYNC_PROCESS_KILLS ?? 5);
 const SEED = Number(process.env.SYNC_PROCESS_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -47,75 +47,22 @@ const PIN = '2468';
  */
 const MAX_OPEN = 8;
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------- processes
 
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  out: () => string;
-  exited: Promise<void>;
-}
+const kill9 = (p: Proc) => signalGroup(p, 'SIGKILL');
 
-/** `node --import tsx <args>` in its own process group; resolves once stdout says "listening on". */
-async function startNode(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const check = () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited (${child.exitCode ?? child.signalCode}):\n${out}`));
-    });
-  });
-  return { child, url, out: () => out, exited };
-}
-
-/** SIGKILL to the whole process group (node + tsx's esbuild); resolves when the main process is gone. */
-async function kill9(p: Proc): Promise<void> {
-  try {
-    process.kill(-p.child.pid!, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-  await p.exited;
-}
-
-async function runNode(args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}:\n${out}`);
-  return out;
+/** A CLI command that must succeed; its output. */
+async function runCli(args: string[], env: Record<string, string>): Promise<string> {
+  const r = await runNode(args, env);
+  if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}:\n${r.out}`);
+  return r.out;
 }
 
 // ---------------------------------------------------------------------------------------- kiosk API
 
-type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true };  
 
 async function api(url: string, method: string, input: unknown, token?: string, timeoutMs = 15_000): Promise<ApiResult> {
   try {
@@ -134,13 +81,7 @@ function kioskFileSessions(file: string): ComparableSession[] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const rows = db.prepare(`SELECT s.*, v.vehicle_number FROM sessions s JOIN vehicles v ON v.id = s.vehicle_id ORDER BY s.id`).all() as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const pay = db.prepare('SELECT id, status, amount_paise, review_reason FROM payments WHERE session_id = ? ORDER BY id');
-    return rows.map((r) => ({
-      id: r.id, code: r.code, vehicle: r.vehicle_number, zone: r.zone_id, slot: r.slot_id, status: r.status, entry: r.entry_at, exit: r.exit_at,
-      paid: r.amount_paid_paise, due: r.amount_due_paise, conflict: r.conflict, reason: r.conflict_reason, overflow: r.overflow,
-      payments: (pay.all(r.id) as Record<string, unknown>[]).map((p) => `${p.id}:${p.status}:${p.amount_paise}:${p.review_reason ?? ''}`),
-    }));
+    return comparableSessions(db);
   } finally {
     db.close();
   }
@@ -207,7 +148,7 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
     for (const p of proxies) p.targetPort = port;
     const env = serverEnv({ databaseUrl: database.url, gateway: 'sim', simUrl: 'http://127.0.0.1:9', port });
     for (let i = 0; i < 3; i++) {
-      const out = await runNode(['src-server/cli.ts', 'kiosk', 'add', `Gate ${i + 1}`], env);
+      const out = await runCli(['src-server/cli.ts', 'kiosk', 'add', `Gate ${i + 1}`], env);
       const proxy = proxies[i]!;
       gates.push({
         name: `gate${i + 1}`, id: /kiosk id:\s+(\S+)/.exec(out)![1]!, secret: /kiosk secret:\s+(\S+)/.exec(out)![1]!,
