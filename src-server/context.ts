@@ -9,6 +9,8 @@ import type { RouteTable } from './http/route-table.js';
 import type { PaymentDeps } from './payments/create.js';
 import type { GatewayRegistry } from './payments/registry.js';
 import type { Reconciler } from './payments/reconciler.js';
+import type { ChangeWaker } from './scale/change-waker.js';
+import type { JobLeader } from './scale/leader.js';
 import type { ServerSyncEvents } from './sync/server-events.js';
 import type { Clock } from './util/clock.js';
 
@@ -25,4 +27,8 @@ export interface ServerContext {
   routes: RouteTable;
   /** Bookings and payment results to the gates; set in app.ts before any route is registered. */
   syncEvents?: ServerSyncEvents;
+  /** Wakes long-polling pulls on change-log appends (across instances on PostgreSQL). */
+  waker: ChangeWaker;
+  /** Whether this instance runs the periodic jobs; set by startPeriodicJobs (src-server/scale/jobs.ts). */
+  leader?: JobLeader;
 }

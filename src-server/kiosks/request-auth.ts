@@ -11,11 +11,15 @@ export function kioskAuthenticator(ctx: Pick<ServerContext, 'db' | 'clock' | 'co
     futureSeconds: ctx.config.kioskAuthFutureSeconds,
     openKey: (stored: string) => box.open('kiosk-signing-key', stored),
   };
-  return (req) =>
-    authenticateKiosk(ctx.db, ctx.clock, window, {
+  return async (req) => {
+    const kioskId = await authenticateKiosk(ctx.db, ctx.clock, window, {
       method: req.method,
       path: req.url,
       headers: req.headers,
       rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     });
+    // The rest of this request's log lines (its completion line too) name the kiosk.
+    req.log = req.log.child({ kioskId });
+    return kioskId;
+  };
 }
