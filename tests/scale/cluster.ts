@@ -54,8 +54,8 @@ export class Cluster {
   readonly instances: Instance[] = [];
   constructor(readonly env: Record<string, string>) {}
 
-  static forDatabase(databaseUrl: string, extra: Record<string, string> = {}, simUrl = 'http://127.0.0.1:9'): Cluster {
-    return new Cluster(serverEnv({ databaseUrl, gateway: 'sim', simUrl, extra: { LEADER_CHECK_MS: '300', LOG_LEVEL: 'info', ...extra } }));
+  static forDatabase(databaseUrl: string, extra: Record<string, string> = {}, simUrl = 'http://127.0.0.1:9', gateway: 'sim' | 'razorpay' = 'sim'): Cluster {
+    return new Cluster(serverEnv({ databaseUrl, gateway, simUrl, extra: { LEADER_CHECK_MS: '300', LOG_LEVEL: 'info', ...extra } }));
   }
 
   /** Enrols a kiosk with the server CLI; returns its id and secret. */
