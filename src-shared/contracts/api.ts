@@ -202,8 +202,9 @@ export const API = {
         timeZone: z.string().max(64).optional(),
         shiftTolerancePaise: paise.optional(),
         // First-run setup: the central server, applied at the next start. '' clears
-        // (standalone kiosk). kioskSecret is write-only: kept in the secret store, never returned.
-        serverUrl: z.string().trim().max(300).optional(),
+        // (standalone kiosk); several URLs comma-separated (instances to fail over between).
+        // kioskSecret is write-only: kept in the secret store, never returned.
+        serverUrl: z.string().trim().max(1000).optional(),
         kioskId: z.string().trim().max(100).optional(),
         kioskSecret: z.string().max(500).optional(),
       })
