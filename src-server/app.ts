@@ -102,7 +102,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    trustProxy: false,
+    // Behind a load balancer (deploy/haproxy.cfg) the client's address comes from X-Forwarded-For, from that proxy only.
+    trustProxy: config.trustProxy ?? false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();

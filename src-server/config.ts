@@ -84,6 +84,8 @@ export interface ServerConfig {
   redisKeyPrefix: string;
   /** How often an instance tries to become the leader of the periodic jobs (and the leader checks it still is). */
   leaderCheckMs: number;
+  /** Proxies whose X-Forwarded-For is believed (Fastify trustProxy: addresses/CIDRs, comma-separated); null: none. */
+  trustProxy: string | null;
 }
 
 export class ConfigError extends Error {
@@ -144,6 +146,7 @@ const envSchema = z.object({
   REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, 'redis:// or rediss:// URL').optional(),
   REDIS_KEY_PREFIX: z.string().trim().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (1-64)').default('parkgate:'),
   LEADER_CHECK_MS: int(1000, 100, 60_000),
+  TRUST_PROXY: z.string().trim().regex(/^[0-9A-Fa-f.:/, ]{2,500}$|^(loopback|linklocal|uniquelocal)$/, 'addresses or CIDRs, comma-separated, or loopback').optional(),
 });
 
 /**
@@ -248,5 +251,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     leaderCheckMs: e.LEADER_CHECK_MS,
+    trustProxy: e.TRUST_PROXY ?? null,
   };
 }
