@@ -58,7 +58,9 @@ describe('three instances behind HAProxy (deploy/haproxy.cfg)', () => {
     haproxy = spawn('haproxy', ['-f', cfgFile, '-db'], { stdio: ['ignore', 'pipe', 'pipe'] });
     haproxy.stdout!.on('data', (d: Buffer) => (hout = (hout + d.toString()).slice(-20_000)));
     haproxy.stderr!.on('data', (d: Buffer) => (hout = (hout + d.toString()).slice(-20_000)));
-    await until(async () => (await fetch(`${lb}/health`).catch(() => null))?.status === 200, 15_000, 100, `HAProxy up\n${hout}`);
+    await until(async () => (await fetch(`${lb}/health`).catch(() => null))?.status === 200, 15_000, 100, 'HAProxy up').catch((err: Error) => {
+      throw new Error(`${err.message}\n${hout}`);
+    });
     sim = await startScript('gateway-sim', { ...SECRETS, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: lb }, /gateway-sim listening/);
 
     kiosks.push(await startKiosk(join(dir, 'a.db'), lb, a, { seedDemo: true }));
