@@ -110,7 +110,7 @@ export class Cluster {
 
 // ------------------------------------------------------------------------------------- kiosks
 
-type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true };
 
 export async function api(url: string, method: string, input: unknown, token?: string, timeoutMs = 15_000): Promise<ApiResult> {
   try {
