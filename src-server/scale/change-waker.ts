@@ -73,6 +73,7 @@ export class PgWaker extends LocalWaker {
   private closed = false;
   private readonly sender: pg.Pool;
   private readonly inFlight = new Map<string, boolean>();
+  private readonly sending = new Set<Promise<unknown>>();
 
   constructor(private readonly o: PgWakerOptions) {
     super(o.fallbackMs ?? DEFAULT_FALLBACK_MS);
@@ -130,19 +131,23 @@ export class PgWaker extends LocalWaker {
     this.inFlight.set(scope, false);
     const send = (): void => {
       this.o.onCount?.('sent');
-      this.sender.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, scope]).catch((err: unknown) => {
+      const q: Promise<unknown> = this.sender.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, scope]).catch((err: unknown) => {
         this.o.onError?.(`notify: ${(err as Error).message}`);
       }).finally(() => {
+        this.sending.delete(q);
         if (this.inFlight.get(scope) && !this.closed) {
           this.inFlight.set(scope, false);
           send();
         } else this.inFlight.delete(scope);
       });
+      this.sending.add(q);
     };
     send();
   }
 
+  /** Sends what was published and closes (a short-lived process, e.g. server:cli, needs no start()). */
   override async close(): Promise<void> {
+    while (this.sending.size > 0) await Promise.all([...this.sending]);
     this.closed = true;
     const l = this.listener;
     this.listener = null;
