@@ -97,6 +97,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     reconciler: new Reconciler(payments),
     routes: new RouteTable(),
     waker,
+    ...(rateStore.options.redis ? { redis: rateStore.options.redis } : {}),
   };
 
   const app = Fastify({

@@ -1,4 +1,5 @@
 /** Everything a route needs, built once in app.ts (the server's composition root). */
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
@@ -29,6 +30,8 @@ export interface ServerContext {
   syncEvents?: ServerSyncEvents;
   /** Wakes long-polling pulls on change-log appends (across instances on PostgreSQL). */
   waker: ChangeWaker;
+  /** Redis shared by the instances (REDIS_URL): rate limits and wrong-password budgets; absent: in memory. */
+  redis?: Redis;
   /** Whether this instance runs the periodic jobs; set by startPeriodicJobs (src-server/scale/jobs.ts). */
   leader?: JobLeader;
 }

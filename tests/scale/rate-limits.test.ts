@@ -2,7 +2,8 @@
  * Parker API budgets shared by the instances: three servers (in process, one PostgreSQL database)
  * with REDIS_URL count one budget, so N requests spread round-robin over them are limited as if
  * they went to one; without Redis each instance counts its own (the same requests pass three
- * times the budget: the reason for the shared store). Keys under a prefix of this run, removed after.
+ * times the budget: the reason for the shared store). The wrong-password budget of log-in too.
+ * Keys under a prefix of this run, removed after.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -15,6 +16,20 @@ import { serverEnv } from '../server/helpers/env.js';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const BUDGET = 12;
 const REQUESTS = 30;
+const FAILURES = 3;
+
+/** Wrong passwords for one email, round-robin over the instances: the status codes. */
+async function wrongPasswords(servers: ParkGateServer[], email: string, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const res = await servers[i % servers.length]!.app.inject({
+      method: 'POST', url: '/parker/v1/login', headers: { 'content-type': 'application/json' }, remoteAddress: `198.51.100.${i + 1}`,
+      payload: JSON.stringify({ email, password: 'not-the-password-1' }),
+    });
+    out.push(res.statusCode);
+  }
+  return out;
+}
 
 describe('rate limits across three instances', () => {
   let database: TestDatabase;
@@ -33,7 +48,7 @@ describe('rate limits across three instances', () => {
   });
 
   async function three(extra: Record<string, string>): Promise<ParkGateServer[]> {
-    const config = loadConfig(serverEnv({ databaseUrl: database.url, gateway: 'sim', simUrl: 'http://127.0.0.1:9', extra: { RATE_LIMIT_PER_IP: String(BUDGET), ...extra } }));
+    const config = loadConfig(serverEnv({ databaseUrl: database.url, gateway: 'sim', simUrl: 'http://127.0.0.1:9', extra: { RATE_LIMIT_PER_IP: String(BUDGET), PARKER_LOGIN_FAILURES_PER_ACCOUNT: String(FAILURES), ...extra } }));
     const out: ParkGateServer[] = [];
     for (let i = 0; i < 3; i++) out.push(await buildServer({ config: { ...config, instanceId: `rl${i}` } }));
     return out;
@@ -56,6 +71,8 @@ describe('rate limits across three instances', () => {
       expect(statuses.filter((s) => s === 429)).toHaveLength(REQUESTS - BUDGET);
       expect(statuses.slice(0, BUDGET).every((s) => s === 200)).toBe(true);
       expect((await redis.keys(`${prefix}rl:*`)).length).toBeGreaterThan(0);
+      // Wrong passwords for one email from three instances count as one budget: the next one waits.
+      expect(await wrongPasswords(servers, 'shared@parkgate.example', FAILURES + 2)).toEqual([401, 401, 401, 429, 429]);
     } finally {
       for (const s of servers) await s.close();
     }
@@ -66,6 +83,7 @@ describe('rate limits across three instances', () => {
     try {
       const statuses = await spread(servers);
       expect(statuses.filter((s) => s === 200)).toHaveLength(Math.min(REQUESTS, 3 * BUDGET));
+      expect(await wrongPasswords(servers, 'apart@parkgate.example', FAILURES + 2)).toEqual([401, 401, 401, 401, 401]);
     } finally {
       for (const s of servers) await s.close();
     }
