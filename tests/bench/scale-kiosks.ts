@@ -122,21 +122,26 @@ async function pullLoop(k: SimKiosk): Promise<void> {
   }
 }
 
+const steadyEnd = Date.now() + input.steadyMs;
+/** Sleeps `ms`, but never past the end of the steady phase. */
+const steadySleep = (ms: number) => sleep(Math.max(0, Math.min(ms, steadyEnd - Date.now())));
+
 async function pushLoop(k: SimKiosk): Promise<void> {
-  await sleep(Math.random() * input.pushEveryMs); // random phase
-  while (phase === 'steady') {
+  // Exponential gaps around the mean (Poisson arrivals: cars come at random, not like a metronome);
+  // the first gap is one too, so the kiosks start out of step.
+  const gap = () => -Math.log(1 - Math.random()) * input.pushEveryMs;
+  await steadySleep(gap());
+  while (phase === 'steady' && Date.now() < steadyEnd) {
     const t = Date.now();
     await push(k, false);
-    // Exponential gaps around the mean: arrivals at a gate are random, not a metronome.
-    const gap = -Math.log(1 - Math.random()) * input.pushEveryMs;
-    await sleep(Math.max(0, gap - (Date.now() - t)));
+    await steadySleep(gap() - (Date.now() - t));
   }
 }
 
 async function main(): Promise<void> {
   const pulls = kiosks.map((k) => pullLoop(k));
   const pushes = kiosks.slice(1).map((k) => pushLoop(k));
-  await sleep(input.steadyMs);
+  await sleep(Math.max(0, steadyEnd - Date.now()));
   phase = 'saturate';
   await Promise.all(pushes);
   const satStart = Date.now();
