@@ -18,36 +18,61 @@ export class ChangeLogReader {
     this.waker.publish(scope);
   }
 
-  /** Resolves on the next append to `scope`, after `ms`, or on abort; true when woken by an append. */
-  private waitForAppend(scope: string, ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      let off = () => {};
-      const done = (woken: boolean) => {
-        clearTimeout(timer);
+  /**
+   * Subscribes to appends of `scope` at once (before the pull's first read, so an append between
+   * that read and the wait is not missed); `next(ms)` resolves at the next append since the last
+   * call, after `ms`, or on abort.
+   */
+  private appends(scope: string, signal: AbortSignal | undefined): { next(ms: number): Promise<void>; off(): void } {
+    let pending = false;
+    let wake: (() => void) | null = null;
+    const fire = () => {
+      pending = true;
+      wake?.();
+    };
+    const off = this.waker.subscribe(scope, fire);
+    signal?.addEventListener('abort', fire);
+    return {
+      next: (ms) => new Promise<void>((resolve) => {
+        if (pending || signal?.aborted) {
+          pending = false;
+          resolve();
+          return;
+        }
+        const timer = setTimeout(() => {
+          wake = null;
+          resolve();
+        }, ms);
+        wake = () => {
+          clearTimeout(timer);
+          wake = null;
+          pending = false;
+          resolve();
+        };
+      }),
+      off: () => {
         off();
-        signal?.removeEventListener('abort', aborted);
-        resolve(woken);
-      };
-      const aborted = () => done(false);
-      const timer = setTimeout(() => done(false), ms);
-      off = this.waker.subscribe(scope, () => done(true));
-      signal?.addEventListener('abort', aborted);
-    });
+        signal?.removeEventListener('abort', fire);
+      },
+    };
   }
 
   async pull(kioskId: string, after: number, limit: number, waitMs: number, signal: AbortSignal | undefined, protocolVersion: number): Promise<PullResult> {
     const take = Math.max(1, Math.min(limit, this.maxLimit));
-    let rows = await this.read(after, take);
-    const until = Date.now() + waitMs;
-    // Wall time (not the injected clock): this is how long an HTTP request stays open.
-    for (let left = waitMs; rows.length === 0 && left > 0 && !signal?.aborted; left = until - Date.now()) {
-      await this.waitForAppend(DEFAULT_SCOPE, Math.min(left, this.waker.fallbackMs), signal);
-      rows = await this.read(after, take);
+    const appended = waitMs > 0 ? this.appends(DEFAULT_SCOPE, signal) : null;
+    let changes: ChangeEntry[];
+    try {
+      changes = await this.read(after, take);
+      const until = Date.now() + waitMs;
+      // Wall time (not the injected clock): this is how long an HTTP request stays open.
+      for (let left = waitMs; appended && changes.length === 0 && left > 0 && !signal?.aborted; left = until - Date.now()) {
+        await appended.next(Math.min(left, this.waker.fallbackMs));
+        changes = await this.read(after, take);
+      }
+    } finally {
+      appended?.off();
     }
     await this.w.db.updateTable('sync_kiosks').set({ cursor: after, last_pull_at: this.w.now() }).where('kiosk_id', '=', kioskId).where('cursor', '<', after).execute();
-    const changes: ChangeEntry[] = rows.map((r) => ({
-      seq: num(r.seq), entityType: r.entity_type, entityId: r.entity_id, originKioskId: r.origin_kiosk_id, data: this.openStored(r.entity_type, r.data),
-    }));
     return { changes, cursor: changes.length ? changes[changes.length - 1]!.seq : after, hasMore: changes.length === take, serverTime: this.w.now(), protocolVersion };
   }
 
@@ -58,7 +83,24 @@ export class ChangeLogReader {
     return parsed;
   }
 
-  private read(after: number, limit: number) {
-    return this.w.db.selectFrom('sync_changes').selectAll().where('seq', '>', after).orderBy('seq').limit(limit).execute();
+  /** Reads in flight by (after, limit): the pulls an append wakes mostly wait at the same cursor. */
+  private readonly reading = new Map<string, Promise<ChangeEntry[]>>();
+
+  /**
+   * The entries after `after`. Pulls asking for the same range while one read is in flight share
+   * it (one query and one parse for all the kiosks an append woke, not one each); the entries are
+   * shared, read-only.
+   */
+  private read(after: number, limit: number): Promise<ChangeEntry[]> {
+    const key = `${after}:${limit}`;
+    const have = this.reading.get(key);
+    if (have) return have;
+    const p = this.w.db.selectFrom('sync_changes').selectAll().where('seq', '>', after).orderBy('seq').limit(limit).execute()
+      .then((rows) => rows.map((r): ChangeEntry => ({
+        seq: num(r.seq), entityType: r.entity_type, entityId: r.entity_id, originKioskId: r.origin_kiosk_id, data: this.openStored(r.entity_type, r.data),
+      })))
+      .finally(() => this.reading.delete(key));
+    this.reading.set(key, p);
+    return p;
   }
 }
