@@ -4,7 +4,11 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import * as auth from '../services/auth.js';
 import type { Actor, ServiceContext } from '../services/context.js';
 import { bookSlot, scanEntry } from '../services/gate-entry.js';
-import { completeExit, lostTicket, payCash, quoteExit } from '../services/gate-exit.js';
+import { completeExit, payCash, quoteExit } from '../services/gate-exit.js';
+import { lostTicket } from '../services/lost-ticket.js';
+import { findByPlate, quoteByPlate } from '../services/plate-exit.js';
+import { plateRead } from '../services/plate-read.js';
+import { refundPayment } from '../services/refunds.js';
 import { integrityCheckApi } from '../services/integrity.js';
 import { createOperator, listOperators, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
 import * as sessions from '../services/sessions.js';
@@ -21,6 +25,7 @@ import { manualOpen, openingSnapshotImage } from '../lane/openings-manual.js';
 import { withOccupancy } from '../lane/occupancy.js';
 import type { PrintService } from '../print/service.js';
 import * as invoices from '../invoices/api.js';
+import { validationHandlers } from '../validations/api.js';
 
 export interface CallContext {
   ctx: ServiceContext;
@@ -73,7 +78,11 @@ export const handlers: HandlerMap = {
     if (i.buyer) invoices.requestInvoice(c.ctx, i.sessionId, i.buyer);
     return c.startOnlinePayment(actorOf(c), i.sessionId);
   },
-  'gate.lostTicket': (c, i) => lostTicket(c.ctx, actorOf(c), i.vehicleNumber),
+  'gate.lostTicket': (c, i) => lostTicket(c.ctx, actorOf(c), i),
+  'gate.findByPlate': (c, i) => findByPlate(c.ctx, i.vehicleNumber),
+  'gate.quoteByPlate': (c, i) => quoteByPlate(c.ctx, actorOf(c), i),
+  'lane.plateRead': (c, i) => plateRead(c.ctx, i),
+  'payments.refund': (c, i) => refundPayment(c.ctx, actorOf(c), i),
   'payments.get': (c, i) => c.getPayment(i.paymentId),
   'payments.cancel': (c, i) => c.cancelPayment(actorOf(c), i.paymentId),
   'payments.flagged': (c) => c.flaggedPayments(),
@@ -147,6 +156,7 @@ export const handlers: HandlerMap = {
   'invoices.consolidate': (c, i) => invoices.consolidateDay(c.ctx, i.day),
   'invoices.register': (c, i) => invoices.register(c.ctx, i.month),
   'reports.gstr1': (c, i) => invoices.gstr1Export(c.ctx, i.month),
+  ...validationHandlers,
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

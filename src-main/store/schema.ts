@@ -6,6 +6,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { CashMovement, GatewayName, PaymentMethod, PaymentStatus, SessionStatus, ShiftStatus } from '../../src-shared/contracts/entities.js';
 import type { Role } from '../../src-shared/contracts/roles.js';
+import type { ValidationTables } from './schema-validations.js';
 
 /** A boolean column (SQLite has none). */
 export type Flag = 0 | 1;
@@ -97,6 +98,20 @@ export interface PaymentsTable {
  * PaymentRow literals written before 0002 stay valid; optional on insert, present on select. */
 export interface PaymentShiftLink {
   shift_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** What proved the car at an exit without a readable ticket (migrations/kiosk/0017). */
+export interface LostTicketExitsTable {
+  session_id: string;
+  basis: 'PLATE_MATCH' | 'PICKED';
+  typed_plate: string;
+  proof: 'RC' | 'DRIVING_LICENCE' | 'PHOTO_ID' | 'OTHER';
+  proof_note: string | null;
+  reason: string;
+  amount_due_paise: number;
+  operator_id: string;
+  supervisor_id: string | null;
+  recorded_at: number;
 }
 
 export interface SettingsTable {
@@ -342,7 +357,8 @@ export interface InvoiceRequestsTable {
   created_at: number;
 }
 
-export interface KioskDatabase {
+/** The validation tables are in schema-validations.ts. */
+export interface KioskDatabase extends ValidationTables {
   meta: MetaTable;
   zones: ZonesTable;
   slots: SlotsTable;
@@ -358,6 +374,7 @@ export interface KioskDatabase {
   sync_ticket_keys: SyncTicketKeysTable;
   sync_skipped: SyncSkippedTable;
   settings: SettingsTable;
+  lost_ticket_exits: LostTicketExitsTable;
   shifts: ShiftsTable;
   cash_movements: CashMovementsTable;
   lane_openings: LaneOpeningsTable;

@@ -1,4 +1,5 @@
 /** API entity shapes (API.md "Shapes"). Times are ISO 8601 UTC strings; money is integer paise. */
+import type { QuoteValidation } from './validations.js';
 import type { DeviceHealth } from './devices.js';
 import type { Role } from './roles.js';
 import type { DailyTax } from './invoices.js';
@@ -51,6 +52,11 @@ export interface Quote {
   zoneId: string;
   slotNumber: string;
   validUntil: string;
+  /** The parking fee before validations (grace, tariff, daily cap); feePaise is after them. */
+  feeBeforeValidationPaise?: number;
+  /** What the validations took off (docs/validations.md). */
+  discountPaise?: number;
+  validations?: QuoteValidation[];
 }
 
 export interface Payment {
@@ -65,6 +71,11 @@ export interface Payment {
   createdAt: string;
   expiresAt: string | null;
   completedAt: string | null;
+  /**
+   * payments.get only: true when this PENDING payment could not be checked with the central server
+   * just now (server lost): the driver may have paid; the screen says "payment status unknown".
+   */
+  statusUnknown?: boolean;
 }
 
 export interface TariffOptions {
@@ -148,6 +159,8 @@ export interface Health {
   online: boolean;
   pendingEvents: number;
   lastSyncAt: string | null;
+  /** No central server is configured: the kiosk works alone (nothing is waiting to go anywhere). */
+  standalone?: boolean;
   kioskId: string;
   now: string;
   /** The lane's devices; empty when none is configured. */

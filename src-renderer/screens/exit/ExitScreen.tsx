@@ -15,9 +15,10 @@ import { canTakePayment } from '../../stores/ui.js';
 import { CashPanel } from './CashPanel.js';
 import { exitFlow, INITIAL_EXIT_STAGE, isPaying, type ExitAction, type ExitStage, type OpenGate } from './flow.js';
 import { GateOpen } from './GateOpen.js';
-import { LostTicketForm } from './LostTicketForm.js';
+import { PlateExitPanel } from '../../components/desk/PlateExitPanel.js';
 import { OnlinePanel } from './OnlinePanel.js';
 import { QuotePanel } from './QuotePanel.js';
+import { isValidationCodeText } from '../../../src-shared/contracts/validations.js';
 
 export function ExitScreen({ camera = true }: { camera?: boolean }) {
   const t = useT();
@@ -71,6 +72,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
       if (!code || isPaying(stageRef.current)) return;
       setScanSeq((n) => n + 1);
       setLastCode(code);
+      if (isValidationCodeText(code)) return; // a merchant's code: the quote's validation panel takes it
       bill(() => call('gate.quoteExit', { code }), false);
     },
     [bill],
@@ -101,7 +103,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
           </button>
         </form>
         {cashier && <ShiftCard />}
-        {cashier && (stage.s === 'idle' || stage.s === 'error' || stage.s === 'gate') && (
+        {(stage.s === 'idle' || stage.s === 'error' || stage.s === 'gate') && (
           <button type="button" className="btn btn-secondary btn-block" onClick={() => dispatch({ type: 'lostOpened' })}>
             {t('exit.lostOpen')}
           </button>
@@ -118,7 +120,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             openGate={openGate}
             onlineBlocked={onlineBlocked}
             setOnlineBlocked={setOnlineBlocked}
-            onLost={(vehicle) => bill(() => call('gate.lostTicket', { vehicleNumber: vehicle }), true)}
+            onQuote={(quote, lost) => bill(() => Promise.resolve(quote), lost)}
             scanSeq={scanSeq}
             code={lastCode}
           />
@@ -135,7 +137,7 @@ interface PanelProps {
   openGate: OpenGate;
   onlineBlocked: string | null;
   setOnlineBlocked(reason: string | null): void;
-  onLost(vehicle: string): void;
+  onQuote(quote: Quote, lost: boolean): void;
   scanSeq: number;
   code: string;
 }
@@ -152,7 +154,7 @@ function ExitPanel(p: PanelProps) {
         </div>
       );
     case 'lost':
-      return <LostTicketForm onFind={p.onLost} onCancel={() => dispatch({ type: 'reset' })} />;
+      return <PlateExitPanel cashier={p.cashier} onQuote={p.onQuote} onCancel={() => dispatch({ type: 'reset' })} />;
     case 'error':
       return (
         <ResultBanner
@@ -168,7 +170,7 @@ function ExitPanel(p: PanelProps) {
     case 'gate':
       return <GateOpen stage={stage} onNext={() => dispatch({ type: 'reset' })} scanSeq={p.scanSeq} code={p.code} />;
     case 'quote':
-      return <QuotePanel billing={stage} dispatch={dispatch} cashier={p.cashier} onlineBlocked={p.onlineBlocked} setOnlineBlocked={p.setOnlineBlocked} />;
+      return <QuotePanel billing={stage} dispatch={dispatch} cashier={p.cashier} onlineBlocked={p.onlineBlocked} setOnlineBlocked={p.setOnlineBlocked} openGate={p.openGate} />;
     case 'cash':
       return <CashPanel billing={stage} tendered={stage.tendered} dispatch={dispatch} />;
     case 'online':
