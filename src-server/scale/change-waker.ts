@@ -1,7 +1,7 @@
 /**
  * Wakes long-polling pulls when the change log grows, keyed by a scope string (the part of the
- * change log a pull reads: today one scope for the whole server, `DEFAULT_SCOPE`; per facility
- * when facilities split the log). In one process an EventEmitter is enough (SQLite, tests); on
+ * change log a pull reads: one per facility, src-server/sync/pull.ts `wakeEvent`; `DEFAULT_SCOPE`
+ * for a notification without one). In one process an EventEmitter is enough (SQLite, tests); on
  * PostgreSQL every instance LISTENs on one channel and an append is announced with NOTIFY, so a
  * write on one instance wakes the pulls waiting on all of them. A notification can be lost (the
  * writer died between commit and NOTIFY, the listening connection was down), so pulls also

@@ -1,21 +1,23 @@
 /**
- * A kiosk's pull: the change log after a cursor, in order; with `waitMs` it long-polls until
- * something is appended (online payment results and other gates' events arrive within a second).
+ * A kiosk's pull: its facility's entries of the change log after a cursor, in order; with `waitMs`
+ * it long-polls until something is appended for that facility (online payment results and other
+ * gates' events arrive within a second). Wake-ups are keyed by facility (the waker's scope,
+ * `wakeEvent(facilityId)`), so another facility's burst neither wakes nor feeds this kiosk's pull.
  * The wake-up comes from the change waker (src-server/scale/change-waker.ts: in-process, or
  * PostgreSQL LISTEN/NOTIFY across instances); while waiting the log is re-read every
  * `waker.fallbackMs` too, so a lost notification delays a pull by that much, never by `waitMs`.
  * `after` acknowledges everything up to it: the kiosk's cursor is recorded (refund holds wait for it).
  */
 import type { ChangeEntry, PullResult } from '../../src-shared/contracts/sync.js';
-import { DEFAULT_SCOPE, type ChangeWaker } from '../scale/change-waker.js';
+import type { ChangeWaker } from '../scale/change-waker.js';
 import { num, type SyncWriter } from './write-batch.js';
 
 export class ChangeLogReader {
   constructor(private readonly w: SyncWriter, private readonly maxLimit: number, readonly waker: ChangeWaker) {}
 
-  /** After every commit that appended to the change log of `scope`. */
-  notify(scope: string = DEFAULT_SCOPE): void {
-    this.waker.publish(scope);
+  /** Wakes the long-polls of these facilities (the scope of a change-log commit), on every instance. */
+  notify(facilityIds: Iterable<string>): void {
+    for (const f of new Set(facilityIds)) this.waker.publish(wakeEvent(f));
   }
 
   /**
@@ -57,17 +59,17 @@ export class ChangeLogReader {
     };
   }
 
-  async pull(kioskId: string, after: number, limit: number, waitMs: number, signal: AbortSignal | undefined, protocolVersion: number): Promise<PullResult> {
+  async pull(kioskId: string, facilityId: string, after: number, limit: number, waitMs: number, signal: AbortSignal | undefined, protocolVersion: number): Promise<PullResult> {
     const take = Math.max(1, Math.min(limit, this.maxLimit));
-    const appended = waitMs > 0 ? this.appends(DEFAULT_SCOPE, signal) : null;
+    const appended = waitMs > 0 ? this.appends(wakeEvent(facilityId), signal) : null;
     let changes: ChangeEntry[];
     try {
-      changes = await this.read(after, take);
+      changes = await this.read(facilityId, after, take);
       const until = Date.now() + waitMs;
       // Wall time (not the injected clock): this is how long an HTTP request stays open.
       for (let left = waitMs; appended && changes.length === 0 && left > 0 && !signal?.aborted; left = until - Date.now()) {
         await appended.next(Math.min(left, this.waker.fallbackMs));
-        changes = await this.read(after, take);
+        changes = await this.read(facilityId, after, take);
       }
     } finally {
       appended?.off();
@@ -83,19 +85,19 @@ export class ChangeLogReader {
     return parsed;
   }
 
-  /** Reads in flight by (after, limit): the pulls an append wakes mostly wait at the same cursor. */
+  /** Reads in flight by (facility, after, limit): the pulls an append wakes mostly wait at the same cursor. */
   private readonly reading = new Map<string, Promise<ChangeEntry[]>>();
 
   /**
-   * The entries after `after`. Pulls asking for the same range while one read is in flight share
-   * it (one query and one parse for all the kiosks an append woke, not one each); the entries are
-   * shared, read-only.
+   * The facility's entries after `after`. Pulls asking for the same range while one read is in
+   * flight share it (one query and one parse for all the kiosks an append woke, not one each);
+   * the entries are shared, read-only.
    */
-  private read(after: number, limit: number): Promise<ChangeEntry[]> {
-    const key = `${after}:${limit}`;
+  private read(facilityId: string, after: number, limit: number): Promise<ChangeEntry[]> {
+    const key = `${facilityId}:${after}:${limit}`;
     const have = this.reading.get(key);
     if (have) return have;
-    const p = this.w.db.selectFrom('sync_changes').selectAll().where('seq', '>', after).orderBy('seq').limit(limit).execute()
+    const p = this.w.db.selectFrom('sync_changes').selectAll().where('facility_id', '=', facilityId).where('seq', '>', after).orderBy('seq').limit(limit).execute()
       .then((rows) => rows.map((r): ChangeEntry => ({
         seq: num(r.seq), entityType: r.entity_type, entityId: r.entity_id, originKioskId: r.origin_kiosk_id, data: this.openStored(r.entity_type, r.data),
       })))
@@ -103,4 +105,9 @@ export class ChangeLogReader {
     this.reading.set(key, p);
     return p;
   }
+}
+
+/** The wake-up scope of a facility (a string, so the cross-instance notifier keys on it too). */
+export function wakeEvent(facilityId: string): string {
+  return `facility:${facilityId}`;
 }
