@@ -299,6 +299,8 @@ export interface ReceiptNumbersTable {
   seq: number;
   number: string;
   created_at: number;
+  /** Migration 0014: the lost-ticket fee this exit charged; null when the ticket was not lost. */
+  lost_ticket_fee_paise: number | null;
 }
 
 /** GST tax documents and buyer requests (migration 0011, src-main/invoices). */
