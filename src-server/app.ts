@@ -32,6 +32,7 @@ import { registerWebhookRoutes } from './routes/webhooks.js';
 import { seedZonesFromSpec } from './zones/seed.js';
 import { createSyncService, registerSyncRoutes } from './sync/index.js';
 import { registerEReceiptRoutes } from './invoices/routes.js';
+import { registerEReceiptSmsRoute } from './invoices/sms-route.js';
 import { documentByToken } from './invoices/store.js';
 import { ServerSyncEvents } from './sync/server-events.js';
 import type { Clock } from './util/clock.js';
@@ -138,6 +139,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   // Tax invoices' e-receipts (docs/invoices.md): public, the token is the secret.
   ctx.routes.add({ method: 'GET', url: '/r/:token', summary: 'E-receipt of a tax document (page; .pdf for the PDF)', tag: 'invoices', auth: 'none' });
   registerEReceiptRoutes(app, documentByToken(ctx.db as never, ctx.dbKind));
+  registerEReceiptSmsRoute(app, ctx, documentByToken(ctx.db as never, ctx.dbKind));
   await app.ready();
 
   return {

@@ -73,6 +73,8 @@ export interface ServerConfig {
   /** Wrong parker passwords allowed per account and per IP in 15 minutes. */
   loginFailuresPerAccount: number;
   loginFailuresPerIp: number;
+  /** The e-receipt SMS provider (SMS_API_BASE, SMS_AUTH_KEY, SMS_TEMPLATE_ID); null: no SMS. Optional for configs built by hand. */
+  sms?: { baseUrl: string; authKey: string; templateId: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -128,6 +130,10 @@ const envSchema = z.object({
   PHONEPE_WEBHOOK_PASSWORD: opt,
   SIM_API_BASE: z.url().default('http://127.0.0.1:8090'),
   SIM_WEBHOOK_SECRET: opt,
+  /** The e-receipt SMS provider (MSG91-style flow API); all three or none. */
+  SMS_API_BASE: opt,
+  SMS_AUTH_KEY: opt,
+  SMS_TEMPLATE_ID: opt,
 });
 
 /**
@@ -227,5 +233,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bookingHoldMinutes: e.PARKER_BOOKING_HOLD_MINUTES,
     loginFailuresPerAccount: e.PARKER_LOGIN_FAILURES_PER_ACCOUNT,
     loginFailuresPerIp: e.PARKER_LOGIN_FAILURES_PER_IP,
+    sms: e.SMS_API_BASE && e.SMS_AUTH_KEY && e.SMS_TEMPLATE_ID ? { baseUrl: trimSlash(e.SMS_API_BASE), authKey: e.SMS_AUTH_KEY, templateId: e.SMS_TEMPLATE_ID } : null,
   };
 }

@@ -36,6 +36,7 @@ export interface CallContext {
   cancelPayment(actor: Actor, paymentId: string): ApiResult<'payments.cancel'>;
   flaggedPayments(): Promise<ApiResult<'payments.flagged'>>;
   resolveFlaggedPayment(actor: Actor, input: ApiParsedInput<'payments.resolveFlagged'>): Promise<ApiResult<'payments.resolveFlagged'>>;
+  sendInvoiceSms(actor: Actor, input: ApiParsedInput<'invoices.sendSms'>): Promise<ApiResult<'invoices.sendSms'>>;
 }
 
 type Handler<M extends ApiMethod> = (c: CallContext, input: ApiParsedInput<M>) => ApiResult<M> | Promise<ApiResult<M>>;
@@ -146,6 +147,7 @@ export const handlers: HandlerMap = {
   'invoices.creditNote': (c, i) => invoices.issueCreditNote(c.ctx, actorOf(c), i.invoiceId, i.amountPaise, i.reason),
   'invoices.consolidate': (c, i) => invoices.consolidateDay(c.ctx, i.day),
   'invoices.register': (c, i) => invoices.register(c.ctx, i.month),
+  'invoices.sendSms': (c, i) => c.sendInvoiceSms(actorOf(c), i),
   'reports.gstr1': (c, i) => invoices.gstr1Export(c.ctx, i.month),
 
   'dev.setClock': (c, i) => {

@@ -98,6 +98,11 @@ export class ServerClient {
     return serverResolveSchema.parse(await this.request('POST', `/kiosk/v1/payments/${encodeURIComponent(paymentId)}/resolve`, body));
   }
 
+  /** The e-receipt link of a document this kiosk issued, by SMS through the server's provider. */
+  async sendEReceiptSms(token: string, mobile: string): Promise<{ requestId: string; url: string }> {
+    return z.object({ requestId: z.string(), url: z.string() }).parse(await this.request('POST', '/kiosk/v1/e-receipts/sms', { token, mobile }));
+  }
+
   /** This kiosk's anchored audit-chain checkpoints (src-server/routes/kiosk-audit.ts). */
   async auditCheckpoints(): Promise<AuditCheckpointsResponse> {
     return auditCheckpointsResponseSchema.parse(await this.request('GET', '/kiosk/v1/audit/checkpoints'));

@@ -281,6 +281,8 @@ export const API = {
   'invoices.creditNote': { role: 'SUPERVISOR', input: creditNoteInput },
   'invoices.consolidate': { role: 'SUPERVISOR', input: consolidateInput },
   'invoices.register': { role: 'SUPERVISOR', input: invoiceRegisterInput },
+  /** The session's e-receipt link by SMS, sent by the central server (docs/invoices.md). */
+  'invoices.sendSms': { role: 'CASHIER', input: z.object({ sessionId: id, mobile: z.string().trim().min(1).max(32) }).strict() },
   'reports.gstr1': { role: 'SUPERVISOR', input: invoiceRegisterInput },
 
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
@@ -354,6 +356,7 @@ export interface ApiResults {
   'invoices.creditNote': TaxDocument;
   'invoices.consolidate': TaxDocument[];
   'invoices.register': TaxDocument[];
+  'invoices.sendSms': { sent: true; url: string };
   'reports.gstr1': { fileName: string; mimeType: string; csv: string };
   'settings.update': FacilitySettings;
   'reports.daily': DailyReport;
