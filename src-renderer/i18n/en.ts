@@ -1,4 +1,6 @@
 /** English texts. The source of truth for the message keys; every other language must match it. */
+import { gstEn } from './gst.en.js';
+
 export const en = {
   'app.name': 'ParkGate',
   'app.tagline': 'Gate kiosk',
@@ -621,6 +623,7 @@ export const en = {
   'invoice.igst': 'IGST {rate}',
   'invoice.total': 'Total',
   'invoice.eReceipt': 'E-receipt: {url}',
+  ...gstEn,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 /** हिन्दी texts. Must have exactly the keys of en.ts (checked by the type and by a test). */
 import type { MessageKey } from './en.js';
+import { gstHi } from './gst.hi.js';
 
 export const hi: Record<MessageKey, string> = {
   'app.name': 'ParkGate',
@@ -623,4 +624,5 @@ export const hi: Record<MessageKey, string> = {
   'invoice.igst': 'IGST {rate}',
   'invoice.total': 'कुल',
   'invoice.eReceipt': 'ई-रसीद: {url}',
+  ...gstHi,
 };
