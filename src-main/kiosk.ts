@@ -31,6 +31,7 @@ import { invoiceReceiptExtension } from './invoices/receipt-extension.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
+import { configureTax } from './invoices/series-claim.js';
 import { sendInvoiceSms } from './invoices/sms.js';
 import { storedClockOffset } from './online/clock-offset.js';
 import { prepareOps, type OpsOptions } from './ops/runtime.js';
@@ -177,6 +178,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     flaggedPayments: () => flaggedPayments.list(),
     resolveFlaggedPayment: (actor: Actor, input) => flaggedPayments.resolve(actor, input),
     sendInvoiceSms: (actor: Actor, input) => sendInvoiceSms(ctx, server?.client ?? null, actor, input.sessionId, input.mobile),
+    configureTax: (actor: Actor, input) => configureTax(ctx, server?.client ?? null, actor, input),
   };
 
   ops.start(); // the backup schedule

@@ -32,6 +32,7 @@ import { registerWebhookRoutes } from './routes/webhooks.js';
 import { seedZonesFromSpec } from './zones/seed.js';
 import { createSyncService, registerSyncRoutes } from './sync/index.js';
 import { registerEReceiptRoutes } from './invoices/routes.js';
+import { registerInvoiceSeriesRoute } from './invoices/series-route.js';
 import { registerEReceiptSmsRoute } from './invoices/sms-route.js';
 import { documentByToken } from './invoices/store.js';
 import { ServerSyncEvents } from './sync/server-events.js';
@@ -140,6 +141,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   ctx.routes.add({ method: 'GET', url: '/r/:token', summary: 'E-receipt of a tax document (page; .pdf for the PDF)', tag: 'invoices', auth: 'none' });
   registerEReceiptRoutes(app, documentByToken(ctx.db as never, ctx.dbKind));
   registerEReceiptSmsRoute(app, ctx, documentByToken(ctx.db as never, ctx.dbKind));
+  registerInvoiceSeriesRoute(app, ctx);
   await app.ready();
 
   return {

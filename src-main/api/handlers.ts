@@ -37,6 +37,7 @@ export interface CallContext {
   flaggedPayments(): Promise<ApiResult<'payments.flagged'>>;
   resolveFlaggedPayment(actor: Actor, input: ApiParsedInput<'payments.resolveFlagged'>): Promise<ApiResult<'payments.resolveFlagged'>>;
   sendInvoiceSms(actor: Actor, input: ApiParsedInput<'invoices.sendSms'>): Promise<ApiResult<'invoices.sendSms'>>;
+  configureTax(actor: Actor, input: ApiParsedInput<'tax.configure'>): Promise<ApiResult<'tax.configure'>>;
 }
 
 type Handler<M extends ApiMethod> = (c: CallContext, input: ApiParsedInput<M>) => ApiResult<M> | Promise<ApiResult<M>>;
@@ -141,7 +142,7 @@ export const handlers: HandlerMap = {
   'print.zReport': (c, i) => c.print.printZReport(actorOf(c), i.shiftId),
   'print.test': (c) => c.print.printTest(actorOf(c)),
   'tax.settings': (c) => invoices.getTaxSettings(c.ctx),
-  'tax.configure': (c, i) => invoices.updateTaxSettings(c.ctx, actorOf(c), i),
+  'tax.configure': (c, i) => c.configureTax(actorOf(c), i),
   'invoices.request': (c, i) => { invoices.requestInvoice(c.ctx, i.sessionId, i.buyer); return { ok: true as const }; },
   'invoices.forSession': (c, i) => invoices.forSession(c.ctx, i.sessionId),
   'invoices.creditNote': (c, i) => invoices.issueCreditNote(c.ctx, actorOf(c), i.invoiceId, i.amountPaise, i.reason),

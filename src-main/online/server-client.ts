@@ -103,6 +103,11 @@ export class ServerClient {
     return z.object({ requestId: z.string(), url: z.string() }).parse(await this.request('POST', '/kiosk/v1/e-receipts/sms', { token, mobile }));
   }
 
+  /** Claims an invoice series prefix for this gate; 409 SERIES_TAKEN when another gate holds it. */
+  async claimInvoiceSeries(prefix: string): Promise<void> {
+    await this.request('POST', '/kiosk/v1/invoice-series/claim', { prefix });
+  }
+
   /** This kiosk's anchored audit-chain checkpoints (src-server/routes/kiosk-audit.ts). */
   async auditCheckpoints(): Promise<AuditCheckpointsResponse> {
     return auditCheckpointsResponseSchema.parse(await this.request('GET', '/kiosk/v1/audit/checkpoints'));
