@@ -31,7 +31,7 @@ import { invoiceReceiptExtension } from './invoices/receipt-extension.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
-import { configureTax } from './invoices/series-claim.js';
+import { configureTax, facilityGstr1 } from './invoices/facility.js';
 import { sendInvoiceSms } from './invoices/sms.js';
 import { storedClockOffset } from './online/clock-offset.js';
 import { prepareOps, type OpsOptions } from './ops/runtime.js';
@@ -179,6 +179,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     resolveFlaggedPayment: (actor: Actor, input) => flaggedPayments.resolve(actor, input),
     sendInvoiceSms: (actor: Actor, input) => sendInvoiceSms(ctx, server?.client ?? null, actor, input.sessionId, input.mobile),
     configureTax: (actor: Actor, input) => configureTax(ctx, server?.client ?? null, actor, input),
+    facilityGstr1: (month: string) => facilityGstr1(server?.client ?? null, month),
   };
 
   ops.start(); // the backup schedule

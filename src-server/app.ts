@@ -32,6 +32,7 @@ import { registerWebhookRoutes } from './routes/webhooks.js';
 import { seedZonesFromSpec } from './zones/seed.js';
 import { createSyncService, registerSyncRoutes } from './sync/index.js';
 import { registerEReceiptRoutes } from './invoices/routes.js';
+import { registerGstr1Route } from './invoices/gstr1-route.js';
 import { registerInvoiceSeriesRoute } from './invoices/series-route.js';
 import { registerEReceiptSmsRoute } from './invoices/sms-route.js';
 import { documentByToken } from './invoices/store.js';
@@ -142,6 +143,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   registerEReceiptRoutes(app, documentByToken(ctx.db as never, ctx.dbKind));
   registerEReceiptSmsRoute(app, ctx, documentByToken(ctx.db as never, ctx.dbKind));
   registerInvoiceSeriesRoute(app, ctx);
+  registerGstr1Route(app, ctx);
   await app.ready();
 
   return {

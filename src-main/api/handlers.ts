@@ -38,6 +38,7 @@ export interface CallContext {
   resolveFlaggedPayment(actor: Actor, input: ApiParsedInput<'payments.resolveFlagged'>): Promise<ApiResult<'payments.resolveFlagged'>>;
   sendInvoiceSms(actor: Actor, input: ApiParsedInput<'invoices.sendSms'>): Promise<ApiResult<'invoices.sendSms'>>;
   configureTax(actor: Actor, input: ApiParsedInput<'tax.configure'>): Promise<ApiResult<'tax.configure'>>;
+  facilityGstr1(month: string): Promise<ApiResult<'reports.gstr1'>>;
 }
 
 type Handler<M extends ApiMethod> = (c: CallContext, input: ApiParsedInput<M>) => ApiResult<M> | Promise<ApiResult<M>>;
@@ -149,7 +150,7 @@ export const handlers: HandlerMap = {
   'invoices.consolidate': (c, i) => invoices.consolidateDay(c.ctx, i.day),
   'invoices.register': (c, i) => invoices.register(c.ctx, i.month),
   'invoices.sendSms': (c, i) => c.sendInvoiceSms(actorOf(c), i),
-  'reports.gstr1': (c, i) => invoices.gstr1Export(c.ctx, i.month),
+  'reports.gstr1': (c, i) => (i.facility ? c.facilityGstr1(i.month) : invoices.gstr1Export(c.ctx, i.month)),
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

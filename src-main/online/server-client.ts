@@ -103,6 +103,12 @@ export class ServerClient {
     return z.object({ requestId: z.string(), url: z.string() }).parse(await this.request('POST', '/kiosk/v1/e-receipts/sms', { token, mobile }));
   }
 
+  /** The facility's GSTR-1 CSV (every gate) for an IST month. */
+  async facilityGstr1(month: string): Promise<{ fileName: string; mimeType: string; csv: string; gates: number; documents: number }> {
+    return z.object({ fileName: z.string(), mimeType: z.string(), csv: z.string(), gates: z.number(), documents: z.number() })
+      .parse(await this.request('GET', `/kiosk/v1/reports/gstr1?month=${encodeURIComponent(month)}`));
+  }
+
   /** Claims an invoice series prefix for this gate; 409 SERIES_TAKEN when another gate holds it. */
   async claimInvoiceSeries(prefix: string): Promise<void> {
     await this.request('POST', '/kiosk/v1/invoice-series/claim', { prefix });

@@ -9,15 +9,9 @@ import type { DailyReport } from '../../src-shared/contracts/entities.js';
 import { paiseToRupeesString } from '../../src-shared/domain/money.js';
 import { formatLocal } from './time.js';
 
-export type Cell = string | number | null;
+import { csvCell, type Cell } from '../../src-shared/domain/csv-cell.js';
 
-/** A cell as CSV text: formula-looking text neutralised, then quoted when needed. */
-export function csvCell(value: Cell, kind: 'text' | 'number' = 'text'): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (kind === 'text' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
-}
+export { csvCell, type Cell };
 
 /** Amounts and counts are written as numbers (not escaped: "-12.50" is a number, not a formula). */
 export type Column<T> = { header: string; value: (row: T) => Cell; kind?: 'text' | 'number' | ((row: T) => 'text' | 'number') };

@@ -283,7 +283,8 @@ export const API = {
   'invoices.register': { role: 'SUPERVISOR', input: invoiceRegisterInput },
   /** The session's e-receipt link by SMS, sent by the central server (docs/invoices.md). */
   'invoices.sendSms': { role: 'CASHIER', input: z.object({ sessionId: id, mobile: z.string().trim().min(1).max(32) }).strict() },
-  'reports.gstr1': { role: 'SUPERVISOR', input: invoiceRegisterInput },
+  /** `facility: true`: every gate's documents, from the central server; otherwise this gate's. */
+  'reports.gstr1': { role: 'SUPERVISOR', input: invoiceRegisterInput.extend({ facility: z.boolean().optional() }) },
 
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;

@@ -1,5 +1,5 @@
 /**
- * tax.configure with the facility-wide series check: before the settings are saved, the gate
+ * The facility-wide side of GST at a gate. tax.configure with the series check: before the settings are saved, the gate
  * claims the series prefix it will number with at the central server, which refuses a prefix
  * another gate holds (two gates with one prefix would issue the same invoice numbers). A gate
  * linked to a server that cannot be reached saves nothing: the check cannot be skipped. A
@@ -28,4 +28,11 @@ export async function configureTax(ctx: ServiceContext, server: SeriesClaimPort 
     throw err;
   }
   return updateTaxSettings(ctx, actor, input);
+}
+
+/** reports.gstr1 { facility: true }: the whole facility's return, which only the central server can see. */
+export async function facilityGstr1(server: { facilityGstr1(month: string): Promise<{ fileName: string; mimeType: string; csv: string }> } | null, month: string): Promise<{ fileName: string; mimeType: string; csv: string }> {
+  if (!server) throw new AppError('CONFLICT', 'The facility-wide GSTR-1 needs the central server, and this kiosk has none. Export this gate\'s return instead.', { reason: 'NO_SERVER' });
+  const r = await server.facilityGstr1(month);
+  return { fileName: r.fileName, mimeType: r.mimeType, csv: r.csv };
 }
