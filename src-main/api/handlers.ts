@@ -21,6 +21,7 @@ import { manualOpen, openingSnapshotImage } from '../lane/openings-manual.js';
 import { withOccupancy } from '../lane/occupancy.js';
 import type { PrintService } from '../print/service.js';
 import * as invoices from '../invoices/api.js';
+import { validationHandlers } from '../validations/api.js';
 
 export interface CallContext {
   ctx: ServiceContext;
@@ -151,6 +152,7 @@ export const handlers: HandlerMap = {
   'invoices.register': (c, i) => invoices.register(c.ctx, i.month),
   'invoices.sendSms': (c, i) => c.sendInvoiceSms(actorOf(c), i),
   'reports.gstr1': (c, i) => (i.facility ? c.facilityGstr1(i.month) : invoices.gstr1Export(c.ctx, i.month)),
+  ...validationHandlers,
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

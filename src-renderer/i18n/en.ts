@@ -1,7 +1,9 @@
 /** English texts. The source of truth for the message keys; every other language must match it. */
 import { gstEn } from './gst.en.js';
+import { validationsEn } from './validations.en.js';
 
 export const en = {
+  ...validationsEn,
   'app.name': 'ParkGate',
   'app.tagline': 'Gate kiosk',
   'app.loading': 'Starting…',

@@ -2,7 +2,10 @@
 import type { MessageKey } from './en.js';
 import { gstHi } from './gst.hi.js';
 
+import { validationsHi } from './validations.hi.js';
+
 export const hi: Record<MessageKey, string> = {
+  ...validationsHi,
   'app.name': 'ParkGate',
   'app.tagline': 'गेट कियोस्क',
   'app.loading': 'शुरू हो रहा है…',

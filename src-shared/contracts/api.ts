@@ -17,6 +17,7 @@ import { printerSettingsSchema, type PrintJob, type PrinterSettings, type Printe
 import {
   buyerSchema, consolidateInput, creditNoteInput, invoiceRegisterInput, taxSettingsInputSchema, type TaxDocument, type TaxSettings,
 } from './invoices.js';
+import { VALIDATION_API, type ValidationApiResults } from './validations.js';
 
 const MAX_TEXT = 200;
 
@@ -285,6 +286,8 @@ export const API = {
   'invoices.sendSms': { role: 'CASHIER', input: z.object({ sessionId: id, mobile: z.string().trim().min(1).max(32) }).strict() },
   /** `facility: true`: every gate's documents, from the central server; otherwise this gate's. */
   'reports.gstr1': { role: 'SUPERVISOR', input: invoiceRegisterInput.extend({ facility: z.boolean().optional() }) },
+  // Merchants, validation programs, validations (docs/validations.md).
+  ...VALIDATION_API,
 
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
@@ -299,7 +302,7 @@ export interface LoginResult {
   expiresAt: string;
 }
 
-export interface ApiResults {
+export interface ApiResults extends ValidationApiResults {
   'system.health': Health & { needsSetup: boolean };
   'auth.login': LoginResult;
   'auth.logout': { ok: true };
