@@ -17,6 +17,7 @@ import type { Actor, ServiceContext } from '../services/context.js';
 import { creditedPaise } from '../services/session-records.js';
 import type { TaxDocumentRow, TaxDocumentsTable } from '../store/schema.js';
 import { documentRow, documentView, sessionDocumentRow, toTaxDocument } from './documents.js';
+import { lostTicketFeeCharged } from '../print/receipt-numbers.js';
 import { nextDocumentNumber } from './numbering.js';
 import { getTaxSettings, rateOn } from './tax-settings.js';
 
@@ -89,7 +90,7 @@ export function issueForSession(ctx: ServiceContext, sessionId: string, paymentI
     buyer_name: request?.buyer_name ?? null, place_of_supply: placeOfSupply, sac: settings.sac, rate_bp: rateBp,
     inclusive: settings.inclusive ? 1 : 0, taxable_paise: split.taxablePaise, cgst_paise: split.cgstPaise,
     sgst_paise: split.sgstPaise, igst_paise: split.igstPaise, total_paise: split.totalPaise,
-    refers_to: null, reason: null, token: newToken(), created_at: now,
+    refers_to: null, reason: null, token: newToken(), created_at: now, lost_ticket_fee_paise: lostTicketFeeCharged(ctx, sessionId),
   });
 }
 

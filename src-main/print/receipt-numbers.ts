@@ -34,7 +34,7 @@ export function allocateReceiptNumber(ctx: ServiceContext, sessionId: string, pa
  * The surcharge the exit of a lost ticket charged: the zone's lost-ticket fee as the exit's own
  * quote used it (it is read in the same transaction as the payment). Null when the ticket was not lost.
  */
-function lostTicketFeeCharged(ctx: ServiceContext, sessionId: string): number | null {
+export function lostTicketFeeCharged(ctx: ServiceContext, sessionId: string): number | null {
   const { q, db } = ctx.store;
   const row = q.first(
     db.selectFrom('sessions').innerJoin('zones', 'zones.id', 'sessions.zone_id')

@@ -335,6 +335,8 @@ export interface TaxDocumentsTable {
   reason: string | null;
   token: string;
   created_at: number;
+  /** Migration 0014: the lost-ticket fee inside total_paise (a lost ticket's invoice); null otherwise. */
+  lost_ticket_fee_paise?: number | null;
 }
 
 export interface InvoiceRequestsTable {
