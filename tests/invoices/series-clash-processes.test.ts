@@ -43,7 +43,7 @@ describe('invoice series prefixes are unique across gates (server + two kiosk pr
   let server: Proc | null = null;
   const kiosks: Proc[] = [];
 
-  const api = async (k: Proc, method: string, input: unknown, token: string | null = null): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const api = async (k: Proc, method: string, input: unknown, token: string | null = null): Promise<any> => {  
     const res = await fetch(`${k.url}/api/v1/${method}`, { method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(20_000), headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
     return res.json();
   };
