@@ -54,6 +54,17 @@ describe('refunds issue credit notes', () => {
     expect(events).toEqual({ n: 1 });
   });
 
+  it('a cashier\'s void of a completed exit (payments.refund) credits the invoice in the same call', async () => {
+    const a = await k.paidExit('MH01RF0009', '2026-12-03T04:00:00Z', '2026-12-03T10:00:00Z');
+    const cashier = await k.login('cashier');
+    const pay = paymentOf(a.sessionId);
+    await k.call('payments.refund', { paymentId: pay.id, reason: 'charged twice', supervisorUsername: 'supervisor', supervisorPin: '2468' }, cashier);
+    const sup = await k.login('supervisor');
+    const { invoice, creditNotes } = await k.call('invoices.forSession', { sessionId: a.sessionId }, sup);
+    expect(creditNotes).toHaveLength(1);
+    expect(creditNotes[0]).toMatchObject({ kind: 'CREDIT_NOTE', refersTo: invoice.id, paymentId: pay.id, totalPaise: 24000 });
+  });
+
   it('after a partial credit note by hand, the refund credits only what is left', async () => {
     const a = await k.paidExit('MH01RF0002', '2026-12-03T04:00:00Z', '2026-12-03T10:00:00Z');
     const sup = await k.login('supervisor');
