@@ -29,7 +29,7 @@ describe('the lost-ticket fee on the invoice', () => {
     k.kiosk.ctx.store.sqlite.prepare('UPDATE zones SET lost_ticket_fee_paise = 25000 WHERE id = ?').run(s.zoneId);
     await k.setClock('2026-12-03T05:00:00Z');
     cashier = await k.login('cashier');
-    const q = await k.call('gate.lostTicket', { vehicleNumber: 'MH01LT0001' }, cashier);
+    const q = await k.call('gate.lostTicket', { vehicleNumber: 'MH01LT0001', proof: 'RC', reason: 'ticket lost' }, cashier);
     await k.call('gate.payCash', { sessionId: s.id, tenderedPaise: q.amountDuePaise }, cashier);
     k.kiosk.ctx.store.sqlite.prepare('UPDATE zones SET lost_ticket_fee_paise = 30000 WHERE id = ?').run(s.zoneId);
     const { invoice } = await k.call('invoices.forSession', { sessionId: s.id }, cashier);

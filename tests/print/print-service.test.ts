@@ -116,7 +116,7 @@ describe('printing at the lane', () => {
     const { sqlite } = kiosk.ctx.store;
     sqlite.prepare('UPDATE zones SET lost_ticket_fee_paise = 25000 WHERE id = ?').run(s.zoneId);
     await call('dev.setClock', { now: new Date(Date.now() + 3600_000).toISOString() });
-    const quote = await call('gate.lostTicket', { vehicleNumber: 'KA02LT0001' }, t);
+    const quote = await call('gate.lostTicket', { vehicleNumber: 'KA02LT0001', proof: 'RC', reason: 'ticket lost' }, t);
     expect(quote.lostTicketFeePaise).toBe(25000);
     await call('gate.payCash', { sessionId: s.id, tenderedPaise: quote.amountDuePaise }, t);
     const lineOf = (left: string, paise: number) => {
