@@ -37,6 +37,9 @@ import { registerScaleMetrics } from './scale/metrics.js';
 import { rateLimitStore } from './scale/rate-store.js';
 import { createSyncService, registerSyncRoutes } from './sync/index.js';
 import { registerEReceiptRoutes } from './invoices/routes.js';
+import { registerGstr1Route } from './invoices/gstr1-route.js';
+import { registerInvoiceSeriesRoute } from './invoices/series-route.js';
+import { registerEReceiptSmsRoute } from './invoices/sms-route.js';
 import { documentByToken } from './invoices/store.js';
 import { ServerSyncEvents } from './sync/server-events.js';
 import type { Clock } from './util/clock.js';
@@ -157,6 +160,9 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   // Tax invoices' e-receipts (docs/invoices.md): public, the token is the secret.
   ctx.routes.add({ method: 'GET', url: '/r/:token', summary: 'E-receipt of a tax document (page; .pdf for the PDF)', tag: 'invoices', auth: 'none' });
   registerEReceiptRoutes(app, documentByToken(ctx.db as never, ctx.dbKind));
+  registerEReceiptSmsRoute(app, ctx, documentByToken(ctx.db as never, ctx.dbKind));
+  registerInvoiceSeriesRoute(app, ctx);
+  registerGstr1Route(app, ctx);
   await app.ready();
 
   return {

@@ -88,6 +88,8 @@ export interface ServerConfig {
   leaderCheckMs: number;
   /** Proxies whose X-Forwarded-For is believed (Fastify trustProxy: addresses/CIDRs, comma-separated); null: none. */
   trustProxy: string | null;
+  /** The e-receipt SMS provider (SMS_API_BASE, SMS_AUTH_KEY, SMS_TEMPLATE_ID); null: no SMS. Optional for configs built by hand. */
+  sms?: { baseUrl: string; authKey: string; templateId: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +152,10 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().trim().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (1-64)').default('parkgate:'),
   LEADER_CHECK_MS: int(1000, 100, 60_000),
   TRUST_PROXY: z.string().trim().regex(/^[0-9A-Fa-f.:/, ]{2,500}$|^(loopback|linklocal|uniquelocal)$/, 'addresses or CIDRs, comma-separated, or loopback').optional(),
+  /** The e-receipt SMS provider (MSG91-style flow API); all three or none. */
+  SMS_API_BASE: opt,
+  SMS_AUTH_KEY: opt,
+  SMS_TEMPLATE_ID: opt,
 });
 
 /**
@@ -256,5 +262,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     leaderCheckMs: e.LEADER_CHECK_MS,
     trustProxy: e.TRUST_PROXY ?? null,
+    sms: e.SMS_API_BASE && e.SMS_AUTH_KEY && e.SMS_TEMPLATE_ID ? { baseUrl: trimSlash(e.SMS_API_BASE), authKey: e.SMS_AUTH_KEY, templateId: e.SMS_TEMPLATE_ID } : null,
   };
 }
