@@ -142,7 +142,9 @@ export class ModbusPeer {
     const tcp = this.tcp;
     this.tcp = null;
     if (tcp) {
-      for (const s of tcp.socks.keys()) s.destroy();
+      // Connections end with a reset, as when the module loses power or the switch port goes
+      // dark and comes back: the master hears an error, not an orderly close.
+      for (const s of tcp.socks.keys()) s.resetAndDestroy();
       await new Promise<void>((r) => tcp.close(() => r()));
     }
     const rtu = this.rtu;

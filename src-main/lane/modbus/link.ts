@@ -19,6 +19,15 @@ export type ModbusEndpoint =
 export type ModbusClient = InstanceType<typeof ModbusRTU>;
 export type LinkState = 'connecting' | 'up' | 'down' | 'closed';
 
+/**
+ * How often an idle link checks that its connection is still open. modbus-serial's TCP port
+ * drops a socket error (a reset from a module that rebooted or went away) without any event: the
+ * port only turns "not open", so without this check the link would wait for the next request.
+ */
+export const LINK_CHECK_MS = 200;
+/** close() waits at most this long for the request on the wire before it lets go of the client. */
+export const CLOSE_WAIT_MS = 1500;
+
 export function endpointKey(e: ModbusEndpoint): string {
   return e.kind === 'tcp' ? `tcp:${e.host}:${e.port}` : `rtu:${e.path}`;
 }
@@ -62,6 +71,7 @@ export class ModbusLink {
   private lastError: DeviceError | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | null = null;
+  private checkTimer: NodeJS.Timeout | null = null;
   private releasing: Promise<void> = Promise.resolve();
   private readonly inFlight = new Set<(e: DeviceError) => void>();
   private readonly backoff = new Backoff();
@@ -101,6 +111,8 @@ export class ModbusLink {
   request<T>(unitId: number, timeoutMs: number, fn: (client: ModbusClient) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
       const client = this.client;
+      if (this.stateNow === 'closed') throw new DeviceError('DISCONNECTED', `The connection to the Modbus device at ${this.where} was closed.`);
+      if (this.stateNow === 'up' && client && !client.isOpen) this.lostQuietly(client);
       if (this.stateNow !== 'up' || !client) {
         // Whatever brought the link down (a timeout, a reset), a request now finds no connection.
         throw new DeviceError('DISCONNECTED', this.lastError?.message ?? `Not connected to the Modbus device at ${this.where}.`);
@@ -132,11 +144,17 @@ export class ModbusLink {
     return result;
   }
 
+  /** Ends the link for good: requests in flight and queued reject, and it never takes longer than CLOSE_WAIT_MS plus the client's release. */
   async close(): Promise<void> {
+    if (this.stateNow === 'closed') return;
     this.setState('closed', null);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    await this.chain;
+    this.stopCheck();
+    const gone = new DeviceError('DISCONNECTED', `The connection to the Modbus device at ${this.where} was closed.`);
+    for (const abort of [...this.inFlight]) abort(gone);
+    await waitAtMost(this.chain, CLOSE_WAIT_MS);
+    await this.releasing;
     await this.destroyClient();
   }
 
@@ -170,13 +188,42 @@ export class ModbusLink {
     client.on('error', (err: unknown) => {
       if (this.client === client) this.drop(classifyModbusError(err, this.where, this.opts.connectTimeoutMs));
     });
+    // The TCP socket itself: its close is the one sign of a reset that modbus-serial keeps to itself.
+    const socket = (client as unknown as { _port?: { _client?: EventEmitter } })._port?._client;
+    if (e.kind === 'tcp' && socket && typeof socket.on === 'function') {
+      socket.on('close', () => {
+        if (this.client === client) this.lostQuietly(client);
+      });
+    }
     this.backoff.reset();
     this.setState('up', null);
+    this.startCheck(client);
+  }
+
+  /** A connection that closed without telling (see LINK_CHECK_MS). */
+  private lostQuietly(client: ModbusClient): void {
+    if (this.client !== client) return;
+    this.drop(new DeviceError('DISCONNECTED', `The connection to the Modbus device at ${this.where} was lost.`));
+  }
+
+  private startCheck(client: ModbusClient): void {
+    this.stopCheck();
+    this.checkTimer = setInterval(() => {
+      if (this.client !== client) this.stopCheck();
+      else if (!client.isOpen) this.lostQuietly(client);
+    }, LINK_CHECK_MS);
+    this.checkTimer.unref();
+  }
+
+  private stopCheck(): void {
+    if (this.checkTimer) clearInterval(this.checkTimer);
+    this.checkTimer = null;
   }
 
   /** Forgets the connection and schedules a reconnect. */
   private drop(error: DeviceError): void {
     if (this.stateNow === 'closed') return;
+    this.stopCheck();
     this.releasing = this.destroyClient();
     this.fail(error);
     const gone = new DeviceError('DISCONNECTED', error.message);
@@ -217,8 +264,9 @@ function destroyQuietly(client: ModbusClient): Promise<void> {
   // A late socket/port error after we let go must not become an uncaught 'error' event.
   emitter.on('error', () => undefined);
   return new Promise<void>((resolve) => {
+    let t: NodeJS.Timeout | undefined;
     const done = () => {
-      clearTimeout(t);
+      if (t) clearTimeout(t);
       try {
         client.destroy(() => undefined);
       } catch {
@@ -226,12 +274,29 @@ function destroyQuietly(client: ModbusClient): Promise<void> {
       }
       resolve();
     };
-    const t = setTimeout(done, 1000);
+    // A TCP port that is already shut never calls close()'s callback: nothing is left to release.
+    if (!client.isOpen) {
+      done();
+      return;
+    }
+    t = setTimeout(done, 1000);
     try {
       client.close(done);
     } catch {
       done();
     }
+  });
+}
+
+/** Resolves when `p` settles or after `ms`, whichever is first; never rejects. */
+export function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    const end = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    p.then(end, end);
   });
 }
 
