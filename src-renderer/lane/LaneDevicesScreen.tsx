@@ -1,6 +1,7 @@
 /**
  * Admin > Lane devices: which driver moves the barrier and which reads the loops, their address,
- * contacts and pulse; the lane's role; "open barrier" and "read inputs" tests with the live result.
+ * contacts and pulse; the lane's role; "open barrier" and "read inputs" tests with the live result;
+ * the lane rules (manual-opening reasons, timings) below.
  * The core validates everything again (lane-devices.ts schema).
  */
 import { useEffect, useState } from 'react';
@@ -8,6 +9,7 @@ import type { LaneConfig, LaneRole, LaneTestResult } from '../../src-shared/cont
 import { BARRIER_DRIVERS, LOOP_DRIVERS, type LaneDeviceSettingsView } from '../../src-shared/contracts/lane-devices.js';
 import { call } from '../api/client.js';
 import { errorText, useT } from '../i18n/index.js';
+import { LaneRulesCard } from './LaneRulesCard.js';
 
 type Obj = Record<string, unknown>;
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
@@ -154,6 +156,7 @@ export function LaneDevicesScreen() {
         {message && <p className={message.ok ? 'banner-ok' : 'banner-error'} role={message.ok ? 'status' : 'alert'} data-testid="lane-admin-message">{message.text}</p>}
         {test && <p className="muted" role="status" data-testid="lane-test-result">{test}</p>}
       </section>
+      <LaneRulesCard config={config} onSaved={setConfig} />
     </div>
   );
 }

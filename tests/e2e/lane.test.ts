@@ -240,4 +240,51 @@ describe.skipIf(!chromiumAvailable())('the lane end to end (kiosk + lane simulat
   it('(7) the IO module stops answering mid-shift (network cable pulled: no reply, no reset): the same, when it answers again', async () => {
     await faultMidShift('KA01LN0004', 'lane-07-device-silent', '/_sim/fault?device=modbus-tcp&mode=silent', '/_sim/fault?device=modbus-tcp&mode=none');
   }, 120_000);
+  it('(8) Admin > Lane devices > Lane rules: a reason and a timing changed (a bad timing refused on screen); the manual opening offers the new reason and the barrier closes after the new no-car time', async () => {
+    await page.keyboard.press('Escape');
+    await loginUi(page, srv.url, 'admin');
+    await page.getByTestId('nav-lane').click();
+    const rules = page.getByTestId('lane-rules');
+    await rules.waitFor();
+    await rules.getByTestId('lane-timing-noCarCloseSeconds').fill('601');
+    await rules.getByTestId('lane-rules-save').click();
+    await rules.getByTestId('lane-rules-error').waitFor();
+    expect(await rules.getByTestId('lane-rules-error').innerText()).toContain('at most 600');
+    expect((await srv.call<{ config: { noCarCloseSeconds: number } }>('lane.getSettings', {}, admin)).config.noCarCloseSeconds).toBe(30);
+    await rules.getByTestId('lane-reason-remove-STAFF_VEHICLE').click();
+    await rules.getByTestId('lane-reason-new').fill('vip guest');
+    await rules.getByTestId('lane-reason-add').click();
+    await rules.getByTestId('lane-timing-noCarCloseSeconds').fill('5');
+    await rules.getByTestId('lane-rules-save').click();
+    await rules.getByTestId('lane-rules-saved').waitFor();
+    await captureScreen(page, 'lane-08-lane-rules');
+
+    await loginUi(page, srv.url, 'cashier');
+    await page.getByTestId('lane-status').click();
+    await page.getByTestId('lane-manual-open').click();
+    const dialog = page.getByTestId('manual-open');
+    const offered = await dialog.getByTestId('manual-reason').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toContain('VIP_GUEST');
+    expect(offered).not.toContain('STAFF_VEHICLE');
+    await dialog.getByTestId('manual-supervisor').fill('supervisor');
+    await dialog.getByTestId('manual-pin').fill('2468');
+    await dialog.getByTestId('manual-reason').selectOption('VIP_GUEST');
+    await dialog.getByRole('button', { name: 'Open barrier' }).click();
+    await page.getByTestId('manual-open-done').waitFor({ timeout: 30_000 });
+    await sim('/_sim/arrive');
+    await barrierIs('up');
+    const opened = await waitFor('the manual opening raised', async () => {
+      const st = await srv.call<{ current: { id: string; cause: string; reasonCode: string | null; status: string } | null }>('lane.status', {}, cashier);
+      return st.current?.status === 'OPEN' ? st.current : null;
+    });
+    expect(opened).toMatchObject({ cause: 'MANUAL', reasonCode: 'VIP_GUEST' });
+    // No car drives through: 6 s on the kiosk clock is past the new 5 s (the old 30 s would keep it up).
+    const health = await srv.call<{ now: string }>('system.health', {});
+    await srv.call('dev.setClock', { now: new Date(Date.parse(health.now) + 6000).toISOString() });
+    await waitFor('the opening closed with no car', async () => (await lane()).current === null);
+    const date = (await lane()).today.date;
+    const manual = await srv.call<{ id: string; reasonCode: string; closeReason: string | null }[]>('lane.manualOpenings', { date }, await srv.login('supervisor'));
+    expect(manual.find((o) => o.id === opened.id)).toMatchObject({ reasonCode: 'VIP_GUEST', closeReason: 'NO_CAR' });
+    await sim('/_sim/leave');
+  }, 120_000);
 });
