@@ -9,6 +9,7 @@ import type { LaneConfig, LaneRole, LaneTestResult } from '../../src-shared/cont
 import { BARRIER_DRIVERS, LOOP_DRIVERS, type LaneDeviceSettingsView } from '../../src-shared/contracts/lane-devices.js';
 import { call } from '../api/client.js';
 import { errorText, useT } from '../i18n/index.js';
+import { useApiAction } from '../lib/use-api-action.js';
 import { LaneRulesCard } from './LaneRulesCard.js';
 
 type Obj = Record<string, unknown>;
@@ -36,6 +37,8 @@ export function LaneDevicesScreen() {
   const [devices, setDevices] = useState<LaneDeviceSettingsView | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [test, setTest] = useState<string | null>(null);
+  const saving = useApiAction();
+  const testing = useApiAction();
 
   useEffect(() => {
     call('lane.getSettings', {}).then((s) => {
@@ -55,15 +58,19 @@ export function LaneDevicesScreen() {
 
   async function save() {
     setMessage(null);
-    try {
-      const saved = await call('lane.saveDevices', { devices: toInput(devices!) as never });
+    const saved = await saving.run(async () => {
+      const s = await call('lane.saveDevices', { devices: toInput(devices!) as never });
       await call('lane.updateConfig', { role: config!.role });
-      setDevices(saved.devices);
-      setMessage({ ok: true, text: t('lane.admin.saved') });
-    } catch (e) {
-      setMessage({ ok: false, text: errorText(t, e) });
-    }
+      return s;
+    }, (e) => setMessage({ ok: false, text: errorText(t, e) }));
+    if (!saved) return;
+    setDevices(saved.devices);
+    setMessage({ ok: true, text: t('lane.admin.saved') });
   }
+
+  /** One test at a time; a failing device is a result (ok: false), a refused call is shown as the error. */
+  const runTest = <R extends LaneTestResult>(label: string, fn: () => Promise<R>, extra: (r: R) => string = () => '') =>
+    void testing.run(fn, (e) => setTest(`${label}: ${errorText(t, e)}`)).then((r) => r && showResult(label, r, extra(r)));
 
   const showResult = (label: string, r: LaneTestResult, extra = '') =>
     setTest(`${label}: ${r.ok ? t('lane.admin.testOk', { ms: r.ms }) : `${t('lane.admin.testFailed')} ${r.error ?? ''}`}${extra}`);
@@ -139,16 +146,18 @@ export function LaneDevicesScreen() {
           </>
         )}
         <div className="dialog-actions">
-          <button type="button" className="btn btn-primary" onClick={() => void save()} data-testid="lane-save">{t('lane.admin.save')}</button>
-          <button type="button" className="btn" onClick={() => void call('lane.testBarrier', {}).then((r) => showResult(t('lane.admin.testBarrier'), r))} data-testid="lane-test-barrier">
+          <button type="button" className="btn btn-primary" disabled={saving.busy} aria-busy={saving.busy} onClick={() => void save()} data-testid="lane-save">{t('lane.admin.save')}</button>
+          <button type="button" className="btn" disabled={testing.busy} onClick={() => runTest(t('lane.admin.testBarrier'), () => call('lane.testBarrier', {}))} data-testid="lane-test-barrier">
             {t('lane.admin.testBarrier')}
           </button>
           <button
             type="button"
             className="btn"
             data-testid="lane-read-inputs"
-            onClick={() => void call('lane.readInputs', {}).then((r) =>
-              showResult(t('lane.admin.readInputs'), r, r.loops ? ` · ${t('lane.details.arming')}: ${r.loops.arming ? t('lane.occupied') : t('lane.free')} · ${t('lane.details.safety')}: ${r.loops.safety ? t('lane.occupied') : t('lane.free')}` : ''))}
+            disabled={testing.busy}
+            onClick={() =>
+              runTest(t('lane.admin.readInputs'), () => call('lane.readInputs', {}), (r) =>
+                r.loops ? ` · ${t('lane.details.arming')}: ${r.loops.arming ? t('lane.occupied') : t('lane.free')} · ${t('lane.details.safety')}: ${r.loops.safety ? t('lane.occupied') : t('lane.free')}` : '')}
           >
             {t('lane.admin.readInputs')}
           </button>
