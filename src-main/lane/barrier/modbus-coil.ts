@@ -69,7 +69,8 @@ export class ModbusCoilBarrier implements BarrierPort {
 
   private async command(coil: number, closed: boolean): Promise<void> {
     try {
-      await this.link.request(this.settings.unitId, this.settings.timeoutMs, (c) => c.writeCoil(coil, closed));
+      // Urgent: a barrier command goes ahead of the loop polls waiting for the line.
+      await this.link.request(this.settings.unitId, this.settings.timeoutMs, (c) => c.writeCoil(coil, closed), true);
       this.health.ok();
     } catch (err) {
       const e = err instanceof DeviceError ? err : new DeviceError('BAD_REPLY', String(err));

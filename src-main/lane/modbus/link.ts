@@ -69,7 +69,10 @@ export class ModbusLink {
   private client: ModbusClient | null = null;
   private stateNow: LinkState = 'connecting';
   private lastError: DeviceError | null = null;
-  private chain: Promise<unknown> = Promise.resolve();
+  /** Requests waiting for the line; barrier commands (urgent) go ahead of loop polls and probes. */
+  private readonly queue: { urgent: boolean; start: () => Promise<void> }[] = [];
+  private current: Promise<void> | null = null;
+  private readonly drainWaiters: (() => void)[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
   private releasing: Promise<void> = Promise.resolve();
@@ -104,11 +107,13 @@ export class ModbusLink {
   }
 
   /**
-   * Runs `fn` on the open connection after every earlier request has finished. Rejects at once
+   * Runs `fn` on the open connection once the requests ahead of it have finished: every earlier
+   * one, except that an `urgent` request (a barrier command: a car is waiting) goes ahead of the
+   * polls and probes still waiting, never ahead of the one on the wire. Rejects at once
    * with DISCONNECTED while the link is down (the caller decides about retrying), and with a
    * typed DeviceError for a timeout, a Modbus exception or a garbled reply.
    */
-  request<T>(unitId: number, timeoutMs: number, fn: (client: ModbusClient) => Promise<T>): Promise<T> {
+  request<T>(unitId: number, timeoutMs: number, fn: (client: ModbusClient) => Promise<T>, urgent = false): Promise<T> {
     const run = async (): Promise<T> => {
       const client = this.client;
       if (this.stateNow === 'closed') throw new DeviceError('DISCONNECTED', `The connection to the Modbus device at ${this.where} was closed.`);
@@ -139,9 +144,32 @@ export class ModbusLink {
         this.inFlight.delete(abort);
       }
     };
-    const result = this.chain.then(run, run);
-    this.chain = result.catch(() => undefined);
-    return result;
+    return new Promise<T>((resolve, reject) => {
+      const job = { urgent, start: () => run().then(resolve, reject) };
+      const firstNotUrgent = urgent ? this.queue.findIndex((j) => !j.urgent) : -1;
+      if (firstNotUrgent >= 0) this.queue.splice(firstNotUrgent, 0, job);
+      else this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.current) return;
+    const job = this.queue.shift();
+    if (!job) {
+      for (const w of this.drainWaiters.splice(0)) w();
+      return;
+    }
+    this.current = job.start().finally(() => {
+      this.current = null;
+      this.pump();
+    });
+  }
+
+  /** Resolves once no request is on the wire or waiting. */
+  private drained(): Promise<void> {
+    if (!this.current && this.queue.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.drainWaiters.push(resolve));
   }
 
   /** Ends the link for good: requests in flight and queued reject, and it never takes longer than CLOSE_WAIT_MS plus the client's release. */
@@ -153,7 +181,7 @@ export class ModbusLink {
     this.stopCheck();
     const gone = new DeviceError('DISCONNECTED', `The connection to the Modbus device at ${this.where} was closed.`);
     for (const abort of [...this.inFlight]) abort(gone);
-    await waitAtMost(this.chain, CLOSE_WAIT_MS);
+    await waitAtMost(this.drained(), CLOSE_WAIT_MS);
     await this.releasing;
     await this.destroyClient();
   }
