@@ -3,7 +3,7 @@
  *
  * Naming rule: `NNNN_what_it_does.ts`, and every new file takes the NEXT FREE HUNDRED after the
  * highest name here (after 9100_: 9200_, 9300_, ...; parallel branches get their hundred allocated
- * up front). Kysely applies migrations in name order and refuses to run when a file sorts before
+ * up front; after 9900_ the next free ten: 9910_, 9920_, ...). Kysely applies migrations in name order and refuses to run when a file sorts before
  * one a database has already applied ("corrupted migrations"), so a file named e.g. 0002_* would
  * stop every existing server from starting. A landed migration is frozen: change the schema with a
  * new file. tests/migrations/server-migrations.test.ts upgrades a database of the previous version
