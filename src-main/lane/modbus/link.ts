@@ -291,23 +291,25 @@ function destroyQuietly(client: ModbusClient): Promise<void> {
   emitter.removeAllListeners();
   // A late socket/port error after we let go must not become an uncaught 'error' event.
   emitter.on('error', () => undefined);
+  const destroy = () => {
+    try {
+      client.destroy(() => undefined);
+    } catch {
+      // Already gone (unplugged).
+    }
+  };
+  // A TCP port that is already shut never calls close()'s callback: nothing is left to release.
+  if (!client.isOpen) {
+    destroy();
+    return Promise.resolve();
+  }
   return new Promise<void>((resolve) => {
-    let t: NodeJS.Timeout | undefined;
     const done = () => {
-      if (t) clearTimeout(t);
-      try {
-        client.destroy(() => undefined);
-      } catch {
-        // Already gone (unplugged).
-      }
+      clearTimeout(t);
+      destroy();
       resolve();
     };
-    // A TCP port that is already shut never calls close()'s callback: nothing is left to release.
-    if (!client.isOpen) {
-      done();
-      return;
-    }
-    t = setTimeout(done, 1000);
+    const t = setTimeout(done, 1000);
     try {
       client.close(done);
     } catch {
