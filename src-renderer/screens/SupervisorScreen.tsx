@@ -12,8 +12,9 @@ import { FlaggedPaymentsPanel } from './FlaggedPaymentsPanel.js';
 import { TaxSettingsForm } from '../components/TaxSettingsForm.js';
 import { StorageCard } from '../components/StorageCard.js';
 import { StatusBadge } from './SessionsScreen.js';
+import { MerchantsPanel } from '../components/validations/MerchantsPanel.js';
 
-type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax';
+type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax' | 'merchants';
 
 export function SupervisorScreen() {
   const t = useT();
@@ -24,6 +25,7 @@ export function SupervisorScreen() {
     { id: 'cancel', label: t('sup.cancel') },
     { id: 'payments', label: t('sup.flagged') },
     { id: 'tax', label: t('sup.tax') },
+    { id: 'merchants', label: t('merchants.tab') },
   ];
   return (
     <div className="screen screen-supervisor">
@@ -50,6 +52,7 @@ export function SupervisorScreen() {
         {tab === 'cancel' && <CancelPanel />}
         {tab === 'payments' && <FlaggedPaymentsPanel />}
         {tab === 'tax' && <TaxSettingsForm />}
+        {tab === 'merchants' && <MerchantsPanel />}
       </div>
     </div>
   );

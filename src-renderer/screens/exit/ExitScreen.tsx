@@ -18,6 +18,7 @@ import { GateOpen } from './GateOpen.js';
 import { LostTicketForm } from './LostTicketForm.js';
 import { OnlinePanel } from './OnlinePanel.js';
 import { QuotePanel } from './QuotePanel.js';
+import { isValidationCodeText } from '../../../src-shared/contracts/validations.js';
 
 export function ExitScreen({ camera = true }: { camera?: boolean }) {
   const t = useT();
@@ -71,6 +72,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
       if (!code || isPaying(stageRef.current)) return;
       setScanSeq((n) => n + 1);
       setLastCode(code);
+      if (isValidationCodeText(code)) return; // a merchant's code: the quote's validation panel takes it
       bill(() => call('gate.quoteExit', { code }), false);
     },
     [bill],
@@ -168,7 +170,7 @@ function ExitPanel(p: PanelProps) {
     case 'gate':
       return <GateOpen stage={stage} onNext={() => dispatch({ type: 'reset' })} scanSeq={p.scanSeq} code={p.code} />;
     case 'quote':
-      return <QuotePanel billing={stage} dispatch={dispatch} cashier={p.cashier} onlineBlocked={p.onlineBlocked} setOnlineBlocked={p.setOnlineBlocked} />;
+      return <QuotePanel billing={stage} dispatch={dispatch} cashier={p.cashier} onlineBlocked={p.onlineBlocked} setOnlineBlocked={p.setOnlineBlocked} openGate={p.openGate} />;
     case 'cash':
       return <CashPanel billing={stage} tendered={stage.tendered} dispatch={dispatch} />;
     case 'online':

@@ -7,7 +7,8 @@ import { useApiAction } from '../../lib/use-api-action.js';
 import { useConnectivity } from '../../stores/connectivity.js';
 import { useLanguage } from '../../stores/language.js';
 import { useShift } from '../../stores/shift.js';
-import type { Billing, ExitAction } from './flow.js';
+import type { Billing, ExitAction, OpenGate } from './flow.js';
+import { ValidationPanel } from '../../components/validations/ValidationPanel.js';
 
 function QuoteFacts({ billing }: { billing: Billing }) {
   const t = useT();
@@ -62,9 +63,10 @@ interface QuotePanelProps {
   /** Why the last online payment could not start (shown until the next quote). */
   onlineBlocked: string | null;
   setOnlineBlocked(reason: string | null): void;
+  openGate?: OpenGate;
 }
 
-export function QuotePanel({ billing, dispatch, cashier, onlineBlocked, setOnlineBlocked }: QuotePanelProps) {
+export function QuotePanel({ billing, dispatch, cashier, onlineBlocked, setOnlineBlocked, openGate }: QuotePanelProps) {
   const t = useT();
   const online = useConnectivity((s) => s.online && s.reachable !== false);
   const starting = useApiAction();
@@ -104,6 +106,7 @@ export function QuotePanel({ billing, dispatch, cashier, onlineBlocked, setOnlin
               {t('exit.onlineUnavailable', { reason: offlineReason })}
             </p>
           )}
+          {openGate && <ValidationPanel billing={billing} dispatch={dispatch} openGate={openGate} />}
         </div>
       ) : (
         <p className="notice notice-warn" role="status" data-testid="needs-cashier">
