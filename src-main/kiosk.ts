@@ -127,7 +127,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const stopInvoicing = installInvoicing(ctx, log);
   const print = new PrintService(ctx, { extendReceipt: invoiceReceiptExtension, ...options.print, log });
 
-  const server = serverLink(options, clock, storedClockOffset(store));
+  const server = serverLink(options, clock, storedClockOffset(store), log);
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
   const flaggedPayments = new FlaggedPayments(ctx, server?.review ?? null, (p) => onlinePayments.apply(p));
   // Results the server pushes through the pull go to OnlinePayments.apply; the poller below stays as the fallback.

@@ -26,10 +26,15 @@ import { registerBookingRoutes } from './routes/bookings.js';
 import { registerKioskFlaggedRoutes } from './routes/kiosk-flagged.js';
 import { registerKioskAuditRoutes } from './routes/kiosk-audit.js';
 import { registerKioskRoutes } from './routes/kiosk-payments.js';
+import { registerHeadOfficeRoutes } from './routes/head-office.js';
+import { requestFacility } from './kiosks/request-auth.js';
 import { registerOpsRoutes, registerPaymentGauges } from './routes/ops.js';
 import { registerParkerRoutes } from './routes/parkers.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { seedZonesFromSpec } from './zones/seed.js';
+import { LocalWaker, PgWaker, type ChangeWaker } from './scale/change-waker.js';
+import { registerScaleMetrics } from './scale/metrics.js';
+import { rateLimitStore } from './scale/rate-store.js';
 import { createSyncService, registerSyncRoutes } from './sync/index.js';
 import { registerEReceiptRoutes } from './invoices/routes.js';
 import { documentByToken } from './invoices/store.js';
@@ -43,6 +48,8 @@ export interface BuildServerOptions {
   db?: ServerDb;
   clock?: Clock;
   logger?: Logger;
+  /** Change-log wake-ups (tests); by default LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. */
+  waker?: ChangeWaker;
   /** Replace a gateway adapter (tests); real adapters are built from config otherwise. */
   gateways?: Partial<Record<GatewayName, PaymentGateway>>;
 }
@@ -58,7 +65,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildServer(opts: BuildServerOptions): Promise<ParkGateServer> {
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
-  const log = opts.logger ?? createLogger(config.logLevel);
+  const log = (opts.logger ?? createLogger(config.logLevel)).child({ instance: config.instanceId });
   const ownsDb = !opts.db;
   const sdb = opts.db ?? openServerDb(config.databaseUrl, { poolSize: config.databasePoolSize });
   await migrateToLatest(sdb.db);
@@ -71,6 +78,13 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     log.warn('SECRETS_KEY is not set: secrets in the database are encrypted with the public development key (set SECRETS_KEY; NODE_ENV=production requires it)');
   }
   const metrics = new Metrics();
+  const waker = opts.waker ?? (await wakerFor(config, sdb.kind, log, metrics));
+  if (sdb.kind === 'sqlite') {
+    log.info({ db: 'sqlite', instances: 'one' }, 'SQLite: embedded single-instance database; run ONE server instance on it (several instances need PostgreSQL)');
+  } else {
+    log.info({ db: 'postgres', wake: waker.kind }, 'PostgreSQL: any number of instances on this database; long-polls woken across instances by LISTEN/NOTIFY');
+  }
+  const rateStore = await rateLimitStore(config, log);
   const gateways = buildGatewayRegistry(config, opts.gateways);
   const payments = { db: sdb.db, clock, gateways, metrics, log, ttlSeconds: config.paymentTtlSeconds };
   const ctx: ServerContext = {
@@ -84,12 +98,15 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     payments,
     reconciler: new Reconciler(payments),
     routes: new RouteTable(),
+    waker,
+    ...(rateStore.options.redis ? { redis: rateStore.options.redis } : {}),
   };
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    trustProxy: false,
+    // Behind a load balancer (deploy/haproxy.cfg) the client's address comes from X-Forwarded-For, from that proxy only.
+    trustProxy: config.trustProxy ?? false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
@@ -114,7 +131,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     void reply.header('x-server-time', String(clock.now()));
   });
   app.addHook('onResponse', async (req, reply) => {
-    metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+    metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode), facility: requestFacility(req) });
   });
 
   // Sync and its listeners exist before any route: bookings publish to the gates and payment
@@ -123,13 +140,15 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   ctx.syncEvents = new ServerSyncEvents(sync, sdb.db, clock, log);
   ctx.payments.onPaymentChange = ctx.syncEvents.notifyPayment;
 
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, ...rateStore.options });
+  registerScaleMetrics(ctx, sync);
   registerPaymentGauges(ctx);
   registerOpsRoutes(app, ctx);
   registerKioskRoutes(app, ctx);
   registerKioskFlaggedRoutes(app, ctx);
   registerKioskAuditRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerHeadOfficeRoutes(app, ctx);
   await app.register(async (scope) => {
     registerParkerRoutes(scope, ctx);
     registerBookingRoutes(scope, ctx);
@@ -147,7 +166,21 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
       ctx.reconciler.stop();
       await app.close();
       await ctx.syncEvents?.drain();
+      if (!opts.waker) await waker.close();
+      await rateStore.close();
       if (ownsDb) await sdb.close();
     },
   };
+}
+
+async function wakerFor(config: ServerConfig, kind: 'sqlite' | 'postgres', log: Logger, metrics: Metrics): Promise<ChangeWaker> {
+  if (kind === 'sqlite') return new LocalWaker();
+  const waker = new PgWaker({
+    url: config.databaseUrl,
+    fallbackMs: config.pullFallbackMs,
+    onError: (message) => log.warn({ err: message }, 'change-log notifications'),
+    onCount: (what) => metrics.changeNotifications.inc({ event: what }),
+  });
+  await waker.start();
+  return waker;
 }

@@ -246,8 +246,9 @@ export const API = {
         lostTicketSupervisorAbovePaise: paise.optional(),
         plateExitMaxPaise: paise.optional(),
         // First-run setup: the central server, applied at the next start. '' clears
-        // (standalone kiosk). kioskSecret is write-only: kept in the secret store, never returned.
-        serverUrl: z.string().trim().max(300).optional(),
+        // (standalone kiosk); several URLs comma-separated (instances to fail over between).
+        // kioskSecret is write-only: kept in the secret store, never returned.
+        serverUrl: z.string().trim().max(1000).optional(),
         kioskId: z.string().trim().max(100).optional(),
         kioskSecret: z.string().max(500).optional(),
       })
