@@ -107,7 +107,7 @@ export function App() {
       ) : (
         <>
           <Nav screens={screens} current={current} go={go} cashier={canTakePayment(operator.role)} />
-          <main className="main" id="main">
+          <main className={`main ${current === 'exit' ? 'main-fit' : ''}`} id="main">
             {current === 'entry' && <EntryScreen />}
             {current === 'exit' && <ExitScreen />}
             {current === 'sessions' && <SessionsScreen />}

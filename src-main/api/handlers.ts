@@ -4,7 +4,7 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import * as auth from '../services/auth.js';
 import type { Actor, ServiceContext } from '../services/context.js';
 import { bookSlot, scanEntry } from '../services/gate-entry.js';
-import { completeExit, lostTicket, payCash, quoteExit } from '../services/gate-exit.js';
+import { cancelQuote, completeExit, lostTicket, payCash, quoteExit } from '../services/gate-exit.js';
 import { integrityCheckApi } from '../services/integrity.js';
 import { createOperator, listOperators, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
 import * as sessions from '../services/sessions.js';
@@ -64,6 +64,7 @@ export const handlers: HandlerMap = {
   'gate.scanEntry': (c, i) => scanEntry(c.ctx, actorOf(c), i.code),
   'gate.quoteExit': (c, i) => quoteExit(c.ctx, actorOf(c), i.code),
   'gate.completeExit': (c, i) => completeExit(c.ctx, actorOf(c), i.sessionId),
+  'gate.cancelQuote': (c, i) => cancelQuote(c.ctx, actorOf(c), i.sessionId),
   'gate.payCash': (c, i) => c.ctx.store.q.tx(() => {
     // The buyer's details commit with the payment that invoices them.
     if (i.buyer) invoices.requestInvoice(c.ctx, i.sessionId, i.buyer);

@@ -192,6 +192,8 @@ export const en = {
   'exit.gateOpenZero': 'No fee due — drive safely',
   'exit.gateOpenPaid': 'Paid {amount}',
   'exit.giveChange': 'Give change: {amount}',
+  'exit.cancelQuote': 'Cancel / not this car',
+  'exit.payPane': 'Payment',
   'exit.next': 'Next vehicle',
   'exit.lostTitle': 'Lost ticket',
   'exit.lostOpen': 'Lost ticket?',

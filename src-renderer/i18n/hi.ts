@@ -194,6 +194,8 @@ export const hi: Record<MessageKey, string> = {
   'exit.gateOpenZero': 'कोई शुल्क नहीं — सुरक्षित जाएँ',
   'exit.gateOpenPaid': '{amount} का भुगतान हुआ',
   'exit.giveChange': 'लौटाएँ: {amount}',
+  'exit.cancelQuote': 'रद्द करें / यह गाड़ी नहीं',
+  'exit.payPane': 'भुगतान',
   'exit.next': 'अगला वाहन',
   'exit.lostTitle': 'खोया टिकट',
   'exit.lostOpen': 'टिकट खो गया?',

@@ -66,6 +66,7 @@ export const API = {
   'gate.scanEntry': { role: 'ATTENDANT', input: z.object({ code: ticketCode }).strict() },
   'gate.quoteExit': { role: 'ATTENDANT', input: z.object({ code: ticketCode }).strict() },
   'gate.completeExit': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
+  'gate.cancelQuote': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
   'gate.payCash': { role: 'CASHIER', input: z.object({ sessionId: id, tenderedPaise: paise, buyer: buyerSchema.optional() }).strict() },
   'gate.startOnlinePayment': { role: 'CASHIER', input: z.object({ sessionId: id, buyer: buyerSchema.optional() }).strict() },
   'gate.lostTicket': { role: 'CASHIER', input: z.object({ vehicleNumber: vehicleNumberSchema }).strict() },
@@ -307,6 +308,7 @@ export interface ApiResults {
   'gate.scanEntry': Session;
   'gate.quoteExit': Quote;
   'gate.completeExit': Session;
+  'gate.cancelQuote': Session;
   'gate.payCash': { session: Session; payment: Payment; changePaise: number };
   'gate.startOnlinePayment': Payment;
   'gate.lostTicket': Quote;

@@ -1,4 +1,9 @@
-/** The exit lane: scan or type a ticket, see what is due, take cash or an online payment, open the gate. */
+/**
+ * The exit lane: scan or type a ticket, see what is due, take cash or an online payment, open the
+ * gate. Two columns fill the screen: the scan column (camera, manual entry, shift, the car's facts
+ * and the details slot of slots.ts) scrolls and gives way; the payment pane (amount due, then the
+ * stage's buttons: pay / cash keypad and confirm / UPI / gate open) has a fixed place and size.
+ */
 import { useCallback, useReducer, useRef, useState, type Dispatch, type FormEvent } from 'react';
 import type { Quote } from '../../../src-shared/contracts/entities.js';
 import { call, isApiError } from '../../api/client.js';
@@ -12,12 +17,15 @@ import { useApiAction } from '../../lib/use-api-action.js';
 import { useKeyboardWedge } from '../../lib/use-wedge.js';
 import { useSession } from '../../stores/session.js';
 import { canTakePayment } from '../../stores/ui.js';
+import { AmountDue } from './AmountDue.js';
 import { CashPanel } from './CashPanel.js';
-import { exitFlow, INITIAL_EXIT_STAGE, isPaying, type ExitAction, type ExitStage, type OpenGate } from './flow.js';
+import { exitFlow, INITIAL_EXIT_STAGE, isBilled, isPaying, type ExitAction, type ExitStage, type OpenGate } from './flow.js';
 import { GateOpen } from './GateOpen.js';
 import { LostTicketForm } from './LostTicketForm.js';
 import { OnlinePanel } from './OnlinePanel.js';
+import { QuoteFacts } from './QuoteFacts.js';
 import { QuotePanel } from './QuotePanel.js';
+import { EXIT_DETAIL_PANELS } from './slots.js';
 
 export function ExitScreen({ camera = true }: { camera?: boolean }) {
   const t = useT();
@@ -48,8 +56,10 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
     }
   }, []);
 
+  const lastLoad = useRef<{ load: () => Promise<Quote>; lost: boolean } | null>(null);
   const bill = useCallback(
     (load: () => Promise<Quote>, lost: boolean) => {
+      lastLoad.current = { load, lost };
       setOnlineBlocked(null);
       void run(async () => {
         const quote = await load();
@@ -78,6 +88,19 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
 
   useKeyboardWedge(scan);
 
+  const requote = useCallback(() => {
+    if (lastLoad.current && !isPaying(stageRef.current)) bill(lastLoad.current.load, lastLoad.current.lost);
+  }, [bill]);
+
+  const cancelQuote = useCallback(() => {
+    const current = stageRef.current;
+    if (!isBilled(current)) return;
+    void run(async () => {
+      await call('gate.cancelQuote', { sessionId: current.quote.sessionId });
+      dispatch({ type: 'reset' });
+    }, (error) => dispatch({ type: 'failed', error }));
+  }, [run]);
+
   const submitManual = (e: FormEvent) => {
     e.preventDefault();
     const code = manual;
@@ -86,9 +109,19 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
   };
 
   return (
-    <div className="screen screen-exit">
-      <div className="col col-scan">
+    <div className="screen screen-exit exit-layout">
+      <div className="exit-scan" data-testid="exit-scan">
         <h1 className="screen-title">{t('exit.scanTitle')}</h1>
+        {isBilled(stage) && (
+          <div className="exit-details" data-testid="exit-details">
+            <QuoteFacts billing={stage} />
+            {EXIT_DETAIL_PANELS.map(({ id, Component }) => (
+              <div key={id} className="exit-detail-panel" data-panel={id}>
+                <Component billing={stage} stage={stage.s} requote={requote} />
+              </div>
+            ))}
+          </div>
+        )}
         {camera && <CameraPanel onCode={scan} />}
         <div className="ready" data-testid="scan-ready">
           <span className="ready-dot" aria-hidden="true" />
@@ -100,14 +133,15 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             {t('exit.manualSubmit')}
           </button>
         </form>
-        {cashier && <ShiftCard />}
         {cashier && (stage.s === 'idle' || stage.s === 'error' || stage.s === 'gate') && (
           <button type="button" className="btn btn-secondary btn-block" onClick={() => dispatch({ type: 'lostOpened' })}>
             {t('exit.lostOpen')}
           </button>
         )}
+        {cashier && <ShiftCard />}
       </div>
-      <div className="col col-side" data-scan-seq={scanSeq} data-code={lastCode}>
+      <aside className="exit-pay" aria-label={t('exit.payPane')} data-testid="exit-pay" data-scan-seq={scanSeq} data-code={lastCode}>
+        {isBilled(stage) && <AmountDue paise={stage.quote.amountDuePaise} />}
         {busy ? (
           <ResultBanner kind="info" title={t('scan.working')} />
         ) : (
@@ -119,11 +153,12 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             onlineBlocked={onlineBlocked}
             setOnlineBlocked={setOnlineBlocked}
             onLost={(vehicle) => bill(() => call('gate.lostTicket', { vehicleNumber: vehicle }), true)}
+            onCancel={cancelQuote}
             scanSeq={scanSeq}
             code={lastCode}
           />
         )}
-      </div>
+      </aside>
     </div>
   );
 }
@@ -136,6 +171,7 @@ interface PanelProps {
   onlineBlocked: string | null;
   setOnlineBlocked(reason: string | null): void;
   onLost(vehicle: string): void;
+  onCancel(): void;
   scanSeq: number;
   code: string;
 }
@@ -168,7 +204,7 @@ function ExitPanel(p: PanelProps) {
     case 'gate':
       return <GateOpen stage={stage} onNext={() => dispatch({ type: 'reset' })} scanSeq={p.scanSeq} code={p.code} />;
     case 'quote':
-      return <QuotePanel billing={stage} dispatch={dispatch} cashier={p.cashier} onlineBlocked={p.onlineBlocked} setOnlineBlocked={p.setOnlineBlocked} />;
+      return <QuotePanel billing={stage} dispatch={dispatch} cashier={p.cashier} onlineBlocked={p.onlineBlocked} setOnlineBlocked={p.setOnlineBlocked} onCancel={p.onCancel} />;
     case 'cash':
       return <CashPanel billing={stage} tendered={stage.tendered} dispatch={dispatch} />;
     case 'online':
