@@ -147,6 +147,7 @@ export const en = {
   'ticket.slot': 'Slot',
   'ticket.entry': 'Entry time',
   'ticket.code': 'Ticket code',
+  'ticket.number': 'Ticket no. (type it if the QR will not scan)',
   'ticket.qrAlt': 'Ticket QR code',
   'ticket.keep': 'Keep this ticket. Show it at the exit.',
   'ticket.print': 'Print ticket',

@@ -148,6 +148,7 @@ export const hi: Record<MessageKey, string> = {
   'ticket.zone': 'ज़ोन',
   'ticket.slot': 'स्लॉट',
   'ticket.entry': 'प्रवेश समय',
+  'ticket.number': 'टिकट नं. (QR न चले तो यह टाइप करें)',
   'ticket.code': 'टिकट कोड',
   'ticket.qrAlt': 'टिकट का QR कोड',
   'ticket.keep': 'यह टिकट संभाल कर रखें। निकास पर दिखाएँ।',
