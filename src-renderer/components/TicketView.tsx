@@ -1,7 +1,6 @@
 import type { Session } from '../../src-shared/contracts/entities.js';
 import { useT } from '../i18n/index.js';
-import { formatDateTime } from '../lib/format.js';
-import { formatTicketNumber } from '../../src-shared/domain/ticket-number.js';
+import { formatDateTime, formatTicketNumber } from '../lib/format.js';
 import { useLanguage } from '../stores/language.js';
 import { QrImage } from './QrImage.js';
 import { TicketPrintStatus, useTicketPrint } from './TicketPrintStatus.js';

@@ -2,7 +2,7 @@
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import {
-  base32Decode, base32Encode, COMPACT_TICKET_MAC_BYTES, parseTicketCode, signCompactTicket, signTicket, type TicketKey, type TicketPayload,
+  base32Decode, base32Encode, COMPACT_TICKET_MAC_BYTES, parseTicketCode, signCompactTicket, signTicket, type TicketKey,
 } from './ticket-codec.js';
 
 const secret = (seed: number) => Uint8Array.from({ length: 32 }, (_, i) => (i * 29 + seed * 13 + 3) & 0xff);
