@@ -6,7 +6,7 @@ import type { Actor, ServiceContext } from '../services/context.js';
 import { bookSlot, scanEntry } from '../services/gate-entry.js';
 import { cancelQuote, completeExit, lostTicket, payCash, quoteExit } from '../services/gate-exit.js';
 import { integrityCheckApi } from '../services/integrity.js';
-import { createOperator, listOperators, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
+import { createOperator, listOperators, loginTiles, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
 import * as sessions from '../services/sessions.js';
 import * as settings from '../services/settings.js';
 import * as shifts from '../services/shifts.js';
@@ -58,6 +58,7 @@ export const handlers: HandlerMap = {
     return { id: a.operatorId, username: a.username, name: a.name, role: a.role };
   },
   'auth.setup': (c, i) => auth.setupFirstAdmin(c.ctx, i),
+  'auth.tiles': (c) => loginTiles(c.ctx),
 
   'gate.book': (c, i) => bookSlot(c.ctx, actorOf(c), i, false),
   'gate.issueTicket': (c, i) => bookSlot(c.ctx, actorOf(c), i, true),

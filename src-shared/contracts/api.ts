@@ -56,6 +56,8 @@ export const API = {
   'auth.login': { role: null, input: z.object({ username, pin: z.string().max(64) }).strict() },
   'auth.logout': { role: 'ATTENDANT', input: empty },
   'auth.me': { role: 'ATTENDANT', input: empty },
+  // The names on the touch login's tiles (active operators); no PIN, role or lock state.
+  'auth.tiles': { role: null, input: empty },
   'auth.setup': {
     role: null,
     input: z.object({ username, name: text(100).pipe(z.string().min(1)), pin }).strict(),
@@ -302,6 +304,7 @@ export interface ApiResults {
   'auth.login': LoginResult;
   'auth.logout': { ok: true };
   'auth.me': LoginResult['operator'];
+  'auth.tiles': { operators: { username: string; name: string }[] };
   'auth.setup': LoginResult;
   'gate.book': Session;
   'gate.issueTicket': Session;

@@ -81,6 +81,8 @@ describe.skipIf(!chromiumAvailable())('main actions inside the viewport (e2e)', 
       const page: Page = await browser.newPage({ viewport: vp });
       try {
         await page.goto(srv.url);
+        await expectInView(page.getByTestId('tile-cashier'), 'login: operator tile');
+        await page.getByTestId('tile-cashier').click();
         await expectInView(page.getByRole('button', { name: 'Log in' }), 'login: Log in');
 
         await loginUi(page, srv.url, 'attendant');
