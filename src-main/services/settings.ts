@@ -6,7 +6,7 @@
  * encrypted by the OS keyring under Electron), the same file `serve --kiosk-secret` keeps it in
  * and the Electron shell reads at start-up, and is never returned.
  */
-import type { FacilitySettings } from '../../src-shared/contracts/api.js';
+import { LANE_ROLES, type FacilitySettings } from '../../src-shared/contracts/api.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import { KIOSK_SECRET_NAME } from '../ops/secret-store.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -21,13 +21,15 @@ export interface SettingsPatch extends Partial<Omit<FacilitySettings, 'serverUrl
   kioskSecret?: string | undefined;
 }
 
-type CoreKey = 'facilityName' | 'timeZone' | 'shiftTolerancePaise';
+type CoreKey = 'facilityName' | 'timeZone' | 'shiftTolerancePaise' | 'laneRole';
 
 export const DEFAULT_SETTINGS: Pick<FacilitySettings, CoreKey> = Object.freeze({
   facilityName: 'ParkGate',
   timeZone: 'Asia/Kolkata',
   /** Rs 50: a drawer off by more than this needs a supervisor's approval. */
   shiftTolerancePaise: 5000,
+  /** A booth that does both until a supervisor says otherwise. */
+  laneRole: 'BOTH',
 });
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as CoreKey[];
@@ -54,6 +56,7 @@ function parse<K extends CoreKey>(key: K, raw: string): FacilitySettings[K] | un
   if (typeof v !== typeof def) return undefined;
   if (key === 'timeZone' && !isValidTimeZone(v as string)) return undefined;
   if (key === 'shiftTolerancePaise' && !(Number.isSafeInteger(v) && (v as number) >= 0)) return undefined;
+  if (key === 'laneRole' && !(LANE_ROLES as readonly unknown[]).includes(v)) return undefined;
   return v as FacilitySettings[K];
 }
 

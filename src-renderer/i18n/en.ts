@@ -49,6 +49,13 @@ export const en = {
   'common.whatToDo': 'What to do',
   'common.retry': 'Try again',
 
+  'laneRole.tab': 'Lane',
+  'laneRole.title': 'This kiosk\'s lane',
+  'laneRole.hint': 'Operators land on their lane\'s screen after logging in: a cashier at an exit, an attendant at an entry.',
+  'laneRole.ENTRY': 'Entry lane',
+  'laneRole.EXIT': 'Exit lane (cash)',
+  'laneRole.BOTH': 'Entry and exit',
+  'laneRole.saved': 'Saved.',
   'login.title': 'Operator login',
   'login.subtitle': 'Enter your username and PIN',
   'login.username': 'Username',

@@ -51,6 +51,13 @@ export const hi: Record<MessageKey, string> = {
   'common.whatToDo': 'क्या करें',
   'common.retry': 'फिर से कोशिश करें',
 
+  'laneRole.tab': 'लेन',
+  'laneRole.title': 'इस कियोस्क की लेन',
+  'laneRole.hint': 'लॉग इन के बाद ऑपरेटर अपनी लेन की स्क्रीन पर पहुँचते हैं: कैशियर निकास पर, अटेंडेंट प्रवेश पर।',
+  'laneRole.ENTRY': 'प्रवेश लेन',
+  'laneRole.EXIT': 'निकास लेन (नकद)',
+  'laneRole.BOTH': 'प्रवेश और निकास',
+  'laneRole.saved': 'सहेजा गया।',
   'login.title': 'ऑपरेटर लॉगिन',
   'login.subtitle': 'अपना यूज़रनेम और पिन डालें',
   'login.username': 'यूज़रनेम',

@@ -1,3 +1,4 @@
+import { LaneRoleSetting } from '../components/LaneRoleSetting.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ApiResults } from '../../src-shared/contracts/api.js';
 import type { Session, Slot, Zone } from '../../src-shared/contracts/entities.js';
@@ -13,7 +14,7 @@ import { TaxSettingsForm } from '../components/TaxSettingsForm.js';
 import { StorageCard } from '../components/StorageCard.js';
 import { StatusBadge } from './SessionsScreen.js';
 
-type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax';
+type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax' | 'lane';
 
 export function SupervisorScreen() {
   const t = useT();
@@ -24,6 +25,7 @@ export function SupervisorScreen() {
     { id: 'cancel', label: t('sup.cancel') },
     { id: 'payments', label: t('sup.flagged') },
     { id: 'tax', label: t('sup.tax') },
+    { id: 'lane', label: t('laneRole.tab') },
   ];
   return (
     <div className="screen screen-supervisor">
@@ -50,6 +52,7 @@ export function SupervisorScreen() {
         {tab === 'cancel' && <CancelPanel />}
         {tab === 'payments' && <FlaggedPaymentsPanel />}
         {tab === 'tax' && <TaxSettingsForm />}
+        {tab === 'lane' && <LaneRoleSetting />}
       </div>
     </div>
   );

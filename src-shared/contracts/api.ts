@@ -2,6 +2,7 @@
  * The kiosk API table (API.md): method -> input schema + minimum role. Every transport
  * (Electron IPC, HTTP bridge, CLI, tests) goes through this one table.
  */
+import { LANE_ROLES, type LaneRole } from './lane-role.js';
 import { z } from 'zod';
 import type { Role } from './roles.js';
 import { ROLES } from './roles.js';
@@ -204,6 +205,7 @@ export const API = {
         facilityName: text(100).pipe(z.string().min(1)).optional(),
         timeZone: z.string().max(64).optional(),
         shiftTolerancePaise: paise.optional(),
+        laneRole: z.enum(LANE_ROLES).optional(),
         // First-run setup: the central server, applied at the next start. '' clears
         // (standalone kiosk). kioskSecret is write-only: kept in the secret store, never returned.
         serverUrl: z.string().trim().max(300).optional(),
@@ -464,10 +466,14 @@ export interface BackupList {
   pendingRestore: { fileName: string; stagedAt: string } | null;
 }
 
+export { LANE_ROLES, type LaneRole };
+
 export interface FacilitySettings {
   facilityName: string;
   timeZone: string;
   shiftTolerancePaise: number;
+  /** What this kiosk's lane is for: where an operator lands after logging in (entry, exit, or both). */
+  laneRole: LaneRole;
   /** Central server URL saved by the first-run setup (used by `serve` at the next start); null = standalone. */
   serverUrl?: string | null;
   /** This kiosk's id on the central server; null when not enrolled. */

@@ -86,12 +86,13 @@ describe.skipIf(!chromiumAvailable())('main actions inside the viewport (e2e)', 
         await expectInView(page.getByRole('button', { name: 'Log in' }), 'login: Log in');
 
         await loginUi(page, srv.url, 'attendant');
-        await page.getByTestId('nav-entry').click();
+        await page.locator('[data-testid="nav-entry"][aria-current="page"]').waitFor();
         await expectInView(page.getByRole('button', { name: 'Issue ticket' }), 'entry: Issue ticket');
 
         const session = await parkedForAnHour(`KA01VP${vp.width}`);
         await loginUi(page, srv.url, 'cashier');
-        await page.getByTestId('nav-exit').click();
+        // A lane for entry and exit: the cashier lands on Exit & pay (the attendant above on Entry).
+        await page.locator('[data-testid="nav-exit"][aria-current="page"]').waitFor();
         await expectInView(page.getByTestId('scan-ready'), 'exit idle: scanner ready');
         const quoteIt = async () => {
           await page.getByLabel('Ticket code').fill(session.code);

@@ -16,6 +16,7 @@ import { sounds } from '../../lib/sound.js';
 import { useApiAction } from '../../lib/use-api-action.js';
 import { useKeyboardWedge } from '../../lib/use-wedge.js';
 import { useSession } from '../../stores/session.js';
+import { useShift } from '../../stores/shift.js';
 import { canTakePayment } from '../../stores/ui.js';
 import { AmountDue } from './AmountDue.js';
 import { CashPanel } from './CashPanel.js';
@@ -32,6 +33,12 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
   const role = useSession((s) => s.operator?.role ?? 'ATTENDANT');
   const cashier = canTakePayment(role);
   const [stage, dispatch] = useReducer(exitFlow, INITIAL_EXIT_STAGE);
+  const shiftOpen = useShift((s) => s.shift !== null);
+  // Sign-on: until the cashier's first shift here is open, its float count sits in the payment
+  // pane; once a shift was open, the card stays in the scan column (closing shows its result there).
+  const hadShift = useRef(false);
+  if (shiftOpen) hadShift.current = true;
+  const signOn = cashier && !shiftOpen && !hadShift.current;
   const { busy, run } = useApiAction();
   const [manual, setManual] = useState('');
   const [scanSeq, setScanSeq] = useState(0);
@@ -138,7 +145,8 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             {t('exit.lostOpen')}
           </button>
         )}
-        {cashier && <ShiftCard />}
+        {/* An open drawer is closed from here; one still to open waits in the payment pane (sign-on). */}
+        {cashier && !(signOn && stage.s === 'idle') && <ShiftCard />}
       </div>
       <aside className="exit-pay" aria-label={t('exit.payPane')} data-testid="exit-pay" data-scan-seq={scanSeq} data-code={lastCode}>
         {isBilled(stage) && <AmountDue paise={stage.quote.amountDuePaise} />}
@@ -154,6 +162,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             setOnlineBlocked={setOnlineBlocked}
             onLost={(vehicle) => bill(() => call('gate.lostTicket', { vehicleNumber: vehicle }), true)}
             onCancel={cancelQuote}
+            signOn={signOn}
             scanSeq={scanSeq}
             code={lastCode}
           />
@@ -172,6 +181,7 @@ interface PanelProps {
   setOnlineBlocked(reason: string | null): void;
   onLost(vehicle: string): void;
   onCancel(): void;
+  signOn: boolean;
   scanSeq: number;
   code: string;
 }
@@ -181,6 +191,8 @@ function ExitPanel(p: PanelProps) {
   const { stage, dispatch } = p;
   switch (stage.s) {
     case 'idle':
+      // Sign-on at a cash lane: the drawer's float is counted before the first car.
+      if (p.signOn) return <ShiftCard />;
       return (
         <div className="placeholder" data-testid="exit-idle">
           <div className="placeholder-icon" aria-hidden="true">⌁</div>
