@@ -3,7 +3,7 @@
  *
  * Naming rule: `NNNN_what_it_does.ts`, and every new file takes the NEXT FREE HUNDRED after the
  * highest name here (after 9100_: 9200_, 9300_, ...; parallel branches get their hundred allocated
- * up front). Kysely applies migrations in name order and refuses to run when a file sorts before
+ * up front; after 9900_ the next free ten: 9910_, 9920_, ...). Kysely applies migrations in name order and refuses to run when a file sorts before
  * one a database has already applied ("corrupted migrations"), so a file named e.g. 0002_* would
  * stop every existing server from starting. A landed migration is frozen: change the schema with a
  * new file. tests/migrations/server-migrations.test.ts upgrades a database of the previous version
@@ -17,6 +17,7 @@ import * as m9200 from './9200_payment_cancel.js';
 import * as m9300 from './9300_kiosk_nonces.js';
 import * as m9600 from './9600_audit_checkpoints.js';
 import * as m9800 from './9800_e_receipt_tokens.js';
+import * as m9950 from './9950_validation_redemptions.js';
 
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -26,4 +27,5 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '9300_kiosk_nonces': m9300,
   '9600_audit_checkpoints': m9600,
   '9800_e_receipt_tokens': m9800,
+  '9950_validation_redemptions': m9950,
 };

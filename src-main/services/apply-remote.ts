@@ -24,6 +24,7 @@ import { newId } from '../core/ids.js';
 import type { Store } from '../store/open.js';
 import type { OutboxStatus, PaymentsTable, SessionsTable } from '../store/schema.js';
 import type { ServiceContext } from './context.js';
+import { applyRemoteLedger, applyRemoteMerchant, applyRemoteProgram, applyRemoteValidation } from '../validations/remote.js';
 
 const OPEN = ['BOOKED', 'PARKED', 'EXITING'] as const;
 const isOpen = (status: string) => (OPEN as readonly string[]).includes(status);
@@ -266,6 +267,10 @@ const CHANGE_HANDLERS: { [K in SyncChangeKind]: { apply(ctx: ServiceContext, key
     entityId: (c) => c.keyId,
   },
   paymentResult: { apply: (ctx, _keys, c) => applyPaymentResult(ctx, c), entityId: (c) => c.payment.paymentId },
+  merchant: { apply: (ctx, _keys, c) => applyRemoteMerchant(ctx, c.merchant), entityId: (c) => c.merchant.id },
+  validationProgram: { apply: (ctx, _keys, c) => applyRemoteProgram(ctx, c.program), entityId: (c) => c.program.id },
+  merchantLedger: { apply: (ctx, _keys, c) => applyRemoteLedger(ctx, c.entry), entityId: (c) => c.entry.id },
+  validation: { apply: (ctx, _keys, c) => applyRemoteValidation(ctx, c.validation), entityId: (c) => c.validation.id },
 };
 
 function handlerOf<K extends SyncChangeKind>(change: Change<K>) {

@@ -2,17 +2,18 @@
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Payment, Quote, Session } from '../../src-shared/contracts/entities.js';
 import { assertTransition, quoteDropErrorCode } from '../../src-shared/domain/session-state.js';
-import { computeAmountDue } from '../../src-shared/domain/tariff.js';
 import { newId } from '../core/ids.js';
 import { withExclusiveTax } from '../invoices/exclusive-tax.js';
 import type { PaymentRow, SessionRow } from '../store/schema.js';
 import { adoptSignedTicket } from './adopt-ticket.js';
 import type { Actor, ServiceContext } from './context.js';
 import {
-  creditedPaise, OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView, zoneRow,
+  creditedPaise, OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView,
 } from './session-records.js';
 import { requireOpenShift } from './shifts.js';
-import { iso, toPayment, zoneTariff } from './views.js';
+import { priceSession } from '../validations/pricing.js';
+import { settleValidations } from '../validations/settle.js';
+import { iso, toPayment } from './views.js';
 
 /** How long a quoted amount is honoured at the cash desk. */
 export const QUOTE_VALID_MS = 10 * 60 * 1000;
@@ -23,20 +24,15 @@ function assertExitable(session: SessionRow): void {
 }
 
 function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean, paidPaise = creditedPaise(ctx, session)) {
-  const zone = zoneRow(ctx, session.zone_id);
-  // due = max(0, fee - paid): a booking's online pre-payment is part of `paid` (docs/sync.md).
-  // With tax-exclusive tariffs GST is added to the fee (docs/invoices.md).
-  return withExclusiveTax(ctx, computeAmountDue({
-    tariff: zoneTariff(zone),
-    entryAtMs: session.entry_at ?? session.booked_at ?? session.created_at,
-    nowMs: ctx.clock.now(),
-    paidPaise,
-    lastPaidAtMs: session.last_paid_at,
-    lostTicket,
-  }), paidPaise);
+  // due = max(0, fee - validations + lost-ticket fee - paid): a booking's online pre-payment is
+  // part of `paid` (docs/sync.md); the order of the stages is docs/validations.md's. With
+  // tax-exclusive tariffs GST is added to the fee (docs/invoices.md).
+  const { price, validations } = priceSession(ctx, session, lostTicket, paidPaise, true);
+  return { ...withExclusiveTax(ctx, price, paidPaise), validations };
 }
 
-function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean): Quote {
+/** Quotes an open session (validations/apply.ts re-quotes through it after a validation). */
+export function quoteSession(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean): Quote {
   const { q, db } = ctx.store;
   assertExitable(session);
   const paid = creditedPaise(ctx, session);
@@ -51,7 +47,7 @@ function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicke
         quote_amount_paise: due.amountDuePaise,
         quoted_at: now,
         quote_valid_until: validUntil,
-        amount_due_paise: due.feePaise + due.lostTicketFeePaise,
+        amount_due_paise: due.feePaise + due.lostTicketFeePaise, // after validations
         lost_ticket: lostTicket ? 1 : 0,
         updated_at: now,
       })
@@ -73,6 +69,9 @@ function quote(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicke
     zoneId: session.zone_id,
     slotNumber: ctx.store.q.first(db.selectFrom('slots').select('slot_number').where('id', '=', session.slot_id))!.slot_number,
     validUntil: iso(validUntil)!,
+    feeBeforeValidationPaise: due.feeBeforeValidationPaise,
+    discountPaise: due.discountPaise,
+    validations: due.validations,
   };
 }
 
@@ -84,7 +83,7 @@ export function quoteExit(ctx: ServiceContext, actor: Actor, code: string): Quot
   return ctx.store.q.tx(() => {
     adoptSignedTicket(ctx, actor, code);
     const session = sessionRowByCode(ctx, code);
-    return quote(ctx, actor, session, session.lost_ticket === 1);
+    return quoteSession(ctx, actor, session, session.lost_ticket === 1);
   });
 }
 
@@ -97,7 +96,7 @@ export function lostTicket(ctx: ServiceContext, actor: Actor, vehicleNumber: str
         .where(OPEN_SESSION),
     );
     if (!session) throw new AppError('NOT_FOUND', `No parked car with number ${vehicleNumber}. Check the number plate.`);
-    return quote(ctx, actor, session, true);
+    return quoteSession(ctx, actor, session, true);
   });
 }
 
@@ -142,9 +141,11 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
   );
   if (changed !== 1) throw new AppError('ALREADY_EXITED');
   releaseSlot(ctx, session.id);
-  recordSessionChange(ctx, actor, 'session.completed', session.id, { amountPaidPaise: paid }, payment);
+  const discountPaise = settleValidations(ctx, actor, session.id);
+  recordSessionChange(ctx, actor, 'session.completed', session.id, { amountPaidPaise: paid, ...(discountPaise > 0 ? { discountPaise } : {}) }, payment);
   const reason = paid > 0 ? 'PAID' : 'ZERO_DUE';
-  ctx.lane.causeGiven(actor, { kind: 'EXIT_ALLOWED', sessionId: session.id, basis: reason });
+  // A visit a validation made free opens the barrier for that cause (docs/lane.md).
+  ctx.lane.causeGiven(actor, { kind: 'EXIT_ALLOWED', sessionId: session.id, basis: paid === 0 && discountPaise > 0 ? 'VALIDATION' : reason });
   queueMicrotask(() => ctx.emit({ type: 'gate.open', sessionId: session.id, reason }));
 }
 

@@ -6,6 +6,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { CashMovement, GatewayName, PaymentMethod, PaymentStatus, SessionStatus, ShiftStatus } from '../../src-shared/contracts/entities.js';
 import type { Role } from '../../src-shared/contracts/roles.js';
+import type { ValidationTables } from './schema-validations.js';
 
 /** A boolean column (SQLite has none). */
 export type Flag = 0 | 1;
@@ -342,7 +343,8 @@ export interface InvoiceRequestsTable {
   created_at: number;
 }
 
-export interface KioskDatabase {
+/** The validation tables are in schema-validations.ts. */
+export interface KioskDatabase extends ValidationTables {
   meta: MetaTable;
   zones: ZonesTable;
   slots: SlotsTable;

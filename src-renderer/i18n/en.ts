@@ -1,5 +1,8 @@
 /** English texts. The source of truth for the message keys; every other language must match it. */
+import { validationsEn } from './validations.en.js';
+
 export const en = {
+  ...validationsEn,
   'app.name': 'ParkGate',
   'app.tagline': 'Gate kiosk',
   'app.loading': 'Starting…',

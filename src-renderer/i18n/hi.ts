@@ -1,7 +1,10 @@
 /** हिन्दी texts. Must have exactly the keys of en.ts (checked by the type and by a test). */
 import type { MessageKey } from './en.js';
 
+import { validationsHi } from './validations.hi.js';
+
 export const hi: Record<MessageKey, string> = {
+  ...validationsHi,
   'app.name': 'ParkGate',
   'app.tagline': 'गेट कियोस्क',
   'app.loading': 'शुरू हो रहा है…',

@@ -26,7 +26,7 @@ function localTime(iso: string, timeZone: string): string {
 }
 
 /** Saves a base64 file: a download in browser mode; Electron shows its save dialog for downloads. */
-function saveFile(fileName: string, mimeType: string, base64: string): void {
+export function saveFile(fileName: string, mimeType: string, base64: string): void {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
   const a = document.createElement('a');

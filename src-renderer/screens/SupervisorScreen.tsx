@@ -13,8 +13,9 @@ import { FlaggedPaymentsPanel } from './FlaggedPaymentsPanel.js';
 import { TaxSettingsForm } from '../components/TaxSettingsForm.js';
 import { StorageCard } from '../components/StorageCard.js';
 import { StatusBadge } from './SessionsScreen.js';
+import { MerchantsPanel } from '../components/validations/MerchantsPanel.js';
 
-type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax' | 'lane';
+type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax' | 'merchants' | 'lane';
 
 export function SupervisorScreen() {
   const t = useT();
@@ -25,6 +26,7 @@ export function SupervisorScreen() {
     { id: 'cancel', label: t('sup.cancel') },
     { id: 'payments', label: t('sup.flagged') },
     { id: 'tax', label: t('sup.tax') },
+    { id: 'merchants', label: t('merchants.tab') },
     { id: 'lane', label: t('laneRole.tab') },
   ];
   return (
@@ -52,6 +54,7 @@ export function SupervisorScreen() {
         {tab === 'cancel' && <CancelPanel />}
         {tab === 'payments' && <FlaggedPaymentsPanel />}
         {tab === 'tax' && <TaxSettingsForm />}
+        {tab === 'merchants' && <MerchantsPanel />}
         {tab === 'lane' && <LaneRoleSetting />}
       </div>
     </div>

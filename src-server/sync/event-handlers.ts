@@ -4,12 +4,13 @@
  * type, so adding a type to the contract means choosing its handling here:
  * - `session`: folded into the session's canonical state (src-server/sync/fold.ts) and replicated;
  * - `zone` / `operator`: replicated entities, last writer by HLC (replicated-entities.ts);
+ * - `merchant` / `validationProgram`: replicated entities, last writer by HLC (src-server/validations/replicate.ts);
  * - `stored`: kept on the server (reports, audit), not replicated to other gates.
  */
 import type { SyncEventType } from '../../src-shared/contracts/sync.js';
 import { PREPAID_EVENT } from './prepaid.js';
 
-export type EventHandling = 'session' | 'zone' | 'operator' | 'stored';
+export type EventHandling = 'session' | 'zone' | 'operator' | 'merchant' | 'validationProgram' | 'stored';
 
 export const EVENT_HANDLERS: Record<SyncEventType, EventHandling> = {
   'session.booked': 'session',
@@ -49,6 +50,12 @@ export const EVENT_HANDLERS: Record<SyncEventType, EventHandling> = {
   'lane.openingEnded': 'stored',
   'lane.exception': 'stored',
   'invoice.issued': 'stored',
+  'merchant.upserted': 'merchant',
+  'validationProgram.upserted': 'validationProgram',
+  // Stored; a code's uses are folded into validation_redemptions (src-server/validations/redemptions.ts).
+  'validation.applied': 'stored',
+  'validation.settled': 'stored',
+  'merchant.ledger': 'stored',
 };
 
 export function handlingOf(type: string): EventHandling | null {

@@ -27,6 +27,7 @@ import { applyOperator, applyTicketKey, applyZone } from './replicated-entities.
 import type { SyncDatabase } from './schema.js';
 import { refold } from './session-replica.js';
 import { storedPayloadJson } from './stored-payload.js';
+import { applyValidationEvents, type ValidationEvent } from '../validations/replicate.js';
 import { begin, EVENT_COLS, finish, foldEventOf, loadEvents, num, type SyncWriter, type Tx } from './write-batch.js';
 
 /** The protocol versions a server accepts (tests narrow it to play an older or newer server). */
@@ -64,8 +65,9 @@ export function validateEvent(window: ProtocolWindow, e: WireEvent): Verdict {
     const issue = parsed.error.issues[0];
     return { ok: false, reason: 'MALFORMED', error: `MALFORMED: ${e.type} ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}` };
   }
-  const p = parsed.data as { session?: { id: string }; zone?: { id: string }; operator?: { id: string } };
-  const subject = handling === 'session' ? p.session?.id : handling === 'zone' ? p.zone?.id : handling === 'operator' ? p.operator?.id : undefined;
+  const p = parsed.data as { session?: { id: string }; zone?: { id: string }; operator?: { id: string }; merchant?: { id: string }; program?: { id: string } };
+  const subject = handling === 'session' ? p.session?.id : handling === 'zone' ? p.zone?.id : handling === 'operator' ? p.operator?.id
+    : handling === 'merchant' ? p.merchant?.id : handling === 'validationProgram' ? p.program?.id : undefined;
   if (handling !== 'stored' && subject !== e.entityId) return { ok: false, reason: 'MALFORMED', error: `MALFORMED: ${e.type} is about ${subject ?? 'nothing'}, not ${e.entityId ?? 'null'}` };
   return { ok: true, payload: parsed.data };
 }
@@ -122,6 +124,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
     const rows: SyncDatabase['sync_events'][] = [];
     const freshFold: [string, FoldEvent][] = [];
     const entityEvents: { type: 'zone' | 'operator'; hlc: string; payload: object }[] = [];
+    const validationEvents: ValidationEvent[] = [];
     for (const e of fresh) {
       const verdict = validateEvent(window, e);
       rows.push({
@@ -142,6 +145,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
         touched.add(e.entityId!);
         freshFold.push([e.entityId!, foldEventOf(e.id, kioskId, e.hlc, e.type, verdict.payload as Record<string, unknown>, e.vehicle)]);
       } else if (handling === 'zone' || handling === 'operator') entityEvents.push({ type: handling, hlc: e.hlc, payload: verdict.payload });
+      else if (handling === 'merchant' || handling === 'validationProgram' || e.type.startsWith('validation.') || e.type === 'merchant.ledger') validationEvents.push({ id: e.id, type: e.type, hlc: e.hlc, payload: verdict.payload });
     }
 
     // The touched sessions' stored events (read before this batch's rows exist), plus this batch's.
@@ -153,6 +157,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
       if (e.type === 'zone') await applyZone(w, trx, b, kioskId, e as Parameters<typeof applyZone>[4]);
       else await applyOperator(w, trx, b, kioskId, e as Parameters<typeof applyOperator>[4]);
     }
+    await applyValidationEvents(w, trx, b, kioskId, validationEvents);
     for (const key of input.ticketKeys ?? []) await applyTicketKey(w, trx, b, kioskId, key);
     await refold(w, trx, b, [...touched], kioskId);
 

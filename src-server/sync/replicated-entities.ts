@@ -6,7 +6,7 @@
 import type { OperatorSnap, ZoneChangePayload } from '../../src-shared/contracts/sync.js';
 import type { Batch, SyncWriter, Tx } from './write-batch.js';
 
-async function upsertEntity(w: SyncWriter, trx: Tx, type: string, id: string, naturalKey: string | null, hlc: string, data: unknown): Promise<boolean> {
+export async function upsertEntity(w: SyncWriter, trx: Tx, type: string, id: string, naturalKey: string | null, hlc: string, data: unknown): Promise<boolean> {
   const have = await trx.selectFrom('sync_entities').select(['hlc']).where('entity_type', '=', type).where('entity_id', '=', id).executeTakeFirst();
   if (have && have.hlc >= hlc) return false;
   const row = { entity_type: type, entity_id: id, natural_key: naturalKey, hlc, data: JSON.stringify(data), updated_at: w.now() };

@@ -1,5 +1,6 @@
 /** Row types of the sync tables (migrations/server/9000_sync.ts). */
 import type { Kysely } from 'kysely';
+import type { ValidationServerTables } from '../validations/schema.js';
 
 export interface SyncCounterTable { id: number; seq: number; server_seq: number; hlc: string }
 export interface SyncKiosksTable {
@@ -53,7 +54,8 @@ export interface SyncEntitiesTable {
   updated_at: number;
 }
 
-export interface SyncDatabase {
+/** validation_redemptions: src-server/validations/schema.ts. */
+export interface SyncDatabase extends ValidationServerTables {
   sync_counter: SyncCounterTable;
   sync_kiosks: SyncKiosksTable;
   sync_events: SyncEventsTable;

@@ -18,6 +18,7 @@ import { printerSettingsSchema, type PrintJob, type PrinterSettings, type Printe
 import {
   buyerSchema, consolidateInput, creditNoteInput, invoiceRegisterInput, taxSettingsInputSchema, type TaxDocument, type TaxSettings,
 } from './invoices.js';
+import { VALIDATION_API, type ValidationApiResults } from './validations.js';
 
 const MAX_TEXT = 200;
 
@@ -287,6 +288,8 @@ export const API = {
   'invoices.consolidate': { role: 'SUPERVISOR', input: consolidateInput },
   'invoices.register': { role: 'SUPERVISOR', input: invoiceRegisterInput },
   'reports.gstr1': { role: 'SUPERVISOR', input: invoiceRegisterInput },
+  // Merchants, validation programs, validations (docs/validations.md).
+  ...VALIDATION_API,
 
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
@@ -301,7 +304,7 @@ export interface LoginResult {
   expiresAt: string;
 }
 
-export interface ApiResults {
+export interface ApiResults extends ValidationApiResults {
   'system.health': Health & { needsSetup: boolean };
   'auth.login': LoginResult;
   'auth.logout': { ok: true };

@@ -1,4 +1,5 @@
 /** API entity shapes (API.md "Shapes"). Times are ISO 8601 UTC strings; money is integer paise. */
+import type { QuoteValidation } from './validations.js';
 import type { DeviceHealth } from './devices.js';
 import type { Role } from './roles.js';
 import type { DailyTax } from './invoices.js';
@@ -53,6 +54,11 @@ export interface Quote {
   zoneId: string;
   slotNumber: string;
   validUntil: string;
+  /** The parking fee before validations (grace, tariff, daily cap); feePaise is after them. */
+  feeBeforeValidationPaise?: number;
+  /** What the validations took off (docs/validations.md). */
+  discountPaise?: number;
+  validations?: QuoteValidation[];
 }
 
 export interface Payment {

@@ -16,6 +16,7 @@ import { GATEWAY_NAMES, PAYMENT_METHODS, PAYMENT_STATUSES, SESSION_STATUSES } fr
 import { taxDocumentSchema } from './invoices.js';
 import { LANE_EVENT_PAYLOADS } from './lane-events.js';
 import { ROLES } from './roles.js';
+import { ledgerSnapSchema, merchantSnapSchema, programSnapSchema, VALIDATION_EVENT_PAYLOADS, validationSnapSchema } from './validations.js';
 
 /**
  * Version of this protocol, sent as `protocolVersion` in every push and pull. History:
@@ -255,6 +256,8 @@ export const SYNC_EVENT_PAYLOADS = {
   ...LANE_EVENT_PAYLOADS,
   /** A tax invoice, receipt or credit note (docs/invoices.md); the server serves its e-receipt. */
   'invoice.issued': z.object({ document: taxDocumentSchema }),
+  /** Merchants, validation programs, validations and prepaid ledger entries (docs/validations.md). */
+  ...VALIDATION_EVENT_PAYLOADS,
 } as const satisfies Record<string, z.ZodType>;
 
 export type SyncEventType = keyof typeof SYNC_EVENT_PAYLOADS;
@@ -390,6 +393,12 @@ export const syncChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ticketKey'), keyId: z.string(), kioskId: z.string(), secret: z.string() }),
   /** An online payment result for the kiosk that asked (other kiosks ignore it). */
   z.object({ kind: z.literal('paymentResult'), kioskId: z.string().nullable(), payment: kioskPaymentViewSchema }),
+  z.object({ kind: z.literal('merchant'), merchant: merchantSnapSchema }),
+  z.object({ kind: z.literal('validationProgram'), program: programSnapSchema }),
+  /** A prepaid merchant's top-up or draw at any gate (insert-only by id): every gate's balance is the sum. */
+  z.object({ kind: z.literal('merchantLedger'), entry: ledgerSnapSchema }),
+  /** A validation put on a session at any gate (applied or settled): every gate prices, refuses a used code and reports with it. */
+  z.object({ kind: z.literal('validation'), validation: validationSnapSchema }),
 ]);
 export type SyncChange = z.infer<typeof syncChangeSchema>;
 export type SyncChangeKind = SyncChange['kind'];

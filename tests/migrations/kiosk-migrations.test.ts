@@ -123,6 +123,29 @@ describe('kiosk migrations keep the data of the version before', () => {
     });
   });
 
+  it('0011 -> 0018: rows kept; validation tables empty; a code id is single-use and one program counts once per visit', async () => {
+    await migrateTo('0001_initial');
+    withDb((db) => seedV1(db));
+    await migrateTo('0011_tax_documents');
+    const before = withDb((db) => dataOf(db));
+    await migrateTo('0018_validations');
+    withDb((db) => {
+      expect(dataOf(db)).toEqual(before);
+      for (const t of ['merchants', 'validation_programs', 'session_validations', 'merchant_ledger']) {
+        expect(db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get(), t).toEqual({ n: 0 });
+      }
+      db.prepare(`INSERT INTO merchants VALUES ('m1', 'Mall', 0, 1, 0, 0)`).run();
+      db.prepare(`INSERT INTO validation_programs (id, merchant_id, name, kind, reason_code, bill_rule, created_at, updated_at)
+        VALUES ('p1', 'm1', 'Free', 'FULL_EXEMPTION', 'FREE', 'NONE', 0, 0), ('p2', 'm1', 'Half', 'PERCENT_OFF', 'HALF', 'NONE', 0, 0)`).run();
+      const v = db.prepare(`INSERT INTO session_validations (id, session_id, program_id, merchant_id, source, code_id, kiosk_id, created_at, updated_at)
+        VALUES (?, 'sess-open', ?, 'm1', 'CODE', ?, 'k1', 0, 0)`);
+      v.run('v1', 'p1', 'code-1');
+      expect(() => v.run('v2', 'p2', 'code-1')).toThrow(/UNIQUE/);
+      expect(() => v.run('v3', 'p1', 'code-2')).toThrow(/UNIQUE/);
+      expect(() => db.prepare(`INSERT INTO merchant_ledger VALUES ('l1', 'm1', 'TOPUP', -5, NULL, NULL, 'k1', 0)`).run()).toThrow(/CHECK/);
+    });
+  });
+
   it('a 0004 database opens with every later migration and keeps its rows', async () => {
     await migrateTo('0004_sync_slot_overflow');
     const before = withDb((db) => (seedV1(db), dataOf(db)));

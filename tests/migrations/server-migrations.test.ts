@@ -97,6 +97,18 @@ describe.each(BACKENDS)('server migrations keep the data of the version before (
     await db.insertInto('bookings').values(second).execute();
   });
 
+  it('9800 -> 9950_validation_redemptions: rows kept; no redemptions; the status is checked', async () => {
+    await migrateTo('9800_e_receipt_tokens');
+    await seedV1();
+    const before = await rows();
+    await migrateTo('9950_validation_redemptions');
+    expect(await rows()).toEqual(before);
+    expect(await db.selectFrom('validation_redemptions').selectAll().execute()).toEqual([]);
+    const use = { event_id: 'e1', validation_id: 'v1', code_id: 'c1', kiosk_id: 'k1', session_id: 's1', program_id: 'p1', merchant_id: 'm1', hlc: 'h', received_at: T };
+    await db.insertInto('validation_redemptions').values({ ...use, status: 'CANONICAL' }).execute();
+    await expect(db.insertInto('validation_redemptions').values({ ...use, event_id: 'e2', status: 'MAYBE' }).execute()).rejects.toThrow(/check/i);
+  });
+
   it('a 9100 database migrates to the latest and keeps its rows', async () => {
     await migrateTo('9100_booking_sync');
     await seedV1();

@@ -52,7 +52,7 @@ async function exits(k: Kiosk, clock: TestClock, n: number, tag: string): Promis
   }
 }
 
-/** Turns a kiosk file back into what the previous release wrote (before migrations 0010 and 0011). */
+/** Turns a kiosk file back into what the previous release wrote (before migrations 0010, 0011 and 0018). */
 function downgrade(dbPath: string): number {
   const db = openRaw(dbPath);
   withoutAuditTriggers(db, () => rehashFrom(db, 1, null));
@@ -60,7 +60,9 @@ function downgrade(dbPath: string): number {
     DROP TABLE audit_anchor; DROP TRIGGER audit_pruned_no_update; DROP TRIGGER audit_pruned_no_delete; DROP TABLE audit_pruned;
     DROP TABLE records_state; DROP INDEX outbox_acked_at; DROP TRIGGER audit_no_delete; ${OLD_NO_DELETE};
     DELETE FROM kysely_migration WHERE name = '0010_records';
-    DROP TABLE invoice_requests; DROP TABLE tax_documents; DELETE FROM kysely_migration WHERE name = '0011_tax_documents';`);
+    DROP TABLE invoice_requests; DROP TABLE tax_documents; DELETE FROM kysely_migration WHERE name = '0011_tax_documents';
+    DROP TABLE merchant_ledger; DROP TABLE session_validations; DROP TABLE validation_programs; DROP TABLE merchants;
+    DELETE FROM kysely_migration WHERE name = '0018_validations';`);
   db.pragma('auto_vacuum = NONE');
   db.exec('VACUUM');
   const n = (db.prepare('SELECT MAX(id) AS n FROM audit_log').get() as { n: number }).n;

@@ -27,6 +27,7 @@ import { OnlinePanel } from './OnlinePanel.js';
 import { QuoteFacts } from './QuoteFacts.js';
 import { QuotePanel } from './QuotePanel.js';
 import { EXIT_DETAIL_PANELS } from './slots.js';
+import { isValidationCodeText } from '../../../src-shared/contracts/validations.js';
 
 export function ExitScreen({ camera = true }: { camera?: boolean }) {
   const t = useT();
@@ -88,6 +89,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
       if (!code || isPaying(stageRef.current)) return;
       setScanSeq((n) => n + 1);
       setLastCode(code);
+      if (isValidationCodeText(code)) return; // a merchant's code: the quote's validation panel takes it
       bill(() => call('gate.quoteExit', { code }), false);
     },
     [bill],
@@ -124,7 +126,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             <QuoteFacts billing={stage} />
             {EXIT_DETAIL_PANELS.map(({ id, Component }) => (
               <div key={id} className="exit-detail-panel" data-panel={id}>
-                <Component billing={stage} stage={stage.s} requote={requote} />
+                <Component billing={stage} stage={stage.s} requote={requote} dispatch={dispatch} openGate={openGate} cashier={cashier} />
               </div>
             ))}
           </div>

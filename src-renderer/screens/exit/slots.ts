@@ -5,9 +5,9 @@
  * The details area scrolls and gives way; the payment pane (amount due, cash, confirm) never
  * moves, so a panel here cannot push the cashier's buttons off the screen.
  */
-import type { ComponentType } from 'react';
-import type { ExitStage } from './flow.js';
-import type { Billing } from './flow.js';
+import type { ComponentType, Dispatch } from 'react';
+import type { Billing, ExitAction, ExitStage, OpenGate } from './flow.js';
+import { ValidationSlot } from './ValidationSlot.js';
 
 export interface ExitDetailPanelProps {
   /** The car being billed: its quote and (when the core knew it) its session. */
@@ -16,6 +16,12 @@ export interface ExitDetailPanelProps {
   stage: Extract<ExitStage, { s: 'quote' | 'cash' | 'online' }>['s'];
   /** Ask the core for a fresh quote (after something changed what is due). */
   requote(): void;
+  /** The exit flow's dispatch (a panel that gets a new quote dispatches `billed`). */
+  dispatch: Dispatch<ExitAction>;
+  /** Completes a free exit (nothing due any more) and shows the open gate. */
+  openGate: OpenGate;
+  /** The operator may take payments (cashier and above). */
+  cashier: boolean;
 }
 
 export interface ExitDetailPanel {
@@ -25,4 +31,6 @@ export interface ExitDetailPanel {
 }
 
 /** Panels mounted in the exit screen's details slot, in this order. */
-export const EXIT_DETAIL_PANELS: readonly ExitDetailPanel[] = [];
+export const EXIT_DETAIL_PANELS: readonly ExitDetailPanel[] = [
+  { id: 'validation', Component: ValidationSlot },
+];
