@@ -194,7 +194,13 @@ function ExitPanel(p: PanelProps) {
   switch (stage.s) {
     case 'idle':
       // Sign-on at a cash lane: the drawer's float is counted before the first car.
-      if (p.signOn) return <ShiftCard />;
+      if (p.signOn) {
+        return (
+          <div className="exit-signon" data-testid="exit-idle">
+            <ShiftCard />
+          </div>
+        );
+      }
       return (
         <div className="placeholder" data-testid="exit-idle">
           <div className="placeholder-icon" aria-hidden="true">⌁</div>
