@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { TextField } from '../components/Field.js';
 import { PinEntry } from '../components/PinEntry.js';
-import { errorText, useT } from '../i18n/index.js';
+import { errorText, serverDetail, useT } from '../i18n/index.js';
 import { call, isApiError } from '../api/client.js';
 import { formatCountdown, formatDateTime } from '../lib/format.js';
 import { kioskNow } from '../stores/connectivity.js';
@@ -154,7 +154,7 @@ function LoginForm() {
             <small data-testid="login-tries-left">{triesLeft === 1 ? t('login.triesLeftOne') : t('login.triesLeft', { n: triesLeft })}</small>
           )}
           {locked && details.lockedUntil && <LockCountdown until={details.lockedUntil} />}
-          {locked && !details.lockedUntil && !details.supervisorUnlock && isApiError(error) && error.message && <small>{error.message}</small>}
+          {locked && !details.lockedUntil && !details.supervisorUnlock && serverDetail(error) && <small>{serverDetail(error)}</small>}
         </div>
       )}
       {!showTiles && (

@@ -5,6 +5,8 @@ import type { ValidationServerTables } from '../validations/schema.js';
 export interface SyncCounterTable { id: number; seq: number; server_seq: number; hlc: string }
 export interface SyncKiosksTable {
   kiosk_id: string;
+  /** The kiosk's facility (migrations/server/9980): its pulls read only that facility's change log. */
+  facility_id: string;
   last_seq: number;
   cursor: number;
   last_push_at: number | null;
@@ -12,6 +14,7 @@ export interface SyncKiosksTable {
   clock_offset_ms: number | null;
 }
 export interface SyncEventsTable {
+  facility_id: string;
   id: string;
   kiosk_id: string;
   seq: number;
@@ -25,6 +28,7 @@ export interface SyncEventsTable {
   received_at: number;
 }
 export interface SyncChangesTable {
+  facility_id: string;
   seq: number;
   entity_type: string;
   entity_id: string;
@@ -33,6 +37,7 @@ export interface SyncChangesTable {
   created_at: number;
 }
 export interface SyncSessionsTable {
+  facility_id: string;
   id: string;
   zone_id: string;
   slot_id: string;
@@ -46,6 +51,7 @@ export interface SyncSessionsTable {
   updated_at: number;
 }
 export interface SyncEntitiesTable {
+  facility_id: string;
   entity_type: string;
   entity_id: string;
   natural_key: string | null;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as syncMigration from '../../migrations/server/9000_sync.js';
+import { migrateToLatest } from '../../src-server/db/migrate.js';
 import { auditKeyPathFor, secretsPathFor } from '../../src-main/core/secrets.js';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
 import { attachCheckpointFetcher } from '../../src-main/records/audit-anchor.js';
@@ -87,7 +87,7 @@ describe('records: upgrading a database that holds today\'s chain', () => {
     // Today's server: no anchoring.
     const sqlite = new Database(':memory:');
     const legacyDb = new Kysely<unknown>({ dialect: new CachingSqliteDialect(sqlite) });
-    await syncMigration.up(legacyDb);
+    await migrateToLatest(legacyDb as never);
     const legacy = new SyncService({ db: legacyDb, now: clock.now });
     let k = await createKiosk({ dbPath, clock, kioskId: 'gate', seedDemo: true, sync: { transport: new InProcTransport(() => legacy, 'gate'), autoStart: false } });
     await exits(k, clock, 8, 'KA01U');

@@ -22,7 +22,7 @@ import { AmountDue } from './AmountDue.js';
 import { CashPanel } from './CashPanel.js';
 import { exitFlow, INITIAL_EXIT_STAGE, isBilled, isPaying, type ExitAction, type ExitStage, type OpenGate } from './flow.js';
 import { GateOpen } from './GateOpen.js';
-import { LostTicketForm } from './LostTicketForm.js';
+import { PlateExitPanel } from '../../components/desk/PlateExitPanel.js';
 import { OnlinePanel } from './OnlinePanel.js';
 import { QuoteFacts } from './QuoteFacts.js';
 import { QuotePanel } from './QuotePanel.js';
@@ -142,7 +142,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             {t('exit.manualSubmit')}
           </button>
         </form>
-        {cashier && (stage.s === 'idle' || stage.s === 'error' || stage.s === 'gate') && (
+        {(stage.s === 'idle' || stage.s === 'error' || stage.s === 'gate') && (
           <button type="button" className="btn btn-secondary btn-block" onClick={() => dispatch({ type: 'lostOpened' })}>
             {t('exit.lostOpen')}
           </button>
@@ -162,7 +162,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             openGate={openGate}
             onlineBlocked={onlineBlocked}
             setOnlineBlocked={setOnlineBlocked}
-            onLost={(vehicle) => bill(() => call('gate.lostTicket', { vehicleNumber: vehicle }), true)}
+            onQuote={(quote, lost) => bill(() => Promise.resolve(quote), lost)}
             onCancel={cancelQuote}
             signOn={signOn}
             scanSeq={scanSeq}
@@ -181,7 +181,7 @@ interface PanelProps {
   openGate: OpenGate;
   onlineBlocked: string | null;
   setOnlineBlocked(reason: string | null): void;
-  onLost(vehicle: string): void;
+  onQuote(quote: Quote, lost: boolean): void;
   onCancel(): void;
   signOn: boolean;
   scanSeq: number;
@@ -208,7 +208,7 @@ function ExitPanel(p: PanelProps) {
         </div>
       );
     case 'lost':
-      return <LostTicketForm onFind={p.onLost} onCancel={() => dispatch({ type: 'reset' })} />;
+      return <PlateExitPanel cashier={p.cashier} onQuote={p.onQuote} onCancel={() => dispatch({ type: 'reset' })} />;
     case 'error':
       return (
         <ResultBanner

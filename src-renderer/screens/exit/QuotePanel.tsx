@@ -1,7 +1,7 @@
 /** The two ways to pay what is due, and the way out when this is not the driver's car. */
 import type { Dispatch } from 'react';
 import { call, isApiError } from '../../api/client.js';
-import { errorText, useT } from '../../i18n/index.js';
+import { errorText, serverDetail, useT } from '../../i18n/index.js';
 import { useApiAction } from '../../lib/use-api-action.js';
 import { useConnectivity } from '../../stores/connectivity.js';
 import { useShift } from '../../stores/shift.js';
@@ -29,7 +29,7 @@ export function QuotePanel({ billing, dispatch, cashier, onlineBlocked, setOnlin
     const payment = await call('gate.startOnlinePayment', { sessionId: billing.quote.sessionId });
     dispatch({ type: 'onlinePayment', payment });
   }, (error) => {
-    if (isApiError(error) && error.code === 'OFFLINE') setOnlineBlocked(error.message || t('exit.kioskOffline'));
+    if (isApiError(error) && error.code === 'OFFLINE') setOnlineBlocked(serverDetail(error) ?? t('exit.kioskOffline'));
     else setOnlineBlocked(errorText(t, error));
   });
 
