@@ -59,8 +59,10 @@ describe('gate.cancelQuote', () => {
     await h.setClock(T0);
     const s = await issue('KA01CQ0002');
     await h.setClock(at(30));
-    await h.post('gate.lostTicket', { vehicleNumber: 'KA01CQ0002' }, cashier);
-    expect((row(s.id) as { lost_ticket: number }).lost_ticket).toBe(1);
+    // A lost-ticket quote (its proof and fee rules are gate.lostTicket's; here only the mark it leaves).
+    await h.post('gate.quoteExit', { code: s.code }, attendant);
+    h.kiosk.ctx.store.sqlite.prepare('UPDATE sessions SET lost_ticket = 1 WHERE id = ?').run(s.id);
+    expect(row(s.id)).toMatchObject({ status: 'EXITING', lost_ticket: 1 });
     await h.post('gate.cancelQuote', { sessionId: s.id }, attendant);
     expect(row(s.id)).toMatchObject({ status: 'PARKED', lost_ticket: 0, quoted_at: null });
   });
