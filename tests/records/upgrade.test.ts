@@ -52,7 +52,7 @@ async function exits(k: Kiosk, clock: TestClock, n: number, tag: string): Promis
   }
 }
 
-/** Turns a kiosk file back into what the previous release wrote (before migrations 0010, 0011 and 0018). */
+/** Turns a kiosk file back into what the previous release wrote (before migrations 0010, 0011, 0014, 0017 and 0018). */
 function downgrade(dbPath: string): number {
   const db = openRaw(dbPath);
   withoutAuditTriggers(db, () => rehashFrom(db, 1, null));
@@ -62,7 +62,9 @@ function downgrade(dbPath: string): number {
     DELETE FROM kysely_migration WHERE name = '0010_records';
     DROP TABLE invoice_requests; DROP TABLE tax_documents; DELETE FROM kysely_migration WHERE name = '0011_tax_documents';
     DROP TABLE merchant_ledger; DROP TABLE session_validations; DROP TABLE validation_programs; DROP TABLE merchants;
-    DELETE FROM kysely_migration WHERE name = '0018_validations';`);
+    DELETE FROM kysely_migration WHERE name = '0018_validations';
+    DROP TABLE lost_ticket_exits; DELETE FROM kysely_migration WHERE name = '0017_lost_ticket_exits';
+    ALTER TABLE receipt_numbers DROP COLUMN lost_ticket_fee_paise; DELETE FROM kysely_migration WHERE name = '0014_receipt_lines';`);
   db.pragma('auto_vacuum = NONE');
   db.exec('VACUUM');
   const n = (db.prepare('SELECT MAX(id) AS n FROM audit_log').get() as { n: number }).n;

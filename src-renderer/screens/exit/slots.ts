@@ -7,6 +7,7 @@
  */
 import type { ComponentType, Dispatch } from 'react';
 import type { Billing, ExitAction, ExitStage, OpenGate } from './flow.js';
+import { BuyerGstinSlot } from './BuyerGstinSlot.js';
 import { ValidationSlot } from './ValidationSlot.js';
 
 export interface ExitDetailPanelProps {
@@ -32,5 +33,6 @@ export interface ExitDetailPanel {
 
 /** Panels mounted in the exit screen's details slot, in this order. */
 export const EXIT_DETAIL_PANELS: readonly ExitDetailPanel[] = [
+  { id: 'buyer-gstin', Component: BuyerGstinSlot },
   { id: 'validation', Component: ValidationSlot },
 ];
