@@ -107,6 +107,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     kioskId,
     ticketKey,
     ticketKeys: remoteKeys.lookup, // own key, then keys synced from other gates
+    ticketKioskOf: (keyId) => (keyId === ticketKey.id ? kioskId : remoteKeys.kioskOf(keyId)),
     audit: new AuditLog(store, clock, secrets.audit),
     outbox: new Outbox(store, clock, kioskId),
     devices: new DeviceHealthBoard(),

@@ -15,7 +15,7 @@ import { LaneDevicesScreen } from './lane/LaneDevicesScreen.js';
 import { useShowSetupWizard } from './screens/SetupWizard.js';
 import { useConnectivity } from './stores/connectivity.js';
 import { useSession } from './stores/session.js';
-import { canTakePayment, screensFor, useUi, type ScreenId } from './stores/ui.js';
+import { canTakePayment, landingScreen, screensFor, useUi, type ScreenId } from './stores/ui.js';
 import type { MessageKey } from './i18n/en.js';
 
 const HEALTH_POLL_MS = 5000;
@@ -87,6 +87,20 @@ export function App() {
     if (token) void call('auth.me', {}).catch(() => undefined);
   }, [token]);
 
+  // A new log-in lands on the lane's screen (settings.laneRole): a cashier at an exit, an attendant at an entry.
+  const operatorId = operator?.id ?? null;
+  const operatorRole = operator?.role ?? null;
+  useEffect(() => {
+    if (!operatorId || !operatorRole) return;
+    let live = true;
+    call('settings.get', {})
+      .then((s) => live && go(landingScreen(operatorRole, s.laneRole ?? null)))
+      .catch(() => live && go(landingScreen(operatorRole, null)));
+    return () => {
+      live = false;
+    };
+  }, [operatorId, operatorRole, go]);
+
   const screens = operator ? screensFor(operator.role) : [];
   const current: ScreenId = screens.includes(screen) ? screen : 'entry';
 
@@ -109,7 +123,7 @@ export function App() {
       ) : (
         <>
           <Nav screens={screens} current={current} go={go} cashier={canTakePayment(operator.role)} />
-          <main className="main" id="main">
+          <main className={`main ${current === 'exit' ? 'main-fit' : ''}`} id="main">
             {current === 'entry' && <EntryScreen />}
             {current === 'exit' && <ExitScreen />}
             {current === 'sessions' && <SessionsScreen />}

@@ -4,13 +4,13 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import * as auth from '../services/auth.js';
 import type { Actor, ServiceContext } from '../services/context.js';
 import { bookSlot, scanEntry } from '../services/gate-entry.js';
-import { completeExit, payCash, quoteExit } from '../services/gate-exit.js';
+import { cancelQuote, completeExit, payCash, quoteExit } from '../services/gate-exit.js';
 import { lostTicket } from '../services/lost-ticket.js';
 import { findByPlate, quoteByPlate } from '../services/plate-exit.js';
 import { plateRead } from '../services/plate-read.js';
 import { refundPayment } from '../services/refunds.js';
 import { integrityCheckApi } from '../services/integrity.js';
-import { createOperator, listOperators, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
+import { createOperator, listOperators, loginTiles, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
 import * as sessions from '../services/sessions.js';
 import * as settings from '../services/settings.js';
 import * as shifts from '../services/shifts.js';
@@ -66,12 +66,14 @@ export const handlers: HandlerMap = {
     return { id: a.operatorId, username: a.username, name: a.name, role: a.role };
   },
   'auth.setup': (c, i) => auth.setupFirstAdmin(c.ctx, i),
+  'auth.tiles': (c) => loginTiles(c.ctx),
 
   'gate.book': (c, i) => bookSlot(c.ctx, actorOf(c), i, false),
   'gate.issueTicket': (c, i) => bookSlot(c.ctx, actorOf(c), i, true),
   'gate.scanEntry': (c, i) => scanEntry(c.ctx, actorOf(c), i.code),
   'gate.quoteExit': (c, i) => quoteExit(c.ctx, actorOf(c), i.code),
   'gate.completeExit': (c, i) => completeExit(c.ctx, actorOf(c), i.sessionId),
+  'gate.cancelQuote': (c, i) => cancelQuote(c.ctx, actorOf(c), i.sessionId),
   'gate.payCash': (c, i) => c.ctx.store.q.tx(() => {
     // The buyer's details commit with the payment that invoices them.
     if (i.buyer) invoices.requestInvoice(c.ctx, i.sessionId, i.buyer);

@@ -2,6 +2,7 @@
  * What a queued job prints, built from the database when it is sent (so a reprint shows the
  * same facts as the original): the session's ticket or receipt, the shift's Z report, a test page.
  */
+import { formatTicketNumber } from '../../src-shared/domain/ticket-number.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { PrinterSettings } from '../../src-shared/contracts/print.js';
 import { computeFee } from '../../src-shared/domain/tariff.js';
@@ -25,6 +26,7 @@ export function ticketData(ctx: ServiceContext, sessionId: string, copy: boolean
   const t = zoneTariff(zoneRow(ctx, s.zoneId));
   return {
     facilityName, zoneName: s.zoneName, slotNumber: s.slotNumber, vehicleNumber: s.vehicleNumber, code: s.code,
+    ticketNumber: s.ticketNumber ? formatTicketNumber(s.ticketNumber) : null,
     entryAt: formatLocal(Date.parse(s.entryAt ?? s.bookedAt ?? ''), timeZone),
     hourlyRatePaise: t.hourlyRatePaise, graceMinutes: t.graceMinutes, dailyCapPaise: t.dailyCapPaise, lostTicketFeePaise: t.lostTicketFeePaise,
     copy,

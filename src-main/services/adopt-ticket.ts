@@ -41,7 +41,7 @@ function freeSlotIn(ctx: ServiceContext, zoneId: string): string | null {
 
 /** Adopts the session of another gate's signed ticket when it is not known here. True when it adopted. */
 export function adoptSignedTicket(ctx: ServiceContext, actor: Actor, code: string): boolean {
-  const parsed = parseTicketCode(code, ctx.ticketKeys);
+  const parsed = parseTicketCode(code, ctx.ticketKeys, ctx.ticketKioskOf);
   if (!parsed.ok || parsed.kind !== 'signed') return false;
   const p = parsed.payload;
   if (p.entryAtMs === null || p.kioskId === ctx.kioskId) return false;

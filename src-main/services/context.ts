@@ -2,7 +2,7 @@
 import type { KioskEvent, SyncStatus } from '../../src-shared/contracts/api.js';
 import type { KioskPaymentView } from '../../src-shared/contracts/sync.js';
 import type { Role } from '../../src-shared/contracts/roles.js';
-import type { TicketKey, TicketKeyLookup } from '../../src-shared/domain/ticket-codec.js';
+import type { TicketKey, TicketKeyLookup, TicketKioskLookup } from '../../src-shared/domain/ticket-codec.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/open.js';
 import type { DeviceHealthBoard } from '../lane/health-board.js';
@@ -25,6 +25,8 @@ export interface ServiceContext {
   kioskId: string;
   ticketKey: TicketKey;
   ticketKeys: TicketKeyLookup;
+  /** The kiosk that owns a ticket key (this kiosk for its own key). */
+  ticketKioskOf: TicketKioskLookup;
   audit: AuditLog;
   outbox: Outbox;
   /** Health of the lane's devices (barrier, loops, printer, camera), whichever drivers are configured. */

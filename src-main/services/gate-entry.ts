@@ -2,7 +2,7 @@
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Session } from '../../src-shared/contracts/entities.js';
 import { assertTransition } from '../../src-shared/domain/session-state.js';
-import { signTicket } from '../../src-shared/domain/ticket-codec.js';
+import { fitsCompactTicket, signCompactTicket, signTicket } from '../../src-shared/domain/ticket-codec.js';
 import { newId } from '../core/ids.js';
 import type { ZoneRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -83,10 +83,9 @@ export function bookSlot(ctx: ServiceContext, actor: Actor, input: BookInput, en
     const vehicleId = upsertVehicle(ctx, input.vehicleNumber, input.ownerName);
     const now = ctx.clock.now();
     const id = newId(ctx.clock);
-    const code = signTicket(
-      { sessionId: id, zoneId: zone.id, slotNumber: slot.slot_number, entryAtMs: enter ? now : null, kioskId: ctx.kioskId },
-      ctx.ticketKey,
-    );
+    const payload = { sessionId: id, zoneId: zone.id, slotNumber: slot.slot_number, entryAtMs: enter ? now : null };
+    // The compact form keeps the QR small (version 4); ids that are not UUIDs keep the long form.
+    const code = fitsCompactTicket(payload) ? signCompactTicket(payload, ctx.ticketKey) : signTicket({ ...payload, kioskId: ctx.kioskId }, ctx.ticketKey);
     q.run(db.insertInto('sessions').values({
       id, code, vehicle_id: vehicleId, zone_id: zone.id, slot_id: slot.id,
       status: enter ? 'PARKED' : 'BOOKED', booked_at: now, entry_at: enter ? now : null, exit_at: null,

@@ -1,7 +1,7 @@
 /** Exit side of the gate: quoting the fee, taking cash, lost tickets, letting the car out. */
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Payment, Quote, Session } from '../../src-shared/contracts/entities.js';
-import { assertTransition } from '../../src-shared/domain/session-state.js';
+import { assertTransition, quoteDropErrorCode } from '../../src-shared/domain/session-state.js';
 import { newId } from '../core/ids.js';
 import { withExclusiveTax } from '../invoices/exclusive-tax.js';
 import type { PaymentRow, SessionRow } from '../store/schema.js';
@@ -88,6 +88,32 @@ export function quoteExit(ctx: ServiceContext, actor: Actor, code: string): Quot
     const session = sessionRowByCode(ctx, code);
     return quoteSession(ctx, actor, session, session.lost_ticket === 1);
   });
+}
+
+/**
+ * Drops a quote (the cashier's "Cancel / not this car"): the session goes back to PARKED with no
+ * quote and no lost-ticket mark, as it was before it was quoted, and the drop is audited and
+ * synced. Refused while an online payment for it is still pending (cancel that first).
+ */
+export function cancelQuote(ctx: ServiceContext, actor: Actor, sessionId: string): Session {
+  const { q, db } = ctx.store;
+  q.tx(() => {
+    const session = sessionRowById(ctx, sessionId);
+    const code = quoteDropErrorCode(session.status, session.quoted_at !== null);
+    if (code === 'CONFLICT') throw new AppError('CONFLICT', 'This ticket has no fee quote to cancel.');
+    if (code !== null) throw new AppError(code);
+    if (pendingOnlinePayment(ctx, session.id)) throw new AppError('PAYMENT_PENDING');
+    const now = ctx.clock.now();
+    q.run(
+      db.updateTable('sessions')
+        .set({ status: 'PARKED', quote_amount_paise: null, quoted_at: null, quote_valid_until: null, amount_due_paise: null, lost_ticket: 0, updated_at: now })
+        .where('id', '=', session.id).where('status', 'in', ['PARKED', 'EXITING']),
+    );
+    recordSessionChange(ctx, actor, 'session.quoteCancelled', session.id, {
+      amountDuePaise: session.quote_amount_paise, lostTicket: session.lost_ticket === 1,
+    });
+  });
+  return sessionView(ctx, sessionId);
 }
 
 function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNowPaise: number, payment?: ReturnType<typeof insertCashPayment> | PaymentRow): void {

@@ -36,6 +36,13 @@ export function listOperators(ctx: ServiceContext): Operator[] {
   return q.all(db.selectFrom('operators').selectAll().orderBy('username')).map((r) => toOperator(r, now));
 }
 
+/** Names for the login tiles: active operators only, by name; nothing that helps guess a PIN. */
+export function loginTiles(ctx: ServiceContext): { operators: { username: string; name: string }[] } {
+  const { q, db } = ctx.store;
+  const rows = q.all(db.selectFrom('operators').select(['username', 'name']).where('is_active', '=', 1).orderBy('name').orderBy('username').limit(60));
+  return { operators: rows.map((r) => ({ username: r.username, name: r.name })) };
+}
+
 export function operatorCount(ctx: ServiceContext): number {
   const { q, db } = ctx.store;
   return q.first(db.selectFrom('operators').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;

@@ -4,6 +4,8 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Session } from '../../src-shared/contracts/entities.js';
 import type { SessionEventType } from '../../src-shared/contracts/sync.js';
 import { parseTicketCode, ticketError } from '../../src-shared/domain/ticket-codec.js';
+import { looksLikeTicketNumber } from '../../src-shared/domain/ticket-number.js';
+import { sessionRowByNumber } from './ticket-numbers.js';
 import type { PaymentRow, SessionRow, ZoneRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { sessionQuery, toSession } from './views.js';
@@ -27,9 +29,10 @@ export function sessionRowById(ctx: ServiceContext, sessionId: string): SessionR
   return row;
 }
 
-/** Validates a scanned code (malformed or forged -> TICKET_INVALID) and finds its session. */
+/** Validates a scanned code (malformed or forged -> TICKET_INVALID) and finds its session. A typed short number works too. */
 export function sessionRowByCode(ctx: ServiceContext, code: string): SessionRow {
-  const parsed = parseTicketCode(code, ctx.ticketKeys);
+  if (looksLikeTicketNumber(code)) return sessionRowByNumber(ctx, code);
+  const parsed = parseTicketCode(code, ctx.ticketKeys, ctx.ticketKioskOf);
   if (!parsed.ok) throw ticketError(parsed);
   const { q, db } = ctx.store;
   const row = q.first(db.selectFrom('sessions').selectAll().where('code', '=', parsed.code));

@@ -7,7 +7,7 @@
  * and the Electron shell reads at start-up, and is never returned.
  */
 import { parseServerUrls } from '../../src-shared/protocol/server-urls.js';
-import type { FacilitySettings } from '../../src-shared/contracts/api.js';
+import { LANE_ROLES, type FacilitySettings } from '../../src-shared/contracts/api.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import { KIOSK_SECRET_NAME } from '../ops/secret-store.js';
 import type { Actor, ServiceContext } from './context.js';
@@ -22,7 +22,7 @@ export interface SettingsPatch extends Partial<Omit<FacilitySettings, 'serverUrl
   kioskSecret?: string | undefined;
 }
 
-type CoreKey = 'facilityName' | 'timeZone' | 'shiftTolerancePaise' | 'lostTicketSupervisorAbovePaise' | 'plateExitMaxPaise';
+type CoreKey = 'facilityName' | 'timeZone' | 'shiftTolerancePaise' | 'lostTicketSupervisorAbovePaise' | 'plateExitMaxPaise' | 'laneRole';
 
 export const DEFAULT_SETTINGS: Pick<FacilitySettings, CoreKey> = Object.freeze({
   facilityName: 'ParkGate',
@@ -33,6 +33,8 @@ export const DEFAULT_SETTINGS: Pick<FacilitySettings, CoreKey> = Object.freeze({
   lostTicketSupervisorAbovePaise: 50000,
   /** Rs 200: a plate-only exit up to this fee is quoted at once; above it the ticket is asked for. */
   plateExitMaxPaise: 20000,
+  /** A booth that does both until a supervisor says otherwise. */
+  laneRole: 'BOTH',
 });
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as CoreKey[];
@@ -59,6 +61,7 @@ function parse<K extends CoreKey>(key: K, raw: string): FacilitySettings[K] | un
   if (typeof v !== typeof def) return undefined;
   if (key === 'timeZone' && !isValidTimeZone(v as string)) return undefined;
   if (typeof def === 'number' && !(Number.isSafeInteger(v) && (v as number) >= 0)) return undefined;
+  if (key === 'laneRole' && !(LANE_ROLES as readonly unknown[]).includes(v)) return undefined;
   return v as FacilitySettings[K];
 }
 

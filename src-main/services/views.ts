@@ -1,6 +1,7 @@
 /** Maps joined rows to API entities (API.md "Shapes"). */
 import type { Payment, Session, Zone } from '../../src-shared/contracts/entities.js';
 import type { Tariff } from '../../src-shared/domain/tariff.js';
+import { ticketNumberOf } from '../../src-shared/domain/ticket-number.js';
 import type { InferResult } from 'kysely';
 import type { PaymentRow, ZoneRow } from '../store/schema.js';
 import type { Store } from '../store/open.js';
@@ -49,6 +50,7 @@ export function toSession(r: SessionViewRow): Session {
     paymentStatus: r.payment_status ?? null,
     conflict: r.conflict === 1,
     lostTicket: r.lost_ticket === 1,
+    ticketNumber: ticketNumberOf(r.id),
   };
 }
 

@@ -31,6 +31,12 @@ export class RemoteTicketKeys {
     return secret ?? undefined;
   };
 
+  /** The kiosk a synced key belongs to (compact tickets name their kiosk only through the key). */
+  readonly kioskOf = (keyId: string): string | undefined => {
+    const { q, db } = this.store;
+    return q.first(db.selectFrom('sync_ticket_keys').select('kiosk_id').where('key_id', '=', keyId))?.kiosk_id ?? undefined;
+  };
+
   /** Stores a key received through sync (inside the caller's transaction). Keys are immutable. */
   put(keyId: string, kioskId: string, secretBase64: string, now: number): void {
     if (keyId === this.own.id) return;

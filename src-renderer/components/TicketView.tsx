@@ -1,6 +1,6 @@
 import type { Session } from '../../src-shared/contracts/entities.js';
 import { useT } from '../i18n/index.js';
-import { formatDateTime } from '../lib/format.js';
+import { formatDateTime, formatTicketNumber } from '../lib/format.js';
 import { useLanguage } from '../stores/language.js';
 import { QrImage } from './QrImage.js';
 import { TicketPrintStatus, useTicketPrint } from './TicketPrintStatus.js';
@@ -21,6 +21,12 @@ export function TicketView({ session, onDone }: { session: Session; onDone(): vo
           <span className="ticket-slot-label">{t('ticket.slot')}</span>
           <span className="ticket-slot-value" data-testid="ticket-slot">{session.slotNumber}</span>
         </div>
+        {session.ticketNumber && (
+          <div className="ticket-number">
+            <span className="ticket-number-label">{t('ticket.number')}</span>
+            <span className="ticket-number-value" data-testid="ticket-number">{formatTicketNumber(session.ticketNumber)}</span>
+          </div>
+        )}
         <QrImage text={session.code} alt={t('ticket.qrAlt')} size={240} className="ticket-qr" />
         <dl className="ticket-facts">
           <dt>{t('ticket.vehicle')}</dt>

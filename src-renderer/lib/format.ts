@@ -66,3 +66,8 @@ export function paiseToRupeesText(paise: number | null | undefined): string {
   if (paise === null || paise === undefined) return '';
   return paise % 100 === 0 ? String(paise / 100) : (paise / 100).toFixed(2);
 }
+
+/** A short ticket number as printed: two groups of five ("K7QXM-3HZ9P"). */
+export function formatTicketNumber(number: string): string {
+  return number.length === 10 ? `${number.slice(0, 5)}-${number.slice(5)}` : number;
+}

@@ -1,3 +1,4 @@
+import { LaneRoleSetting } from '../components/LaneRoleSetting.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ApiResults } from '../../src-shared/contracts/api.js';
 import type { Session, Slot, Zone } from '../../src-shared/contracts/entities.js';
@@ -14,7 +15,7 @@ import { StorageCard } from '../components/StorageCard.js';
 import { StatusBadge } from './SessionsScreen.js';
 import { MerchantsPanel } from '../components/validations/MerchantsPanel.js';
 
-type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax' | 'merchants';
+type Tab = 'zones' | 'integrity' | 'cancel' | 'payments' | 'tax' | 'merchants' | 'lane';
 
 export function SupervisorScreen() {
   const t = useT();
@@ -26,6 +27,7 @@ export function SupervisorScreen() {
     { id: 'payments', label: t('sup.flagged') },
     { id: 'tax', label: t('sup.tax') },
     { id: 'merchants', label: t('merchants.tab') },
+    { id: 'lane', label: t('laneRole.tab') },
   ];
   return (
     <div className="screen screen-supervisor">
@@ -53,6 +55,7 @@ export function SupervisorScreen() {
         {tab === 'payments' && <FlaggedPaymentsPanel />}
         {tab === 'tax' && <TaxSettingsForm />}
         {tab === 'merchants' && <MerchantsPanel />}
+        {tab === 'lane' && <LaneRoleSetting />}
       </div>
     </div>
   );

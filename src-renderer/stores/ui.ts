@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { Role } from '../../src-shared/contracts/roles.js';
 import { roleAtLeast } from '../../src-shared/contracts/roles.js';
+import type { LaneRole } from '../../src-shared/contracts/lane-role.js';
 
 export type ScreenId = 'entry' | 'exit' | 'sessions' | 'shift' | 'reports' | 'supervisor' | 'operators' | 'lane';
 
@@ -20,6 +21,16 @@ export const SCREEN_ORDER: ScreenId[] = ['entry', 'exit', 'sessions', 'shift', '
 
 export function screensFor(role: Role): ScreenId[] {
   return SCREEN_ORDER.filter((s) => roleAtLeast(role, MIN_ROLE[s]));
+}
+
+/**
+ * Where an operator lands after logging in: an exit lane opens on Exit, an entry lane on Entry;
+ * a lane that does both sends a cashier to Exit & pay and everyone else to Entry.
+ */
+export function landingScreen(role: Role, laneRole: LaneRole | null): ScreenId {
+  if (laneRole === 'EXIT') return 'exit';
+  if (laneRole === 'ENTRY') return 'entry';
+  return role === 'CASHIER' ? 'exit' : 'entry';
 }
 
 /** Cashiers (and above) take payments on the exit screen; attendants only scan there. */

@@ -18,6 +18,7 @@ export const EVENT_HANDLERS: Record<SyncEventType, EventHandling> = {
   'session.entered': 'session',
   'session.quoted': 'session',
   'session.lostTicket': 'session',
+  'session.quoteCancelled': 'session',
   'session.completed': 'session',
   'session.cancelled': 'session',
   'session.expired': 'session',

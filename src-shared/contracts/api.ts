@@ -2,6 +2,7 @@
  * The kiosk API table (API.md): method -> input schema + minimum role. Every transport
  * (Electron IPC, HTTP bridge, CLI, tests) goes through this one table.
  */
+import { LANE_ROLES, type LaneRole } from './lane-role.js';
 import { z } from 'zod';
 import type { Role } from './roles.js';
 import { ROLES } from './roles.js';
@@ -58,6 +59,8 @@ export const API = {
   'auth.login': { role: null, input: z.object({ username, pin: z.string().max(64) }).strict() },
   'auth.logout': { role: 'ATTENDANT', input: empty },
   'auth.me': { role: 'ATTENDANT', input: empty },
+  // The names on the touch login's tiles (active operators); no PIN, role or lock state.
+  'auth.tiles': { role: null, input: empty },
   'auth.setup': {
     role: null,
     input: z.object({ username, name: text(100).pipe(z.string().min(1)), pin }).strict(),
@@ -68,6 +71,7 @@ export const API = {
   'gate.scanEntry': { role: 'ATTENDANT', input: z.object({ code: ticketCode }).strict() },
   'gate.quoteExit': { role: 'ATTENDANT', input: z.object({ code: ticketCode }).strict() },
   'gate.completeExit': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
+  'gate.cancelQuote': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
   'gate.payCash': { role: 'CASHIER', input: z.object({ sessionId: id, tenderedPaise: paise, buyer: buyerSchema.optional() }).strict() },
   'gate.startOnlinePayment': { role: 'CASHIER', input: z.object({ sessionId: id, buyer: buyerSchema.optional() }).strict() },
   // proof + reason are required by the core (a typed error names the missing one); the supervisor above the limit (settings).
@@ -245,6 +249,7 @@ export const API = {
         shiftTolerancePaise: paise.optional(),
         lostTicketSupervisorAbovePaise: paise.optional(),
         plateExitMaxPaise: paise.optional(),
+        laneRole: z.enum(LANE_ROLES).optional(),
         // First-run setup: the central server, applied at the next start. '' clears
         // (standalone kiosk); several URLs comma-separated (instances to fail over between).
         // kioskSecret is write-only: kept in the secret store, never returned.
@@ -351,12 +356,14 @@ export interface ApiResults extends ValidationApiResults {
   'auth.login': LoginResult;
   'auth.logout': { ok: true };
   'auth.me': LoginResult['operator'];
+  'auth.tiles': { operators: { username: string; name: string }[] };
   'auth.setup': LoginResult;
   'gate.book': Session;
   'gate.issueTicket': Session;
   'gate.scanEntry': Session;
   'gate.quoteExit': Quote;
   'gate.completeExit': Session;
+  'gate.cancelQuote': Session;
   'gate.payCash': { session: Session; payment: Payment; changePaise: number };
   'gate.startOnlinePayment': Payment;
   'gate.lostTicket': Quote;
@@ -526,6 +533,8 @@ export interface BackupList {
   pendingRestore: { fileName: string; stagedAt: string } | null;
 }
 
+export { LANE_ROLES, type LaneRole };
+
 export interface FacilitySettings {
   facilityName: string;
   timeZone: string;
@@ -534,6 +543,8 @@ export interface FacilitySettings {
   lostTicketSupervisorAbovePaise: number;
   /** A plate-only exit is quoted at once up to this fee; above it the ticket (or a lost-ticket exit) is needed. */
   plateExitMaxPaise: number;
+  /** What this kiosk's lane is for: where an operator lands after logging in (entry, exit, or both). */
+  laneRole: LaneRole;
   /** Central server URL saved by the first-run setup (used by `serve` at the next start); null = standalone. */
   serverUrl?: string | null;
   /** This kiosk's id on the central server; null when not enrolled. */

@@ -35,6 +35,8 @@ export interface Session {
   paymentStatus: PaymentStatus | null;
   conflict: boolean;
   lostTicket: boolean;
+  /** The short number printed on the ticket for typing at any gate (null when the id is not a UUID). */
+  ticketNumber?: string | null;
 }
 
 export interface Quote {

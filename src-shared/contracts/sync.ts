@@ -223,6 +223,8 @@ export const SYNC_EVENT_PAYLOADS = {
   'session.entered': sessionChangePayload,
   'session.quoted': sessionChangePayload,
   'session.lostTicket': sessionChangePayload,
+  /** A quote dropped at the exit ("not this car"): the session is PARKED again, without a quote. */
+  'session.quoteCancelled': sessionChangePayload,
   'session.completed': sessionChangePayload,
   'session.cancelled': sessionChangePayload,
   'session.expired': sessionChangePayload,

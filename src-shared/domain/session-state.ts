@@ -59,3 +59,16 @@ export function assertTransition(from: SessionStatus, to: SessionStatus): void {
       : undefined; // the default, plain message for the code
   throw new AppError(code, message, { from, to });
 }
+
+/**
+ * A fee quote can be dropped ("not this car", the driver turned back) only while the car is still
+ * inside and quoted: EXITING, or PARKED with a quote on record. Returns the error code otherwise
+ * (null when it may be dropped); the session then goes back to PARKED without a quote.
+ */
+export function quoteDropErrorCode(status: SessionStatus, quoted: boolean): ErrorCode | null {
+  if (status === 'EXITING') return null;
+  if (status === 'PARKED') return quoted ? null : 'CONFLICT';
+  if (status === 'COMPLETED') return 'ALREADY_EXITED';
+  if (status === 'BOOKED') return 'NOT_ENTERED';
+  return 'SESSION_CLOSED';
+}

@@ -13,6 +13,7 @@
  * Run: npx tsx tests/bench/ui-bench.ts [--scans 30] [--memory-scans 500]
  * Prints a table; `runUiBench()` returns the figures for tests/bench/run.ts.
  */
+import { chooseOperator } from '../helpers/login.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,7 +62,7 @@ function buildY4m(segments: [string, number][], out: string, work: string): void
 
 async function login(page: Page, url: string, username: string): Promise<void> {
   await page.goto(url);
-  await page.getByLabel('Username').fill(username);
+  await chooseOperator(page, username);
   await page.getByLabel('PIN', { exact: true }).fill('2468');
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('navigation', { name: 'Screens' }).waitFor();

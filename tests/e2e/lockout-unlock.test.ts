@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { startServe, type ServeHandle } from '../helpers/serve.js';
+import { chooseOperator } from '../helpers/login.js';
 import { captureScreen, loginUi } from './ui-helpers.js';
 
 describe.skipIf(!chromiumAvailable())('PIN lockout and supervisor unlock in Chromium (e2e)', () => {
@@ -15,7 +16,7 @@ describe.skipIf(!chromiumAvailable())('PIN lockout and supervisor unlock in Chro
   let page: Page;
 
   const tryUi = async (username: string, pin: string) => {
-    await page.getByLabel('Username').fill(username);
+    await chooseOperator(page, username);
     const pad = page.getByRole('group', { name: 'PIN pad' });
     for (const d of pin) await pad.getByRole('button', { name: d, exact: true }).click();
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -44,6 +45,8 @@ describe.skipIf(!chromiumAvailable())('PIN lockout and supervisor unlock in Chro
     await expect.poll(() => page.getByTestId('login-tries-left').innerText(), { timeout: 15_000 }).toBe('1 try left before the account locks.');
     await tryUi('attendant', '1111');
     await expect.poll(() => page.getByTestId('login-error').innerText(), { timeout: 15_000 }).toContain('Account locked');
+    // The timed lock counts down on the kiosk's clock (held still here by the fake clock).
+    expect(await page.getByTestId('login-lock-countdown').innerText()).toMatch(/^Try again in 0[45]:[0-5]\d\.$/);
     // Two more rounds (the API is quicker than the pad), each after its timed lock.
     for (let round = 0; round < 2; round += 1) {
       const now = Date.parse((await srv.call<{ now: string }>('system.health')).now);

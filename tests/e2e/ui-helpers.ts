@@ -3,13 +3,14 @@ import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { screenshot, seriousA11yViolations, type AxeViolation } from '../helpers/chromium.js';
+import { chooseOperator } from '../helpers/login.js';
 
 export async function loginUi(page: Page, url: string, username: string, pin = '2468'): Promise<void> {
   await page.goto(url);
   // A new operator at the same screen: drop any session left from the previous one.
   await page.evaluate(() => sessionStorage.clear());
   await page.reload();
-  await page.getByLabel('Username').fill(username);
+  await chooseOperator(page, username);
   const pad = page.getByRole('group', { name: 'PIN pad' });
   for (const d of pin) await pad.getByRole('button', { name: d, exact: true }).click();
   await page.getByRole('button', { name: 'Log in' }).click();

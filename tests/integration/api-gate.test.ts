@@ -58,7 +58,8 @@ describe('walk-in ticket, exit and cash', () => {
     expect(issued.status).toBe(200);
     const s = issued.json.data;
     expect(s).toMatchObject({ status: 'PARKED', vehicleNumber: 'MH12AB1234', zoneName: 'A', slotNumber: 'A-01', entryAt: T0, conflict: false });
-    expect(s.code).toMatch(/^PG1\./);
+    expect(s.code).toMatch(/^PG2[A-Z2-7]+$/); // compact signed ticket: QR version 4
+    expect(s.ticketNumber).toMatch(/^[2-9A-HJ-NP-Z]{10}$/);
 
     await h.setClock(at(130));
     const quote = (await h.post('gate.quoteExit', { code: s.code }, attendant)).json.data;

@@ -188,4 +188,15 @@ describe('kiosk migrations keep the data of the version before', () => {
       await store.close();
     }
   });
+
+  it('-> 0016: rows kept; a short ticket number is found through the id-tail index', async () => {
+    await migrateTo('0001_initial');
+    const before = withDb((db) => (seedV1(db), dataOf(db)));
+    await migrateTo('0016_ticket_numbers');
+    withDb((db) => {
+      expect(dataOf(db)).toEqual(before);
+      const plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM sessions WHERE substr(id, 25, 12) IN ('000000000001', '000000000002')").all() as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toContain('sessions_id_tail');
+    });
+  });
 });

@@ -19,6 +19,30 @@ function typePin(pin: string) {
 }
 
 describe('Login screen', () => {
+  it('touch login: tap a name tile, then the PIN pad; "Not you?" goes back; no typing', async () => {
+    const bridge = installBridge({
+      'auth.tiles': () => ({ operators: [{ username: 'cashier', name: 'Cashier One' }, { username: 'attendant', name: 'Asha' }] }),
+      'auth.login': () => ({ token: 'tok', operator, expiresAt: '2030-01-01T00:00:00Z' }),
+    });
+    render(<LoginScreen />);
+    fireEvent.click(await screen.findByTestId('tile-attendant'));
+    expect(screen.queryByLabelText('Username')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Not you?' }));
+    fireEvent.click(await screen.findByTestId('tile-cashier'));
+    expect(screen.getByTestId('login-picked').textContent).toContain('Cashier One');
+    typePin('2468');
+    fireEvent.click(screen.getByRole('button', { name: 'Log in' }));
+    await waitFor(() => expect(useSession.getState().operator).toEqual(operator));
+    expect(bridge.callsOf('auth.login')).toEqual([{ username: 'cashier', pin: '2468' }]);
+  });
+
+  it('"Someone else" opens the username field', async () => {
+    installBridge({ 'auth.tiles': () => ({ operators: [{ username: 'cashier', name: 'Cashier One' }] }) });
+    render(<LoginScreen />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Someone else (type a username)' }));
+    expect(screen.getByLabelText('Username')).toBeTruthy();
+  });
+
   it('has labelled username and PIN fields and a PIN pad that fills the PIN', () => {
     installBridge({});
     render(<LoginScreen />);

@@ -37,6 +37,7 @@ const en = {
   printedAt: 'Printed',
   paper: 'Paper',
   code: 'Ticket',
+  ticketNumber: 'Ticket no. (type it if the QR fails)',
 } as const;
 
 export type PrintLabels = { [K in keyof typeof en]: string };
@@ -74,6 +75,7 @@ const hi: PrintLabels = {
   printedAt: 'मुद्रित',
   paper: 'कागज़',
   code: 'टिकट',
+  ticketNumber: 'टिकट नं. (QR न चले तो टाइप करें)',
 };
 
 export function printLabels(language: PrintLanguage): PrintLabels {

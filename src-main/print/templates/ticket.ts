@@ -12,6 +12,8 @@ export interface TicketData {
   vehicleNumber: string;
   /** The signed ticket code the QR carries (scanned at the exit). */
   code: string;
+  /** The short number for typing at any gate ("K7QXM-3HZ9P"), printed large; null when the session has none. */
+  ticketNumber?: string | null;
   hourlyRatePaise: number;
   graceMinutes: number;
   dailyCapPaise: number | null;
@@ -34,6 +36,7 @@ export function ticketBlocks(d: TicketData, language: PrintLanguage): Block[] {
     pair(L.entry, d.entryAt),
     feed(1),
     qr(d.code),
+    ...(d.ticketNumber ? [text(L.ticketNumber, { align: 'center' }), text(d.ticketNumber, { align: 'center', bold: true, size: 2 })] : []),
     feed(1),
     rule,
     pair(L.tariff, `${rupees(d.hourlyRatePaise)} ${L.perHour}`),

@@ -36,25 +36,11 @@ export function CashPanel({ billing, tendered, dispatch }: { billing: Billing; t
   });
 
   return (
-    <section className="card pay-card" aria-labelledby="cash-title">
-      <h2 id="cash-title" className="card-title">{t('exit.cashTitle')}</h2>
-      <div className="amount-due amount-due-compact">
-        <span className="amount-due-label">{t('exit.amountDue')}</span>
-        <span className="amount-due-value" data-testid="amount-due">{formatINR(due)}</span>
-      </div>
+    <section className="pay-body pay-cash" aria-labelledby="cash-title">
+      <h2 id="cash-title" className="visually-hidden">{t('exit.cashTitle')}</h2>
       <div className="cash-grid">
-        <div>
+        <div className="cash-figures">
           <TextField label={t('exit.tendered')} value={tendered} onValue={set} inputMode="numeric" autoComplete="off" className="field-money" />
-          <div className="quick-tenders">
-            <button type="button" className="btn btn-secondary" onClick={() => set(String(Math.ceil(due / 100)))}>
-              {t('exit.exact')}
-            </button>
-            {likelyTenders(due).map((v) => (
-              <button key={v} type="button" className="btn btn-secondary" onClick={() => set(String(v / 100))}>
-                {formatINR(v)}
-              </button>
-            ))}
-          </div>
           <div className={`change ${change >= 0 ? 'change-ok' : 'change-short'}`} data-testid="change" aria-live="polite">
             <span className="change-label">{change >= 0 ? t('exit.change') : t('exit.short', { amount: formatINR(-change) })}</span>
             {change >= 0 && <span className="change-value" data-testid="change-value">{formatINR(change)}</span>}
@@ -62,12 +48,22 @@ export function CashPanel({ billing, tendered, dispatch }: { billing: Billing; t
         </div>
         <Keypad label={t('exit.keypad')} onKey={(k) => set(tendered + k)} onBackspace={() => set(tendered.slice(0, -1))} onClear={() => set('')} extraKey="00" />
       </div>
+      <div className="quick-tenders">
+        <button type="button" className="btn btn-secondary" onClick={() => set(String(Math.ceil(due / 100)))}>
+          {t('exit.exact')}
+        </button>
+        {likelyTenders(due).map((v) => (
+          <button key={v} type="button" className="btn btn-secondary" onClick={() => set(String(v / 100))}>
+            {formatINR(v)}
+          </button>
+        ))}
+      </div>
       {error !== null && (
         <div className="notice notice-error" role="alert">
           {errorText(t, error)}
         </div>
       )}
-      <div className="pay-actions">
+      <div className="pay-actions pay-foot">
         <button type="button" className="btn btn-secondary btn-lg" onClick={() => dispatch({ type: 'backToQuote' })}>
           {t('common.back')}
         </button>

@@ -1,4 +1,9 @@
-/** The exit lane: scan or type a ticket, see what is due, take cash or an online payment, open the gate. */
+/**
+ * The exit lane: scan or type a ticket, see what is due, take cash or an online payment, open the
+ * gate. Two columns fill the screen: the scan column (camera, manual entry, shift, the car's facts
+ * and the details slot of slots.ts) scrolls and gives way; the payment pane (amount due, then the
+ * stage's buttons: pay / cash keypad and confirm / UPI / gate open) has a fixed place and size.
+ */
 import { useCallback, useReducer, useRef, useState, type Dispatch, type FormEvent } from 'react';
 import type { Quote } from '../../../src-shared/contracts/entities.js';
 import { call, isApiError } from '../../api/client.js';
@@ -11,13 +16,17 @@ import { sounds } from '../../lib/sound.js';
 import { useApiAction } from '../../lib/use-api-action.js';
 import { useKeyboardWedge } from '../../lib/use-wedge.js';
 import { useSession } from '../../stores/session.js';
+import { useShift } from '../../stores/shift.js';
 import { canTakePayment } from '../../stores/ui.js';
+import { AmountDue } from './AmountDue.js';
 import { CashPanel } from './CashPanel.js';
-import { exitFlow, INITIAL_EXIT_STAGE, isPaying, type ExitAction, type ExitStage, type OpenGate } from './flow.js';
+import { exitFlow, INITIAL_EXIT_STAGE, isBilled, isPaying, type ExitAction, type ExitStage, type OpenGate } from './flow.js';
 import { GateOpen } from './GateOpen.js';
 import { PlateExitPanel } from '../../components/desk/PlateExitPanel.js';
 import { OnlinePanel } from './OnlinePanel.js';
+import { QuoteFacts } from './QuoteFacts.js';
 import { QuotePanel } from './QuotePanel.js';
+import { EXIT_DETAIL_PANELS } from './slots.js';
 import { isValidationCodeText } from '../../../src-shared/contracts/validations.js';
 
 export function ExitScreen({ camera = true }: { camera?: boolean }) {
@@ -25,6 +34,12 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
   const role = useSession((s) => s.operator?.role ?? 'ATTENDANT');
   const cashier = canTakePayment(role);
   const [stage, dispatch] = useReducer(exitFlow, INITIAL_EXIT_STAGE);
+  const shiftOpen = useShift((s) => s.shift !== null);
+  // Sign-on: until the cashier's first shift here is open, its float count sits in the payment
+  // pane; once a shift was open, the card stays in the scan column (closing shows its result there).
+  const hadShift = useRef(false);
+  if (shiftOpen) hadShift.current = true;
+  const signOn = cashier && !shiftOpen && !hadShift.current;
   const { busy, run } = useApiAction();
   const [manual, setManual] = useState('');
   const [scanSeq, setScanSeq] = useState(0);
@@ -49,8 +64,10 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
     }
   }, []);
 
+  const lastLoad = useRef<{ load: () => Promise<Quote>; lost: boolean } | null>(null);
   const bill = useCallback(
     (load: () => Promise<Quote>, lost: boolean) => {
+      lastLoad.current = { load, lost };
       setOnlineBlocked(null);
       void run(async () => {
         const quote = await load();
@@ -80,6 +97,19 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
 
   useKeyboardWedge(scan);
 
+  const requote = useCallback(() => {
+    if (lastLoad.current && !isPaying(stageRef.current)) bill(lastLoad.current.load, lastLoad.current.lost);
+  }, [bill]);
+
+  const cancelQuote = useCallback(() => {
+    const current = stageRef.current;
+    if (!isBilled(current)) return;
+    void run(async () => {
+      await call('gate.cancelQuote', { sessionId: current.quote.sessionId });
+      dispatch({ type: 'reset' });
+    }, (error) => dispatch({ type: 'failed', error }));
+  }, [run]);
+
   const submitManual = (e: FormEvent) => {
     e.preventDefault();
     const code = manual;
@@ -88,9 +118,19 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
   };
 
   return (
-    <div className="screen screen-exit">
-      <div className="col col-scan">
+    <div className="screen screen-exit exit-layout">
+      <div className="exit-scan" data-testid="exit-scan">
         <h1 className="screen-title">{t('exit.scanTitle')}</h1>
+        {isBilled(stage) && (
+          <div className="exit-details" data-testid="exit-details">
+            <QuoteFacts billing={stage} />
+            {EXIT_DETAIL_PANELS.map(({ id, Component }) => (
+              <div key={id} className="exit-detail-panel" data-panel={id}>
+                <Component billing={stage} stage={stage.s} requote={requote} dispatch={dispatch} openGate={openGate} cashier={cashier} />
+              </div>
+            ))}
+          </div>
+        )}
         {camera && <CameraPanel onCode={scan} />}
         <div className="ready" data-testid="scan-ready">
           <span className="ready-dot" aria-hidden="true" />
@@ -102,14 +142,16 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             {t('exit.manualSubmit')}
           </button>
         </form>
-        {cashier && <ShiftCard />}
         {(stage.s === 'idle' || stage.s === 'error' || stage.s === 'gate') && (
           <button type="button" className="btn btn-secondary btn-block" onClick={() => dispatch({ type: 'lostOpened' })}>
             {t('exit.lostOpen')}
           </button>
         )}
+        {/* An open drawer is closed from here; one still to open waits in the payment pane (sign-on). */}
+        {cashier && !(signOn && stage.s === 'idle') && <ShiftCard />}
       </div>
-      <div className="col col-side" data-scan-seq={scanSeq} data-code={lastCode}>
+      <aside className="exit-pay" aria-label={t('exit.payPane')} data-testid="exit-pay" data-scan-seq={scanSeq} data-code={lastCode}>
+        {isBilled(stage) && <AmountDue paise={stage.quote.amountDuePaise} />}
         {busy ? (
           <ResultBanner kind="info" title={t('scan.working')} />
         ) : (
@@ -121,11 +163,13 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             onlineBlocked={onlineBlocked}
             setOnlineBlocked={setOnlineBlocked}
             onQuote={(quote, lost) => bill(() => Promise.resolve(quote), lost)}
+            onCancel={cancelQuote}
+            signOn={signOn}
             scanSeq={scanSeq}
             code={lastCode}
           />
         )}
-      </div>
+      </aside>
     </div>
   );
 }
@@ -138,6 +182,8 @@ interface PanelProps {
   onlineBlocked: string | null;
   setOnlineBlocked(reason: string | null): void;
   onQuote(quote: Quote, lost: boolean): void;
+  onCancel(): void;
+  signOn: boolean;
   scanSeq: number;
   code: string;
 }
@@ -147,6 +193,14 @@ function ExitPanel(p: PanelProps) {
   const { stage, dispatch } = p;
   switch (stage.s) {
     case 'idle':
+      // Sign-on at a cash lane: the drawer's float is counted before the first car.
+      if (p.signOn) {
+        return (
+          <div className="exit-signon" data-testid="exit-idle">
+            <ShiftCard />
+          </div>
+        );
+      }
       return (
         <div className="placeholder" data-testid="exit-idle">
           <div className="placeholder-icon" aria-hidden="true">⌁</div>
@@ -170,7 +224,7 @@ function ExitPanel(p: PanelProps) {
     case 'gate':
       return <GateOpen stage={stage} onNext={() => dispatch({ type: 'reset' })} scanSeq={p.scanSeq} code={p.code} />;
     case 'quote':
-      return <QuotePanel billing={stage} dispatch={dispatch} cashier={p.cashier} onlineBlocked={p.onlineBlocked} setOnlineBlocked={p.setOnlineBlocked} openGate={p.openGate} />;
+      return <QuotePanel billing={stage} dispatch={dispatch} cashier={p.cashier} onlineBlocked={p.onlineBlocked} setOnlineBlocked={p.setOnlineBlocked} onCancel={p.onCancel} />;
     case 'cash':
       return <CashPanel billing={stage} tendered={stage.tendered} dispatch={dispatch} />;
     case 'online':

@@ -6,7 +6,7 @@ import { QrImage } from '../../components/QrImage.js';
 import { UpiFallback } from '../../components/desk/UpiFallback.js';
 import { useT } from '../../i18n/index.js';
 import { useKioskEvent } from '../../lib/events.js';
-import { formatCountdown, formatINR } from '../../lib/format.js';
+import { formatCountdown } from '../../lib/format.js';
 import { useApiAction } from '../../lib/use-api-action.js';
 import { kioskNow } from '../../stores/connectivity.js';
 import type { Billing, ExitAction, OpenGate } from './flow.js';
@@ -72,15 +72,11 @@ export function OnlinePanel({ billing, payment, dispatch, openGate }: OnlinePane
   const left = payment.expiresAt ? Date.parse(payment.expiresAt) - now : null;
   const pending = payment.status === 'PENDING';
   return (
-    <section className="card pay-card" aria-labelledby="online-title">
+    <section className="pay-body" aria-labelledby="online-title">
       <h2 id="online-title" className="card-title">{t('exit.onlineTitle')}</h2>
       <div className="online-grid">
-        {payment.upiUri && pending && <QrImage text={payment.upiUri} alt={t('exit.upiQrAlt')} size={260} className="upi-qr" />}
+        {payment.upiUri && pending && <QrImage text={payment.upiUri} alt={t('exit.upiQrAlt')} size={220} className="upi-qr" />}
         <div>
-          <div className="amount-due amount-due-compact">
-            <span className="amount-due-label">{t('exit.amountDue')}</span>
-            <span className="amount-due-value">{formatINR(payment.amountPaise)}</span>
-          </div>
           <p className={`pay-status pay-status-${payment.status.toLowerCase()}`} role="status" data-testid="payment-status" data-status={payment.status}>
             {t(`exit.pay.${payment.status}`)}
           </p>
@@ -91,7 +87,7 @@ export function OnlinePanel({ billing, payment, dispatch, openGate }: OnlinePane
           )}
         </div>
       </div>
-      <div className="pay-actions">
+      <div className="pay-actions pay-foot">
         {!pending && (
           <button type="button" className="btn btn-online btn-lg" disabled={retrying.busy} onClick={() => void retry()}>
             {t('common.retry')}

@@ -1,61 +1,11 @@
-/** What the driver owes and the two ways to pay it. */
+/** The two ways to pay what is due, and the way out when this is not the driver's car. */
 import type { Dispatch } from 'react';
 import { call, isApiError } from '../../api/client.js';
-import { BuyerGstinForm } from '../../components/BuyerGstinForm.js';
 import { errorText, serverDetail, useT } from '../../i18n/index.js';
-import { formatDateTime, formatDuration, formatINR } from '../../lib/format.js';
 import { useApiAction } from '../../lib/use-api-action.js';
 import { useConnectivity } from '../../stores/connectivity.js';
-import { useLanguage } from '../../stores/language.js';
 import { useShift } from '../../stores/shift.js';
-import type { Billing, ExitAction, OpenGate } from './flow.js';
-import { ValidationPanel } from '../../components/validations/ValidationPanel.js';
-
-function QuoteFacts({ billing }: { billing: Billing }) {
-  const t = useT();
-  const lang = useLanguage((s) => s.lang);
-  const { quote, session, lost } = billing;
-  return (
-    <div className="quote" data-testid="quote">
-      <dl className="facts">
-        {session && (
-          <>
-            <dt>{t('exit.vehicle')}</dt>
-            <dd className="facts-strong" data-testid="quote-vehicle">{session.vehicleNumber}</dd>
-          </>
-        )}
-        <dt>{t('exit.zoneSlot')}</dt>
-        <dd>
-          {session?.zoneName ?? '—'} / {quote.slotNumber}
-        </dd>
-        <dt>{t('exit.entered')}</dt>
-        <dd>{formatDateTime(quote.entryAt, lang)}</dd>
-        <dt>{t('exit.duration')}</dt>
-        <dd data-testid="quote-duration">{formatDuration(quote.durationSeconds, t)}</dd>
-        <dt>{t('exit.billable')}</dt>
-        <dd data-testid="quote-hours">{quote.billableHours}</dd>
-        <dt>{t('exit.fee')}</dt>
-        <dd>{formatINR(quote.feePaise ?? quote.amountDuePaise)}</dd>
-        {(lost || (quote.lostTicketFeePaise ?? 0) > 0) && (
-          <>
-            <dt>{t('exit.lostFee')}</dt>
-            <dd>{formatINR(quote.lostTicketFeePaise ?? 0)}</dd>
-          </>
-        )}
-        {(quote.amountPaidPaise ?? 0) > 0 && (
-          <>
-            <dt>{t('exit.alreadyPaid')}</dt>
-            <dd>{formatINR(quote.amountPaidPaise)}</dd>
-          </>
-        )}
-      </dl>
-      <div className="amount-due">
-        <span className="amount-due-label">{t('exit.amountDue')}</span>
-        <span className="amount-due-value" data-testid="amount-due">{formatINR(quote.amountDuePaise)}</span>
-      </div>
-    </div>
-  );
-}
+import type { Billing, ExitAction } from './flow.js';
 
 interface QuotePanelProps {
   billing: Billing;
@@ -64,10 +14,11 @@ interface QuotePanelProps {
   /** Why the last online payment could not start (shown until the next quote). */
   onlineBlocked: string | null;
   setOnlineBlocked(reason: string | null): void;
-  openGate?: OpenGate;
+  /** Drop the quote (wrong car, driver left the lane): the session is as it was before it. */
+  onCancel(): void;
 }
 
-export function QuotePanel({ billing, dispatch, cashier, onlineBlocked, setOnlineBlocked, openGate }: QuotePanelProps) {
+export function QuotePanel({ billing, dispatch, cashier, onlineBlocked, setOnlineBlocked, onCancel }: QuotePanelProps) {
   const t = useT();
   const online = useConnectivity((s) => s.online && s.reachable !== false);
   const starting = useApiAction();
@@ -83,15 +34,9 @@ export function QuotePanel({ billing, dispatch, cashier, onlineBlocked, setOnlin
   });
 
   return (
-    <section className="card pay-card" aria-labelledby="quote-title">
-      <h2 id="quote-title" className="card-title">
-        {t('exit.quoteTitle')}
-        {billing.lost && <span className="tag tag-warn">{t('exit.lostNote')}</span>}
-      </h2>
-      <QuoteFacts billing={billing} />
-      {cashier && <BuyerGstinForm sessionId={billing.quote.sessionId} />}
+    <div className="pay-body">
       {cashier ? (
-        <div className="pay-actions" role="group" aria-label={t('exit.payWith')}>
+        <div className="pay-actions pay-methods" role="group" aria-label={t('exit.payWith')}>
           <button type="button" className="btn btn-cash btn-xl" disabled={!shiftOpen} onClick={() => dispatch({ type: 'cashOpened' })} aria-describedby={shiftOpen ? undefined : 'cash-unavailable'}>
             ₹ {t('exit.payCash')}
           </button>
@@ -108,13 +53,17 @@ export function QuotePanel({ billing, dispatch, cashier, onlineBlocked, setOnlin
               {t('exit.onlineUnavailable', { reason: offlineReason })}
             </p>
           )}
-          {openGate && <ValidationPanel billing={billing} dispatch={dispatch} openGate={openGate} />}
         </div>
       ) : (
         <p className="notice notice-warn" role="status" data-testid="needs-cashier">
           {t('exit.needsCashier')}
         </p>
       )}
-    </section>
+      <div className="pay-foot">
+        <button type="button" className="btn btn-secondary btn-lg" onClick={onCancel} data-testid="cancel-quote">
+          {t('exit.cancelQuote')}
+        </button>
+      </div>
+    </div>
   );
 }

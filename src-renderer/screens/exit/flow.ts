@@ -43,6 +43,11 @@ function billingOf(stage: ExitStage): Billing | null {
   return { quote: stage.quote, session: stage.session, lost: stage.lost };
 }
 
+/** A car is billed (its quote is on screen): the payment pane shows the amount due. */
+export function isBilled(stage: ExitStage): stage is Extract<ExitStage, { s: 'quote' | 'cash' | 'online' }> {
+  return stage.s === 'quote' || stage.s === 'cash' || stage.s === 'online';
+}
+
 /** A payment is being taken: a stray scan must not replace it. */
 export function isPaying(stage: ExitStage): boolean {
   return stage.s === 'cash' || stage.s === 'online';

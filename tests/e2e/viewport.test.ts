@@ -1,0 +1,138 @@
+/**
+ * The main action of every screen is on screen without scrolling, at the two smallest kiosk
+ * screens (1024x768 and 1280x800), in Chromium against the real `npm run serve`. On the exit
+ * screen the payment area (amount due, cash received, change, confirm) must also stay where it
+ * is while the cashier goes from the fee to the cash keypad.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium, screenshot } from '../helpers/chromium.js';
+import { startServe, type ServeHandle } from '../helpers/serve.js';
+import { loginUi } from './ui-helpers.js';
+
+interface Session { id: string; code: string; shortNumber?: string | null }
+interface Zone { id: string; name: string }
+
+/** Where an element is, and whether it is visible and unclipped inside the viewport. */
+async function placement(loc: Locator): Promise<{ top: number; bottom: number; inside: boolean; why: string }> {
+  await loc.waitFor({ state: 'visible', timeout: 20_000 });
+  return loc.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const vw = window.innerWidth;
+    const vh = window.innerHeight;
+    const within = r.top >= 0 && r.left >= 0 && r.bottom <= vh + 0.5 && r.right <= vw + 0.5 && r.height > 0;
+    // Clipped by a scrolled container or hidden under something: the centre must hit the element.
+    const hit = within ? document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) : null;
+    const reached = hit !== null && (hit === el || el.contains(hit));
+    return {
+      top: Math.round(r.top),
+      bottom: Math.round(r.bottom),
+      inside: within && reached,
+      why: `rect ${Math.round(r.left)},${Math.round(r.top)} - ${Math.round(r.right)},${Math.round(r.bottom)} in ${vw}x${vh}, centre hits ${hit?.tagName ?? 'nothing'}`,
+    };
+  });
+}
+
+async function expectInView(loc: Locator, what: string): Promise<number> {
+  const p = await placement(loc);
+  expect(p.inside, `${what}: ${p.why}`).toBe(true);
+  return p.top;
+}
+
+const VIEWPORTS = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 800 },
+];
+
+describe.skipIf(!chromiumAvailable())('main actions inside the viewport (e2e)', () => {
+  let srv: ServeHandle;
+  let browser: Browser;
+  let admin: string;
+  let attendant: string;
+  let zoneA: Zone;
+
+  beforeAll(async () => {
+    srv = await startServe({ seedDemo: true, fakeClock: true });
+    admin = await srv.login('admin');
+    attendant = await srv.login('attendant');
+    const cashier = await srv.login('cashier');
+    zoneA = (await srv.call<Zone[]>('zones.list', {}, admin)).find((z) => z.name === 'A')!;
+    // The cashier's drawer is open, as during a working shift.
+    await srv.call('shifts.open', { openingFloatPaise: 100000 }, cashier);
+    // A camera is present (Chromium's fake device), so the scan area has its real size.
+    browser = await launchChromium({ args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await srv?.stop();
+  });
+
+  async function parkedForAnHour(vehicle: string): Promise<Session> {
+    const s = await srv.call<Session>('gate.issueTicket', { vehicleNumber: vehicle, zoneId: zoneA.id }, attendant);
+    const health = await srv.call<{ now: string }>('system.health', {});
+    await srv.call('dev.setClock', { now: new Date(Date.parse(health.now) + 65 * 60_000).toISOString() });
+    return s;
+  }
+
+  for (const vp of VIEWPORTS) {
+    const tag = `${vp.width}x${vp.height}`;
+    it(`${tag}: login, entry, exit & pay (fee, cash, gate open), sessions and shift`, async () => {
+      const page: Page = await browser.newPage({ viewport: vp });
+      try {
+        await page.goto(srv.url);
+        await expectInView(page.getByTestId('tile-cashier'), 'login: operator tile');
+        await page.getByTestId('tile-cashier').click();
+        await expectInView(page.getByRole('button', { name: 'Log in' }), 'login: Log in');
+
+        await loginUi(page, srv.url, 'attendant');
+        await page.locator('[data-testid="nav-entry"][aria-current="page"]').waitFor();
+        await expectInView(page.getByRole('button', { name: 'Issue ticket' }), 'entry: Issue ticket');
+
+        const session = await parkedForAnHour(`KA01VP${vp.width}`);
+        await loginUi(page, srv.url, 'cashier');
+        // A lane for entry and exit: the cashier lands on Exit & pay (the attendant above on Entry).
+        await page.locator('[data-testid="nav-exit"][aria-current="page"]').waitFor();
+        await expectInView(page.getByTestId('scan-ready'), 'exit idle: scanner ready');
+        const quoteIt = async () => {
+          await page.getByLabel('Ticket code').fill(session.code);
+          await page.getByRole('button', { name: 'Get fee' }).click();
+          await page.getByTestId('quote').waitFor();
+        };
+        // "Cancel / not this car" drops the quote: the car is PARKED again and the lane is idle.
+        await quoteIt();
+        await expectInView(page.getByRole('button', { name: 'Cancel / not this car' }), 'exit quote: Cancel');
+        await page.getByRole('button', { name: 'Cancel / not this car' }).click();
+        await page.getByTestId('exit-idle').waitFor();
+        expect((await srv.call<{ status: string }>('sessions.get', { sessionId: session.id }, admin)).status).toBe('PARKED');
+        await quoteIt();
+        const dueTop = await expectInView(page.getByTestId('amount-due'), 'exit quote: amount due');
+        await expectInView(page.getByRole('group', { name: 'Take payment' }).getByRole('button', { name: /Cash/ }), 'exit quote: Cash');
+        await screenshot(page, `viewport-${tag}-exit-quote`);
+
+        await page.getByRole('group', { name: 'Take payment' }).getByRole('button', { name: /Cash/ }).click();
+        await page.getByRole('button', { name: 'Exact' }).click();
+        const dueTopCash = await expectInView(page.getByTestId('amount-due'), 'exit cash: amount due');
+        await expectInView(page.getByLabel('Cash received (₹)'), 'exit cash: received');
+        await expectInView(page.getByTestId('change'), 'exit cash: change');
+        const confirm = page.getByRole('button', { name: /Confirm cash/ });
+        await expectInView(confirm, 'exit cash: Confirm cash');
+        expect(dueTopCash, 'the amount due stays where it was').toBe(dueTop);
+        await screenshot(page, `viewport-${tag}-exit-cash`);
+        await confirm.click();
+        await page.getByText('GATE OPEN').waitFor();
+        await expectInView(page.getByText('GATE OPEN'), 'exit: GATE OPEN');
+        await expectInView(page.getByRole('button', { name: 'Next vehicle' }), 'exit: Next vehicle');
+        await screenshot(page, `viewport-${tag}-exit-gate`);
+
+        await page.getByTestId('nav-sessions').click();
+        await expectInView(page.getByRole('button', { name: 'Search' }), 'sessions: Search');
+      } catch (error) {
+        await screenshot(page, `FAILED-viewport-${tag}`).catch(() => undefined);
+        throw error;
+      } finally {
+        await page.close();
+      }
+    }, 180_000);
+  }
+});
