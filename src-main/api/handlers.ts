@@ -22,6 +22,7 @@ import { withOccupancy } from '../lane/occupancy.js';
 import type { PrintService } from '../print/service.js';
 import * as invoices from '../invoices/api.js';
 import { validationHandlers } from '../validations/api.js';
+import { passHandlers } from '../passes/api.js';
 
 export interface CallContext {
   ctx: ServiceContext;
@@ -149,6 +150,7 @@ export const handlers: HandlerMap = {
   'invoices.register': (c, i) => invoices.register(c.ctx, i.month),
   'reports.gstr1': (c, i) => invoices.gstr1Export(c.ctx, i.month),
   ...validationHandlers,
+  ...passHandlers,
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

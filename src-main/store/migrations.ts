@@ -11,6 +11,7 @@ import * as m0009 from '../../migrations/kiosk/0009_print_queue.js';
 import * as m0010 from '../../migrations/kiosk/0010_records.js';
 import * as m0011 from '../../migrations/kiosk/0011_tax_documents.js';
 import * as m0018 from '../../migrations/kiosk/0018_validations.js';
+import * as m0019 from '../../migrations/kiosk/0019_season_passes.js';
 
 export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -24,6 +25,7 @@ export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0010_records': m0010,
   '0011_tax_documents': m0011,
   '0018_validations': m0018,
+  '0019_season_passes': m0019,
 };
 
 export const kioskMigrationProvider: MigrationProvider = {

@@ -28,6 +28,7 @@ import type { SyncDatabase } from './schema.js';
 import { refold } from './session-replica.js';
 import { storedPayloadJson } from './stored-payload.js';
 import { applyValidationEvents, type ValidationEvent } from '../validations/replicate.js';
+import { applyPassEvents, type PassEvent } from '../passes/replicate.js';
 import { begin, EVENT_COLS, finish, foldEventOf, loadEvents, num, type SyncWriter, type Tx } from './write-batch.js';
 
 /** The protocol versions a server accepts (tests narrow it to play an older or newer server). */
@@ -125,6 +126,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
     const freshFold: [string, FoldEvent][] = [];
     const entityEvents: { type: 'zone' | 'operator'; hlc: string; payload: object }[] = [];
     const validationEvents: ValidationEvent[] = [];
+    const passEvents: PassEvent[] = [];
     for (const e of fresh) {
       const verdict = validateEvent(window, e);
       rows.push({
@@ -146,6 +148,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
         freshFold.push([e.entityId!, foldEventOf(e.id, kioskId, e.hlc, e.type, verdict.payload as Record<string, unknown>, e.vehicle)]);
       } else if (handling === 'zone' || handling === 'operator') entityEvents.push({ type: handling, hlc: e.hlc, payload: verdict.payload });
       else if (handling === 'merchant' || handling === 'validationProgram' || e.type.startsWith('validation.') || e.type === 'merchant.ledger') validationEvents.push({ id: e.id, type: e.type, hlc: e.hlc, payload: verdict.payload });
+      else if (e.type === 'seasonPass.upserted' || e.type === 'pass.movement') passEvents.push({ id: e.id, type: e.type, hlc: e.hlc, payload: verdict.payload });
     }
 
     // The touched sessions' stored events (read before this batch's rows exist), plus this batch's.
@@ -158,6 +161,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
       else await applyOperator(w, trx, b, kioskId, e as Parameters<typeof applyOperator>[4]);
     }
     await applyValidationEvents(w, trx, b, kioskId, validationEvents);
+    await applyPassEvents(w, trx, b, kioskId, passEvents);
     for (const key of input.ticketKeys ?? []) await applyTicketKey(w, trx, b, kioskId, key);
     await refold(w, trx, b, [...touched], kioskId);
 
