@@ -52,7 +52,7 @@ async function exits(k: Kiosk, clock: TestClock, n: number, tag: string): Promis
   }
 }
 
-/** Turns a kiosk file back into what the previous release wrote (before migrations 0010, 0011 and 0018). */
+/** Turns a kiosk file back into what the previous release wrote (before migrations 0010, 0011, 0018 and 0019). */
 function downgrade(dbPath: string): number {
   const db = openRaw(dbPath);
   withoutAuditTriggers(db, () => rehashFrom(db, 1, null));
@@ -62,7 +62,8 @@ function downgrade(dbPath: string): number {
     DELETE FROM kysely_migration WHERE name = '0010_records';
     DROP TABLE invoice_requests; DROP TABLE tax_documents; DELETE FROM kysely_migration WHERE name = '0011_tax_documents';
     DROP TABLE merchant_ledger; DROP TABLE session_validations; DROP TABLE validation_programs; DROP TABLE merchants;
-    DELETE FROM kysely_migration WHERE name = '0018_validations';`);
+    DELETE FROM kysely_migration WHERE name = '0018_validations';
+    DROP TABLE pass_movements; DROP TABLE pass_sales; DROP TABLE season_passes; DELETE FROM kysely_migration WHERE name = '0019_season_passes';`);
   db.pragma('auto_vacuum = NONE');
   db.exec('VACUUM');
   const n = (db.prepare('SELECT MAX(id) AS n FROM audit_log').get() as { n: number }).n;
