@@ -160,6 +160,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
       pendingEvents: ctx.outbox.pendingCount(),
       lastSyncAt: syncWorker?.status().lastSyncAt ?? null,
       syncProblem: syncWorker?.status().protocolProblem ?? null,
+      standalone: !syncWorker && !server,
       kioskId,
       now: new Date(clock.now()).toISOString(),
       needsSetup: operatorCount(ctx) === 0,

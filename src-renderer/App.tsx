@@ -31,13 +31,15 @@ function useHealthPolling() {
 
 function useEventStream(token: string | null) {
   const applyEvent = useConnectivity((s) => s.applyEvent);
+  const applySync = useConnectivity((s) => s.applySync);
   useEffect(() => {
     if (!token) return;
     return subscribeEvents((e) => {
       if (e.type === 'health') applyEvent(e);
+      if (e.type === 'sync.status') applySync(e.status);
       emitKioskEvent(e);
     });
-  }, [token, applyEvent]);
+  }, [token, applyEvent, applySync]);
 }
 
 function Nav({ screens, current, go, cashier }: { screens: ScreenId[]; current: ScreenId; go(s: ScreenId): void; cashier: boolean }) {

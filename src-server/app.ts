@@ -26,6 +26,8 @@ import { registerBookingRoutes } from './routes/bookings.js';
 import { registerKioskFlaggedRoutes } from './routes/kiosk-flagged.js';
 import { registerKioskAuditRoutes } from './routes/kiosk-audit.js';
 import { registerKioskRoutes } from './routes/kiosk-payments.js';
+import { registerHeadOfficeRoutes } from './routes/head-office.js';
+import { requestFacility } from './kiosks/request-auth.js';
 import { registerOpsRoutes, registerPaymentGauges } from './routes/ops.js';
 import { registerParkerRoutes } from './routes/parkers.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
@@ -114,7 +116,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     void reply.header('x-server-time', String(clock.now()));
   });
   app.addHook('onResponse', async (req, reply) => {
-    metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+    metrics.httpRequests.inc({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode), facility: requestFacility(req) });
   });
 
   // Sync and its listeners exist before any route: bookings publish to the gates and payment
@@ -130,6 +132,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   registerKioskFlaggedRoutes(app, ctx);
   registerKioskAuditRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerHeadOfficeRoutes(app, ctx);
   await app.register(async (scope) => {
     registerParkerRoutes(scope, ctx);
     registerBookingRoutes(scope, ctx);

@@ -66,6 +66,8 @@ export interface ServerConfig {
   secretsKeySource: 'env' | 'dev-default';
   /** Bearer token /metrics asks for; null: /metrics is closed. */
   metricsToken: string | null;
+  /** Bearer token of the head-office API (facilities, occupancy, revenue); null: that API is closed. */
+  adminToken: string | null;
   /** Parker slot holds: how many BOOKED bookings one parker may hold at once. */
   maxActiveBookingsPerParker: number;
   /** Parker slot holds: a booking whose car has not arrived after this many minutes is released. */
@@ -92,6 +94,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   SECRETS_KEY: opt,
   METRICS_TOKEN: z.string().trim().min(16, 'at least 16 characters').max(200).optional(),
+  ADMIN_TOKEN: z.string().trim().min(24, 'at least 24 characters').max(200).optional(),
   PARKER_MAX_ACTIVE_BOOKINGS: int(3, 1, 1000),
   PARKER_BOOKING_HOLD_MINUTES: int(60, 1, 7 * 24 * 60),
   PARKER_LOGIN_FAILURES_PER_ACCOUNT: int(10, 1, 10_000),
@@ -223,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretsKey,
     secretsKeySource,
     metricsToken: e.METRICS_TOKEN ?? null,
+    adminToken: e.ADMIN_TOKEN ?? null,
     maxActiveBookingsPerParker: e.PARKER_MAX_ACTIVE_BOOKINGS,
     bookingHoldMinutes: e.PARKER_BOOKING_HOLD_MINUTES,
     loginFailuresPerAccount: e.PARKER_LOGIN_FAILURES_PER_ACCOUNT,

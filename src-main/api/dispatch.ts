@@ -26,9 +26,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 export function toErrorBody(err: unknown): ErrorBody | null {
   if (err instanceof AppError) {
-    return err.details === undefined
-      ? { code: err.code, message: err.message }
-      : { code: err.code, message: err.message, details: err.details };
+    const body: ErrorBody = { code: err.code, message: err.message };
+    if (err.details !== undefined) body.details = err.details;
+    if (err.key) {
+      body.key = err.key;
+      body.params = err.params ?? {};
+    }
+    return body;
   }
   const sqliteCode = (err as { code?: unknown } | null)?.code;
   if (typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_CONSTRAINT')) {

@@ -4,7 +4,11 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import * as auth from '../services/auth.js';
 import type { Actor, ServiceContext } from '../services/context.js';
 import { bookSlot, scanEntry } from '../services/gate-entry.js';
-import { completeExit, lostTicket, payCash, quoteExit } from '../services/gate-exit.js';
+import { completeExit, payCash, quoteExit } from '../services/gate-exit.js';
+import { lostTicket } from '../services/lost-ticket.js';
+import { findByPlate, quoteByPlate } from '../services/plate-exit.js';
+import { plateRead } from '../services/plate-read.js';
+import { refundPayment } from '../services/refunds.js';
 import { integrityCheckApi } from '../services/integrity.js';
 import { createOperator, listOperators, operatorCount, unlockOperator, updateOperator } from '../services/operators.js';
 import * as sessions from '../services/sessions.js';
@@ -75,7 +79,11 @@ export const handlers: HandlerMap = {
     if (i.buyer) invoices.requestInvoice(c.ctx, i.sessionId, i.buyer);
     return c.startOnlinePayment(actorOf(c), i.sessionId);
   },
-  'gate.lostTicket': (c, i) => lostTicket(c.ctx, actorOf(c), i.vehicleNumber),
+  'gate.lostTicket': (c, i) => lostTicket(c.ctx, actorOf(c), i),
+  'gate.findByPlate': (c, i) => findByPlate(c.ctx, i.vehicleNumber),
+  'gate.quoteByPlate': (c, i) => quoteByPlate(c.ctx, actorOf(c), i),
+  'lane.plateRead': (c, i) => plateRead(c.ctx, i),
+  'payments.refund': (c, i) => refundPayment(c.ctx, actorOf(c), i),
   'payments.get': (c, i) => c.getPayment(i.paymentId),
   'payments.cancel': (c, i) => c.cancelPayment(actorOf(c), i.paymentId),
   'payments.flagged': (c) => c.flaggedPayments(),

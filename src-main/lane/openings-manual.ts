@@ -7,10 +7,8 @@
  */
 import { AppError } from '../../src-shared/contracts/errors.js';
 import { OTHER_REASON, type LaneOpening } from '../../src-shared/contracts/lane.js';
-import { roleAtLeast, type Role } from '../../src-shared/contracts/roles.js';
 import { newId } from '../core/ids.js';
-import { DUMMY_PIN_HASH, verifyPin } from '../core/pin-hash.js';
-import { afterWrongPin, failureDetails, isLocked, type LockState } from '../services/pin-lockout.js';
+import { verifySupervisor } from '../services/supervisor-auth.js';
 import type { Actor, ServiceContext } from '../services/context.js';
 import { openingRow, openingSnapshot, toOpenings } from './openings.js';
 
@@ -33,39 +31,11 @@ export function checkSnapshot(snapshot: string): void {
   }
 }
 
-const WRONG = 'Wrong supervisor username or PIN. The barrier stays closed.';
-
-/** Checks the supervisor's credentials; wrong PINs count towards the same lockout as logging in (pin-lockout.ts). */
-function verifySupervisor(ctx: ServiceContext, username: string, pin: string): { id: string; username: string } {
-  const { q, db } = ctx.store;
-  const op = q.first(db.selectFrom('operators').selectAll().where('username', '=', username.trim().toLowerCase()));
-  const now = ctx.clock.now();
-  if (!op) {
-    verifyPin(pin, DUMMY_PIN_HASH); // same time as a known name
-    throw new AppError('FORBIDDEN', WRONG);
-  }
-  const pinOk = verifyPin(pin, op.pin_hash);
-  const refused = q.tx((): LockState | null => {
-    const fresh = q.first(db.selectFrom('operators').selectAll().where('id', '=', op.id))!;
-    const state: LockState = { failedAttempts: fresh.failed_attempts, lockouts: fresh.lockouts, lockedUntil: fresh.locked_until, needsUnlock: fresh.needs_unlock === 1 };
-    if (isLocked(state, now)) return state;
-    if (pinOk) return null;
-    const after = afterWrongPin(state, now);
-    q.run(db.updateTable('operators').set({
-      failed_attempts: after.failedAttempts, lockouts: after.lockouts, locked_until: after.lockedUntil, needs_unlock: after.needsUnlock ? 1 : 0, updated_at: now,
-    }).where('id', '=', op.id));
-    ctx.audit.append({ operatorId: op.id, action: 'lane.manualOpenRefused', entityType: 'operator', entityId: op.id, details: { failed: after.failedAttempts, lockouts: after.lockouts } });
-    return after;
-  });
-  if (refused) {
-    if (isLocked(refused, now)) throw new AppError('RATE_LIMITED', 'Too many wrong PINs for this supervisor. Try again later.', failureDetails(refused, now));
-    throw new AppError('FORBIDDEN', WRONG);
-  }
-  if (op.is_active !== 1 || !roleAtLeast(op.role as Role, 'SUPERVISOR')) {
-    throw new AppError('FORBIDDEN', 'A manual opening needs a supervisor (or admin) PIN.');
-  }
-  return { id: op.id, username: op.username };
-}
+const SUPERVISOR_CHECK = {
+  refusedAction: 'lane.manualOpenRefused',
+  wrongMessage: 'Wrong supervisor username or PIN. The barrier stays closed.',
+  roleMessage: 'A manual opening needs a supervisor (or admin) PIN.',
+};
 
 export function manualOpen(ctx: ServiceContext, actor: Actor, input: ManualOpenInput): LaneOpening {
   if (!ctx.lane.configured()) throw new AppError('CONFLICT', 'No barrier is configured at this lane. An admin sets it up under Admin > Lane devices.');
@@ -77,7 +47,7 @@ export function manualOpen(ctx: ServiceContext, actor: Actor, input: ManualOpenI
   const text = input.reasonText?.trim() || null;
   if (code === OTHER_REASON && (!text || text.length < 3)) throw new AppError('VALIDATION_FAILED', 'For "Other", write the reason (3 characters or more).');
   if (input.snapshot) checkSnapshot(input.snapshot);
-  const supervisor = verifySupervisor(ctx, input.supervisorUsername, input.supervisorPin);
+  const supervisor = verifySupervisor(ctx, input.supervisorUsername, input.supervisorPin, SUPERVISOR_CHECK);
   const openingId = ctx.store.q.tx(() => {
     const id = newId(ctx.clock);
     ctx.lane.manualOpeningGiven({

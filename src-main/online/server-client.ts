@@ -62,6 +62,9 @@ export interface ResolveFlaggedRequest {
 
 const PASS_THROUGH = new Set<string>(ERROR_CODES);
 
+/** How long a payment status check waits for the server before the kiosk calls the status unknown. */
+export const STATUS_TIMEOUT_MS = 2500;
+
 export class ServerClient {
   private readonly http: SignedClient;
   private readonly timeoutMs: number;
@@ -79,8 +82,9 @@ export class ServerClient {
     return serverPaymentSchema.parse(await this.request('POST', '/kiosk/v1/payments', input));
   }
 
+  /** A payment's state; asked every 2 s while the driver pays, so a lost server shows as "status unknown" within 3 s. */
   async getPayment(paymentId: string): Promise<ServerPayment> {
-    return serverPaymentSchema.parse(await this.request('GET', `/kiosk/v1/payments/${encodeURIComponent(paymentId)}`));
+    return serverPaymentSchema.parse(await this.request('GET', `/kiosk/v1/payments/${encodeURIComponent(paymentId)}`, undefined, STATUS_TIMEOUT_MS));
   }
 
   /** Ends an online payment on the server (cash instead): the QR is closed, later money is flagged. Idempotent. */
@@ -108,9 +112,9 @@ export class ServerClient {
     return z.object({ kioskId: z.string(), serverTime: z.string() }).parse(await this.request('GET', '/kiosk/v1/ping'));
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  private async request(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<unknown> {
     try {
-      return await this.http.request(method, path, body, { timeoutMs: this.timeoutMs });
+      return await this.http.request(method, path, body, { timeoutMs: Math.min(timeoutMs, this.timeoutMs) });
     } catch (err) {
       if (err instanceof BadResponseError) throw new AppError('OFFLINE', undefined, { reason: 'bad_response', status: err.status });
       if (!(err instanceof CentralServerError)) {

@@ -5,7 +5,7 @@
  * the gateway credentials and is the record for every gate); the kiosk mirrors the outcome on its
  * own copy, audits it, and sends it to the other gates through the outbox.
  */
-import type { FlaggedPayment, FlaggedPaymentList, ResolvedPayment } from '../../src-shared/contracts/api.js';
+import type { FlaggedPayment, FlaggedPaymentCar, FlaggedPaymentList, ResolvedPayment } from '../../src-shared/contracts/api.js';
 import type { GatewayName, Payment, PaymentStatus } from '../../src-shared/contracts/entities.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { ResolveFlaggedRequest, ServerFlaggedPayment, ServerPayment, ServerResolveResult } from '../online/server-client.js';
@@ -77,7 +77,22 @@ export class FlaggedPayments {
         source: 'kiosk', resolvable: p.status === 'SUCCESS', localOnly: true,
       });
     }
+    for (const item of items) item.car = this.carOf(item.payment.id, item.payment.sessionId);
     return { items, serverReachable: remote !== null };
+  }
+
+  /** What the supervisor needs to decide: is the car still inside, did it also pay some other way? */
+  private carOf(paymentId: string, sessionId: string): FlaggedPaymentCar | null {
+    const { db, q } = this.ctx.store;
+    const s = q.first(db.selectFrom('sessions').select(['id', 'status', 'exit_at']).where('id', '=', sessionId));
+    if (!s) return null;
+    const others = q.all(db.selectFrom('payments').select(['id', 'method', 'status', 'amount_paise'])
+      .where('session_id', '=', sessionId).where('id', '!=', paymentId).where('status', 'in', ['SUCCESS', 'REFUNDED']).orderBy('created_at'));
+    return {
+      sessionId: s.id, sessionStatus: s.status, inside: s.status === 'BOOKED' || s.status === 'PARKED' || s.status === 'EXITING',
+      exitAt: s.exit_at === null ? null : new Date(s.exit_at).toISOString(),
+      otherPayments: others.map((p) => ({ id: p.id, method: p.method, status: p.status, amountPaise: p.amount_paise })),
+    };
   }
 
   async resolve(actor: Actor, input: { paymentId: string; action: 'accept' | 'refund'; reason: string }): Promise<ResolvedPayment> {

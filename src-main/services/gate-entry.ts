@@ -67,8 +67,8 @@ export function bookSlot(ctx: ServiceContext, actor: Actor, input: BookInput, en
         .where('vehicles.vehicle_number', '=', input.vehicleNumber).where(OPEN_SESSION),
     );
     if (openSession) {
-      throw new AppError(
-        'CONFLICT',
+      throw AppError.keyed(
+        'CONFLICT', 'entry.alreadyInside', { plate: input.vehicleNumber, slot: openSession.slot_number, status: openSession.status },
         `Vehicle ${input.vehicleNumber} is already ${openSession.status.toLowerCase()} at slot ${openSession.slot_number}.`,
         { status: openSession.status, slotNumber: openSession.slot_number },
       );

@@ -8,8 +8,9 @@ import type { PaymentRow, SessionRow } from '../store/schema.js';
 import { adoptSignedTicket } from './adopt-ticket.js';
 import type { Actor, ServiceContext } from './context.js';
 import {
-  creditedPaise, OPEN_SESSION, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView,
+  creditedPaise, pendingOnlinePayment, recordSessionChange, releaseSlot, sessionRowByCode, sessionRowById, sessionView,
 } from './session-records.js';
+import { alreadyExitedError, lostTicketRequoteError } from './exit-facts.js';
 import { requireOpenShift } from './shifts.js';
 import { priceSession } from '../validations/pricing.js';
 import { settleValidations } from '../validations/settle.js';
@@ -19,12 +20,14 @@ import { iso, toPayment } from './views.js';
 /** How long a quoted amount is honoured at the cash desk. */
 export const QUOTE_VALID_MS = 10 * 60 * 1000;
 
-function assertExitable(session: SessionRow): void {
+function assertExitable(ctx: ServiceContext, session: SessionRow): void {
+  // A second exit names the first one: when, where, which car, what it paid.
+  if (session.status === 'COMPLETED') throw alreadyExitedError(ctx, session);
   // An exit needs an entered, still-open session: the state machine says why not otherwise.
   assertTransition(session.status, 'COMPLETED');
 }
 
-function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean, paidPaise = creditedPaise(ctx, session)) {
+export function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: boolean, paidPaise = creditedPaise(ctx, session)) {
   // due = max(0, fee - validations + lost-ticket fee - paid): a booking's online pre-payment is
   // part of `paid` (docs/sync.md); the order of the stages is docs/validations.md's. With
   // tax-exclusive tariffs GST is added to the fee (docs/invoices.md).
@@ -33,9 +36,9 @@ function amountDueNow(ctx: ServiceContext, session: SessionRow, lostTicket: bool
 }
 
 /** Quotes an open session (validations/apply.ts re-quotes through it after a validation). */
-export function quoteSession(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean): Quote {
+export function quoteSession(ctx: ServiceContext, actor: Actor, session: SessionRow, lostTicket: boolean, details: Record<string, unknown> = {}): Quote {
   const { q, db } = ctx.store;
-  assertExitable(session);
+  assertExitable(ctx, session);
   const paid = creditedPaise(ctx, session);
   const due = amountDueNow(ctx, session, lostTicket, paid);
   const now = ctx.clock.now();
@@ -55,7 +58,7 @@ export function quoteSession(ctx: ServiceContext, actor: Actor, session: Session
       .where('id', '=', session.id),
   );
   recordSessionChange(ctx, actor, lostTicket ? 'session.lostTicket' : 'session.quoted', session.id, {
-    amountDuePaise: due.amountDuePaise, durationSeconds: due.durationSeconds, billableHours: due.billableHours,
+    amountDuePaise: due.amountDuePaise, durationSeconds: due.durationSeconds, billableHours: due.billableHours, ...details,
   });
   return {
     sessionId: session.id,
@@ -88,19 +91,6 @@ export function quoteExit(ctx: ServiceContext, actor: Actor, code: string): Quot
   });
 }
 
-export function lostTicket(ctx: ServiceContext, actor: Actor, vehicleNumber: string): Quote {
-  const { q, db } = ctx.store;
-  return q.tx(() => {
-    const session = q.first(
-      db.selectFrom('sessions').innerJoin('vehicles', 'vehicles.id', 'sessions.vehicle_id').selectAll('sessions')
-        .where('vehicles.vehicle_number', '=', vehicleNumber)
-        .where(OPEN_SESSION),
-    );
-    if (!session) throw new AppError('NOT_FOUND', `No parked car with number ${vehicleNumber}. Check the number plate.`);
-    return quoteSession(ctx, actor, session, true);
-  });
-}
-
 function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNowPaise: number, payment?: ReturnType<typeof insertCashPayment> | PaymentRow): void {
   const { q, db } = ctx.store;
   const now = ctx.clock.now();
@@ -114,7 +104,7 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
       })
       .where('id', '=', session.id).where('status', 'in', ['PARKED', 'EXITING']),
   );
-  if (changed !== 1) throw new AppError('ALREADY_EXITED');
+  if (changed !== 1) throw alreadyExitedError(ctx, sessionRowById(ctx, session.id));
   releaseSlot(ctx, session.id);
   const discountPaise = settleValidations(ctx, actor, session.id);
   recordPassExit(ctx, actor, session.id);
@@ -129,7 +119,7 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
 export function completeExit(ctx: ServiceContext, actor: Actor, sessionId: string, payment?: PaymentRow): Session {
   ctx.store.q.tx(() => {
     const session = sessionRowById(ctx, sessionId);
-    assertExitable(session);
+    assertExitable(ctx, session);
     const due = amountDueNow(ctx, session, session.lost_ticket === 1);
     if (due.amountDuePaise > 0) {
       if (pendingOnlinePayment(ctx, session.id)) throw new AppError('PAYMENT_PENDING');
@@ -159,12 +149,14 @@ export function payCash(
 ): { session: Session; payment: Payment; changePaise: number } {
   const payment = ctx.store.q.tx(() => {
     const session = sessionRowById(ctx, sessionId);
-    assertExitable(session);
+    assertExitable(ctx, session);
     if (pendingOnlinePayment(ctx, session.id)) throw new AppError('PAYMENT_PENDING');
     const now = ctx.clock.now();
     const quoteStillValid = session.status === 'EXITING' && session.quote_amount_paise != null
       && session.quote_valid_until != null && now <= session.quote_valid_until;
-    const due = quoteStillValid ? session.quote_amount_paise! : amountDueNow(ctx, session, session.lost_ticket === 1).amountDuePaise;
+    // A lost-ticket exit was authorised for its quoted amount: once that quote ran out it is done again.
+    if (!quoteStillValid && session.lost_ticket === 1) throw lostTicketRequoteError();
+    const due = quoteStillValid ? session.quote_amount_paise! : amountDueNow(ctx, session, false).amountDuePaise;
     if (due === 0) throw new AppError('CONFLICT', 'Nothing is due for this car. Use "Open gate" instead.');
     const shift = requireOpenShift(ctx, actor);
     if (tenderedPaise < due) {

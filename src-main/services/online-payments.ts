@@ -17,6 +17,7 @@ import type { CreateOnlinePaymentInput, ServerPayment } from '../online/server-c
 import type { PaymentRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { completeExit } from './gate-exit.js';
+import { lostTicketRequoteError } from './exit-facts.js';
 import { cancelUnsent, markCancelFailed, markCancelSent, queueCancel, unsentCancels, wasCancelled } from './payment-cancels.js';
 import { creditedPaise, pendingOnlinePayment, recordSessionChange, sessionRowById, zoneRow } from './session-records.js';
 import { toPayment, zoneTariff } from './views.js';
@@ -72,6 +73,7 @@ export class OnlinePayments {
       const now = ctx.clock.now();
       const quoteValid = session.status === 'EXITING' && session.quote_amount_paise != null
         && session.quote_valid_until != null && now <= session.quote_valid_until;
+      if (!quoteValid && session.lost_ticket === 1) throw lostTicketRequoteError();
       const amount = quoteValid
         ? session.quote_amount_paise!
         : withExclusiveTax(ctx, computeAmountDue({
@@ -111,14 +113,17 @@ export class OnlinePayments {
     const local = paymentRow(this.ctx, paymentId);
     if (!local) throw new AppError('NOT_FOUND', 'No such payment.');
     const awaitingDecision = local.status === 'SUCCESS' && local.late === 1 && local.review_reason === LATE_REVIEW_REASON;
+    let unreachable = false;
     if (this.server && local.method === 'ONLINE' && (local.status === 'PENDING' || local.status === 'EXPIRED' || local.status === 'FAILED' || awaitingDecision)) {
       try {
         this.apply(await this.server.getPayment(paymentId));
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'OFFLINE') throw err;
+        unreachable = true;
       }
     }
-    return toPayment(paymentRow(this.ctx, paymentId)!);
+    const payment = toPayment(paymentRow(this.ctx, paymentId)!);
+    return unreachable && payment.status === 'PENDING' ? { ...payment, statusUnknown: true } : payment;
   }
 
   /**

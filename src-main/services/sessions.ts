@@ -34,6 +34,7 @@ export interface ListInput {
   limit?: number | undefined;
   cursor?: string | undefined;
   conflict?: boolean | undefined;
+  lostTicket?: boolean | undefined;
 }
 
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
@@ -49,6 +50,7 @@ export function listSessions(ctx: ServiceContext, input: ListInput): { items: Se
   if (input.status) query = query.where('sessions.status', '=', input.status);
   if (input.zoneId) query = query.where('sessions.zone_id', '=', input.zoneId);
   if (input.conflict !== undefined) query = query.where('sessions.conflict', '=', input.conflict ? 1 : 0);
+  if (input.lostTicket !== undefined) query = query.where('sessions.lost_ticket', '=', input.lostTicket ? 1 : 0);
   if (input.from) query = query.where('sessions.created_at', '>=', Date.parse(input.from));
   if (input.to) query = query.where('sessions.created_at', '<', Date.parse(input.to));
   if (input.q) {

@@ -21,13 +21,17 @@ export interface SettingsPatch extends Partial<Omit<FacilitySettings, 'serverUrl
   kioskSecret?: string | undefined;
 }
 
-type CoreKey = 'facilityName' | 'timeZone' | 'shiftTolerancePaise';
+type CoreKey = 'facilityName' | 'timeZone' | 'shiftTolerancePaise' | 'lostTicketSupervisorAbovePaise' | 'plateExitMaxPaise';
 
 export const DEFAULT_SETTINGS: Pick<FacilitySettings, CoreKey> = Object.freeze({
   facilityName: 'ParkGate',
   timeZone: 'Asia/Kolkata',
   /** Rs 50: a drawer off by more than this needs a supervisor's approval. */
   shiftTolerancePaise: 5000,
+  /** Rs 500: a lost-ticket exit charging more needs a supervisor's PIN (docs/lane.md "Lost tickets"). */
+  lostTicketSupervisorAbovePaise: 50000,
+  /** Rs 200: a plate-only exit up to this fee is quoted at once; above it the ticket is asked for. */
+  plateExitMaxPaise: 20000,
 });
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as CoreKey[];
@@ -53,7 +57,7 @@ function parse<K extends CoreKey>(key: K, raw: string): FacilitySettings[K] | un
   const def = DEFAULT_SETTINGS[key];
   if (typeof v !== typeof def) return undefined;
   if (key === 'timeZone' && !isValidTimeZone(v as string)) return undefined;
-  if (key === 'shiftTolerancePaise' && !(Number.isSafeInteger(v) && (v as number) >= 0)) return undefined;
+  if (typeof def === 'number' && !(Number.isSafeInteger(v) && (v as number) >= 0)) return undefined;
   return v as FacilitySettings[K];
 }
 

@@ -103,7 +103,7 @@ export function openShiftRow(ctx: ServiceContext, operatorId: string): ShiftRow 
 /** The open shift a cash operation must belong to; CONFLICT with a plain instruction when there is none. */
 export function requireOpenShift(ctx: ServiceContext, actor: Actor): ShiftRow {
   const row = openShiftRow(ctx, actor.operatorId);
-  if (!row) throw new AppError('CONFLICT', NO_OPEN_SHIFT_MESSAGE, { reason: 'NO_OPEN_SHIFT' });
+  if (!row) throw AppError.keyed('CONFLICT', 'shift.noOpenShift', {}, NO_OPEN_SHIFT_MESSAGE, { reason: 'NO_OPEN_SHIFT' });
   return row;
 }
 

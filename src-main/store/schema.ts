@@ -101,6 +101,20 @@ export interface PaymentShiftLink {
   shift_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** What proved the car at an exit without a readable ticket (migrations/kiosk/0017). */
+export interface LostTicketExitsTable {
+  session_id: string;
+  basis: 'PLATE_MATCH' | 'PICKED';
+  typed_plate: string;
+  proof: 'RC' | 'DRIVING_LICENCE' | 'PHOTO_ID' | 'OTHER';
+  proof_note: string | null;
+  reason: string;
+  amount_due_paise: number;
+  operator_id: string;
+  supervisor_id: string | null;
+  recorded_at: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -361,6 +375,7 @@ export interface KioskDatabase extends ValidationTables, PassTables {
   sync_ticket_keys: SyncTicketKeysTable;
   sync_skipped: SyncSkippedTable;
   settings: SettingsTable;
+  lost_ticket_exits: LostTicketExitsTable;
   shifts: ShiftsTable;
   cash_movements: CashMovementsTable;
   lane_openings: LaneOpeningsTable;

@@ -5,7 +5,7 @@
  * Only types are imported from the contracts, so no core code ends up in the bundle.
  */
 import type { ApiInput, ApiMethod, ApiResult, KioskEvent } from '../../src-shared/contracts/api.js';
-import type { ApiResponse, ErrorCode } from '../../src-shared/contracts/errors.js';
+import type { ApiResponse, ErrorCode, MessageParams } from '../../src-shared/contracts/errors.js';
 
 export interface ParkgateBridge {
   call(method: string, input: unknown): Promise<ApiResponse<unknown>>;
@@ -25,6 +25,9 @@ export class ApiError extends Error {
   readonly code: ClientErrorCode;
   readonly details: unknown;
   readonly status: number | null;
+  /** The core's message key and parameters (translated by i18n's errorText). */
+  key: string | null = null;
+  params: MessageParams = {};
   constructor(code: ClientErrorCode, message: string, details?: unknown, status: number | null = null) {
     super(message);
     this.name = 'ApiError';
@@ -92,9 +95,14 @@ async function transport(method: string, input: unknown): Promise<ApiResponse<un
 export async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiResult<M>> {
   const response = await transport(method, input);
   if (response.ok) return response.data as ApiResult<M>;
-  const { code, message, details } = response.error;
+  const { code, message, details, key, params } = response.error;
   if (code === 'UNAUTHENTICATED' && method !== 'auth.login' && unauthorizedHandler) unauthorizedHandler();
-  throw new ApiError(code, message, details);
+  const error = new ApiError(code, message, details);
+  if (key) {
+    error.key = key;
+    error.params = params ?? {};
+  }
+  throw error;
 }
 
 export type Unsubscribe = () => void;

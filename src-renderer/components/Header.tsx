@@ -27,10 +27,13 @@ function Clock() {
 
 export function ConnectivityPill() {
   const t = useT();
-  const { reachable, online, pendingEvents } = useConnectivity();
-  let kind: 'online' | 'syncing' | 'offline';
+  const { reachable, online, pendingEvents, standalone } = useConnectivity();
+  let kind: 'online' | 'syncing' | 'offline' | 'standalone';
   let text: string;
-  if (reachable === false || !online) {
+  if (reachable !== false && standalone) {
+    kind = 'standalone';
+    text = t('desk.standalone');
+  } else if (reachable === false || !online) {
     kind = 'offline';
     text = pendingEvents > 0 ? t('header.offlinePending', { count: pendingEvents }) : t('header.offline');
   } else if (pendingEvents > 0) {

@@ -1,7 +1,11 @@
 /** English texts. The source of truth for the message keys; every other language must match it. */
+import { coreEn } from './core.en.js';
+import { deskEn } from './desk.en.js';
 import { validationsEn } from './validations.en.js';
 
 export const en = {
+  ...coreEn,
+  ...deskEn,
   ...validationsEn,
   'app.name': 'ParkGate',
   'app.tagline': 'Gate kiosk',
@@ -343,6 +347,10 @@ export const en = {
   'flagged.refund': 'Refund {amount}',
   'flagged.accepted': 'Payment of {amount} for {vehicle} accepted.',
   'flagged.refunded': 'Refund of {amount} for {vehicle} sent through the gateway.',
+  'flagged.carInside': 'The car is still inside.',
+  'flagged.carLeft': 'The car left {time}.',
+  'flagged.alsoCash': 'Also paid {amount} in cash',
+  'flagged.alsoOnline': 'Also paid {amount} by UPI',
 
   'ops.title': 'Operators',
   'ops.username': 'Username',

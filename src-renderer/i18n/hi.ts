@@ -1,9 +1,12 @@
 /** हिन्दी texts. Must have exactly the keys of en.ts (checked by the type and by a test). */
 import type { MessageKey } from './en.js';
-
+import { coreHi } from './core.hi.js';
+import { deskHi } from './desk.hi.js';
 import { validationsHi } from './validations.hi.js';
 
 export const hi: Record<MessageKey, string> = {
+  ...coreHi,
+  ...deskHi,
   ...validationsHi,
   'app.name': 'ParkGate',
   'app.tagline': 'गेट कियोस्क',
@@ -345,6 +348,10 @@ export const hi: Record<MessageKey, string> = {
   'flagged.refund': '{amount} रिफ़ंड करें',
   'flagged.accepted': '{vehicle} का {amount} का भुगतान स्वीकार किया गया।',
   'flagged.refunded': '{vehicle} के लिए {amount} का रिफ़ंड गेटवे से भेजा गया।',
+  'flagged.carInside': 'गाड़ी अभी अंदर है।',
+  'flagged.carLeft': 'गाड़ी {time} निकल गई।',
+  'flagged.alsoCash': '{amount} नकद भी चुकाए',
+  'flagged.alsoOnline': '{amount} यूपीआई से भी चुकाए',
 
   'ops.title': 'ऑपरेटर',
   'ops.username': 'यूज़रनेम',

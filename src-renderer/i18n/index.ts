@@ -3,6 +3,8 @@ import { en, type MessageKey } from './en.js';
 import { hi } from './hi.js';
 import { useLanguage, type Language } from '../stores/language.js';
 import { isApiError } from '../api/client.js';
+import type { MessageParams } from '../../src-shared/contracts/errors.js';
+import { formatDateTime, formatINR } from '../lib/format.js';
 
 export type { MessageKey };
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { en, hi };
@@ -21,19 +23,44 @@ export function useT(): Translate {
   return (key, vars) => translate(lang, key, vars);
 }
 
+/**
+ * The core's parameters in the operator's language: `...Paise` as rupees, `...At` as a date and
+ * time (en-IN / hi-IN), a value with a `core.value.<name>.<value>` text in words.
+ */
+function coreVars(t: Translate, params: MessageParams, lang: Language): Vars {
+  const out: Vars = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (value === null) out[name] = '—';
+    else if (name.endsWith('Paise') && typeof value === 'number') out[name] = formatINR(value);
+    else if (name.endsWith('At') && typeof value === 'string') out[name] = formatDateTime(value, lang);
+    else {
+      const key = `core.value.${name}.${String(value)}` as MessageKey;
+      out[name] = key in en ? t(key) : value;
+    }
+  }
+  return out;
+}
+
 /** A message for a person at the gate, in the current language, for any thrown value. */
 export function errorText(t: Translate, e: unknown): string {
   if (isApiError(e)) {
+    const coreKey = `core.${e.key ?? ''}` as MessageKey;
+    if (e.key && coreKey in en) return t(coreKey, coreVars(t, e.params, useLanguage.getState().lang));
     const key = `error.${e.code}` as MessageKey;
     if (key in en) return t(key);
-    return e.message;
+    return useLanguage.getState().lang === 'en' ? e.message : t('error.INTERNAL');
   }
   return t('error.INTERNAL');
 }
 
-/** The server's own message when it says more than the generic text (e.g. a lockout time). */
+/**
+ * The core's own English message when it says more than the generic text (e.g. a lockout time);
+ * null in another language (the screen shows only the translated text there) or when errorText
+ * already said it from the message key.
+ */
 export function serverDetail(e: unknown): string | null {
-  return isApiError(e) && e.message ? e.message : null;
+  if (!isApiError(e) || !e.message || e.key || useLanguage.getState().lang !== 'en') return null;
+  return e.message;
 }
 
 /** A two-word headline for an error (shown big), in the current language. */

@@ -26,6 +26,14 @@ export function formatDateTime(iso: string | null | undefined, lang: Language): 
   }).format(d);
 }
 
+/** "2026-12-03" -> "3 Dec 2026" (en-IN) or its hi-IN form: day first, never the US order. */
+export function formatDay(ymd: string, lang: Language): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  if (!m) return '';
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+  return new Intl.DateTimeFormat(locale(lang), { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' }).format(d);
+}
+
 export function formatClock(ms: number, lang: Language): { time: string; date: string } {
   const d = new Date(ms);
   return {

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Session, Zone } from '../../src-shared/contracts/entities.js';
 import { normaliseVehicleNumber } from '../../src-shared/contracts/vehicle-number.js';
-import { call, isApiError, type ApiError } from '../api/client.js';
+import { call, isApiError } from '../api/client.js';
 import { CameraPanel } from '../components/CameraPanel.js';
 import { TextField } from '../components/Field.js';
 import { ResultBanner } from '../components/ResultBanner.js';
 import { TicketView } from '../components/TicketView.js';
-import { errorCode, errorHeadline, errorText, useT } from '../i18n/index.js';
+import { errorCode, errorHeadline, errorText, serverDetail, useT } from '../i18n/index.js';
 import { useKioskEvent } from '../lib/events.js';
 import { formatINR } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
@@ -162,7 +162,7 @@ export function EntryScreen({ camera = true }: { camera?: boolean }) {
             {issuing.error !== null && (
               <div className="notice notice-error" role="alert">
                 {errorText(t, issuing.error)}
-                {isApiError(issuing.error) && issuing.error.code === 'VALIDATION_FAILED' && <small>{(issuing.error as ApiError).message}</small>}
+                {isApiError(issuing.error) && issuing.error.code === 'VALIDATION_FAILED' && serverDetail(issuing.error) && <small>{serverDetail(issuing.error)}</small>}
               </div>
             )}
             <button type="submit" className="btn btn-primary btn-xl" disabled={!vehicleOk || !zoneId || issuing.busy}>

@@ -103,6 +103,16 @@ function FlaggedRow({ item, canDecide, onDone }: { item: FlaggedPayment; canDeci
       <p className="muted">
         {t('flagged.paidAt', { time: formatDateTime(p.completedAt ?? p.createdAt, lang) })} · {t('flagged.ref', { ref: p.gatewayRef ?? t('common.none') })}
       </p>
+      {item.car && (
+        <p className="facts" data-testid={`flagged-car-${p.id}`}>
+          {item.car.inside ? t('flagged.carInside') : t('flagged.carLeft', { time: formatDateTime(item.car.exitAt, lang) })}
+          {item.car.otherPayments.map((o) => (
+            <span key={o.id} className="tag tag-warn">
+              {t(o.method === 'CASH' ? 'flagged.alsoCash' : 'flagged.alsoOnline', { amount: formatINR(o.amountPaise) })}
+            </span>
+          ))}
+        </p>
+      )}
       {!item.resolvable ? (
         <p className="muted">{t('flagged.notCaptured')}</p>
       ) : (

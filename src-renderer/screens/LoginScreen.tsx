@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { TextField } from '../components/Field.js';
 import { PinEntry } from '../components/PinEntry.js';
-import { errorText, useT } from '../i18n/index.js';
+import { errorText, serverDetail, useT } from '../i18n/index.js';
 import { isApiError } from '../api/client.js';
 import { formatDateTime } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
@@ -79,7 +79,7 @@ function LoginForm() {
           {!locked && triesLeft !== null && triesLeft > 0 && (
             <small data-testid="login-tries-left">{triesLeft === 1 ? t('login.triesLeftOne') : t('login.triesLeft', { n: triesLeft })}</small>
           )}
-          {locked && !details.lockedUntil && !details.supervisorUnlock && isApiError(error) && error.message && <small>{error.message}</small>}
+          {locked && !details.lockedUntil && !details.supervisorUnlock && serverDetail(error) && <small>{serverDetail(error)}</small>}
         </div>
       )}
       <button type="submit" className="btn btn-primary btn-xl" disabled={busy || !username || pin.length < 4}>

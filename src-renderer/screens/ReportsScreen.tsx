@@ -8,8 +8,10 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { DailyReport, Shift } from '../../src-shared/contracts/entities.js';
 import { call } from '../api/client.js';
 import { TextField } from '../components/Field.js';
-import { errorText, useT, type Translate } from '../i18n/index.js';
-import { formatDuration, formatINR } from '../lib/format.js';
+import { errorText, useT } from '../i18n/index.js';
+import { formatDay, formatDuration, formatINR } from '../lib/format.js';
+import { HourChart } from '../components/desk/HourChart.js';
+import { useLanguage } from '../stores/language.js';
 import { sounds } from '../lib/sound.js';
 import { VendExceptionsPanel } from '../lane/VendExceptionsPanel.js';
 
@@ -38,41 +40,9 @@ export function saveFile(fileName: string, mimeType: string, base64: string): vo
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function HourChart({ report, t }: { report: DailyReport; t: Translate }) {
-  const w = 720;
-  const h = 220;
-  const pad = { l: 36, r: 8, t: 12, b: 24 };
-  const hours = report.byHour;
-  const maxOcc = Math.max(1, ...hours.map((x) => x.occupancy));
-  const maxRev = Math.max(1, ...hours.map((x) => x.revenuePaise));
-  const slot = (w - pad.l - pad.r) / Math.max(1, hours.length);
-  const plotH = h - pad.t - pad.b;
-  return (
-    <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={t('reports.chartLabel')} style={{ width: '100%', maxWidth: w, height: 'auto' }}>
-      <line x1={pad.l} x2={w - pad.r} y1={h - pad.b} y2={h - pad.b} stroke="currentColor" strokeWidth={1} />
-      <text x={pad.l - 4} y={pad.t + 8} fontSize={10} textAnchor="end">{maxOcc}</text>
-      {hours.map((x, i) => {
-        const occH = (plotH * x.occupancy) / maxOcc;
-        const revH = (plotH * x.revenuePaise) / maxRev;
-        const x0 = pad.l + i * slot;
-        return (
-          <g key={i}>
-            <rect x={x0 + slot * 0.1} width={slot * 0.4} y={h - pad.b - occH} height={occH} fill="#2f6fb3">
-              <title>{`${String(x.hour).padStart(2, '0')}:00 · ${t('reports.occupancy')}: ${x.occupancy}`}</title>
-            </rect>
-            <rect x={x0 + slot * 0.5} width={slot * 0.4} y={h - pad.b - revH} height={revH} fill="#3c9d5d">
-              <title>{`${String(x.hour).padStart(2, '0')}:00 · ${t('reports.revenueHour')}: ${formatINR(x.revenuePaise)}`}</title>
-            </rect>
-            <text x={x0 + slot / 2} y={h - 8} fontSize={10} textAnchor="middle">{String(x.hour).padStart(2, '0')}</text>
-          </g>
-        );
-      })}
-    </svg>
-  );
-}
-
 export default function ReportsScreen() {
   const t = useT();
+  const lang = useLanguage((st) => st.lang);
   const [timeZone, setTimeZone] = useState('Asia/Kolkata');
   const [date, setDate] = useState(() => todayIn('Asia/Kolkata'));
   const [report, setReport] = useState<DailyReport | null>(null);
@@ -178,7 +148,7 @@ export default function ReportsScreen() {
     <div className="screen screen-reports">
       <h1 className="screen-title">{t('reports.title')}</h1>
       <form className="inline-form" onSubmit={submit}>
-        <TextField label={t('reports.date')} type="date" value={date} onValue={setDate} />
+        <TextField label={t('reports.date')} type="date" value={date} onValue={setDate} hint={formatDay(date, lang)} />
         <button type="submit" className="btn btn-primary" disabled={loading || !date}>{t('reports.load')}</button>
         <button type="button" className="btn btn-secondary" disabled={!r || exporting !== null} onClick={() => void exportAs('csv')}>{t('reports.exportCsv')}</button>
         <button type="button" className="btn btn-secondary" disabled={!r || exporting !== null} onClick={() => void exportAs('pdf')}>{t('reports.exportPdf')}</button>

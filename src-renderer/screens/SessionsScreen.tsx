@@ -2,8 +2,12 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AuditEntry, Payment, Session, SessionStatus, Zone } from '../../src-shared/contracts/entities.js';
 import { SESSION_STATUSES } from '../../src-shared/contracts/entities.js';
 import { call } from '../api/client.js';
-import { SelectField, TextField } from '../components/Field.js';
+import { CheckField, SelectField, TextField } from '../components/Field.js';
 import { ReprintButtons } from '../components/ReprintButtons.js';
+import { RefundForm } from '../components/desk/RefundForm.js';
+import { timelineAction, timelineDetail } from '../components/desk/timeline-text.js';
+import { useSession } from '../stores/session.js';
+import { canTakePayment } from '../stores/ui.js';
 import { errorText, useT } from '../i18n/index.js';
 import { formatDateTime, formatINR } from '../lib/format.js';
 import { useLanguage } from '../stores/language.js';
@@ -14,6 +18,7 @@ interface Filters {
   q: string;
   status: '' | SessionStatus;
   zoneId: string;
+  lostOnly?: boolean;
 }
 
 export function StatusBadge({ status }: { status: SessionStatus }) {
@@ -46,6 +51,7 @@ export function SessionsScreen() {
         ...(f.q.trim() ? { q: f.q.trim() } : {}),
         ...(f.status ? { status: f.status } : {}),
         ...(f.zoneId ? { zoneId: f.zoneId } : {}),
+        ...(f.lostOnly ? { lostTicket: true } : {}),
         ...(cursor ? { cursor } : {}),
       });
       setItems(r.items);
@@ -92,6 +98,7 @@ export function SessionsScreen() {
           onValue={(v) => setDraft({ ...draft, zoneId: v })}
           options={[{ value: '', label: t('common.all') }, ...zones.map((z) => ({ value: z.id, label: z.name }))]}
         />
+        <CheckField label={t('desk.sessions.lostOnly')} checked={Boolean(draft.lostOnly)} onChecked={(lostOnly) => setDraft({ ...draft, lostOnly })} />
         <button type="submit" className="btn btn-primary">{t('sessions.apply')}</button>
       </form>
       {error !== null && <div className="notice notice-error" role="alert">{errorText(t, error)}</div>}
@@ -125,6 +132,7 @@ export function SessionsScreen() {
                     {s.vehicleNumber}
                   </button>
                   {s.conflict && <span className="tag tag-warn">{t('sessions.conflict')}</span>}
+                  {s.lostTicket && <span className="tag tag-warn" data-testid="lost-tag">{t('sessions.lost')}</span>}
                 </td>
                 <td>{s.zoneName} / {s.slotNumber}</td>
                 <td><StatusBadge status={s.status} /></td>
@@ -149,24 +157,14 @@ export function SessionsScreen() {
   );
 }
 
-function describeTimeline(e: AuditEntry): string {
-  if (!e.details || typeof e.details !== 'object') return '';
-  const d = e.details as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const k of ['status', 'from', 'to', 'slotNumber', 'amountPaise', 'amountDuePaise', 'method', 'reason']) {
-    const v = d[k];
-    if (v === undefined || v === null || typeof v === 'object') continue;
-    parts.push(k.endsWith('Paise') && typeof v === 'number' ? formatINR(v) : String(v));
-  }
-  return parts.join(' · ');
-}
-
 export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack(): void }) {
   const t = useT();
   const lang = useLanguage((s) => s.lang);
   const [session, setSession] = useState<(Session & { payments: Payment[] }) | null>(null);
   const [timeline, setTimeline] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [reloads, setReloads] = useState(0);
+  const canRefund = canTakePayment(useSession((s) => s.operator?.role ?? 'ATTENDANT'));
 
   useEffect(() => {
     let live = true;
@@ -175,7 +173,7 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
     return () => {
       live = false;
     };
-  }, [sessionId]);
+  }, [sessionId, reloads]);
 
   return (
     <div className="screen screen-detail">
@@ -191,6 +189,7 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
               {session.vehicleNumber} <StatusBadge status={session.status} />
             </h2>
             {session.conflict && <p className="notice notice-warn">{t('sessions.conflict')}</p>}
+            {session.lostTicket && <p className="notice notice-warn">{t('sessions.lost')}</p>}
             <dl className="facts">
               <dt>{t('exit.zoneSlot')}</dt>
               <dd>{session.zoneName} / {session.slotNumber}</dd>
@@ -215,7 +214,8 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
               <ul className="plain-list">
                 {session.payments.map((p) => (
                   <li key={p.id}>
-                    <strong>{p.method}</strong> {formatINR(p.amountPaise)} · {t(`exit.pay.${p.status}`)} · {formatDateTime(p.completedAt ?? p.createdAt, lang)}
+                    <strong>{t(`desk.method.${p.method}`)}</strong> {formatINR(p.amountPaise)} · {t(`exit.pay.${p.status}`)} · {formatDateTime(p.completedAt ?? p.createdAt, lang)}
+                    {session.status === 'COMPLETED' && p.method === 'CASH' && p.status === 'SUCCESS' && canRefund && <RefundForm payment={p} onDone={() => setReloads((n) => n + 1)} />}
                   </li>
                 ))}
               </ul>
@@ -229,9 +229,9 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
               {timeline?.map((e) => (
                 <li key={e.id}>
                   <span className="timeline-time">{formatDateTime(e.at, lang)}</span>
-                  <span className="timeline-action">{e.action}</span>
+                  <span className="timeline-action" data-action={e.action}>{timelineAction(t, e.action)}</span>
                   <span className="timeline-who">{e.operatorName ?? ''}</span>
-                  <span className="timeline-detail">{describeTimeline(e)}</span>
+                  <span className="timeline-detail">{timelineDetail(t, e)}</span>
                 </li>
               ))}
             </ol>

@@ -1,7 +1,7 @@
 /**
  * First-run setup, shown while `system.health` says `needsSetup` and until the wizard
  * is finished: (1) the first administrator (auth.setup, which logs them in), (2) facility name and
- * time zone, (3) central server URL + enrolment credentials (saved for the next start; skippable
+ * time zone, (2b) zones and rates (screens/setup/ZonesStep.tsx), (3) central server URL + enrolment credentials (saved for the next start; skippable
  * for a standalone kiosk), (4) camera choice and a test scan, (5) a printer test. Then the app.
  *
  * The wizard stays on screen after step 1 logs the admin in: App and LoginScreen both ask
@@ -9,13 +9,13 @@
  */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { create } from 'zustand';
-import { call, isApiError } from '../api/client.js';
+import { call } from '../api/client.js';
 import { CameraPanel } from '../components/CameraPanel.js';
 import { SelectField, TextField } from '../components/Field.js';
 import { PinEntry } from '../components/PinEntry.js';
 import { QrImage } from '../components/QrImage.js';
 import { PrinterSettingsForm } from '../components/PrinterSettingsForm.js';
-import { errorText, useT } from '../i18n/index.js';
+import { errorText, serverDetail, useT } from '../i18n/index.js';
 import type { MessageKey } from '../i18n/en.js';
 import { formatDateTime } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
@@ -23,8 +23,9 @@ import { useApiAction } from '../lib/use-api-action.js';
 import { useConnectivity } from '../stores/connectivity.js';
 import { useLanguage } from '../stores/language.js';
 import { useSession } from '../stores/session.js';
+import { ZonesStep } from './setup/ZonesStep.js';
 
-export const SETUP_STEPS = ['admin', 'facility', 'server', 'camera', 'printer'] as const;
+export const SETUP_STEPS = ['admin', 'facility', 'zones', 'server', 'camera', 'printer'] as const;
 export type SetupStep = (typeof SETUP_STEPS)[number];
 
 const ACTIVE_KEY = 'parkgate.setup.active';
@@ -94,13 +95,15 @@ export const TIME_ZONES = [
 const STEP_LABEL: Record<SetupStep, MessageKey> = {
   admin: 'setup.step.admin',
   facility: 'setup.step.facility',
+  zones: 'setupZones.step',
   server: 'setup.step.server',
   camera: 'setup.step.camera',
   printer: 'setup.step.printer',
 };
 
 function describe(t: ReturnType<typeof useT>, err: unknown): string {
-  return errorText(t, err) + (isApiError(err) && err.message ? ` (${err.message})` : '');
+  const detail = serverDetail(err);
+  return errorText(t, err) + (detail ? ` (${detail})` : '');
 }
 
 function ErrorNotice({ error }: { error: string | null }) {
@@ -435,6 +438,7 @@ export function SetupWizard() {
       <Progress step={step} />
       {step === 'admin' && <AdminStep onDone={next('admin')} />}
       {step === 'facility' && <FacilityStep onDone={next('facility')} />}
+      {step === 'zones' && <ZonesStep onDone={next('zones')} />}
       {step === 'server' && <ServerStep onDone={next('server')} />}
       {step === 'camera' && <CameraStep onDone={next('camera')} />}
       {step === 'printer' && <PrinterStep onDone={next('printer')} />}

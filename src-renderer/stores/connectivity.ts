@@ -11,6 +11,8 @@ export interface ConnectivityState {
   reachable: boolean | null;
   /** The kiosk is linked to the central server. */
   online: boolean;
+  /** No central server is configured: nothing is "offline", the kiosk works alone. */
+  standalone: boolean;
   pendingEvents: number;
   lastSyncAt: string | null;
   /** The central server refused this kiosk's sync protocol (too old, or the server is). */
@@ -20,11 +22,14 @@ export interface ConnectivityState {
   offsetMs: number;
   refresh(): Promise<void>;
   applyEvent(e: { online: boolean; pendingEvents: number; lastSyncAt: string | null }): void;
+  /** The sync worker's own status event: the header follows a lost server at once, not at the next health poll. */
+  applySync(s: { enabled: boolean; online: boolean; pendingEvents: number; lastSyncAt: string | null }): void;
 }
 
 export const useConnectivity = create<ConnectivityState>((set, get) => ({
   reachable: null,
   online: false,
+  standalone: false,
   pendingEvents: 0,
   lastSyncAt: null,
   syncProblem: null,
@@ -40,6 +45,7 @@ export const useConnectivity = create<ConnectivityState>((set, get) => ({
       set({
         reachable: true,
         online: h.online,
+        standalone: Boolean(h.standalone),
         pendingEvents: h.pendingEvents,
         lastSyncAt: h.lastSyncAt,
         syncProblem: h.syncProblem ?? null,
@@ -53,6 +59,10 @@ export const useConnectivity = create<ConnectivityState>((set, get) => ({
   },
   applyEvent(e) {
     set({ online: e.online, pendingEvents: e.pendingEvents, lastSyncAt: e.lastSyncAt });
+  },
+  applySync(s) {
+    if (!s.enabled) return;
+    set({ online: s.online, pendingEvents: s.pendingEvents, lastSyncAt: s.lastSyncAt, standalone: false });
   },
 }));
 

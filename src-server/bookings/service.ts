@@ -43,6 +43,8 @@ export const DEFAULT_HOLD_MS = 60 * 60_000;
 
 export interface CreateBookingInput {
   parkerId: string;
+  /** The facility booked in (the route resolves it: named, or the server's only one). */
+  facilityId: string;
   vehicleNumber: string;
   zoneId: string | null;
   prepay: boolean;
@@ -109,11 +111,11 @@ export async function createBooking(deps: BookingDeps, input: CreateBookingInput
     .where('status', '=', 'BOOKED')
     .where('released_at', 'is', null)
     .executeTakeFirst();
-  if (open || (gates && (await gates.vehicleOpenAtGates(input.vehicleNumber)))) {
+  if (open || (gates && (await gates.vehicleOpenAtGates(input.vehicleNumber, input.facilityId)))) {
     throw new AppError('CONFLICT', 'This vehicle already has an active booking.');
   }
 
-  const zone = await pickZone(deps, input.zoneId);
+  const zone = await pickZone(deps, input.facilityId, input.zoneId);
   if (zone.published) await refreshFromGates(deps, await heldInZone(deps, zone.id));
   const bookingId = uuidv7(clock);
   let slotFound = false;
@@ -135,6 +137,7 @@ export async function createBooking(deps: BookingDeps, input: CreateBookingInput
       .insertInto('bookings')
       .values({
         id: bookingId,
+        facility_id: input.facilityId,
         parker_id: input.parkerId,
         zone_id: zone.id,
         slot_id: slot.id,
@@ -171,6 +174,7 @@ export async function createBooking(deps: BookingDeps, input: CreateBookingInput
     try {
       const p = await createPayment(deps.payments, {
         owner: `parker:${input.parkerId}`,
+        facilityId: input.facilityId,
         kioskId: null,
         bookingId,
         sessionId: bookingId,
@@ -198,8 +202,8 @@ export async function createBooking(deps: BookingDeps, input: CreateBookingInput
   return getBooking(deps, input.parkerId, bookingId);
 }
 
-async function pickZone(deps: BookingDeps, zoneId: string | null): Promise<PickedZone> {
-  const published = deps.gates ? await deps.gates.publishedZones() : [];
+async function pickZone(deps: BookingDeps, facilityId: string, zoneId: string | null): Promise<PickedZone> {
+  const published = deps.gates ? await deps.gates.publishedZones(facilityId) : [];
   if (published.length > 0) {
     // The gates' zones are the facility's zones: the server's own seeded zones are not bookable then.
     const z = zoneId ? published.find((p) => p.id === zoneId || p.name === zoneId) : published.find((p) => p.isActive);
@@ -208,28 +212,29 @@ async function pickZone(deps: BookingDeps, zoneId: string | null): Promise<Picke
     return { id: z.id, hourly_rate_paise: z.hourlyRatePaise, published: true };
   }
   if (zoneId) {
-    const z = await db(deps).selectFrom('zones').selectAll().where((eb) => eb.or([eb('id', '=', zoneId), eb('name', '=', zoneId)])).executeTakeFirst();
+    const z = await db(deps).selectFrom('zones').selectAll().where('facility_id', '=', facilityId)
+      .where((eb) => eb.or([eb('id', '=', zoneId), eb('name', '=', zoneId)])).executeTakeFirst();
     if (!z) throw new AppError('NOT_FOUND', 'No such zone.');
     if (z.is_active !== 1) throw new AppError('ZONE_INACTIVE');
     return { ...z, published: false };
   }
-  const z = await db(deps).selectFrom('zones').selectAll().where('is_active', '=', 1).orderBy('name').executeTakeFirst();
+  const z = await db(deps).selectFrom('zones').selectAll().where('facility_id', '=', facilityId).where('is_active', '=', 1).orderBy('name').executeTakeFirst();
   if (!z) throw new AppError('NO_SLOT_AVAILABLE', 'No zone is open for booking.');
   return { ...z, published: false };
 }
 
 /** GET /parker/v1/zones: the gates' zones when any are published (free = not held by an open session or booking). */
-export async function listBookableZones(deps: Pick<BookingDeps, 'payments' | 'gates'>): Promise<ZoneView[]> {
+export async function listBookableZones(deps: Pick<BookingDeps, 'payments' | 'gates'>, facilityId: string): Promise<ZoneView[]> {
   const gates = deps.gates ?? null;
-  const published = gates ? await gates.publishedZones() : [];
-  if (!gates || published.length === 0) return listZones(deps.payments.db);
+  const published = gates ? await gates.publishedZones(facilityId) : [];
+  if (!gates || published.length === 0) return listZones(deps.payments.db, facilityId);
   const out: ZoneView[] = [];
   for (const z of published) {
     const busy = await gates.occupiedSlots(z.id);
     const held = await deps.payments.db.selectFrom('bookings').select('slot_id').where('zone_id', '=', z.id)
       .where('status', '=', 'BOOKED').where('released_at', 'is', null).execute();
     for (const h of held) busy.add(h.slot_id);
-    out.push({ id: z.id, name: z.name, hourlyRatePaise: z.hourlyRatePaise, isActive: z.isActive, totalSlots: z.slots.length,
+    out.push({ id: z.id, facilityId: z.facilityId, name: z.name, hourlyRatePaise: z.hourlyRatePaise, isActive: z.isActive, totalSlots: z.slots.length,
       availableSlots: z.slots.filter((s) => !busy.has(s.id)).length });
   }
   return out;
@@ -331,7 +336,7 @@ async function settleRefund(deps: BookingDeps, bookingId: string): Promise<void>
         review_reason: 'CANCEL_RACED_ENTRY: the car entered at a gate before the gate learned of the cancellation; refund withheld for a supervisor' })
       .where('id', '=', bookingId).where('refund_state', '=', 'HELD').execute();
     return;
-  } else if (b.cancel_seq !== null && (await gates.gatesAcknowledged(b.cancel_seq))) release = { review: null };
+  } else if (b.cancel_seq !== null && (await gates.gatesAcknowledged(b.cancel_seq, b.facility_id))) release = { review: null };
   else if (now - (b.cancelled_at ?? now) >= (deps.refundHoldMaxMs ?? DEFAULT_REFUND_HOLD_MAX_MS)) {
     release = { review: 'REFUND_RELEASED_UNCONFIRMED: a gate had not acknowledged the cancellation within the hold' };
   }
@@ -446,8 +451,9 @@ function joined(deps: BookingDeps) {
     .selectFrom('bookings')
     .innerJoin('zones', 'zones.id', 'bookings.zone_id')
     .innerJoin('slots', 'slots.id', 'bookings.slot_id')
+    .innerJoin('facilities', 'facilities.id', 'bookings.facility_id')
     .selectAll('bookings')
-    .select(['zones.name as zone_name', 'slots.slot_number as slot_number']);
+    .select(['zones.name as zone_name', 'slots.slot_number as slot_number', 'facilities.name as facility_name']);
 }
 
 async function view(deps: BookingDeps, b: BookingJoined): Promise<BookingView> {

@@ -6,6 +6,9 @@ import { toPaymentView } from '../payments/view.js';
 export interface BookingView {
   id: string;
   code: string;
+  /** The facility (car park) of the booking. */
+  facilityId: string;
+  facilityName: string;
   vehicleNumber: string;
   zoneId: string;
   zoneName: string;
@@ -27,6 +30,7 @@ export interface BookingView {
 export interface BookingJoined extends BookingRow {
   zone_name: string;
   slot_number: string;
+  facility_name: string;
 }
 
 export function toBookingView(b: BookingJoined, payment: PaymentRow | null, refundRowStatus: 'PENDING' | 'PROCESSED' | 'FAILED' | null): BookingView {
@@ -34,6 +38,8 @@ export function toBookingView(b: BookingJoined, payment: PaymentRow | null, refu
   return {
     id: b.id,
     code: b.code,
+    facilityId: b.facility_id,
+    facilityName: b.facility_name,
     vehicleNumber: b.vehicle_number,
     zoneId: b.zone_id,
     zoneName: b.zone_name,

@@ -2,12 +2,30 @@
  * Row types of the server database (migrations/server). Times are UTC epoch ms; money is integer
  * paise; booleans are 0/1 integers so that SQLite and PostgreSQL store them the same way.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 import type { GatewayName } from '../../src-shared/contracts/entities.js';
+
+/**
+ * A row's facility (migrations/server/9980). The column defaults to the first facility, so rows
+ * written by tools that predate facilities land there; the server's own code always names it.
+ */
+export type FacilityColumn = ColumnType<string, string | undefined, string>;
+
+/** A car park served by this server (migrations/server/9980_facilities.ts). */
+export interface FacilitiesTable {
+  id: string;
+  name: string;
+  /** IANA time zone: the facility's business day (revenue "today"). */
+  time_zone: string;
+  created_at: number;
+  updated_at: number;
+}
 
 export interface KiosksTable {
   id: string;
   name: string;
+  /** The facility the kiosk is enrolled in (9980): it syncs, books and pays only there. */
+  facility_id: FacilityColumn;
   /** HMAC key derived from the kiosk secret (the secret itself is never stored). */
   signing_key: string;
   created_at: number;
@@ -47,6 +65,8 @@ export interface PaymentsTable {
   cancelled_at: number | null;
   /** A second capture of the payment with this id (migration 9200). */
   parent_payment_id: string | null;
+  /** The facility of the kiosk or booking that asked (9980). */
+  facility_id: FacilityColumn;
 }
 
 export interface PaymentHistoryTable {
@@ -97,6 +117,8 @@ export interface ParkerTokensTable {
 
 export interface ZonesTable {
   id: string;
+  /** Zone names are unique per facility (9980). */
+  facility_id: FacilityColumn;
   name: string;
   hourly_rate_paise: number;
   is_active: number;
@@ -113,6 +135,7 @@ export type BookingStatusValue = 'BOOKED' | 'CANCELLED';
 
 export interface BookingsTable {
   id: string;
+  facility_id: FacilityColumn;
   parker_id: string;
   zone_id: string;
   slot_id: string;
@@ -140,6 +163,7 @@ export interface KioskNoncesTable {
 }
 
 export interface ServerDatabase {
+  facilities: FacilitiesTable;
   kiosks: KiosksTable;
   kiosk_nonces: KioskNoncesTable;
   payments: PaymentsTable;
@@ -153,6 +177,7 @@ export interface ServerDatabase {
   bookings: BookingsTable;
 }
 
+export type FacilityRow = Selectable<FacilitiesTable>;
 export type KioskRow = Selectable<KiosksTable>;
 export type PaymentRow = Selectable<PaymentsTable>;
 export type NewPaymentRow = Insertable<PaymentsTable>;

@@ -1,7 +1,7 @@
 /** Every route is declared once here-style (method, url, auth, input schema) so /openapi.json is generated, not hand-written. */
 import { z } from 'zod';
 
-export type RouteAuth = 'none' | 'kiosk' | 'parker' | 'gateway-signature' | 'metrics-token';
+export type RouteAuth = 'none' | 'kiosk' | 'parker' | 'gateway-signature' | 'metrics-token' | 'admin-token';
 
 export interface RouteDoc {
   method: 'GET' | 'POST';
@@ -11,6 +11,8 @@ export interface RouteDoc {
   auth: RouteAuth;
   body?: z.ZodType;
   params?: z.ZodType;
+  /** Query parameters (an object schema): documented as `in: query`. */
+  query?: z.ZodObject;
 }
 
 export class RouteTable {
@@ -24,9 +26,12 @@ export class RouteTable {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const r of this.routes) {
       const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
-      const params = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+      const params: Record<string, unknown>[] = [...r.url.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+      for (const [name, schema] of Object.entries(r.query?.shape ?? {})) {
+        params.push({ name, in: 'query', required: !(schema as z.ZodType).safeParse(undefined).success, schema: z.toJSONSchema(schema as z.ZodType, { io: 'input' }) });
+      }
       const security =
-        r.auth === 'kiosk' ? [{ kioskSignature: [] }] : r.auth === 'parker' ? [{ parkerBearer: [] }] : r.auth === 'gateway-signature' ? [{ gatewaySignature: [] }] : r.auth === 'metrics-token' ? [{ metricsBearer: [] }] : [];
+        r.auth === 'kiosk' ? [{ kioskSignature: [] }] : r.auth === 'parker' ? [{ parkerBearer: [] }] : r.auth === 'gateway-signature' ? [{ gatewaySignature: [] }] : r.auth === 'metrics-token' ? [{ metricsBearer: [] }] : r.auth === 'admin-token' ? [{ adminBearer: [] }] : [];
       paths[path] ??= {};
       paths[path][r.method.toLowerCase()] = {
         summary: r.summary,
@@ -54,6 +59,7 @@ export class RouteTable {
           },
           parkerBearer: { type: 'http', scheme: 'bearer', description: 'Opaque token from /parker/v1/login' },
           metricsBearer: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN from the server environment' },
+          adminBearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN from the server environment (head office: facilities, occupancy, revenue)' },
           gatewaySignature: { type: 'apiKey', in: 'header', name: 'x-razorpay-signature | x-verify | authorization' },
         },
       },

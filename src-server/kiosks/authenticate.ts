@@ -35,7 +35,17 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const PRUNE_EVERY_MS = 30_000;
 const lastPrune = new WeakMap<object, number>();
 
+/** The signed kiosk and the facility it is enrolled in. */
+export interface KioskIdentity {
+  kioskId: string;
+  facilityId: string;
+}
+
 export async function authenticateKiosk(db: Kysely<ServerDatabase>, clock: Clock, window: number | KioskAuthWindow, req: SignedRequest): Promise<string> {
+  return (await authenticateKioskIdentity(db, clock, window, req)).kioskId;
+}
+
+export async function authenticateKioskIdentity(db: Kysely<ServerDatabase>, clock: Clock, window: number | KioskAuthWindow, req: SignedRequest): Promise<KioskIdentity> {
   const w: KioskAuthWindow = typeof window === 'number' ? { pastSeconds: window, futureSeconds: 30 } : window;
   const kioskId = one(req.headers['x-kiosk-id']);
   const timestamp = one(req.headers['x-kiosk-timestamp']);
@@ -53,7 +63,7 @@ export async function authenticateKiosk(db: Kysely<ServerDatabase>, clock: Clock
     // The kiosk re-measures its clock offset and retries on this reason (src-main/online/signed-client.ts).
     throw new AppError('UNAUTHENTICATED', 'Kiosk clock is too far from the server clock.', { reason: 'CLOCK_SKEW' });
   }
-  const kiosk = await db.selectFrom('kiosks').select(['signing_key', 'revoked_at']).where('id', '=', kioskId).executeTakeFirst();
+  const kiosk = await db.selectFrom('kiosks').select(['signing_key', 'revoked_at', 'facility_id']).where('id', '=', kioskId).executeTakeFirst();
   if (!kiosk || kiosk.revoked_at !== null) throw new AppError('UNAUTHENTICATED', 'Kiosk is not enrolled or was revoked.');
   const key = w.openKey ? w.openKey(kiosk.signing_key) : kiosk.signing_key;
   const expected = kioskSignatureWithNonce(key, req.method, req.path, timestamp, nonce, req.rawBody);
@@ -69,5 +79,5 @@ export async function authenticateKiosk(db: Kysely<ServerDatabase>, clock: Clock
     lastPrune.set(db, now);
     await db.deleteFrom('kiosk_nonces').where('expires_at', '<', now).execute();
   }
-  return kioskId;
+  return { kioskId, facilityId: kiosk.facility_id };
 }

@@ -47,7 +47,7 @@ export async function applyPassEvents(w: SyncWriter, trx: Tx, b: Batch, kioskId:
   for (const e of events) {
     if (e.type === 'seasonPass.upserted') {
       const p = (e.payload as { pass: PassSnap }).pass;
-      if (await upsertEntity(w, trx, 'seasonPass', p.id, null, e.hlc, p)) {
+      if (await upsertEntity(w, trx, b, 'seasonPass', p.id, null, e.hlc, p)) {
         b.pending.push({ entityType: 'seasonPass', entityId: p.id, originKioskId: kioskId, data: { kind: 'seasonPass', pass: p } });
       }
       touched.add(p.id); // a changed rule re-folds

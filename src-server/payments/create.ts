@@ -15,6 +15,8 @@ import type { GatewayRegistry } from './registry.js';
 
 export interface CreatePaymentInput {
   owner: string;
+  /** The facility of the kiosk or booking that asks (its revenue). */
+  facilityId: string;
   kioskId: string | null;
   bookingId: string | null;
   sessionId: string;
@@ -55,6 +57,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     const row: PaymentRow = {
       id: uuidv7(clock),
       owner: input.owner,
+      facility_id: input.facilityId,
       kiosk_id: input.kioskId,
       booking_id: input.bookingId,
       session_id: input.sessionId,

@@ -41,6 +41,8 @@ export interface ResolveInput {
   reason: string;
   /** Who decided, for the record (e.g. `kiosk:<id> supervisor (Meena)` or `cli:<user>`). */
   by: string;
+  /** The deciding kiosk's facility: a payment of another facility is NOT_FOUND. Absent for the CLI (every facility). */
+  facilityId?: string;
 }
 
 export interface ResolveResult {
@@ -72,16 +74,19 @@ export function toFlaggedView(p: PaymentRow): FlaggedPaymentView {
   };
 }
 
-/** Every payment with an open flag, oldest first. */
-export async function listFlagged(deps: Pick<PaymentDeps, 'db'>, limit = 200): Promise<FlaggedPaymentView[]> {
-  const rows = await deps.db.selectFrom('payments').selectAll().where('review_reason', 'is not', null)
-    .orderBy('created_at').orderBy('id').limit(limit).execute();
+/** Every payment with an open flag (of one facility, when named), oldest first. */
+export async function listFlagged(deps: Pick<PaymentDeps, 'db'>, limit = 200, facilityId?: string): Promise<FlaggedPaymentView[]> {
+  let q = deps.db.selectFrom('payments').selectAll().where('review_reason', 'is not', null);
+  if (facilityId !== undefined) q = q.where('facility_id', '=', facilityId);
+  const rows = await q.orderBy('created_at').orderBy('id').limit(limit).execute();
   return rows.map(toFlaggedView);
 }
 
 export async function resolveFlagged(deps: PaymentDeps, input: ResolveInput): Promise<ResolveResult> {
   const reason = input.reason.trim();
   if (reason.length < 3 || reason.length > 500) throw new AppError('VALIDATION_FAILED', 'Give a reason (3 to 500 characters).');
+  // A kiosk decides only on its own facility's payments: another facility's is not found for it.
+  if (input.facilityId !== undefined && (await read(deps, input.paymentId)).facility_id !== input.facilityId) throw new AppError('NOT_FOUND', 'No such payment.');
   return input.action === 'accept' ? accept(deps, input.paymentId, reason, input.by) : refund(deps, input.paymentId, reason, input.by);
 }
 

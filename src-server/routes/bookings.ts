@@ -5,11 +5,14 @@ import { vehicleNumberSchema } from '../../src-shared/contracts/api.js';
 import { cancelBooking, createBooking, getBooking, listBookings } from '../bookings/service.js';
 import type { ServerContext } from '../context.js';
 import { ok, parseJson, parseValue } from '../http/envelope.js';
+import { resolveFacility } from '../facilities/facilities.js';
 import { createParkerGuard } from '../http/parker-guard.js';
 
 export const createBookingSchema = z
   .object({
     vehicleNumber: vehicleNumberSchema,
+    /** The facility booked in; optional while the server has one facility. */
+    facilityId: z.string().min(1).max(64).optional(),
     zoneId: z.string().min(1).max(64).optional(),
     prepay: z.boolean().optional(),
   })
@@ -29,7 +32,8 @@ export function registerBookingRoutes(app: FastifyInstance, ctx: ServerContext):
   app.post('/parker/v1/bookings', async (req) => {
     const parkerId = await guard.signedIn(req);
     const input = parseJson(req.body, createBookingSchema);
-    return ok(await createBooking(deps, { parkerId, vehicleNumber: input.vehicleNumber, zoneId: input.zoneId ?? null, prepay: input.prepay ?? false }));
+    const facility = await resolveFacility(ctx.db, input.facilityId);
+    return ok(await createBooking(deps, { parkerId, facilityId: facility.id, vehicleNumber: input.vehicleNumber, zoneId: input.zoneId ?? null, prepay: input.prepay ?? false }));
   });
 
   ctx.routes.add({ method: 'GET', url: '/parker/v1/bookings', summary: 'My bookings, newest first', tag: 'bookings', auth: 'parker' });

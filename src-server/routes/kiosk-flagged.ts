@@ -1,12 +1,12 @@
 /**
  * Supervisor decisions on flagged payments, asked by a kiosk (signed): the list of flagged
- * payments of the whole facility, and accept / refund of one (payments/flagged.ts).
+ * payments of the kiosk's facility, and accept / refund of one of them (payments/flagged.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
 import { ok, parseJson, parseValue } from '../http/envelope.js';
-import { kioskAuthenticator } from '../kiosks/request-auth.js';
+import { kioskIdentityAuthenticator } from '../kiosks/request-auth.js';
 import { listFlagged, resolveFlagged } from '../payments/flagged.js';
 
 export const resolveFlaggedSchema = z
@@ -21,12 +21,12 @@ export const resolveFlaggedSchema = z
 const idParam = z.object({ id: z.string().min(1).max(64) });
 
 export function registerKioskFlaggedRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const auth = kioskAuthenticator(ctx);
+  const auth = kioskIdentityAuthenticator(ctx);
 
   ctx.routes.add({ method: 'GET', url: '/kiosk/v1/payments/flagged', summary: 'Payments flagged for a supervisor (late, mismatch), oldest first', tag: 'kiosk', auth: 'kiosk' });
   app.get('/kiosk/v1/payments/flagged', async (req) => {
-    await auth(req);
-    return ok(await listFlagged(ctx.payments));
+    const { facilityId } = await auth(req);
+    return ok(await listFlagged(ctx.payments, 200, facilityId));
   });
 
   ctx.routes.add({
@@ -39,10 +39,10 @@ export function registerKioskFlaggedRoutes(app: FastifyInstance, ctx: ServerCont
     body: resolveFlaggedSchema,
   });
   app.post('/kiosk/v1/payments/:id/resolve', async (req) => {
-    const kioskId = await auth(req);
+    const { kioskId, facilityId } = await auth(req);
     const { id } = parseValue(req.params, idParam);
     const input = parseJson(req.body, resolveFlaggedSchema);
     const by = `kiosk:${kioskId}${input.operator ? ` operator:${input.operator.id} (${input.operator.name})` : ''}`;
-    return ok(await resolveFlagged(ctx.payments, { paymentId: id, action: input.action, reason: input.reason, by }));
+    return ok(await resolveFlagged(ctx.payments, { paymentId: id, action: input.action, reason: input.reason, by, facilityId }));
   });
 }

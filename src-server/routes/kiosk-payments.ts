@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { ServerContext } from '../context.js';
 import { ok, parseJson, parseValue } from '../http/envelope.js';
-import { kioskAuthenticator } from '../kiosks/request-auth.js';
+import { kioskIdentityAuthenticator } from '../kiosks/request-auth.js';
+import { assertOwnSession } from '../facilities/scope.js';
 import { cancelPayment } from '../payments/cancel.js';
 import { createPayment } from '../payments/create.js';
 import { toPaymentView } from '../payments/view.js';
@@ -21,12 +22,12 @@ export const createKioskPaymentSchema = z
 const idParam = z.object({ id: z.string().min(1).max(64) });
 
 export function registerKioskRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const auth = kioskAuthenticator(ctx);
+  const auth = kioskIdentityAuthenticator(ctx);
 
   ctx.routes.add({ method: 'GET', url: '/kiosk/v1/ping', summary: 'Check kiosk credentials; returns server time', tag: 'kiosk', auth: 'kiosk' });
   app.get('/kiosk/v1/ping', async (req) => {
-    const kioskId = await auth(req);
-    return ok({ kioskId, serverTime: new Date(ctx.clock.now()).toISOString() });
+    const { kioskId, facilityId } = await auth(req);
+    return ok({ kioskId, facilityId, serverTime: new Date(ctx.clock.now()).toISOString() });
   });
 
   ctx.routes.add({
@@ -38,10 +39,12 @@ export function registerKioskRoutes(app: FastifyInstance, ctx: ServerContext): v
     body: createKioskPaymentSchema,
   });
   app.post('/kiosk/v1/payments', async (req) => {
-    const kioskId = await auth(req);
+    const { kioskId, facilityId } = await auth(req);
     const input = parseJson(req.body, createKioskPaymentSchema);
+    await assertOwnSession(ctx.db, input.sessionId, facilityId);
     const p = await createPayment(ctx.payments, {
       owner: `kiosk:${kioskId}`,
+      facilityId,
       kioskId,
       bookingId: null,
       sessionId: input.sessionId,
@@ -55,7 +58,7 @@ export function registerKioskRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   ctx.routes.add({ method: 'GET', url: '/kiosk/v1/payments/:id', summary: 'Payment status', tag: 'kiosk', auth: 'kiosk', params: idParam });
   app.get('/kiosk/v1/payments/:id', async (req) => {
-    const kioskId = await auth(req);
+    const { kioskId } = await auth(req);
     const { id } = parseValue(req.params, idParam);
     const p = await ctx.db.selectFrom('payments').selectAll().where('id', '=', id).where('owner', '=', `kiosk:${kioskId}`).executeTakeFirst();
     if (!p) throw new AppError('NOT_FOUND', 'No such payment for this kiosk.');
@@ -71,7 +74,7 @@ export function registerKioskRoutes(app: FastifyInstance, ctx: ServerContext): v
     params: idParam,
   });
   app.post('/kiosk/v1/payments/:id/cancel', async (req) => {
-    const kioskId = await auth(req);
+    const { kioskId } = await auth(req);
     const { id } = parseValue(req.params, idParam);
     return ok(toPaymentView(await cancelPayment(ctx.payments, `kiosk:${kioskId}`, id)));
   });

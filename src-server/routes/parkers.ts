@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
-import { ok, parseJson } from '../http/envelope.js';
+import { ok, parseJson, parseValue } from '../http/envelope.js';
+import { listFacilities, resolveFacility } from '../facilities/facilities.js';
 import { createParkerGuard } from '../http/parker-guard.js';
 import { loginParker, logoutParker, registerParker } from '../parkers/accounts.js';
 import { listBookableZones } from '../bookings/service.js';
@@ -13,6 +14,8 @@ export const credentialsSchema = z
     password: z.string().min(8, 'Password: at least 8 characters').max(128),
   })
   .strict();
+
+const zonesQuery = z.object({ facilityId: z.string().min(1).max(64).optional() }).strict();
 
 export function registerParkerRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const guard = createParkerGuard(app, ctx);
@@ -39,9 +42,17 @@ export function registerParkerRoutes(app: FastifyInstance, ctx: ServerContext): 
     return ok({ loggedOut: true });
   });
 
-  ctx.routes.add({ method: 'GET', url: '/parker/v1/zones', summary: 'Zones with free slots', tag: 'parker', auth: 'none' });
+  ctx.routes.add({ method: 'GET', url: '/parker/v1/facilities', summary: 'The car parks of this server (id, name, time zone)', tag: 'parker', auth: 'none' });
+  app.get('/parker/v1/facilities', async (req) => {
+    await guard.anonymous(req);
+    return ok(await listFacilities(ctx.db));
+  });
+
+  ctx.routes.add({ method: 'GET', url: '/parker/v1/zones', summary: 'Zones with free slots of one facility (?facilityId=, optional on a one-facility server)', tag: 'parker', auth: 'none', query: zonesQuery });
   app.get('/parker/v1/zones', async (req) => {
     await guard.anonymous(req);
-    return ok(await listBookableZones({ payments: ctx.payments, gates: ctx.syncEvents ?? null })); // the gates' zones when published
+    const { facilityId } = parseValue(req.query, zonesQuery);
+    const facility = await resolveFacility(ctx.db, facilityId);
+    return ok(await listBookableZones({ payments: ctx.payments, gates: ctx.syncEvents ?? null }, facility.id)); // the gates' zones when published
   });
 }

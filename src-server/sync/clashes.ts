@@ -31,7 +31,8 @@ export async function settleClashes(w: SyncWriter, trx: Tx, b: Batch, folded: Ma
     }
   }
   for (const part of chunks([...new Set(open.map(([, f]) => f.c.vehicle.vehicle_number))], IN_CHUNK)) {
-    for (const r of await trx.selectFrom('sync_sessions').select(cols).where('is_open', '=', 1).where('vehicle_number', 'in', part).execute()) {
+    // A plate is open once per facility (the same car may be recorded in two car parks of a chain).
+    for (const r of await trx.selectFrom('sync_sessions').select(cols).where('facility_id', '=', b.facilityId).where('is_open', '=', 1).where('vehicle_number', 'in', part).execute()) {
       byPlate.set(r.vehicle_number, [...(byPlate.get(r.vehicle_number) ?? []), r]);
     }
   }
@@ -82,7 +83,8 @@ export async function settleClashes(w: SyncWriter, trx: Tx, b: Batch, folded: Ma
  */
 async function freeSlot(trx: Tx, b: Batch, zoneId: string, exclude: string): Promise<string | null> {
   if (!b.zones) {
-    const rows = await trx.selectFrom('sync_entities').select(['entity_id', 'data']).where('entity_type', '=', 'zone').orderBy('entity_id').execute();
+    const rows = await trx.selectFrom('sync_entities').select(['entity_id', 'data']).where('entity_type', '=', 'zone').where('facility_id', '=', b.facilityId)
+      .orderBy('entity_id').execute();
     b.zones = rows.map((z) => ({
       id: z.entity_id,
       slots: ((JSON.parse(z.data) as { slots?: { id: string; position: number }[] }).slots ?? []).slice().sort((x, y) => x.position - y.position),

@@ -12,7 +12,9 @@
  * is refused with SEQ_GAP so the kiosk resends from there). Every event is validated with the
  * sync contract's schema for its type; one the server cannot apply (unknown type, newer schema,
  * malformed) is stored PARKED with its reason and answered REJECTED: kept, never applied, never
- * blocking the rest.
+ * blocking the rest. A kiosk writes only into its own facility: an event about another facility's
+ * session, zone or operator is parked as FOREIGN_FACILITY, and one reusing another kiosk's event id
+ * is refused without being stored.
  */
 import { AppError } from '../../src-shared/contracts/errors.js';
 import {
@@ -73,20 +75,20 @@ export function validateEvent(window: ProtocolWindow, e: WireEvent): Verdict {
   return { ok: true, payload: parsed.data };
 }
 
-async function kioskState(trx: Tx, kioskId: string) {
+async function kioskState(trx: Tx, kioskId: string, facilityId: string) {
   const row = await trx.selectFrom('sync_kiosks').selectAll().where('kiosk_id', '=', kioskId).executeTakeFirst();
   if (row) return { ...row, last_seq: num(row.last_seq), cursor: num(row.cursor) };
-  const fresh = { kiosk_id: kioskId, last_seq: 0, cursor: 0, last_push_at: null, last_pull_at: null, clock_offset_ms: null };
+  const fresh = { kiosk_id: kioskId, facility_id: facilityId, last_seq: 0, cursor: 0, last_push_at: null, last_pull_at: null, clock_offset_ms: null };
   await trx.insertInto('sync_kiosks').values(fresh).execute();
   return fresh;
 }
 
-export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: PushStats, kioskId: string, input: PushBody): Promise<PushResult> {
+export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: PushStats, kioskId: string, facilityId: string, input: PushBody): Promise<PushResult> {
   checkProtocol(window, input.protocolVersion);
   const events = [...input.events].sort((a, b) => a.seq - b.seq);
   return w.db.transaction().execute(async (trx) => {
-    const b = await begin(trx);
-    const state = await kioskState(trx, kioskId);
+    const b = await begin(trx, facilityId);
+    const state = await kioskState(trx, kioskId, facilityId);
     const results: PushResult['results'] = [];
 
     // Sequence check. The stored ids of the sequence numbers the batch repeats: one query.
@@ -100,6 +102,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
     const fresh: WireEvent[] = [];
     const freshIds = new Map<number, string>();
     const touched = new Set<string>();
+    const duplicateSubjects = new Set<string>();
     for (const e of events) {
       if (e.seq <= lastSeq) {
         const have = e.seq <= state.last_seq ? storedIds.get(e.seq) : freshIds.get(e.seq);
@@ -109,7 +112,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
         results.push({ id: e.id, seq: e.seq, outcome: 'DUPLICATE' });
         // A duplicate re-announces its session: a kiosk whose acknowledgement was lost then
         // still finds a change entry for it after its cursor.
-        if (e.entityId && concernsSession(e.type)) touched.add(e.entityId);
+        if (e.entityId && concernsSession(e.type)) duplicateSubjects.add(e.entityId);
         continue;
       }
       if (e.seq !== lastSeq + 1) {
@@ -120,6 +123,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
       fresh.push(e);
     }
     stats.eventsDuplicate += results.length;
+    for (const id of await ownSessions(trx, facilityId, [...duplicateSubjects])) touched.add(id);
 
     const receivedAt = w.now();
     const rows: SyncDatabase['sync_events'][] = [];
@@ -127,17 +131,32 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
     const entityEvents: { type: 'zone' | 'operator'; hlc: string; payload: object }[] = [];
     const validationEvents: ValidationEvent[] = [];
     const passEvents: PassEvent[] = [];
-    for (const e of fresh) {
-      const verdict = validateEvent(window, e);
+    const validated = fresh.map((e) => ({ e, verdict: validateEvent(window, e) }));
+    const foreign = await foreignSubjects(trx, facilityId, validated.flatMap(({ e, verdict }) => (verdict.ok ? [{ type: e.type, payload: verdict.payload }] : [])));
+    const taken = await takenEventIds(trx, fresh.map((e) => e.id));
+    for (const v of validated) {
+      const { e } = v;
+      const owner = taken.get(e.id);
+      if (owner !== undefined) {
+        // Another kiosk's event id: refused and not stored (the id is that event's).
+        const reason: SyncReason = owner !== facilityId ? 'FOREIGN_FACILITY' : 'MALFORMED';
+        results.push({ id: e.id, seq: e.seq, outcome: 'REJECTED', error: `${reason}: event id ${e.id} is another kiosk's event`, reason });
+        stats.eventsRejected++;
+        continue;
+      }
+      const verdict: Verdict = v.verdict.ok && foreign.has(e.entityId ?? '')
+        ? { ok: false, reason: 'FOREIGN_FACILITY', error: `FOREIGN_FACILITY: ${e.entityId ?? ''} belongs to another facility` }
+        : v.verdict;
       rows.push({
-        id: e.id, kiosk_id: kioskId, seq: e.seq, hlc: e.hlc, type: e.type, entity_id: e.entityId,
+        id: e.id, facility_id: facilityId, kiosk_id: kioskId, seq: e.seq, hlc: e.hlc, type: e.type, entity_id: e.entityId,
         payload: verdict.ok ? storedPayloadJson(verdict.payload, e.vehicle) : JSON.stringify(e.payload ?? null), schema_version: e.schemaVersion,
         outcome: verdict.ok ? 'APPLIED' : 'PARKED', error: verdict.ok ? null : verdict.error, received_at: receivedAt,
       });
       if (!verdict.ok) {
         results.push({ id: e.id, seq: e.seq, outcome: 'REJECTED', error: verdict.error, reason: verdict.reason });
         stats.eventsRejected++;
-        if (e.entityId && concernsSession(e.type)) touched.add(e.entityId); // the kiosk gets the canonical state back
+        // The kiosk gets the canonical state back (never another facility's).
+        if (e.entityId && concernsSession(e.type) && verdict.reason !== 'FOREIGN_FACILITY') touched.add(e.entityId);
         continue;
       }
       results.push({ id: e.id, seq: e.seq, outcome: 'APPLIED' });
@@ -162,7 +181,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
     }
     await applyValidationEvents(w, trx, b, kioskId, validationEvents);
     await applyPassEvents(w, trx, b, kioskId, passEvents);
-    for (const key of input.ticketKeys ?? []) await applyTicketKey(w, trx, b, kioskId, key);
+    for (const key of input.ticketKeys ?? []) await applyTicketKey(w, trx, b, kioskId, key); // a key id of another facility is kept there
     await refold(w, trx, b, [...touched], kioskId);
 
     const offset = input.clientTime !== undefined ? receivedAt - input.clientTime : state.clock_offset_ms;
@@ -172,4 +191,58 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
     const auditCheckpoint = await w.anchor?.(trx, kioskId, input.auditHead, { newEvents: fresh.length, lastSeq, receivedAt });
     return { results, lastSeq, serverTime: w.now(), protocolVersion: window.current, ...(auditCheckpoint ? { auditCheckpoint } : {}) };
   });
+}
+
+/**
+ * Of these validated events, the subjects (session, zone, operator ids) that belong to another
+ * facility, and the sessions placed in another facility's zone: such events are refused
+ * (FOREIGN_FACILITY, parked), so a kiosk can never write into a facility it is not enrolled in.
+ */
+async function foreignSubjects(trx: Tx, facilityId: string, events: { type: string; payload: object }[]): Promise<Set<string>> {
+  const sessions = new Map<string, string | null>();
+  const entities: { type: 'zone' | 'operator'; id: string }[] = [];
+  for (const { type, payload } of events) {
+    const handling = handlingOf(type);
+    const p = payload as { session?: { id: string; zone_id?: string }; zone?: { id: string }; operator?: { id: string } };
+    if (handling === 'session' && p.session) sessions.set(p.session.id, p.session.zone_id ?? null);
+    else if (handling === 'zone' && p.zone) entities.push({ type: 'zone', id: p.zone.id });
+    else if (handling === 'operator' && p.operator) entities.push({ type: 'operator', id: p.operator.id });
+  }
+  const out = new Set<string>();
+  for (const part of chunks([...sessions.keys()], IN_CHUNK)) {
+    for (const r of await trx.selectFrom('sync_sessions').select('id').where('id', 'in', padded(part)).where('facility_id', '!=', facilityId).execute()) out.add(r.id);
+  }
+  const zoneIds = [...new Set([...sessions.values()].filter((z): z is string => z !== null))];
+  const foreignZones = new Set<string>();
+  for (const part of chunks(zoneIds, IN_CHUNK)) {
+    for (const r of await trx.selectFrom('sync_entities').select('entity_id').where('entity_type', '=', 'zone').where('entity_id', 'in', padded(part))
+      .where('facility_id', '!=', facilityId).execute()) foreignZones.add(r.entity_id);
+  }
+  for (const [id, zone] of sessions) if (zone !== null && foreignZones.has(zone)) out.add(id);
+  for (const kind of ['zone', 'operator'] as const) {
+    const ids = entities.filter((x) => x.type === kind).map((x) => x.id);
+    for (const part of chunks(ids, IN_CHUNK)) {
+      for (const r of await trx.selectFrom('sync_entities').select('entity_id').where('entity_type', '=', kind).where('entity_id', 'in', padded(part))
+        .where('facility_id', '!=', facilityId).execute()) out.add(r.entity_id);
+    }
+  }
+  return out;
+}
+
+/** The ids among these that are sessions of this facility or not yet known (a duplicate re-announces only those). */
+async function ownSessions(trx: Tx, facilityId: string, ids: string[]): Promise<string[]> {
+  const foreign = new Set<string>();
+  for (const part of chunks(ids, IN_CHUNK)) {
+    for (const r of await trx.selectFrom('sync_sessions').select('id').where('id', 'in', padded(part)).where('facility_id', '!=', facilityId).execute()) foreign.add(r.id);
+  }
+  return ids.filter((id) => !foreign.has(id));
+}
+
+/** Of these fresh event ids, the ones already stored (for another kiosk), with the facility that holds them. */
+async function takenEventIds(trx: Tx, ids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks(ids, IN_CHUNK)) {
+    for (const r of await trx.selectFrom('sync_events').select(['id', 'facility_id']).where('id', 'in', padded(part)).execute()) out.set(r.id, r.facility_id);
+  }
+  return out;
 }

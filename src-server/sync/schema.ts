@@ -6,6 +6,8 @@ import type { PassServerTables } from '../passes/schema.js';
 export interface SyncCounterTable { id: number; seq: number; server_seq: number; hlc: string }
 export interface SyncKiosksTable {
   kiosk_id: string;
+  /** The kiosk's facility (migrations/server/9980): its pulls read only that facility's change log. */
+  facility_id: string;
   last_seq: number;
   cursor: number;
   last_push_at: number | null;
@@ -13,6 +15,7 @@ export interface SyncKiosksTable {
   clock_offset_ms: number | null;
 }
 export interface SyncEventsTable {
+  facility_id: string;
   id: string;
   kiosk_id: string;
   seq: number;
@@ -26,6 +29,7 @@ export interface SyncEventsTable {
   received_at: number;
 }
 export interface SyncChangesTable {
+  facility_id: string;
   seq: number;
   entity_type: string;
   entity_id: string;
@@ -34,6 +38,7 @@ export interface SyncChangesTable {
   created_at: number;
 }
 export interface SyncSessionsTable {
+  facility_id: string;
   id: string;
   zone_id: string;
   slot_id: string;
@@ -47,6 +52,7 @@ export interface SyncSessionsTable {
   updated_at: number;
 }
 export interface SyncEntitiesTable {
+  facility_id: string;
   entity_type: string;
   entity_id: string;
   natural_key: string | null;

@@ -35,6 +35,7 @@ export const SERVER_ORIGIN = 'server';
 
 export interface PublishedZone {
   id: string;
+  facilityId: string;
   name: string;
   hourlyRatePaise: number;
   isActive: boolean;
@@ -58,34 +59,39 @@ export class ServerSyncEvents {
 
   // ------------------------------------------------------------------ zones
 
-  /** Zones the gates published, mirrored into the server's zones/slots (same ids). Empty when none. */
-  async publishedZones(): Promise<PublishedZone[]> {
-    const rows = await this.db.selectFrom('sync_entities').select('data').where('entity_type', '=', 'zone').execute();
+  /**
+   * Zones the gates of a facility published (of every facility when none is named), mirrored into
+   * the server's zones/slots (same ids, same facility). Empty when none.
+   */
+  async publishedZones(facilityId?: string): Promise<PublishedZone[]> {
+    let q = this.db.selectFrom('sync_entities').select(['data', 'facility_id']).where('entity_type', '=', 'zone');
+    if (facilityId !== undefined) q = q.where('facility_id', '=', facilityId);
+    const rows = await q.execute();
     if (rows.length === 0) return [];
-    const zones = rows.map((r) => JSON.parse(r.data) as ZoneEntity).sort((a, b) => (a.zone.name < b.zone.name ? -1 : 1));
+    const zones = rows.map((r) => ({ ...(JSON.parse(r.data) as ZoneEntity), facilityId: r.facility_id })).sort((a, b) => (a.zone.name < b.zone.name ? -1 : 1));
     const publishedIds = new Set(zones.map((z) => z.zone.id));
     const out: PublishedZone[] = [];
-    for (const { zone: z, slots } of zones) {
+    for (const { zone: z, slots, facilityId: facility } of zones) {
       const rate = Number(z.hourly_rate_paise ?? 0);
       const active = Number(z.is_active ?? 1);
       const have = await this.db.selectFrom('zones').selectAll().where('id', '=', z.id).executeTakeFirst();
       if (!have || have.name !== z.name || have.hourly_rate_paise !== rate || have.is_active !== active) {
-        // zones.name is unique: a server-seeded zone (or a second gate's same-named zone) gives way.
-        const clash = await this.db.selectFrom('zones').select(['id', 'name']).where('name', '=', z.name).where('id', '!=', z.id).executeTakeFirst();
+        // zones.name is unique per facility: a server-seeded zone (or a second gate's same-named zone) gives way.
+        const clash = await this.db.selectFrom('zones').select(['id', 'name']).where('facility_id', '=', facility).where('name', '=', z.name).where('id', '!=', z.id).executeTakeFirst();
         if (clash) {
           await this.db.updateTable('zones')
             .set({ name: `${clash.name}~${clash.id.slice(-6)}`, ...(publishedIds.has(clash.id) ? {} : { is_active: 0 }) })
             .where('id', '=', clash.id).execute();
         }
         if (have) await this.db.updateTable('zones').set({ name: z.name, hourly_rate_paise: rate, is_active: active }).where('id', '=', z.id).execute();
-        else await this.db.insertInto('zones').values({ id: z.id, name: z.name, hourly_rate_paise: rate, is_active: active, created_at: z.created_at ?? this.clock.now() }).execute();
+        else await this.db.insertInto('zones').values({ id: z.id, facility_id: facility, name: z.name, hourly_rate_paise: rate, is_active: active, created_at: z.created_at ?? this.clock.now() }).execute();
       }
       const count = await this.db.selectFrom('slots').select((eb) => eb.fn.countAll().as('n')).where('zone_id', '=', z.id).executeTakeFirstOrThrow();
       if (Number(count.n) < slots.length) {
         await this.db.insertInto('slots').values(slots.map((s) => ({ id: s.id, zone_id: z.id, slot_number: s.slot_number })))
           .onConflict((oc) => oc.doNothing()).execute();
       }
-      out.push({ id: z.id, name: z.name, hourlyRatePaise: rate, isActive: active === 1, slots });
+      out.push({ id: z.id, facilityId: facility, name: z.name, hourlyRatePaise: rate, isActive: active === 1, slots });
     }
     return out;
   }
@@ -112,8 +118,9 @@ export class ServerSyncEvents {
     return new Set(rows.map((r) => r.slot_id));
   }
 
-  async vehicleOpenAtGates(vehicleNumber: string): Promise<boolean> {
-    return Boolean(await this.db.selectFrom('sync_sessions').select('id').where('vehicle_number', '=', vehicleNumber).where('is_open', '=', 1).executeTakeFirst());
+  async vehicleOpenAtGates(vehicleNumber: string, facilityId: string): Promise<boolean> {
+    return Boolean(await this.db.selectFrom('sync_sessions').select('id').where('facility_id', '=', facilityId).where('vehicle_number', '=', vehicleNumber)
+      .where('is_open', '=', 1).executeTakeFirst());
   }
 
   private snapshot(b: BookingRow, status: 'BOOKED' | 'CANCELLED', at: number): SessionSnap {
@@ -128,7 +135,7 @@ export class ServerSyncEvents {
   publishBooking(b: BookingRow): Promise<number | null> {
     return this.sync.recordServerSessionEvent('session.booked', b.id, {
       session: this.snapshot(b, 'BOOKED', b.booked_at), vehicle: { vehicle_number: b.vehicle_number, owner_name: null }, bookingId: b.id,
-    }, { once: true });
+    }, { once: true, facilityId: b.facility_id });
   }
 
   /** Publishes the parker's cancellation (idempotent). */
@@ -136,7 +143,7 @@ export class ServerSyncEvents {
     const at = b.cancelled_at ?? this.clock.now();
     return this.sync.recordServerSessionEvent('session.cancelled', b.id, {
       session: this.snapshot(b, 'CANCELLED', at), vehicle: { vehicle_number: b.vehicle_number, owner_name: null }, bookingId: b.id, reason: 'Cancelled by the parker',
-    }, { once: true });
+    }, { once: true, facilityId: b.facility_id });
   }
 
   /**
@@ -158,19 +165,20 @@ export class ServerSyncEvents {
     if (!(await this.canonicalSession(p.session_id))) return null;
     return this.sync.recordServerSessionEvent(PREPAID_EVENT, p.session_id, {
       payment: prepaymentSnap(p, p.status as 'SUCCESS' | 'REFUNDED', p.updated_at), bookingId: p.booking_id,
-    });
+    }, { facilityId: p.facility_id });
   }
 
   /**
    * True when no gate can still send an entry scan that predates its view of the change at `seq`:
-   * every (non-revoked) kiosk that syncs has pulled with a cursor at or past it. A kiosk's pull
+   * every (non-revoked) kiosk of the facility that syncs has pulled with a cursor at or past it. A kiosk's pull
    * comes after its push in every cycle, so a cursor past `seq` means the kiosk had applied the
    * change AND pushed everything it recorded before that.
    */
-  async gatesAcknowledged(seq: number): Promise<boolean> {
+  async gatesAcknowledged(seq: number, facilityId: string): Promise<boolean> {
     const behind = await this.db.selectFrom('sync_kiosks')
       .leftJoin('kiosks', 'kiosks.id', 'sync_kiosks.kiosk_id')
       .select('sync_kiosks.kiosk_id')
+      .where('sync_kiosks.facility_id', '=', facilityId)
       .where('sync_kiosks.cursor', '<', seq)
       .where('kiosks.revoked_at', 'is', null)
       .executeTakeFirst();
@@ -191,7 +199,7 @@ export class ServerSyncEvents {
       await this.publishPrepayment(p).catch((err: unknown) => this.log.warn({ err: (err as Error).message, paymentId: p.id }, 'pre-payment not yet published to the gates'));
     }
     const entries = rows.filter((p) => p.kiosk_id).map((p) => ({
-      entityType: PAYMENT_RESULT_KIND, entityId: p.id, originKioskId: null,
+      entityType: PAYMENT_RESULT_KIND, entityId: p.id, originKioskId: null, facilityId: p.facility_id,
       data: { kind: PAYMENT_RESULT_KIND, kioskId: p.kiosk_id, payment: toPaymentView(p) },
     }));
     await this.sync.recordServerChanges(entries);

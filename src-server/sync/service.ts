@@ -17,7 +17,8 @@ import { ChangeLogReader } from './pull.js';
 import { applyPush, checkProtocol, DEFAULT_PROTOCOL_WINDOW, type ProtocolWindow } from './push.js';
 import type { SyncDatabase } from './schema.js';
 import { refold } from './session-replica.js';
-import { begin, finish, num, serverEvent, SERVER_NODE, type SyncWriter, type TicketSecrets } from './write-batch.js';
+import { begin, finish, num, serverEvent, SERVER_NODE, type PendingChange, type SyncWriter, type TicketSecrets } from './write-batch.js';
+import { DEFAULT_FACILITY_ID } from '../../migrations/server/9980_facilities.js';
 
 export { SERVER_NODE } from './write-batch.js';
 export type { ChangeEntry, PullResult, PushBody as PushInput, PushResult, WireEvent as PushEvent } from '../../src-shared/contracts/sync.js';
@@ -64,17 +65,35 @@ export class SyncService implements SyncWriter {
     return this.placeholder;
   }
 
+  private readonly facilityOfKiosk = new Map<string, string>();
+
+  /**
+   * The facility a kiosk is enrolled in (kiosks.facility_id; a kiosk never changes facility, so it
+   * is cached). A kiosk id the server has not enrolled (sync tests drive the service directly)
+   * belongs to the first facility.
+   */
+  async facilityOf(kioskId: string): Promise<string> {
+    const known = this.facilityOfKiosk.get(kioskId);
+    if (known) return known;
+    const enrolled = this.db as unknown as Kysely<{ kiosks: { id: string; facility_id: string } }>;
+    const row = await enrolled.selectFrom('kiosks').select('facility_id').where('id', '=', kioskId).executeTakeFirst();
+    const facility = row?.facility_id ?? DEFAULT_FACILITY_ID;
+    if (row) this.facilityOfKiosk.set(kioskId, facility);
+    return facility;
+  }
+
   async push(kioskId: string, input: PushBody): Promise<PushResult> {
     this.stats.pushes++;
-    const result = await applyPush(this, this.protocol, this.stats, kioskId, input);
-    this.reader.notify();
+    const facilityId = await this.facilityOf(kioskId);
+    const result = await applyPush(this, this.protocol, this.stats, kioskId, facilityId, input);
+    this.reader.notify([facilityId]);
     return result;
   }
 
   async pull(kioskId: string, after: number, limit: number, waitMs = 0, signal?: AbortSignal, protocolVersion?: number): Promise<PullResult> {
     checkProtocol(this.protocol, protocolVersion);
     this.stats.pulls++;
-    return this.reader.pull(kioskId, after, limit, waitMs, signal, this.protocol.current);
+    return this.reader.pull(kioskId, await this.facilityOf(kioskId), after, limit, waitMs, signal, this.protocol.current);
   }
 
   /**
@@ -84,36 +103,47 @@ export class SyncService implements SyncWriter {
    * session (idempotent re-publish). Returns the change-log position after the commit (>= the
    * session's new entry), or null when skipped.
    */
-  async recordServerSessionEvent(type: string, sessionId: string, payload: Record<string, unknown>, opts: { once?: boolean } = {}): Promise<number | null> {
+  async recordServerSessionEvent(type: string, sessionId: string, payload: Record<string, unknown>, opts: { once?: boolean; facilityId?: string } = {}): Promise<number | null> {
+    const facilityId = opts.facilityId ?? (await this.facilityOfSession(sessionId));
     const at = await this.db.transaction().execute(async (trx) => {
-      const b = await begin(trx);
+      const b = await begin(trx, facilityId);
       if (opts.once && (await trx.selectFrom('sync_events').select('id').where('entity_id', '=', sessionId)
         .where('kiosk_id', '=', SERVER_NODE).where('type', '=', type).executeTakeFirst())) return null;
       await serverEvent(this, trx, b, type, sessionId, payload, []);
       await refold(this, trx, b, [sessionId], null);
       return finish(this, trx, b);
     });
-    if (at !== null) this.reader.notify();
+    if (at !== null) this.reader.notify([facilityId]);
     return at;
+  }
+
+  /** The facility of a synced session (the first facility for one the server has not seen). */
+  async facilityOfSession(sessionId: string): Promise<string> {
+    const row = await this.db.selectFrom('sync_sessions').select('facility_id').where('id', '=', sessionId).executeTakeFirst();
+    return row?.facility_id ?? DEFAULT_FACILITY_ID;
   }
 
   /**
    * Appends one non-session change entry (e.g. an online payment result for
    * the kiosk that asked, src-server/sync/server-events.ts). Long-polling pulls wake at once.
    */
-  async recordServerChange(entityType: string, entityId: string, data: unknown, originKioskId: string | null = null): Promise<void> {
-    await this.recordServerChanges([{ entityType, entityId, data, originKioskId }]);
+  async recordServerChange(entityType: string, entityId: string, data: unknown, originKioskId: string | null = null, facilityId: string = DEFAULT_FACILITY_ID): Promise<void> {
+    await this.recordServerChanges([{ entityType, entityId, data, originKioskId, facilityId }]);
   }
 
-  /** Several change-log entries in one transaction (one counter lock, one commit). */
-  async recordServerChanges(entries: { entityType: string; entityId: string; data: unknown; originKioskId: string | null }[]): Promise<void> {
+  /**
+   * Several change-log entries in one transaction (one counter lock, one commit); each goes to its
+   * own facility's log (the first facility's when it names none).
+   */
+  async recordServerChanges(entries: PendingChange[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
-      const b = await begin(trx);
+    const facilities = await this.db.transaction().execute(async (trx) => {
+      const b = await begin(trx, DEFAULT_FACILITY_ID);
       for (const e of entries) b.pending.push(e);
       await finish(this, trx, b);
+      return b.touchedFacilities;
     });
-    this.reader.notify();
+    this.reader.notify(facilities);
   }
 
   // ------------------------------------------------------------------ inspection (tests, ops)

@@ -35,6 +35,8 @@ export interface SyncWriter {
 }
 
 export interface PendingChange {
+  /** The facility whose kiosks read the entry; the batch's facility when absent. */
+  facilityId?: string;
   entityType: string;
   entityId: string;
   originKioskId: string | null;
@@ -49,12 +51,20 @@ export class Batch {
   readonly pending: PendingChange[] = [];
   /** Slots given to a moved session in this transaction (its row is stored only when it is re-folded). */
   readonly reserved = new Set<string>();
+  /** Facilities that got change entries (set by finish: whose long-polls to wake after commit). */
+  touchedFacilities = new Set<string>();
   zones: { id: string; slots: { id: string; position: number }[] }[] | null = null;
-  constructor(readonly start: { seq: number; serverSeq: number; hlc: string }, public serverSeq: number, public hlc: string) {}
+  constructor(
+    readonly start: { seq: number; serverSeq: number; hlc: string },
+    public serverSeq: number,
+    public hlc: string,
+    /** The facility this transaction writes for: its sessions, entities, server events and change entries. */
+    readonly facilityId: string,
+  ) {}
 }
 
-export const EVENT_COLS = ['id', 'kiosk_id', 'seq', 'hlc', 'type', 'entity_id', 'payload', 'schema_version', 'outcome', 'error', 'received_at'] as const;
-const CHANGE_COLS = ['seq', 'entity_type', 'entity_id', 'origin_kiosk_id', 'data', 'created_at'] as const;
+export const EVENT_COLS = ['id', 'facility_id', 'kiosk_id', 'seq', 'hlc', 'type', 'entity_id', 'payload', 'schema_version', 'outcome', 'error', 'received_at'] as const;
+const CHANGE_COLS = ['seq', 'facility_id', 'entity_type', 'entity_id', 'origin_kiosk_id', 'data', 'created_at'] as const;
 
 /**
  * A fold input from a stored payload object (the same object whose JSON is in sync_events.payload);
@@ -73,17 +83,20 @@ export function foldEventOf(id: string, kioskId: string, hlc: string, type: stri
 /**
  * Takes the writer lock and reads the counter in one statement: a no-op update of the single
  * `sync_counter` row (a row lock held to commit on PostgreSQL; SQLite's write lock), RETURNING
- * its current values, which no other writer can change before this transaction ends.
+ * its current values, which no other writer can change before this transaction ends. The counter
+ * is shared by every facility (sequence numbers are unique server-wide); each facility's kiosks
+ * read only their facility's entries of the log.
  */
-export async function begin(trx: Tx): Promise<Batch> {
+export async function begin(trx: Tx, facilityId: string): Promise<Batch> {
   const c = await trx.updateTable('sync_counter').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1)
     .returning(['seq', 'server_seq', 'hlc']).executeTakeFirstOrThrow();
   const start = { seq: num(c.seq), serverSeq: num(c.server_seq), hlc: c.hlc };
-  return new Batch(start, start.serverSeq, start.hlc);
+  return new Batch(start, start.serverSeq, start.hlc, facilityId);
 }
 
 /** Writes what the batch accumulated: server events, change-log entries, the counter. Returns the last change-log position. */
 export async function finish(w: SyncWriter, trx: Tx, b: Batch): Promise<number> {
+  const facilities = new Set<string>();
   await insertRows(trx, w.style(), 'sync_events', EVENT_COLS, b.serverRows);
   // Only the last entry per entity matters inside one transaction (it subsumes the earlier ones).
   const lastIdx = new Map<string, number>();
@@ -92,10 +105,12 @@ export async function finish(w: SyncWriter, trx: Tx, b: Batch): Promise<number> 
   let seq = b.start.seq;
   const now = w.now();
   const rows = keep.map((p) => ({
-    seq: ++seq, entity_type: p.entityType, entity_id: p.entityId, origin_kiosk_id: p.originKioskId,
+    seq: ++seq, facility_id: p.facilityId ?? b.facilityId, entity_type: p.entityType, entity_id: p.entityId, origin_kiosk_id: p.originKioskId,
     data: typeof p.data === 'string' ? p.data : JSON.stringify(p.data), created_at: now,
   }));
   await insertRows(trx, w.style(), 'sync_changes', CHANGE_COLS, rows);
+  for (const r of rows) facilities.add(r.facility_id);
+  b.touchedFacilities = facilities;
   if (seq !== b.start.seq || b.serverSeq !== b.start.serverSeq || b.hlc !== b.start.hlc) {
     await trx.updateTable('sync_counter').set({ seq, server_seq: b.serverSeq, hlc: b.hlc }).where('id', '=', 1).execute();
   }
@@ -120,7 +135,7 @@ export async function serverEvent(w: SyncWriter, trx: Tx, b: Batch, type: string
   const hlc = nextServerHlc(w, b, after);
   const json = JSON.stringify(payload);
   b.serverRows.push({
-    id: `server-${seq}`, kiosk_id: SERVER_NODE, seq, hlc, type, entity_id: entityId, payload: json,
+    id: `server-${seq}`, facility_id: b.facilityId, kiosk_id: SERVER_NODE, seq, hlc, type, entity_id: entityId, payload: json,
     schema_version: SYNC_PROTOCOL_VERSION, outcome: 'APPLIED', error: null, received_at: w.now(),
   });
   if (isFoldType(type)) b.events.get(entityId)!.push(foldEventOf(`server-${seq}`, SERVER_NODE, hlc, type, JSON.parse(json) as Record<string, unknown>));

@@ -15,12 +15,12 @@ export async function applyValidationEvents(w: SyncWriter, trx: Tx, b: Batch, ki
   for (const e of events) {
     if (e.type === 'merchant.upserted') {
       const m = (e.payload as { merchant: MerchantSnap }).merchant;
-      if (await upsertEntity(w, trx, 'merchant', m.id, m.name.toLowerCase(), e.hlc, m)) {
+      if (await upsertEntity(w, trx, b, 'merchant', m.id, m.name.toLowerCase(), e.hlc, m)) {
         b.pending.push({ entityType: 'merchant', entityId: m.id, originKioskId: kioskId, data: { kind: 'merchant', merchant: m } });
       }
     } else if (e.type === 'validationProgram.upserted') {
       const p = (e.payload as { program: ProgramSnap }).program;
-      if (await upsertEntity(w, trx, 'validationProgram', p.id, null, e.hlc, p)) {
+      if (await upsertEntity(w, trx, b, 'validationProgram', p.id, null, e.hlc, p)) {
         b.pending.push({ entityType: 'validationProgram', entityId: p.id, originKioskId: kioskId, data: { kind: 'validationProgram', program: p } });
       }
     } else if (e.type === 'validation.applied' || e.type === 'validation.settled') {

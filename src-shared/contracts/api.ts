@@ -11,6 +11,7 @@ import type {
 import { SESSION_STATUSES, SHIFT_STATUSES } from './entities.js';
 import type { DeviceHealth } from './devices.js';
 import { normaliseVehicleNumber } from '../domain/vehicle-number.js';
+import { LOST_TICKET_PROOFS, type PlateCandidates, type PlateReadResult } from './plate.js';
 import { laneConfigPatchSchema, SNAPSHOT_MAX_CHARS, type LaneOpening, type LaneSettingsView, type LaneStatus, type LaneTestResult, type VendException } from './lane.js';
 import { laneDeviceSettingsSchema } from './lane-devices.js';
 import { printerSettingsSchema, type PrintJob, type PrinterSettings, type PrinterStatusView } from './print.js';
@@ -70,7 +71,46 @@ export const API = {
   'gate.completeExit': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
   'gate.payCash': { role: 'CASHIER', input: z.object({ sessionId: id, tenderedPaise: paise, buyer: buyerSchema.optional() }).strict() },
   'gate.startOnlinePayment': { role: 'CASHIER', input: z.object({ sessionId: id, buyer: buyerSchema.optional() }).strict() },
-  'gate.lostTicket': { role: 'CASHIER', input: z.object({ vehicleNumber: vehicleNumberSchema }).strict() },
+  // proof + reason are required by the core (a typed error names the missing one); the supervisor above the limit (settings).
+  'gate.lostTicket': {
+    role: 'CASHIER',
+    input: z
+      .object({
+        vehicleNumber: vehicleNumberSchema,
+        sessionId: id.optional(),
+        proof: z.enum(LOST_TICKET_PROOFS).optional(),
+        proofNote: text(200).optional(),
+        reason: text(500).optional(),
+        supervisorUsername: username.optional(),
+        supervisorPin: z.string().max(64).optional(),
+      })
+      .strict(),
+  },
+  'gate.findByPlate': { role: 'ATTENDANT', input: z.object({ vehicleNumber: vehicleNumberSchema }).strict() },
+  'gate.quoteByPlate': { role: 'ATTENDANT', input: z.object({ vehicleNumber: vehicleNumberSchema, sessionId: id.optional() }).strict() },
+  // A plate camera's read: the candidates for the exit screen (no fee is quoted on a read alone).
+  'lane.plateRead': {
+    role: 'ATTENDANT',
+    input: z
+      .object({
+        plate: vehicleNumberSchema,
+        confidence: z.number().min(0).max(1),
+        image: z.string().max(SNAPSHOT_MAX_CHARS, 'The camera still is too large').optional(),
+      })
+      .strict(),
+  },
+  'payments.refund': {
+    // The operator at the kiosk hands the cash back from their drawer; a supervisor's own username + PIN authorise it.
+    role: 'CASHIER',
+    input: z
+      .object({
+        paymentId: id,
+        reason: text(500).pipe(z.string().min(3, 'Give a reason')),
+        supervisorUsername: username,
+        supervisorPin: z.string().max(64),
+      })
+      .strict(),
+  },
   'payments.get': { role: 'CASHIER', input: z.object({ paymentId: id }).strict() },
   'payments.cancel': { role: 'CASHIER', input: z.object({ paymentId: id }).strict() },
   // Late / mismatched online payments flagged for a supervisor; the decision is taken on the central server.
@@ -95,6 +135,7 @@ export const API = {
         limit: z.number().int().min(1).max(200).optional(),
         cursor: z.string().max(200).optional(),
         conflict: z.boolean().optional(),
+        lostTicket: z.boolean().optional(),
       })
       .strict(),
   },
@@ -203,6 +244,8 @@ export const API = {
         facilityName: text(100).pipe(z.string().min(1)).optional(),
         timeZone: z.string().max(64).optional(),
         shiftTolerancePaise: paise.optional(),
+        lostTicketSupervisorAbovePaise: paise.optional(),
+        plateExitMaxPaise: paise.optional(),
         // First-run setup: the central server, applied at the next start. '' clears
         // (standalone kiosk). kioskSecret is write-only: kept in the secret store, never returned.
         serverUrl: z.string().trim().max(300).optional(),
@@ -316,6 +359,10 @@ export interface ApiResults extends ValidationApiResults, PassApiResults {
   'gate.payCash': { session: Session; payment: Payment; changePaise: number };
   'gate.startOnlinePayment': Payment;
   'gate.lostTicket': Quote;
+  'gate.findByPlate': PlateCandidates;
+  'gate.quoteByPlate': Quote;
+  'lane.plateRead': PlateReadResult;
+  'payments.refund': { payment: Payment; refundedPaise: number };
   'payments.get': Payment;
   'payments.cancel': Payment;
   'payments.flagged': FlaggedPaymentList;
@@ -428,6 +475,18 @@ export interface FlaggedPayment {
   resolvable: boolean;
   /** Flagged here but not (or no longer) on the central server, or the server was not reachable. */
   localOnly: boolean;
+  /** The car behind it, when its session is known at this kiosk: still inside? paid some other way too? */
+  car?: FlaggedPaymentCar | null;
+}
+
+export interface FlaggedPaymentCar {
+  sessionId: string;
+  sessionStatus: string;
+  /** The car has not left (booked, parked or at the exit). */
+  inside: boolean;
+  exitAt: string | null;
+  /** The session's other successful payments (e.g. the cash taken when UPI looked stuck). */
+  otherPayments: { id: string; method: 'CASH' | 'ONLINE'; status: string; amountPaise: number }[];
 }
 
 export interface FlaggedPaymentList {
@@ -469,6 +528,10 @@ export interface FacilitySettings {
   facilityName: string;
   timeZone: string;
   shiftTolerancePaise: number;
+  /** A lost-ticket exit charging more than this needs a supervisor's PIN (at exactly this amount it does not). */
+  lostTicketSupervisorAbovePaise: number;
+  /** A plate-only exit is quoted at once up to this fee; above it the ticket (or a lost-ticket exit) is needed. */
+  plateExitMaxPaise: number;
   /** Central server URL saved by the first-run setup (used by `serve` at the next start); null = standalone. */
   serverUrl?: string | null;
   /** This kiosk's id on the central server; null when not enrolled. */

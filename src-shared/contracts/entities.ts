@@ -71,6 +71,11 @@ export interface Payment {
   createdAt: string;
   expiresAt: string | null;
   completedAt: string | null;
+  /**
+   * payments.get only: true when this PENDING payment could not be checked with the central server
+   * just now (server lost): the driver may have paid; the screen says "payment status unknown".
+   */
+  statusUnknown?: boolean;
 }
 
 export interface TariffOptions {
@@ -154,6 +159,8 @@ export interface Health {
   online: boolean;
   pendingEvents: number;
   lastSyncAt: string | null;
+  /** No central server is configured: the kiosk works alone (nothing is waiting to go anywhere). */
+  standalone?: boolean;
   kioskId: string;
   now: string;
   /** The lane's devices; empty when none is configured. */

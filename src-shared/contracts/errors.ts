@@ -69,15 +69,29 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   INTERNAL: 'Something went wrong. Try again; if it repeats, call a supervisor.',
 };
 
+/** Parameters of a translatable message: plain values the screen formats in its own language (times as ISO, money in paise). */
+export type MessageParams = Record<string, string | number | null>;
+
 /** The one error type the core throws for expected failures. */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;
+  /** Message key the screens translate (src-renderer/i18n `core.<key>`), with its parameters; the English message stays for logs and old clients. */
+  key: string | null = null;
+  params: MessageParams | null = null;
   constructor(code: ErrorCode, message?: string, details?: unknown) {
     super(message ?? DEFAULT_MESSAGES[code]);
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+  }
+
+  /** An error whose message the screen builds from `key` + `params` in the operator's language. */
+  static keyed(code: ErrorCode, key: string, params: MessageParams, message: string, details?: unknown): AppError {
+    const e = new AppError(code, message, details);
+    e.key = key;
+    e.params = params;
+    return e;
   }
 }
 
@@ -85,6 +99,9 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   details?: unknown;
+  /** Translatable form of `message` (AppError.keyed); absent on errors that only carry their code. */
+  key?: string;
+  params?: MessageParams;
 }
 
 export type ApiResponse<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };

@@ -44,6 +44,7 @@ export const SYNC_REASONS = [
   'SCHEMA_TOO_NEW', // an event written by a newer protocol than this server's (parked)
   'MALFORMED', // an event whose payload does not match its schema (parked)
   'BAD_HLC', // an event whose hybrid logical clock cannot be read (parked)
+  'FOREIGN_FACILITY', // an event about a session, zone or operator of another facility than the kiosk's (parked)
   'PROTOCOL_TOO_OLD', // the kiosk speaks a protocol older than the server accepts
   'PROTOCOL_TOO_NEW', // the kiosk speaks a protocol newer than the server's
 ] as const;

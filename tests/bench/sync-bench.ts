@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import * as syncMigration from '../../migrations/server/9000_sync.js';
+import { migrateToLatest } from '../../src-server/db/migrate.js';
 import { openServerDb } from '../../src-server/db/connect.js';
 import type { SyncDatabase } from '../../src-server/sync/schema.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
@@ -39,7 +39,7 @@ async function openServer(now: () => number): Promise<{ service: SyncService; db
   }
   const pg = await createTestDatabase('postgres');
   const sdb = openServerDb(pg.url, { poolSize: 5 });
-  await syncMigration.up(sdb.db);
+  await migrateToLatest(sdb.db as never);
   const db = sdb.db as unknown as Kysely<SyncDatabase>;
   return { service: new SyncService({ db, now }), db, pg, close: async () => { await sdb.close(); await pg.drop(); } };
 }

@@ -12,7 +12,7 @@
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import * as syncMigration from '../../migrations/server/9000_sync.js';
+import { migrateToLatest } from '../../src-server/db/migrate.js';
 import { CachingSqliteDialect } from '../../src-server/db/sqlite-dialect.js';
 import type { SyncDatabase } from '../../src-server/sync/schema.js';
 
@@ -124,7 +124,7 @@ const pieces = (n: number): number[] => {
 async function freshSqlite(): Promise<Database.Database> {
   const raw = new Database(':memory:');
   const db = new Kysely<unknown>({ dialect: new CachingSqliteDialect(raw) });
-  await syncMigration.up(db);
+  await migrateToLatest(db as never);
   return raw;
 }
 
@@ -211,7 +211,7 @@ export async function pgRound(url: string, batches: StoredPush[]): Promise<RawRo
   for (const eventsOnly of [false, true]) {
     const k = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
     for (const t of ['sync_entities', 'sync_sessions', 'sync_changes', 'sync_events', 'sync_kiosks', 'sync_counter']) await sql.raw(`DROP TABLE IF EXISTS ${t}`).execute(k);
-    await syncMigration.up(k);
+    await migrateToLatest(k as never);
     await k.destroy();
     const client = new pg.Client({ connectionString: url });
     await client.connect();

@@ -70,7 +70,7 @@ describe.skipIf(!chromiumAvailable())('first-run setup wizard in Chromium (e2e)'
 
     // (1) first administrator
     await page.getByRole('heading', { name: 'First-run setup' }).waitFor();
-    expect(await page.getByTestId('setup-progress').innerText()).toBe('Step 1 of 5');
+    expect(await page.getByTestId('setup-progress').innerText()).toBe('Step 1 of 6');
     await checkA11y('setup-1-admin');
     await page.getByLabel('Full name').fill('Asha Rao');
     const pad = page.getByRole('group', { name: 'PIN pad' });
@@ -86,6 +86,15 @@ describe.skipIf(!chromiumAvailable())('first-run setup wizard in Chromium (e2e)'
     await page.getByLabel('Facility name', { exact: true }).fill('Metro Mall');
     expect(await page.getByLabel('Time zone', { exact: true }).locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['Asia/Kolkata', 'UTC']));
     await page.getByLabel('Time zone', { exact: true }).selectOption('Asia/Kolkata');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+
+    // (2b) zones and rates: one zone with its lost-ticket fee, so the admin does not end on "No open zones"
+    await page.getByRole('heading', { name: 'Zones and rates' }).waitFor();
+    await checkA11y('setup-2b-zones');
+    await page.getByLabel('Hourly rate (₹)').fill('40');
+    await page.getByLabel('Lost-ticket fee (₹)').fill('200');
+    await page.getByRole('button', { name: 'Add zone' }).click();
+    await page.getByTestId('setup-zones-list').getByText('Zone A: 10 slots').waitFor();
     await page.getByRole('button', { name: 'Save and continue' }).click();
 
     // (3) central server + enrolment credentials

@@ -210,7 +210,7 @@ describe('lost ticket', () => {
     const v = nextPlate();
     const s = (await h.post('gate.issueTicket', { vehicleNumber: v, zoneId: A.id }, attendant)).json.data;
     await h.setClock(at(90));
-    const q = (await h.post('gate.lostTicket', { vehicleNumber: v }, cashier)).json.data;
+    const q = (await h.post('gate.lostTicket', { vehicleNumber: v, proof: 'RC', reason: 'ticket lost' }, cashier)).json.data;
     expect(q).toMatchObject({ sessionId: s.id, billableHours: 2, feePaise: 8000, lostTicketFeePaise: 20000, amountDuePaise: 28000 });
     const paid = (await h.post('gate.payCash', { sessionId: s.id, tenderedPaise: 30000 }, cashier)).json.data;
     expect(paid).toMatchObject({ changePaise: 2000, session: { lostTicket: true, amountPaidPaise: 28000 } });
@@ -218,7 +218,7 @@ describe('lost ticket', () => {
   });
 
   it('an unknown vehicle is NOT_FOUND; a bad number fails validation', async () => {
-    await expectError(h.post('gate.lostTicket', { vehicleNumber: 'ZZ99ZZ9999' }, cashier), 404, 'NOT_FOUND');
+    await expectError(h.post('gate.lostTicket', { vehicleNumber: 'ZZ99ZZ9999', proof: 'RC', reason: 'ticket lost' }, cashier), 404, 'NOT_FOUND');
     await expectError(h.post('gate.lostTicket', { vehicleNumber: '!!' }, cashier), 400, 'VALIDATION_FAILED');
   });
 });

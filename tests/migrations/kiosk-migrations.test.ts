@@ -123,6 +123,21 @@ describe('kiosk migrations keep the data of the version before', () => {
     });
   });
 
+  it('0011 -> 0017: rows kept; lost-ticket records start empty and accept only the known proofs', async () => {
+    await migrateTo('0004_sync_slot_overflow');
+    const before = withDb((db) => (seedV1(db), dataOf(db)));
+    await migrateTo('0011_tax_documents');
+    await migrateTo('0017_lost_ticket_exits');
+    withDb((db) => {
+      expect(dataOf(db)).toEqual(before);
+      expect(db.prepare('SELECT COUNT(*) n FROM lost_ticket_exits').get()).toEqual({ n: 0 });
+      const insert = db.prepare(`INSERT INTO lost_ticket_exits (session_id, basis, typed_plate, proof, reason, amount_due_paise, operator_id, recorded_at)
+        VALUES ('sess-open', 'PLATE_MATCH', 'KA01AB0001', ?, 'lost', 100, 'op1', 1)`);
+      expect(() => insert.run('PASSPORT')).toThrow(/CHECK/);
+      expect(() => insert.run('RC')).not.toThrow();
+    });
+  });
+
   it('0011 -> 0018: rows kept; validation tables empty; a code id is single-use and one program counts once per visit', async () => {
     await migrateTo('0001_initial');
     withDb((db) => seedV1(db));

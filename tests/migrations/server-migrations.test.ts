@@ -122,6 +122,50 @@ describe.each(BACKENDS)('server migrations keep the data of the version before (
     await expect(db.insertInto('pass_movements').values({ ...m, event_id: 'e3', direction: 'SIDEWAYS' }).execute()).rejects.toThrow(/check/i);
   });
 
+  it('9950 -> 9980_facilities: one facility "main" (named by the gates\' settings) holds every row; zone names are unique per facility', async () => {
+    await migrateTo('9950_validation_redemptions');
+    await seedV1();
+    await db.insertInto('sync_kiosks').values({ kiosk_id: 'k1', last_seq: 2, cursor: 5, last_push_at: T, last_pull_at: T, clock_offset_ms: 0 }).execute();
+    const event = (id: string, seq: number, type: string, payload: unknown) => ({
+      id, kiosk_id: 'k1', seq, hlc: `00176700000000${seq}-000000-k1`, type, entity_id: null, payload: JSON.stringify(payload), schema_version: 2, outcome: 'APPLIED', error: null, received_at: T,
+    });
+    await db.insertInto('sync_events').values([
+      event('e1', 1, 'settings.updated', { settings: { facilityName: 'Old Name', timeZone: 'UTC' }, operatorId: null }),
+      event('e2', 2, 'settings.updated', { settings: { facilityName: 'City Centre Parking', timeZone: 'Asia/Kolkata' }, operatorId: null }),
+    ]).execute();
+    await db.insertInto('sync_changes').values({ seq: 5, entity_type: 'zone', entity_id: 'z1', origin_kiosk_id: 'k1', data: '{}', created_at: T }).execute();
+    await db.insertInto('sync_sessions').values({ id: 'sess1', zone_id: 'z1', slot_id: 's2', vehicle_number: 'KA01AB0001', status: 'PARKED', is_open: 1, creation_hlc: 'h', conflict: 0, amount_paid_paise: 0, data: '{}', updated_at: T }).execute();
+    await db.insertInto('sync_entities').values({ entity_type: 'zone', entity_id: 'z1', natural_key: 'a', hlc: 'h', data: '{}', updated_at: T }).execute();
+    const before = await rows();
+    const changes = await db.selectFrom('sync_changes').select(['seq', 'entity_id']).execute();
+    await migrateTo('9980_facilities');
+    expect(await rows()).toEqual(before);
+    expect((await db.selectFrom('sync_changes').select(['seq', 'entity_id']).execute()).map((c) => ({ ...c, seq: Number(c.seq) }))).toEqual(changes.map((c) => ({ ...c, seq: Number(c.seq) })));
+    const facilities = await db.selectFrom('facilities').select(['id', 'name', 'time_zone']).execute();
+    expect(facilities).toEqual([{ id: 'main', name: 'City Centre Parking', time_zone: 'Asia/Kolkata' }]);
+    for (const t of ['kiosks', 'zones', 'bookings', 'payments', 'sync_kiosks', 'sync_events', 'sync_changes', 'sync_sessions', 'sync_entities']) {
+      const f = await db.selectFrom(t).select('facility_id').execute();
+      expect(f.length, t).toBeGreaterThan(0);
+      expect(new Set(f.map((r) => r.facility_id)), t).toEqual(new Set(['main']));
+    }
+    // Zone names: unique within a facility, free across facilities; the slots' and bookings' foreign keys still hold.
+    await db.insertInto('facilities').values({ id: 'f2', name: 'Airport', time_zone: 'Asia/Kolkata', created_at: T, updated_at: T }).execute();
+    await db.insertInto('zones').values({ id: 'z2', facility_id: 'f2', name: 'A', hourly_rate_paise: 3000, is_active: 1, created_at: T }).execute();
+    await expect(db.insertInto('zones').values({ id: 'z3', facility_id: 'main', name: 'A', hourly_rate_paise: 3000, is_active: 1, created_at: T }).execute()).rejects.toThrow(/unique|UNIQUE/);
+    await db.insertInto('slots').values({ id: 's3', zone_id: 'z2', slot_number: 'A-01' }).execute();
+    await expect(db.insertInto('slots').values({ id: 's4', zone_id: 'no-such-zone', slot_number: 'X' }).execute()).rejects.toThrow(/foreign|FOREIGN/i);
+    await expect(db.insertInto('bookings').values({
+      id: 'b9', parker_id: 'p1', zone_id: 'z1', slot_id: 's1', vehicle_number: 'KA01AB0009', code: 'QR-9', status: 'BOOKED', booked_at: T + 1, prepay_paise: 0,
+    }).execute()).rejects.toThrow(/unique|UNIQUE/); // s1 is still held by b1
+  });
+
+  it('9980_facilities without pushed settings names the facility "Facility 1" in Asia/Kolkata', async () => {
+    await migrateTo('9950_validation_redemptions');
+    await seedV1();
+    await migrateTo('9980_facilities');
+    expect(await db.selectFrom('facilities').select(['id', 'name', 'time_zone']).execute()).toEqual([{ id: 'main', name: 'Facility 1', time_zone: 'Asia/Kolkata' }]);
+  });
+
   it('a 9100 database migrates to the latest and keeps its rows', async () => {
     await migrateTo('9100_booking_sync');
     await seedV1();

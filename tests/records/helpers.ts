@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import * as syncMigration from '../../migrations/server/9000_sync.js';
-import * as checkpointMigration from '../../migrations/server/9600_audit_checkpoints.js';
+import { migrateToLatest } from '../../src-server/db/migrate.js';
 import { auditKeyPathFor, secretsPathFor } from '../../src-main/core/secrets.js';
 import { entryHash } from '../../src-main/services/audit.js';
 import { auditFindings, listCheckpoints, recordCheckpoint } from '../../src-server/audit/checkpoints.js';
@@ -137,8 +136,7 @@ export function rehashFrom(db: Database.Database, fromId: number, key: { key: Ui
 export async function anchoringServer(now: () => number): Promise<{ service: SyncService; db: Kysely<unknown>; checkpoints(kioskId: string): Promise<AuditCheckpointsResponse>; close(): Promise<void> }> {
   const sqlite = new Database(':memory:');
   const db = new Kysely<unknown>({ dialect: new CachingSqliteDialect(sqlite) });
-  await syncMigration.up(db);
-  await checkpointMigration.up(db);
+  await migrateToLatest(db as never); // the sync tables and the checkpoints (9600) among them
   return {
     service: new SyncService({ db, now, anchor: recordCheckpoint }),
     db,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as syncMigration from '../../migrations/server/9000_sync.js';
+import { migrateToLatest } from '../../src-server/db/migrate.js';
 import { auditKeyPathFor, secretsPathFor } from '../../src-main/core/secrets.js';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
 import { attachCheckpointFetcher } from '../../src-main/records/audit-anchor.js';
@@ -52,7 +52,7 @@ async function exits(k: Kiosk, clock: TestClock, n: number, tag: string): Promis
   }
 }
 
-/** Turns a kiosk file back into what the previous release wrote (before migrations 0010, 0011, 0018 and 0019). */
+/** Turns a kiosk file back into what the previous release wrote (before migrations 0010, 0011, 0017, 0018 and 0019). */
 function downgrade(dbPath: string): number {
   const db = openRaw(dbPath);
   withoutAuditTriggers(db, () => rehashFrom(db, 1, null));
@@ -63,6 +63,7 @@ function downgrade(dbPath: string): number {
     DROP TABLE invoice_requests; DROP TABLE tax_documents; DELETE FROM kysely_migration WHERE name = '0011_tax_documents';
     DROP TABLE merchant_ledger; DROP TABLE session_validations; DROP TABLE validation_programs; DROP TABLE merchants;
     DELETE FROM kysely_migration WHERE name = '0018_validations';
+    DROP TABLE lost_ticket_exits; DELETE FROM kysely_migration WHERE name = '0017_lost_ticket_exits';
     DROP TABLE pass_movements; DROP TABLE pass_sales; DROP TABLE season_passes; DELETE FROM kysely_migration WHERE name = '0019_season_passes';`);
   db.pragma('auto_vacuum = NONE');
   db.exec('VACUUM');
@@ -88,7 +89,7 @@ describe('records: upgrading a database that holds today\'s chain', () => {
     // Today's server: no anchoring.
     const sqlite = new Database(':memory:');
     const legacyDb = new Kysely<unknown>({ dialect: new CachingSqliteDialect(sqlite) });
-    await syncMigration.up(legacyDb);
+    await migrateToLatest(legacyDb as never);
     const legacy = new SyncService({ db: legacyDb, now: clock.now });
     let k = await createKiosk({ dbPath, clock, kioskId: 'gate', seedDemo: true, sync: { transport: new InProcTransport(() => legacy, 'gate'), autoStart: false } });
     await exits(k, clock, 8, 'KA01U');

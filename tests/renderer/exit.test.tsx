@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Fail, connectEvents, installBridge, loginAs, payment, quote, resetStores, scanners, session, type Handlers } from './harness.js';
 import { ExitScreen } from '../../src-renderer/screens/exit/ExitScreen.js';
@@ -184,16 +184,81 @@ describe('Exit / cashier screen', () => {
     expect(bridge.callsOf('gate.completeExit')).toEqual([]);
   });
 
-  it('lost ticket: search by vehicle number, lost-ticket fee shown', async () => {
-    const bridge = installBridge({ ...base, 'gate.lostTicket': () => quote({ lostTicketFeePaise: 20000, amountDuePaise: 32000 }) });
+  it('lost ticket: the car found by plate, proof and reason recorded, a supervisor asked above the limit, lost-ticket fee shown', async () => {
+    const candidate = { sessionId: 's-1', vehicleNumber: 'KA01AB1234', match: 'EXACT', zoneName: 'A', slotNumber: 'A-01', entryAt: '2026-11-24T04:00:00Z' };
+    let supervisorGiven = false;
+    const bridge = installBridge({
+      ...base,
+      'gate.findByPlate': () => ({ plate: 'KA01AB1234', candidates: [candidate], unique: 's-1' }),
+      'gate.lostTicket': (i) => {
+        supervisorGiven = Boolean(i.supervisorPin);
+        return supervisorGiven
+          ? quote({ lostTicketFeePaise: 20000, amountDuePaise: 52000 })
+          : new Fail('FORBIDDEN', 'needs a supervisor', { supervisorRequired: true }, 'lostTicket.supervisorRequired', { amountDuePaise: 52000, limitPaise: 50000 });
+      },
+    });
     render(<ExitScreen camera={false} />);
     fireEvent.click(screen.getByRole('button', { name: 'Lost ticket?' }));
     fireEvent.change(screen.getByLabelText('Vehicle number'), { target: { value: 'ka01ab1234' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Find by vehicle' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Find car' }));
+    expect((await screen.findByTestId('plate-chosen')).textContent).toContain('KA01AB1234');
+    fireEvent.change(screen.getByLabelText('Why the ticket is missing'), { target: { value: 'lost in the mall' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Charge lost ticket' }));
+    // The core's message, filled in with the amounts, in the operator's language.
+    expect((await screen.findByTestId('plate-error')).textContent).toBe('₹520.00 is above the lost-ticket limit (₹500.00): a supervisor must enter their PIN.');
+    fireEvent.change(screen.getByLabelText('Supervisor username'), { target: { value: 'supervisor' } });
+    fireEvent.change(screen.getByLabelText('Supervisor PIN'), { target: { value: '2468' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Charge lost ticket' }));
     await screen.findByTestId('quote');
     expect(screen.getByText('Lost-ticket fee applied')).toBeTruthy();
-    expect(screen.getByTestId('amount-due').textContent).toBe('₹320.00');
-    expect(bridge.callsOf('gate.lostTicket')).toEqual([{ vehicleNumber: 'KA01AB1234' }]);
+    expect(screen.getByTestId('amount-due').textContent).toBe('₹520.00');
+    expect(bridge.callsOf('gate.lostTicket')).toEqual([
+      { vehicleNumber: 'KA01AB1234', sessionId: 's-1', proof: 'RC', reason: 'lost in the mall' },
+      { vehicleNumber: 'KA01AB1234', sessionId: 's-1', proof: 'RC', reason: 'lost in the mall', supervisorUsername: 'supervisor', supervisorPin: '2468' },
+    ]);
+  });
+
+  it('plate look-alikes are listed for the cashier to pick; nothing is quoted before the pick', async () => {
+    const c = (id: string, plate: string, match: string) => ({ sessionId: id, vehicleNumber: plate, match, zoneName: 'A', slotNumber: id, entryAt: '2026-11-24T04:00:00Z' });
+    const bridge = installBridge({
+      ...base,
+      'gate.findByPlate': () => ({ plate: 'MH12AB1034', candidates: [c('A-01', 'MH12AB1034', 'EXACT'), c('A-02', 'MH12AB1O34', 'NEAR')], unique: null }),
+      'gate.quoteByPlate': () => quote({ amountDuePaise: 8000 }),
+    });
+    render(<ExitScreen camera={false} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Lost ticket?' }));
+    fireEvent.change(screen.getByLabelText('Vehicle number'), { target: { value: 'MH12AB1034' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Find car' }));
+    const list = await screen.findByTestId('plate-candidates');
+    expect(list.textContent).toContain('Looks alike');
+    expect(screen.queryByRole('button', { name: 'Show fee by plate' })).toBeNull();
+    fireEvent.click(within(list).getByRole('button', { name: /MH12AB1O34/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Show fee by plate' }));
+    await screen.findByTestId('quote');
+    expect(bridge.callsOf('gate.quoteByPlate')).toEqual([{ vehicleNumber: 'MH12AB1034', sessionId: 'A-02' }]);
+  });
+
+  it('ONLINE with the server lost: status unknown, the UPI reference, and a warned switch to cash that cancels the UPI attempt', async () => {
+    const bridge = installBridge({
+      ...base,
+      'gate.startOnlinePayment': () => payment(),
+      'payments.get': () => ({ ...payment(), statusUnknown: true }),
+      'payments.cancel': () => payment({ status: 'EXPIRED' }),
+    });
+    connectEvents();
+    render(<ExitScreen camera={false} />);
+    await scanAtExit();
+    fireEvent.click(screen.getByRole('button', { name: 'UPI / online' }));
+    await screen.findByAltText('UPI payment QR code');
+    fireEvent.click(screen.getByRole('button', { name: 'Check status' }));
+    expect((await screen.findByTestId('upi-unknown')).textContent).toContain('Payment status unknown');
+    expect(screen.getByTestId('upi-ref').textContent).toContain(payment().gatewayRef!);
+    fireEvent.click(screen.getByRole('button', { name: 'Take cash instead' }));
+    expect(screen.getByTestId('upi-cash-warning').textContent).toContain('flagged for a supervisor');
+    expect(bridge.callsOf('payments.cancel')).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Take cash anyway' }));
+    expect(await screen.findByLabelText('Cash received (₹)')).toBeTruthy();
+    expect(bridge.callsOf('payments.cancel')).toEqual([{ paymentId: 'p-1' }]);
   });
 
   it('a forged ticket at exit is red TICKET_INVALID', async () => {

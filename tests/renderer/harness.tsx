@@ -15,7 +15,15 @@ import { useUi } from '../../src-renderer/stores/ui.js';
 import { useShift } from '../../src-renderer/stores/shift.js';
 
 export class Fail {
-  constructor(readonly code: ErrorCode, readonly message: string = code, readonly details?: unknown) {}
+  constructor(readonly code: ErrorCode, readonly message: string = code, readonly details?: unknown, readonly key?: string, readonly params?: Record<string, string | number | null>) {}
+}
+
+function failBody(f: Fail) {
+  return {
+    code: f.code, message: f.message,
+    ...(f.details !== undefined ? { details: f.details } : {}),
+    ...(f.key ? { key: f.key, params: f.params ?? {} } : {}),
+  };
 }
 
 type Handler = (input: Record<string, unknown>) => unknown;
@@ -44,10 +52,10 @@ export function installBridge(handlers: Handlers): FakeBridge {
       if (!h) return { ok: false, error: { code: 'NOT_FOUND', message: `no fake for ${method}` } };
       try {
         const data = await h(i);
-        if (data instanceof Fail) return { ok: false, error: { code: data.code, message: data.message, ...(data.details !== undefined ? { details: data.details } : {}) } };
+        if (data instanceof Fail) return { ok: false, error: failBody(data) };
         return { ok: true, data };
       } catch (e) {
-        if (e instanceof Fail) return { ok: false, error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
+        if (e instanceof Fail) return { ok: false, error: failBody(e) };
         throw e;
       }
     },

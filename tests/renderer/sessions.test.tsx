@@ -49,16 +49,18 @@ describe('Sessions screen', () => {
       'sessions.get': () => ({ ...page1[1]!, payments: [{ id: 'p', sessionId: 's-2', method: 'CASH', status: 'SUCCESS', amountPaise: 12000, gateway: null, gatewayRef: null, upiUri: null, createdAt: '2026-11-24T06:10:00Z', expiresAt: null, completedAt: '2026-11-24T06:10:00Z' }] }),
       'sessions.timeline': () => [
         { id: 1, at: '2026-11-24T04:00:00Z', operatorId: 'o', operatorName: 'Attendant', action: 'session.entered', entityType: 'session', entityId: 's-2', details: { slotNumber: 'A-03' }, hash: 'h1' },
-        { id: 2, at: '2026-11-24T06:10:00Z', operatorId: 'o', operatorName: 'Cashier', action: 'payment.cash', entityType: 'payment', entityId: 'p', details: { amountPaise: 12000 }, hash: 'h2' },
+        { id: 2, at: '2026-11-24T06:10:00Z', operatorId: 'o', operatorName: 'Cashier', action: 'payment.success', entityType: 'payment', entityId: 'p', details: { amountPaise: 12000 }, hash: 'h2' },
       ],
     });
     render(<SessionsScreen />);
     fireEvent.click(await screen.findByRole('button', { name: 'Open KA01AA0002' }));
     const timeline = await screen.findByTestId('timeline');
-    await within(timeline).findByText('session.entered');
-    expect(within(timeline).getByText('payment.cash')).toBeTruthy();
+    // Human names, never the internal action names.
+    await within(timeline).findByText('Entered');
+    expect(within(timeline).getByText('Payment received')).toBeTruthy();
+    expect(within(timeline).queryByText(/session\.|payment\./)).toBeNull();
     expect(within(timeline).getByText('₹120.00')).toBeTruthy();
-    expect(await screen.findByText(/CASH/)).toBeTruthy();
+    expect(await screen.findByText('Cash')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: /Back/ }));
     expect(await screen.findByTestId('sessions-table')).toBeTruthy();
   });

@@ -21,7 +21,19 @@ function health(needsSetup: boolean) {
 function fakeCore() {
   let settings = { ...baseSettings };
   let hasAdmin = false;
+  const zones: Record<string, unknown>[] = [];
   return installBridge({
+    'zones.list': () => zones,
+    'zones.create': (i) => {
+      const zone = { id: `z-${zones.length + 1}`, name: i.name, hourlyRatePaise: i.hourlyRatePaise, isActive: true, tariff: { graceMinutes: 5, dailyCapPaise: null, exitGraceMinutes: 15, ...(i.tariff as object) }, totalSlots: 0, availableSlots: 0 };
+      zones.push(zone);
+      return zone;
+    },
+    'slots.create': (i) => {
+      const z = zones.find((x) => x.id === i.zoneId)!;
+      z.totalSlots = (i.slotNumbers as string[]).length;
+      return [];
+    },
     'system.health': () => health(!hasAdmin),
     'auth.setup': () => {
       hasAdmin = true;
@@ -53,6 +65,19 @@ async function createAdmin() {
   await screen.findByRole('heading', { name: 'Facility name and time zone' });
 }
 
+/** The zones step: one zone with its rate and lost-ticket fee, then on. */
+async function addZone() {
+  await screen.findByRole('heading', { name: 'Zones and rates' });
+  expect((screen.getByRole('button', { name: 'Save and continue' }) as HTMLButtonElement).disabled).toBe(true);
+  fireEvent.change(screen.getByLabelText('Hourly rate (₹)'), { target: { value: '40' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Add zone' }));
+  expect((await screen.findByRole('alert')).textContent).toContain('lost-ticket fee');
+  fireEvent.change(screen.getByLabelText('Lost-ticket fee (₹)'), { target: { value: '200' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Add zone' }));
+  expect((await screen.findByTestId('setup-zones-list')).textContent).toContain('Zone A: 10 slots, ₹40.00 per hour, lost ticket ₹200.00');
+  fireEvent.click(screen.getByRole('button', { name: 'Save and continue' }));
+}
+
 beforeEach(() => {
   resetStores();
   useSetupWizard.getState().finish();
@@ -66,7 +91,7 @@ describe('First-run setup wizard', () => {
     useConnectivity.setState({ needsSetup: true, reachable: true });
     render(<App />);
     expect(screen.getByRole('heading', { name: 'First-run setup' })).toBeTruthy();
-    expect(screen.getByTestId('setup-progress').textContent).toBe('Step 1 of 5');
+    expect(screen.getByTestId('setup-progress').textContent).toBe('Step 1 of 6');
 
     await createAdmin();
     expect(useSession.getState().operator?.role).toBe('ADMIN');
@@ -75,7 +100,7 @@ describe('First-run setup wizard', () => {
     await act(() => useConnectivity.getState().refresh());
     expect(useConnectivity.getState().needsSetup).toBe(false);
     expect(screen.queryByRole('navigation', { name: 'Screens' })).toBeNull();
-    expect(screen.getByTestId('setup-progress').textContent).toBe('Step 2 of 5');
+    expect(screen.getByTestId('setup-progress').textContent).toBe('Step 2 of 6');
 
     // (2) facility + time zone, from a list that includes Asia/Kolkata (default) and UTC
     const tz = screen.getByLabelText('Time zone') as HTMLSelectElement;
@@ -86,8 +111,11 @@ describe('First-run setup wizard', () => {
     fireEvent.change(screen.getByLabelText('Facility name'), { target: { value: 'Metro Mall' } });
     fireEvent.change(tz, { target: { value: 'UTC' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save and continue' }));
+    await addZone();
     await screen.findByRole('heading', { name: 'Central server' });
     expect(bridge.callsOf('settings.update')).toEqual([{ facilityName: 'Metro Mall', timeZone: 'UTC' }]);
+    expect(bridge.callsOf('zones.create')).toEqual([{ name: 'A', hourlyRatePaise: 4000, tariff: { lostTicketFeePaise: 20000 } }]);
+    expect(bridge.callsOf('slots.create')[0]!.slotNumbers).toEqual(['A-01', 'A-02', 'A-03', 'A-04', 'A-05', 'A-06', 'A-07', 'A-08', 'A-09', 'A-10']);
 
     // (3) server: all three needed; says it connects after restart; the secret is a password field
     expect(screen.getByTestId('setup-restart-note').textContent).toContain('connects after restart');
@@ -129,6 +157,7 @@ describe('First-run setup wizard', () => {
     await createAdmin();
     fireEvent.change(screen.getByLabelText('Facility name'), { target: { value: 'Metro Mall' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save and continue' }));
+    await addZone();
     await screen.findByRole('heading', { name: 'Central server' });
     fireEvent.click(screen.getByRole('button', { name: 'Skip this step' }));
     await screen.findByRole('heading', { name: 'Camera and test scan' });
@@ -165,12 +194,15 @@ describe('First-run setup wizard', () => {
       }
     };
     check();
-    expect(screen.getByText('चरण 1 / 5')).toBeTruthy();
+    expect(screen.getByText('चरण 1 / 6')).toBeTruthy();
     act(() => useLanguage.setState({ lang: 'en' }));
     await createAdmin();
     check();
     fireEvent.change(screen.getByLabelText('Facility name'), { target: { value: 'Metro Mall' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save and continue' }));
+    await screen.findByRole('heading', { name: 'Zones and rates' });
+    check();
+    await addZone();
     await screen.findByRole('heading', { name: 'Central server' });
     check();
   });

@@ -107,7 +107,7 @@ export async function buildDay(): Promise<DayFixture> {
   await call('gate.completeExit', { sessionId: S3.id }, attendant);
   const S4 = await walkIn('S4', A, ist(10, 12));
   setNow(ist(10, 13, 30));
-  await call('gate.lostTicket', { vehicleNumber: 'KA05MX' + (plate - 1) }, cashier); // 1 h 30 -> 80.00 + 200.00 lost fee
+  await call('gate.lostTicket', { vehicleNumber: 'KA05MX' + (plate - 1), proof: 'RC', reason: 'ticket lost' }, cashier); // 1 h 30 -> 80.00 + 200.00 lost fee
   await call('gate.payCash', { sessionId: S4.id, tenderedPaise: 30_000 }, cashier);
   const S5 = await walkIn('S5', A, ist(10, 14));
   setNow(ist(10, 15));

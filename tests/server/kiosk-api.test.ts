@@ -135,7 +135,7 @@ describe.each(BACKENDS)('kiosk API on %s', (backend) => {
     expect(health.data.db).toBe(backend);
     expect((await fetch(`${h.serverUrl}/metrics`)).status).toBe(401);
     const metrics = await (await fetch(`${h.serverUrl}/metrics`, { headers: { authorization: `Bearer ${SECRETS.METRICS_TOKEN}` } })).text();
-    expect(metrics).toMatch(/parkgate_payments\{status="PENDING"\} \d+/);
+    expect(metrics).toMatch(/parkgate_payments\{facility="main",status="PENDING"\} \d+/);
     expect(metrics).toContain('parkgate_http_requests_total{');
     const api = (await (await fetch(`${h.serverUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(api.paths)).toEqual(expect.arrayContaining(['/kiosk/v1/payments', '/kiosk/v1/payments/{id}', '/webhooks/razorpay', '/parker/v1/bookings/{id}/cancel']));

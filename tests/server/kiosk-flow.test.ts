@@ -104,7 +104,7 @@ describe.each(['razorpay', 'phonepe'] as const)('kiosk -> server -> %s simulator
     const zones = (await call(kiosk, 'zones.list', {}, attendant)).data;
     await call(kiosk, 'zones.update', { zoneId: zones[0].id, tariff: { lostTicketFeePaise: 15000 } }, supervisor);
     const s = await exitingSession();
-    const quote = (await call(kiosk, 'gate.lostTicket', { vehicleNumber: s.vehicleNumber }, cashier)).data;
+    const quote = (await call(kiosk, 'gate.lostTicket', { vehicleNumber: s.vehicleNumber, proof: 'RC', reason: 'ticket lost' }, cashier)).data;
     expect(quote.amountDuePaise).toBe(15000);
 
     const started = await call(kiosk, 'gate.startOnlinePayment', { sessionId: s.id }, cashier);
@@ -125,7 +125,7 @@ describe.each(['razorpay', 'phonepe'] as const)('kiosk -> server -> %s simulator
 
   it('a failed payment keeps the gate closed; an unpaid one expires at its deadline', async () => {
     const s = await exitingSession();
-    await call(kiosk, 'gate.lostTicket', { vehicleNumber: s.vehicleNumber }, cashier);
+    await call(kiosk, 'gate.lostTicket', { vehicleNumber: s.vehicleNumber, proof: 'RC', reason: 'ticket lost' }, cashier);
     const p = (await call(kiosk, 'gate.startOnlinePayment', { sessionId: s.id }, cashier)).data;
     await simPay(simUrl, p.gatewayRef, 'fail');
     const failed = await until(() => call(kiosk, 'payments.get', { paymentId: p.id }, cashier), (r) => r.data.status !== 'PENDING');
@@ -141,7 +141,7 @@ describe.each(['razorpay', 'phonepe'] as const)('kiosk -> server -> %s simulator
 
   it('cash still works with the server down, and online says OFFLINE', async () => {
     const s = await exitingSession();
-    await call(kiosk, 'gate.lostTicket', { vehicleNumber: s.vehicleNumber }, cashier);
+    await call(kiosk, 'gate.lostTicket', { vehicleNumber: s.vehicleNumber, proof: 'RC', reason: 'ticket lost' }, cashier);
     await server.stop();
     const online = await call(kiosk, 'gate.startOnlinePayment', { sessionId: s.id }, cashier);
     expect(online.error.code).toBe('OFFLINE');

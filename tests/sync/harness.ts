@@ -8,9 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import * as syncMigration from '../../migrations/server/9000_sync.js';
-import * as redemptionsMigration from '../../migrations/server/9950_validation_redemptions.js';
-import * as passMovementsMigration from '../../migrations/server/9960_pass_movements.js';
+import { migrateToLatest } from '../../src-server/db/migrate.js';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
 import type { PullResult as PullResponse, PushBody, PushResult as PushResponse, SyncTransport } from '../../src-main/sync/transport.js';
 import { SyncServerError } from '../../src-main/sync/transport.js';
@@ -31,9 +29,7 @@ export async function memoryServer(now: () => number): Promise<{ service: SyncSe
   const sqlite = new Database(':memory:');
   // The server's own SQLite dialect (src-server/db/connect.ts), statement cache included.
   const db = new Kysely<unknown>({ dialect: new CachingSqliteDialect(sqlite) });
-  await syncMigration.up(db);
-  await redemptionsMigration.up(db);
-  await passMovementsMigration.up(db);
+  await migrateToLatest(db as never);
   return { service: new SyncService({ db, now }), db, close: () => db.destroy() };
 }
 

@@ -8,12 +8,11 @@
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import pino from 'pino';
-import * as m0001 from '../../migrations/server/0001_initial.js';
-import * as m9200 from '../../migrations/server/9200_payment_cancel.js';
+import { migrateToLatest } from '../../src-server/db/migrate.js';
 import type { PaymentServerPort } from '../../src-main/services/online-payments.js';
 import type { ServerPayment } from '../../src-main/online/server-client.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
-import type { ServerDatabase } from '../../src-server/db/schema.js';
+import type { PaymentRow, ServerDatabase } from '../../src-server/db/schema.js';
 import { CachingSqliteDialect } from '../../src-server/db/sqlite-dialect.js';
 import { Metrics } from '../../src-server/http/metrics.js';
 import { cancelPayment } from '../../src-server/payments/cancel.js';
@@ -75,14 +74,13 @@ export interface PaymentModel {
   portFor(kioskId: string, online: () => boolean): PaymentServerPort;
   /** The gateway reports a capture of this payment's QR (a webhook). */
   customerPays(paymentId: string): Promise<string>;
-  rows(): Promise<ServerDatabase['payments'][]>;
+  rows(): Promise<PaymentRow[]>;
   close(): Promise<void>;
 }
 
 export async function paymentModel(now: () => number, ttlSeconds = 300): Promise<PaymentModel> {
   const db = new Kysely<ServerDatabase>({ dialect: new CachingSqliteDialect(new Database(':memory:')) });
-  await m0001.up(db);
-  await m9200.up(db);
+  await migrateToLatest(db);
   // payments.kiosk_id references the enrolled kiosks (the property model's gates are k0..k9).
   for (let i = 0; i < 10; i++) await db.insertInto('kiosks').values({ id: `k${i}`, name: `Gate ${i}`, signing_key: 'x', created_at: now(), revoked_at: null }).execute();
   const gateway = new ModelGateway();
@@ -90,7 +88,7 @@ export async function paymentModel(now: () => number, ttlSeconds = 300): Promise
     db, clock: { now }, gateways: { active: gateway, get: (n) => (n === 'sim' ? gateway : null) }, metrics: new Metrics(),
     log: pino({ level: 'silent' }), ttlSeconds,
   };
-  const view = (p: ServerDatabase['payments']) => toPaymentView(p) as ServerPayment;
+  const view = (p: PaymentRow) => toPaymentView(p) as ServerPayment;
   return {
     deps,
     gateway,
@@ -104,7 +102,7 @@ export async function paymentModel(now: () => number, ttlSeconds = 300): Promise
         async createPayment(input) {
           reach();
           return view(await createPayment(deps, {
-            owner, kioskId, bookingId: null, sessionId: input.sessionId, amountPaise: input.amountPaise, idempotencyKey: input.idempotencyKey,
+            owner, facilityId: 'main', kioskId, bookingId: null, sessionId: input.sessionId, amountPaise: input.amountPaise, idempotencyKey: input.idempotencyKey,
             vehicleNumber: input.vehicleNumber ?? null, description: 'Parking fee',
           }));
         },

@@ -15,7 +15,7 @@ import { canTakePayment } from '../../stores/ui.js';
 import { CashPanel } from './CashPanel.js';
 import { exitFlow, INITIAL_EXIT_STAGE, isPaying, type ExitAction, type ExitStage, type OpenGate } from './flow.js';
 import { GateOpen } from './GateOpen.js';
-import { LostTicketForm } from './LostTicketForm.js';
+import { PlateExitPanel } from '../../components/desk/PlateExitPanel.js';
 import { OnlinePanel } from './OnlinePanel.js';
 import { QuotePanel } from './QuotePanel.js';
 import { isValidationCodeText } from '../../../src-shared/contracts/validations.js';
@@ -103,7 +103,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
           </button>
         </form>
         {cashier && <ShiftCard />}
-        {cashier && (stage.s === 'idle' || stage.s === 'error' || stage.s === 'gate') && (
+        {(stage.s === 'idle' || stage.s === 'error' || stage.s === 'gate') && (
           <button type="button" className="btn btn-secondary btn-block" onClick={() => dispatch({ type: 'lostOpened' })}>
             {t('exit.lostOpen')}
           </button>
@@ -120,7 +120,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
             openGate={openGate}
             onlineBlocked={onlineBlocked}
             setOnlineBlocked={setOnlineBlocked}
-            onLost={(vehicle) => bill(() => call('gate.lostTicket', { vehicleNumber: vehicle }), true)}
+            onQuote={(quote, lost) => bill(() => Promise.resolve(quote), lost)}
             scanSeq={scanSeq}
             code={lastCode}
           />
@@ -137,7 +137,7 @@ interface PanelProps {
   openGate: OpenGate;
   onlineBlocked: string | null;
   setOnlineBlocked(reason: string | null): void;
-  onLost(vehicle: string): void;
+  onQuote(quote: Quote, lost: boolean): void;
   scanSeq: number;
   code: string;
 }
@@ -154,7 +154,7 @@ function ExitPanel(p: PanelProps) {
         </div>
       );
     case 'lost':
-      return <LostTicketForm onFind={p.onLost} onCancel={() => dispatch({ type: 'reset' })} />;
+      return <PlateExitPanel cashier={p.cashier} onQuote={p.onQuote} onCancel={() => dispatch({ type: 'reset' })} />;
     case 'error':
       return (
         <ResultBanner

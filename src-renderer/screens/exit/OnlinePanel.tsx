@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState, type Dispatch } from 'react';
 import type { Payment } from '../../../src-shared/contracts/entities.js';
 import { call } from '../../api/client.js';
 import { QrImage } from '../../components/QrImage.js';
+import { UpiFallback } from '../../components/desk/UpiFallback.js';
 import { useT } from '../../i18n/index.js';
 import { useKioskEvent } from '../../lib/events.js';
 import { formatCountdown, formatINR } from '../../lib/format.js';
@@ -96,10 +97,8 @@ export function OnlinePanel({ billing, payment, dispatch, openGate }: OnlinePane
             {t('common.retry')}
           </button>
         )}
-        <button type="button" className="btn btn-cash btn-lg" onClick={() => dispatch({ type: 'cashOpened' })}>
-          {t('exit.switchCash')}
-        </button>
       </div>
+      <UpiFallback payment={payment} onCheck={refresh} onCash={() => dispatch({ type: 'cashOpened' })} />
     </section>
   );
 }

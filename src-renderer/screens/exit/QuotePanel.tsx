@@ -1,7 +1,7 @@
 /** What the driver owes and the two ways to pay it. */
 import type { Dispatch } from 'react';
 import { call, isApiError } from '../../api/client.js';
-import { errorText, useT } from '../../i18n/index.js';
+import { errorText, serverDetail, useT } from '../../i18n/index.js';
 import { formatDateTime, formatDuration, formatINR } from '../../lib/format.js';
 import { useApiAction } from '../../lib/use-api-action.js';
 import { useConnectivity } from '../../stores/connectivity.js';
@@ -77,7 +77,7 @@ export function QuotePanel({ billing, dispatch, cashier, onlineBlocked, setOnlin
     const payment = await call('gate.startOnlinePayment', { sessionId: billing.quote.sessionId });
     dispatch({ type: 'onlinePayment', payment });
   }, (error) => {
-    if (isApiError(error) && error.code === 'OFFLINE') setOnlineBlocked(error.message || t('exit.kioskOffline'));
+    if (isApiError(error) && error.code === 'OFFLINE') setOnlineBlocked(serverDetail(error) ?? t('exit.kioskOffline'));
     else setOnlineBlocked(errorText(t, error));
   });
 

@@ -1,0 +1,30 @@
+/** कोर के संदेश (core.en.ts की वही कुंजियाँ)। */
+import type { coreEn } from './core.en.js';
+
+export const coreHi: Record<keyof typeof coreEn, string> = {
+  'core.session.alreadyExited': 'पहले ही निकल चुकी है: {plate} {exitAt} को {gate} स्लॉट {slot} से निकली, {amountPaidPaise} चुकाए।',
+  'core.value.gate.THIS': 'इसी गेट से',
+  'core.value.gate.OTHER': 'दूसरे गेट से',
+  'core.entry.alreadyInside': '{plate} पहले से {slot} पर {status} है।',
+  'core.value.status.PARKED': 'पार्क',
+  'core.value.status.BOOKED': 'बुक',
+  'core.value.status.EXITING': 'निकास पर',
+  'core.plate.notFound': 'नंबर {plate} की कोई गाड़ी अंदर नहीं है। नंबर प्लेट जाँचें।',
+  'core.plate.notCandidate': 'यह गाड़ी {plate} से मिलने वाली गाड़ियों में नहीं है।',
+  'core.plate.ambiguous': 'अंदर की {count} गाड़ियाँ {plate} हो सकती हैं। सही गाड़ी चुनें।',
+  'core.plate.ticketRequired': 'शुल्क ({amountDuePaise}) केवल-प्लेट सीमा ({limitPaise}) से अधिक है। टिकट स्कैन करें, या खोया टिकट चुनें।',
+  'core.lostTicket.feeNotSet': 'ज़ोन {zoneName} में खोए टिकट का शुल्क तय नहीं है। सुपरवाइज़र इसे सुपरवाइज़र > ज़ोन में तय करें।',
+  'core.lostTicket.proofRequired': 'दर्ज करें कि गाड़ी चालक की है, इसका क्या प्रमाण देखा (आरसी, लाइसेंस या फ़ोटो पहचान पत्र)।',
+  'core.lostTicket.reasonRequired': 'लिखें कि टिकट क्यों नहीं है (कम से कम 3 अक्षर)।',
+  'core.lostTicket.supervisorRequired': '{amountDuePaise} खोए टिकट की सीमा ({limitPaise}) से अधिक है: सुपरवाइज़र अपना पिन डालें।',
+  'core.lostTicket.requote': 'खोए टिकट का भाव समाप्त हो गया। खोए टिकट की प्रक्रिया फिर से करें।',
+  'core.supervisor.wrongPin': 'सुपरवाइज़र का नाम या पिन गलत है। कुछ नहीं बदला।',
+  'core.supervisor.locked': 'इस सुपरवाइज़र के बहुत अधिक गलत पिन। बाद में प्रयास करें।',
+  'core.supervisor.notSupervisor': 'यह ऑपरेटर सुपरवाइज़र नहीं है। सुपरवाइज़र (या एडमिन) अपना पिन डालें।',
+  'core.refund.noPayment': 'ऐसा कोई भुगतान नहीं है।',
+  'core.refund.onlineOnServer': 'यूपीआई भुगतान की वापसी गेटवे से होती है: भुगतान समीक्षा देखें।',
+  'core.refund.already': 'इस भुगतान की वापसी पहले ही हो चुकी है।',
+  'core.refund.notPaid': 'केवल सफल भुगतान की वापसी हो सकती है।',
+  'core.refund.notCompleted': 'गाड़ी अभी निकली नहीं है: केवल पूरे हुए निकास की वापसी करें।',
+  'core.shift.noOpenShift': 'नकद लेने से पहले अपनी कैश शिफ्ट खोलें (शिफ्ट स्क्रीन)।',
+};
