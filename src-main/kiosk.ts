@@ -31,6 +31,8 @@ import { invoiceReceiptExtension } from './invoices/receipt-extension.js';
 import { OnlinePayments } from './services/online-payments.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
+import { configureTax, facilityGstr1 } from './invoices/facility.js';
+import { sendInvoiceSms } from './invoices/sms.js';
 import { storedClockOffset } from './online/clock-offset.js';
 import { prepareOps, type OpsOptions } from './ops/runtime.js';
 import { createSyncWorker, prepareSync, type SyncOptions, type SyncWorker } from './sync/index.js';
@@ -127,7 +129,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const stopInvoicing = installInvoicing(ctx, log);
   const print = new PrintService(ctx, { extendReceipt: invoiceReceiptExtension, ...options.print, log });
 
-  const server = serverLink(options, clock, storedClockOffset(store));
+  const server = serverLink(options, clock, storedClockOffset(store), log);
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
   const flaggedPayments = new FlaggedPayments(ctx, server?.review ?? null, (p) => onlinePayments.apply(p));
   // Results the server pushes through the pull go to OnlinePayments.apply; the poller below stays as the fallback.
@@ -176,6 +178,9 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     cancelPayment: (actor: Actor, paymentId: string) => onlinePayments.cancel(actor, paymentId),
     flaggedPayments: () => flaggedPayments.list(),
     resolveFlaggedPayment: (actor: Actor, input) => flaggedPayments.resolve(actor, input),
+    sendInvoiceSms: (actor: Actor, input) => sendInvoiceSms(ctx, server?.client ?? null, actor, input.sessionId, input.mobile),
+    configureTax: (actor: Actor, input) => configureTax(ctx, server?.client ?? null, actor, input),
+    facilityGstr1: (month: string) => facilityGstr1(server?.client ?? null, month),
   };
 
   ops.start(); // the backup schedule

@@ -32,8 +32,14 @@ import { registerOpsRoutes, registerPaymentGauges } from './routes/ops.js';
 import { registerParkerRoutes } from './routes/parkers.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { seedZonesFromSpec } from './zones/seed.js';
+import { LocalWaker, PgWaker, type ChangeWaker } from './scale/change-waker.js';
+import { registerScaleMetrics } from './scale/metrics.js';
+import { rateLimitStore } from './scale/rate-store.js';
 import { createSyncService, registerSyncRoutes } from './sync/index.js';
 import { registerEReceiptRoutes } from './invoices/routes.js';
+import { registerGstr1Route } from './invoices/gstr1-route.js';
+import { registerInvoiceSeriesRoute } from './invoices/series-route.js';
+import { registerEReceiptSmsRoute } from './invoices/sms-route.js';
 import { documentByToken } from './invoices/store.js';
 import { ServerSyncEvents } from './sync/server-events.js';
 import type { Clock } from './util/clock.js';
@@ -45,6 +51,8 @@ export interface BuildServerOptions {
   db?: ServerDb;
   clock?: Clock;
   logger?: Logger;
+  /** Change-log wake-ups (tests); by default LISTEN/NOTIFY on PostgreSQL, in-process on SQLite. */
+  waker?: ChangeWaker;
   /** Replace a gateway adapter (tests); real adapters are built from config otherwise. */
   gateways?: Partial<Record<GatewayName, PaymentGateway>>;
 }
@@ -60,7 +68,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildServer(opts: BuildServerOptions): Promise<ParkGateServer> {
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
-  const log = opts.logger ?? createLogger(config.logLevel);
+  const log = (opts.logger ?? createLogger(config.logLevel)).child({ instance: config.instanceId });
   const ownsDb = !opts.db;
   const sdb = opts.db ?? openServerDb(config.databaseUrl, { poolSize: config.databasePoolSize });
   await migrateToLatest(sdb.db);
@@ -73,6 +81,13 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     log.warn('SECRETS_KEY is not set: secrets in the database are encrypted with the public development key (set SECRETS_KEY; NODE_ENV=production requires it)');
   }
   const metrics = new Metrics();
+  const waker = opts.waker ?? (await wakerFor(config, sdb.kind, log, metrics));
+  if (sdb.kind === 'sqlite') {
+    log.info({ db: 'sqlite', instances: 'one' }, 'SQLite: embedded single-instance database; run ONE server instance on it (several instances need PostgreSQL)');
+  } else {
+    log.info({ db: 'postgres', wake: waker.kind }, 'PostgreSQL: any number of instances on this database; long-polls woken across instances by LISTEN/NOTIFY');
+  }
+  const rateStore = await rateLimitStore(config, log);
   const gateways = buildGatewayRegistry(config, opts.gateways);
   const payments = { db: sdb.db, clock, gateways, metrics, log, ttlSeconds: config.paymentTtlSeconds };
   const ctx: ServerContext = {
@@ -86,12 +101,15 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
     payments,
     reconciler: new Reconciler(payments),
     routes: new RouteTable(),
+    waker,
+    ...(rateStore.options.redis ? { redis: rateStore.options.redis } : {}),
   };
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    trustProxy: false,
+    // Behind a load balancer (deploy/haproxy.cfg) the client's address comes from X-Forwarded-For, from that proxy only.
+    trustProxy: config.trustProxy ?? false,
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
@@ -125,7 +143,8 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   ctx.syncEvents = new ServerSyncEvents(sync, sdb.db, clock, log);
   ctx.payments.onPaymentChange = ctx.syncEvents.notifyPayment;
 
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, ...rateStore.options });
+  registerScaleMetrics(ctx, sync);
   registerPaymentGauges(ctx);
   registerOpsRoutes(app, ctx);
   registerKioskRoutes(app, ctx);
@@ -141,6 +160,9 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   // Tax invoices' e-receipts (docs/invoices.md): public, the token is the secret.
   ctx.routes.add({ method: 'GET', url: '/r/:token', summary: 'E-receipt of a tax document (page; .pdf for the PDF)', tag: 'invoices', auth: 'none' });
   registerEReceiptRoutes(app, documentByToken(ctx.db as never, ctx.dbKind));
+  registerEReceiptSmsRoute(app, ctx, documentByToken(ctx.db as never, ctx.dbKind));
+  registerInvoiceSeriesRoute(app, ctx);
+  registerGstr1Route(app, ctx);
   await app.ready();
 
   return {
@@ -150,7 +172,21 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
       ctx.reconciler.stop();
       await app.close();
       await ctx.syncEvents?.drain();
+      if (!opts.waker) await waker.close();
+      await rateStore.close();
       if (ownsDb) await sdb.close();
     },
   };
+}
+
+async function wakerFor(config: ServerConfig, kind: 'sqlite' | 'postgres', log: Logger, metrics: Metrics): Promise<ChangeWaker> {
+  if (kind === 'sqlite') return new LocalWaker();
+  const waker = new PgWaker({
+    url: config.databaseUrl,
+    fallbackMs: config.pullFallbackMs,
+    onError: (message) => log.warn({ err: message }, 'change-log notifications'),
+    onCount: (what) => metrics.changeNotifications.inc({ event: what }),
+  });
+  await waker.start();
+  return waker;
 }

@@ -2,6 +2,7 @@
  * Server settings, only from environment variables (docs/server.md lists them with defaults).
  * Secrets have no defaults: the server refuses to start the chosen gateway without them.
  */
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEV_SECRETS_KEY, parseSecretsKey } from './db/secret-box.js';
 
@@ -75,6 +76,20 @@ export interface ServerConfig {
   /** Wrong parker passwords allowed per account and per IP in 15 minutes. */
   loginFailuresPerAccount: number;
   loginFailuresPerIp: number;
+  /** This process among several on one database (logs, metrics); default host-pid. */
+  instanceId: string;
+  /** A waiting pull re-reads the change log this often when no notification came (PostgreSQL). */
+  pullFallbackMs: number;
+  /** Rate-limit store shared by the instances; null: in memory, per instance. */
+  redisUrl: string | null;
+  /** Key prefix of this deployment in Redis (several deployments may share one Redis). */
+  redisKeyPrefix: string;
+  /** How often an instance tries to become the leader of the periodic jobs (and the leader checks it still is). */
+  leaderCheckMs: number;
+  /** Proxies whose X-Forwarded-For is believed (Fastify trustProxy: addresses/CIDRs, comma-separated); null: none. */
+  trustProxy: string | null;
+  /** The e-receipt SMS provider (SMS_API_BASE, SMS_AUTH_KEY, SMS_TEMPLATE_ID); null: no SMS. Optional for configs built by hand. */
+  sms?: { baseUrl: string; authKey: string; templateId: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -131,6 +146,16 @@ const envSchema = z.object({
   PHONEPE_WEBHOOK_PASSWORD: opt,
   SIM_API_BASE: z.url().default('http://127.0.0.1:8090'),
   SIM_WEBHOOK_SECRET: opt,
+  INSTANCE_ID: z.string().trim().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (1-64)').optional(),
+  SYNC_PULL_FALLBACK_MS: int(5000, 100, 60_000),
+  REDIS_URL: z.string().trim().regex(/^rediss?:\/\//, 'redis:// or rediss:// URL').optional(),
+  REDIS_KEY_PREFIX: z.string().trim().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - (1-64)').default('parkgate:'),
+  LEADER_CHECK_MS: int(1000, 100, 60_000),
+  TRUST_PROXY: z.string().trim().regex(/^[0-9A-Fa-f.:/, ]{2,500}$|^(loopback|linklocal|uniquelocal)$/, 'addresses or CIDRs, comma-separated, or loopback').optional(),
+  /** The e-receipt SMS provider (MSG91-style flow API); all three or none. */
+  SMS_API_BASE: opt,
+  SMS_AUTH_KEY: opt,
+  SMS_TEMPLATE_ID: opt,
 });
 
 /**
@@ -231,5 +256,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bookingHoldMinutes: e.PARKER_BOOKING_HOLD_MINUTES,
     loginFailuresPerAccount: e.PARKER_LOGIN_FAILURES_PER_ACCOUNT,
     loginFailuresPerIp: e.PARKER_LOGIN_FAILURES_PER_IP,
+    instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    pullFallbackMs: e.SYNC_PULL_FALLBACK_MS,
+    redisUrl: e.REDIS_URL ?? null,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    leaderCheckMs: e.LEADER_CHECK_MS,
+    trustProxy: e.TRUST_PROXY ?? null,
+    sms: e.SMS_API_BASE && e.SMS_AUTH_KEY && e.SMS_TEMPLATE_ID ? { baseUrl: trimSlash(e.SMS_API_BASE), authKey: e.SMS_AUTH_KEY, templateId: e.SMS_TEMPLATE_ID } : null,
   };
 }

@@ -1,4 +1,5 @@
 /** Everything a route needs, built once in app.ts (the server's composition root). */
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
@@ -9,6 +10,8 @@ import type { RouteTable } from './http/route-table.js';
 import type { PaymentDeps } from './payments/create.js';
 import type { GatewayRegistry } from './payments/registry.js';
 import type { Reconciler } from './payments/reconciler.js';
+import type { ChangeWaker } from './scale/change-waker.js';
+import type { JobLeader } from './scale/leader.js';
 import type { ServerSyncEvents } from './sync/server-events.js';
 import type { Clock } from './util/clock.js';
 
@@ -25,4 +28,10 @@ export interface ServerContext {
   routes: RouteTable;
   /** Bookings and payment results to the gates; set in app.ts before any route is registered. */
   syncEvents?: ServerSyncEvents;
+  /** Wakes long-polling pulls on change-log appends (across instances on PostgreSQL). */
+  waker: ChangeWaker;
+  /** Redis shared by the instances (REDIS_URL): rate limits and wrong-password budgets; absent: in memory. */
+  redis?: Redis;
+  /** Whether this instance runs the periodic jobs; set by startPeriodicJobs (src-server/scale/jobs.ts). */
+  leader?: JobLeader;
 }

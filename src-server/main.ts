@@ -1,7 +1,7 @@
 /** `npm run server`: configuration from the environment, then listen and reconcile until stopped. */
 import { buildServer } from './app.js';
-import { startBookingSweep } from './bookings/service.js';
 import { ConfigError, loadConfig } from './config.js';
+import { startPeriodicJobs } from './scale/jobs.js';
 
 async function main(): Promise<void> {
   let config;
@@ -16,12 +16,8 @@ async function main(): Promise<void> {
   }
   const server = await buildServer({ config });
   const address = await server.app.listen({ host: config.host, port: config.port });
-  server.ctx.reconciler.start(config.reconcileIntervalMs);
-  // publish/settle parker bookings with the gates (docs/sync.md "Parker bookings")
-  startBookingSweep({
-    payments: server.ctx.payments, reconciler: server.ctx.reconciler, get gates() { return server.ctx.syncEvents ?? null; },
-    maxActivePerParker: config.maxActiveBookingsPerParker, holdMs: config.bookingHoldMinutes * 60_000,
-  }, Math.max(1000, config.reconcileIntervalMs));
+  // reconciler, payment expiry, booking sweep: on one instance at a time (src-server/scale/leader.ts)
+  const stopJobs = await startPeriodicJobs(server);
   const port = new URL(address).port;
   process.stdout.write(`listening on http://127.0.0.1:${port}${config.host === '127.0.0.1' ? '' : ` (bound to ${config.host})`}\n`);
 
@@ -30,7 +26,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     server.ctx.log.info({ signal }, 'shutting down');
-    server.close().then(
+    stopJobs().then(() => server.close()).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -42,6 +42,9 @@ export interface CallContext {
   cancelPayment(actor: Actor, paymentId: string): ApiResult<'payments.cancel'>;
   flaggedPayments(): Promise<ApiResult<'payments.flagged'>>;
   resolveFlaggedPayment(actor: Actor, input: ApiParsedInput<'payments.resolveFlagged'>): Promise<ApiResult<'payments.resolveFlagged'>>;
+  sendInvoiceSms(actor: Actor, input: ApiParsedInput<'invoices.sendSms'>): Promise<ApiResult<'invoices.sendSms'>>;
+  configureTax(actor: Actor, input: ApiParsedInput<'tax.configure'>): Promise<ApiResult<'tax.configure'>>;
+  facilityGstr1(month: string): Promise<ApiResult<'reports.gstr1'>>;
 }
 
 type Handler<M extends ApiMethod> = (c: CallContext, input: ApiParsedInput<M>) => ApiResult<M> | Promise<ApiResult<M>>;
@@ -150,13 +153,14 @@ export const handlers: HandlerMap = {
   'print.zReport': (c, i) => c.print.printZReport(actorOf(c), i.shiftId),
   'print.test': (c) => c.print.printTest(actorOf(c)),
   'tax.settings': (c) => invoices.getTaxSettings(c.ctx),
-  'tax.configure': (c, i) => invoices.updateTaxSettings(c.ctx, actorOf(c), i),
+  'tax.configure': (c, i) => c.configureTax(actorOf(c), i),
   'invoices.request': (c, i) => { invoices.requestInvoice(c.ctx, i.sessionId, i.buyer); return { ok: true as const }; },
   'invoices.forSession': (c, i) => invoices.forSession(c.ctx, i.sessionId),
   'invoices.creditNote': (c, i) => invoices.issueCreditNote(c.ctx, actorOf(c), i.invoiceId, i.amountPaise, i.reason),
   'invoices.consolidate': (c, i) => invoices.consolidateDay(c.ctx, i.day),
   'invoices.register': (c, i) => invoices.register(c.ctx, i.month),
-  'reports.gstr1': (c, i) => invoices.gstr1Export(c.ctx, i.month),
+  'invoices.sendSms': (c, i) => c.sendInvoiceSms(actorOf(c), i),
+  'reports.gstr1': (c, i) => (i.facility ? c.facilityGstr1(i.month) : invoices.gstr1Export(c.ctx, i.month)),
   ...validationHandlers,
   ...passHandlers,
 

@@ -12,6 +12,7 @@ export function toTaxDocument(row: TaxDocumentRow, refersToNumber: string | null
     rateBp: row.rate_bp, inclusive: row.inclusive === 1, taxablePaise: row.taxable_paise, cgstPaise: row.cgst_paise,
     sgstPaise: row.sgst_paise, igstPaise: row.igst_paise, totalPaise: row.total_paise, refersTo: row.refers_to,
     refersToNumber, reason: row.reason, token: row.token,
+    ...(row.lost_ticket_fee_paise != null ? { lostTicketFeePaise: row.lost_ticket_fee_paise } : {}),
   };
 }
 

@@ -1,11 +1,13 @@
 /**
  * Wires invoicing into the core: every recorded `session.completed` (a paid exit, cash or
  * online) and `session.cancelled` issues the session's document inside that transaction; a
+ * refund recorded on an invoiced session credits it (refund-credit.ts); a
  * timer issues the consolidated invoices of finished days (the next payment would too, but a
  * quiet gate must not wait for one).
  */
 import type { ServiceContext } from '../services/context.js';
 import { consolidatePastDays, issueForSession } from './issue.js';
+import { creditPendingRefunds, creditRefundsOfSession } from './refund-credit.js';
 
 type Log = (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
 
@@ -16,10 +18,11 @@ export function installInvoicing(ctx: ServiceContext, log: Log = () => undefined
   const unsubscribe = ctx.changes.subscribe((c) => {
     if (c.entityType !== 'session') return;
     if (c.action === 'session.completed' || c.action === 'session.cancelled') issueForSession(ctx, c.entityId, c.paymentId);
+    else creditRefundsOfSession(ctx, null, c.entityId);
   });
   const consolidate = () => {
     try {
-      const issued = ctx.store.q.tx(() => consolidatePastDays(ctx));
+      const issued = ctx.store.q.tx(() => [...consolidatePastDays(ctx), ...creditPendingRefunds(ctx)]);
       if (issued.length > 0) log('info', 'consolidated invoices issued', { numbers: issued.map((d) => d.number) });
     } catch (err) {
       log('warn', 'consolidated invoice failed', { error: String(err) });

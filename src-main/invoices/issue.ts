@@ -17,6 +17,7 @@ import type { Actor, ServiceContext } from '../services/context.js';
 import { creditedPaise } from '../services/session-records.js';
 import type { TaxDocumentRow, TaxDocumentsTable } from '../store/schema.js';
 import { documentRow, documentView, sessionDocumentRow, toTaxDocument } from './documents.js';
+import { lostTicketFeeCharged } from '../print/receipt-numbers.js';
 import { nextDocumentNumber } from './numbering.js';
 import { getTaxSettings, rateOn } from './tax-settings.js';
 
@@ -89,7 +90,7 @@ export function issueForSession(ctx: ServiceContext, sessionId: string, paymentI
     buyer_name: request?.buyer_name ?? null, place_of_supply: placeOfSupply, sac: settings.sac, rate_bp: rateBp,
     inclusive: settings.inclusive ? 1 : 0, taxable_paise: split.taxablePaise, cgst_paise: split.cgstPaise,
     sgst_paise: split.sgstPaise, igst_paise: split.igstPaise, total_paise: split.totalPaise,
-    refers_to: null, reason: null, token: newToken(), created_at: now,
+    refers_to: null, reason: null, token: newToken(), created_at: now, lost_ticket_fee_paise: lostTicketFeeCharged(ctx, sessionId),
   });
 }
 
@@ -149,7 +150,7 @@ export function consolidatePastDays(ctx: ServiceContext): TaxDocument[] {
  * consolidated invoice: same rate and place of supply, its own series, never more than the
  * invoice's total less its earlier credit notes.
  */
-export function issueCreditNote(ctx: ServiceContext, actor: Actor | null, invoiceId: string, amountPaise: number, reason: string): TaxDocument {
+export function issueCreditNote(ctx: ServiceContext, actor: Actor | null, invoiceId: string, amountPaise: number, reason: string, refundedPaymentId: string | null = null): TaxDocument {
   const { q, db } = ctx.store;
   return q.tx(() => {
     let invoice = documentRow(ctx, invoiceId);
@@ -174,7 +175,7 @@ export function issueCreditNote(ctx: ServiceContext, actor: Actor | null, invoic
     const doc = insertDocument(ctx, {
       id: newId(ctx.clock), kind: 'CREDIT_NOTE', number: numbered.number, prefix: settings.seriesPrefix, series: 'C', fy_code: fy.code,
       counter: numbered.counter, supply_type: invoice.supply_type, kiosk_id: ctx.kioskId, session_id: invoice.session_id,
-      payment_id: null, issued_at: now, day: istDay(now), supplier: invoice.supplier, buyer_gstin: invoice.buyer_gstin,
+      payment_id: refundedPaymentId, issued_at: now, day: istDay(now), supplier: invoice.supplier, buyer_gstin: invoice.buyer_gstin,
       buyer_name: invoice.buyer_name, place_of_supply: invoice.place_of_supply, sac: invoice.sac, rate_bp: invoice.rate_bp,
       inclusive: invoice.inclusive, taxable_paise: split.taxablePaise, cgst_paise: split.cgstPaise, sgst_paise: split.sgstPaise,
       igst_paise: split.igstPaise, total_paise: split.totalPaise, refers_to: invoice.id, reason, token: newToken(), created_at: now,

@@ -2,9 +2,8 @@
  * `fetch` for the sync transport, over node:http(s). Node 20's built-in fetch (undici 6.24)
  * never settles the FIRST request of a process when the peer accepts the connection and closes
  * it at once (a server restarting behind a proxy, a load balancer with no backend): the request
- * only ends at its own timeout. A kiosk restarted while the server was down therefore stopped
- * syncing for 30 s (the push timeout) before its first retry; node:http reports "socket hang up"
- * at once (tests/sync/http-fetch.test.ts). Same contract as fetch for what the transport uses:
+ * only ends at its own timeout, so a kiosk restarted while the server is down would sit out its
+ * 30 s push timeout before its first retry; node:http reports "socket hang up" at once (tests/sync/http-fetch.test.ts). Same contract as fetch for what the transport uses:
  * string or URL input, method/headers/string body/signal; a network failure rejects with
  * TypeError('fetch failed', { cause }), an aborted signal rejects with the signal's reason
  * (TimeoutError for AbortSignal.timeout), the result is a standard Response.

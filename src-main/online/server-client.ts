@@ -102,6 +102,22 @@ export class ServerClient {
     return serverResolveSchema.parse(await this.request('POST', `/kiosk/v1/payments/${encodeURIComponent(paymentId)}/resolve`, body));
   }
 
+  /** The e-receipt link of a document this kiosk issued, by SMS through the server's provider. */
+  async sendEReceiptSms(token: string, mobile: string): Promise<{ requestId: string; url: string }> {
+    return z.object({ requestId: z.string(), url: z.string() }).parse(await this.request('POST', '/kiosk/v1/e-receipts/sms', { token, mobile }));
+  }
+
+  /** The facility's GSTR-1 CSV (every gate) for an IST month. */
+  async facilityGstr1(month: string): Promise<{ fileName: string; mimeType: string; csv: string; gates: number; documents: number }> {
+    return z.object({ fileName: z.string(), mimeType: z.string(), csv: z.string(), gates: z.number(), documents: z.number() })
+      .parse(await this.request('GET', `/kiosk/v1/reports/gstr1?month=${encodeURIComponent(month)}`));
+  }
+
+  /** Claims an invoice series prefix for this gate; 409 SERIES_TAKEN when another gate holds it. */
+  async claimInvoiceSeries(prefix: string): Promise<void> {
+    await this.request('POST', '/kiosk/v1/invoice-series/claim', { prefix });
+  }
+
   /** This kiosk's anchored audit-chain checkpoints (src-server/routes/kiosk-audit.ts). */
   async auditCheckpoints(): Promise<AuditCheckpointsResponse> {
     return auditCheckpointsResponseSchema.parse(await this.request('GET', '/kiosk/v1/audit/checkpoints'));

@@ -27,6 +27,7 @@ export function serverLink(
   options: { serverUrl?: string; kioskId?: string; kioskSecret?: string },
   clock: Clock,
   offset?: ClockOffset,
+  log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void,
 ): ServerLink | null {
   if (!options.serverUrl) return null;
   if (!options.kioskId || !options.kioskSecret) {
@@ -35,6 +36,7 @@ export function serverLink(
   const http = new SignedClient({
     baseUrl: options.serverUrl, kioskId: options.kioskId, kioskSecret: options.kioskSecret, now: () => clock.now(),
     ...(offset ? { offset: () => offset.get(), onOffset: (ms: number) => offset.set(ms) } : {}),
+    ...(log ? { onFailover: (from: string, to: string, reason: string) => log('warn', 'central server failover', { from, to, reason }) } : {}),
   });
   const client = new ServerClient({ baseUrl: options.serverUrl, kioskId: options.kioskId, kioskSecret: options.kioskSecret, timeoutMs: 5000 }, http);
   let reachable = false;

@@ -6,12 +6,22 @@
  * server's clock in the answer (x-server-time, else the Date header). The payment client
  * (server-client.ts) and the sync transport (src-main/sync/transport.ts) both send through it.
  * Requests go over node:http (http-fetch.ts), not Node 20's fetch.
+ *
+ * Several server URLs (instances of one server, src-shared/protocol/server-urls.ts): requests go
+ * to one until it fails at the network level (refused, reset, cut mid-answer: an instance died
+ * or restarts) or a proxy answers 502/503/504 without a server behind it; then the same request
+ * is signed again (a new request id) and sent to the next, and later requests stay there. A
+ * timeout moves later requests on but is not resent (the call's time bound holds). Resending is
+ * safe: every kiosk POST is idempotent on the server (pushed event ids, payment idempotency keys,
+ * cancel and resolve answer the current state).
  */
 import { z } from 'zod';
 import { kioskSigningKey, serverTimeOf, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
+import { parseServerUrls } from '../../src-shared/protocol/server-urls.js';
 import { httpFetch } from './http-fetch.js';
 
 export interface SignedClientOptions {
+  /** One URL, or several comma-separated (failover in this order). */
   baseUrl: string;
   kioskId: string;
   kioskSecret: string;
@@ -22,6 +32,8 @@ export interface SignedClientOptions {
   /** A clock refusal gave a fresh estimate from the server's clock. */
   onOffset?: (offsetMs: number) => void;
   fetchImpl?: typeof fetch;
+  /** A request failed over from one server URL to the next. */
+  onFailover?: (from: string, to: string, reason: string) => void;
 }
 
 /** The server answered with its error envelope. */
@@ -54,15 +66,33 @@ export interface SignedRequestOptions {
   signal?: AbortSignal | undefined;
 }
 
+const FAILOVER_STATUSES = new Set([502, 503, 504]);
+
 export class SignedClient {
   private readonly signingKey: string;
-  private readonly base: string;
+  readonly urls: readonly string[];
+  private current = 0;
   private readonly fetchImpl: typeof fetch;
+  /** Failovers so far (tests, diagnostics). */
+  failovers = 0;
 
   constructor(private readonly o: SignedClientOptions) {
     this.signingKey = kioskSigningKey(o.kioskSecret);
-    this.base = o.baseUrl.replace(/\/+$/, '');
+    this.urls = parseServerUrls(o.baseUrl) ?? [o.baseUrl.replace(/\/+$/, '')];
     this.fetchImpl = o.fetchImpl ?? httpFetch;
+  }
+
+  /** The server URL requests go to now. */
+  get baseUrl(): string {
+    return this.urls[this.current]!;
+  }
+
+  private moveOn(reason: string): void {
+    if (this.urls.length < 2) return;
+    const from = this.baseUrl;
+    this.current = (this.current + 1) % this.urls.length;
+    this.failovers++;
+    this.o.onFailover?.(from, this.baseUrl, reason);
   }
 
   /**
@@ -72,7 +102,18 @@ export class SignedClient {
    */
   async request(method: 'GET' | 'POST', path: string, body: unknown, opts: SignedRequestOptions): Promise<unknown> {
     const payload = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-    return this.send(method, path, payload, body !== undefined, opts, false);
+    for (let tried = 1; ; tried++) {
+      try {
+        return await this.send(method, path, payload, body !== undefined, opts, false);
+      } catch (err) {
+        if (opts.signal?.aborted) throw err; // the caller gave up: not the server's failure
+        const network = err instanceof TypeError;
+        const noBackend = err instanceof BadResponseError && FAILOVER_STATUSES.has(err.status);
+        const timeout = err instanceof Error && err.name === 'TimeoutError';
+        if (network || noBackend || timeout) this.moveOn(network ? 'unreachable' : noBackend ? `HTTP ${(err as BadResponseError).status}` : 'timeout');
+        if (!(network || noBackend) || tried >= this.urls.length) throw err;
+      }
+    }
   }
 
   private async send(method: 'GET' | 'POST', path: string, payload: string, hasBody: boolean, opts: SignedRequestOptions, retried: boolean): Promise<unknown> {
@@ -83,7 +124,7 @@ export class SignedClient {
       ...(hasBody ? { 'content-type': 'application/json' } : {}),
     };
     const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const res = await this.fetchImpl(`${this.base}${path}`, {
+    const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
       method, headers, body: hasBody ? payload : undefined, signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
     });
     const json: unknown = await res.json().catch(() => null);

@@ -28,12 +28,15 @@ const ENV_SECRET_NAMES = ['PARKGATE_KIOSK_SECRET', 'KIOSK_ADMIN_PIN'];
 
 export function sanitizeUrl(url: string | null | undefined): string | null {
   if (!url) return null;
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '[unparseable]';
-  }
+  // Several server URLs (failover list): each is cleaned the same way.
+  return url.split(',').map((one) => {
+    try {
+      const u = new URL(one.trim());
+      return `${u.protocol}//${u.host}${u.pathname}`;
+    } catch {
+      return '[unparseable]';
+    }
+  }).join(',');
 }
 
 function logFiles(dir: string): string[] {

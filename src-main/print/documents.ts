@@ -12,7 +12,7 @@ import { getSettings } from '../services/settings.js';
 import { shiftReport } from '../services/shifts.js';
 import { zoneTariff } from '../services/views.js';
 import type { PrintJobRow } from './queue.js';
-import { receiptNumberOf } from './receipt-numbers.js';
+import { receiptOf } from './receipt-numbers.js';
 import type { Block } from './templates/blocks.js';
 import { receiptBlocks, type ReceiptData, type ReceiptExtensions } from './templates/receipt.js';
 import { testPageBlocks } from './templates/test-page.js';
@@ -33,6 +33,7 @@ export function ticketData(ctx: ServiceContext, sessionId: string, copy: boolean
 
 interface PaymentFacts {
   method: 'CASH' | 'ONLINE';
+  gateway_ref: string | null;
   tendered_paise: number | null;
   change_paise: number | null;
 }
@@ -40,12 +41,13 @@ interface PaymentFacts {
 export function receiptData(ctx: ServiceContext, sessionId: string, copy: boolean): ReceiptData {
   const s = sessionView(ctx, sessionId);
   if (!s.exitAt || !s.entryAt) throw new AppError('CONFLICT', 'This car has not left yet: there is no receipt to print.');
-  const number = receiptNumberOf(ctx, sessionId);
+  const receipt = receiptOf(ctx, sessionId);
+  const number = receipt?.number;
   if (!number) throw new AppError('NOT_FOUND', 'This exit has no receipt (nothing was paid).');
   const { facilityName, timeZone } = getSettings(ctx);
   const { q, db } = ctx.store;
   const payment: PaymentFacts | undefined = q.first(
-    db.selectFrom('payments').select(['method', 'tendered_paise', 'change_paise'])
+    db.selectFrom('payments').select(['method', 'tendered_paise', 'change_paise', 'gateway_ref'])
       .where('session_id', '=', sessionId).where('status', 'in', ['SUCCESS', 'REFUNDED'])
       .orderBy('completed_at', 'desc').orderBy('id', 'desc').limit(1),
   ) as PaymentFacts | undefined;
@@ -54,7 +56,8 @@ export function receiptData(ctx: ServiceContext, sessionId: string, copy: boolea
     facilityName, receiptNumber: number, vehicleNumber: s.vehicleNumber, zoneName: s.zoneName, slotNumber: s.slotNumber,
     entryAt: formatLocal(Date.parse(s.entryAt), timeZone), exitAt: formatLocal(Date.parse(s.exitAt), timeZone),
     durationSeconds: fee.durationSeconds, billableHours: fee.billableHours, amountPaise: s.amountPaidPaise,
-    method: payment?.method ?? 'CASH', tenderedPaise: payment?.tendered_paise ?? null, changePaise: payment?.change_paise ?? null,
+    lostTicketFeePaise: receipt.lost_ticket_fee_paise, parkingFeePaise: fee.feePaise,
+    method: payment?.method ?? 'CASH', upiReference: payment?.method === 'ONLINE' ? payment.gateway_ref : null, tenderedPaise: payment?.tendered_paise ?? null, changePaise: payment?.change_paise ?? null,
     copy,
   };
 }

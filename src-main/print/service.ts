@@ -14,6 +14,7 @@ import type { RecordedChange } from '../services/change-hooks.js';
 import type { Actor, ServiceContext } from '../services/context.js';
 import { shiftReport } from '../services/shifts.js';
 import { jobBlocks, type ReceiptExtender } from './documents.js';
+import { DeviceFileError } from './drivers/device-file.js';
 import { buildPrinter, type DriverTuning } from './drivers/index.js';
 import { PrinterNotReady, type Printer } from './port.js';
 import { PrintQueue, toPrintJob, type PrintJobRow } from './queue.js';
@@ -41,6 +42,10 @@ const PROBLEM_TEXT: Record<string, string> = {
   TIMEOUT: 'The printer does not answer. Check its power and cable or network.',
   DISCONNECTED: 'The printer cannot be reached. Check its power and cable or network.',
   BAD_REPLY: 'The printer answers nonsense. Check that the address points to a receipt printer.',
+  NO_DEVICE: 'The printer device is not there. Check that the printer is plugged in and switched on.',
+  NO_PERMISSION: 'The kiosk may not open the printer device. Add its user to the device group (usually lp).',
+  NOT_A_DEVICE: 'The printer path is not a device. Check the printer settings.',
+  NO_READER: 'Nothing takes the printer data. Check that the printer is switched on.',
 };
 
 export class PrintService implements HealthSource {
@@ -126,7 +131,7 @@ export class PrintService implements HealthSource {
   private healthFromError(err: unknown): void {
     if (this.closed) return;
     if (err instanceof PrinterNotReady) return this.healthFromStatus(err.status);
-    const reason = err instanceof DeviceError ? err.reason : 'DISCONNECTED';
+    const reason = err instanceof DeviceFileError && err.problem ? err.problem : err instanceof DeviceError ? err.reason : 'DISCONNECTED';
     this.setHealth({ device: 'printer', driver: this.printer?.driver ?? 'none', state: 'fault', reason, detail: this.detail(reason) });
   }
 

@@ -31,6 +31,7 @@ export function writePrinterSettings(ctx: ServiceContext, actor: Actor, input: P
   const next: PrinterSettings = { ...before, ...stripUndefined(printerSettingsSchema.parse(input)) } as PrinterSettings;
   if (next.driver === 'tcp' && !next.host) throw new AppError('VALIDATION_FAILED', 'A network printer needs its address (host), e.g. 192.168.1.50.');
   if (next.driver === 'serial' && !next.path) throw new AppError('VALIDATION_FAILED', 'A serial printer needs its device, e.g. /dev/ttyUSB0 or COM3.');
+  if (next.driver === 'device' && !next.path.startsWith('/')) throw new AppError('VALIDATION_FAILED', 'A device-file printer needs the full path of its device, e.g. /dev/usb/lp0.');
   const { q, db } = ctx.store;
   const now = ctx.clock.now();
   const json = JSON.stringify(next);

@@ -75,7 +75,7 @@ export const ANCHOR_CHECK_NAMES = [
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The local chain against anchored checkpoints (any order); empty when everything matches. */
-export function anchorFindings(ctx: ServiceContext, checkpoints: readonly AuditCheckpoint[], source: string): IntegrityFinding[] {
+export function anchorFindings(ctx: ServiceContext, checkpoints: readonly AuditCheckpoint[], source: string, archived?: ArchivedHashes): IntegrityFinding[] {
   const db = ctx.store.sqlite;
   const pruned = ctx.audit.prunedCheckpoint();
   const localHead = (db.prepare('SELECT MAX(id) AS id FROM audit_log').get() as { id: number | null }).id ?? pruned?.throughId ?? 0;
@@ -93,7 +93,8 @@ export function anchorFindings(ctx: ServiceContext, checkpoints: readonly AuditC
     let local: string | undefined;
     if (pruned && cp.seq === pruned.throughId) local = pruned.hash;
     else if (!pruned || cp.seq > pruned.throughId) local = (hashAt.get(cp.seq) as { hash: string } | undefined)?.hash;
-    else continue; // archived: checked against its segment when the segment was written (records/audit-archive.ts)
+    else if (archived) local = archived(cp.seq); // archived: the verified segment's copy (records/audit-archive.ts)
+    else continue; // archived, and the archive was not read: checked against its segment when it was written
     if (local === undefined) {
       return [{ check: 'audit_anchor_missing', message: `Audit entry ${cp.seq}, anchored by the ${source} at ${iso(cp.receivedAt)}, is missing.`, ids: [String(cp.seq)] }];
     }
@@ -110,6 +111,9 @@ export function anchorFindings(ctx: ServiceContext, checkpoints: readonly AuditC
   }
   return [];
 }
+
+/** The hash of an archived entry by id, from a verified archive (audit-archive.ts verifyArchive). */
+export type ArchivedHashes = (id: number) => string | undefined;
 
 /** Fetches the server's checkpoints for this kiosk; rejects when the server cannot be asked. */
 export type CheckpointFetcher = () => Promise<AuditCheckpointsResponse>;
@@ -130,13 +134,13 @@ export interface AnchorReport {
 }
 
 /** The anchor check of integrity.check and doctor: online against the server, offline against the acknowledged checkpoint. */
-export async function checkAnchor(ctx: ServiceContext, fetcherArg?: CheckpointFetcher): Promise<AnchorReport> {
+export async function checkAnchor(ctx: ServiceContext, fetcherArg?: CheckpointFetcher, archived?: ArchivedHashes): Promise<AnchorReport> {
   const fetcher = fetcherArg ?? fetchers.get(ctx);
   let serverError: string | null = null;
   if (fetcher) {
     try {
       const res = await fetcher();
-      const findings = anchorFindings(ctx, res.checkpoints, 'server');
+      const findings = anchorFindings(ctx, res.checkpoints, 'server', archived);
       for (const f of res.findings) {
         findings.push({ check: `audit_server_${f.kind}`, message: `Central server: ${f.message} (received ${iso(f.receivedAt)})`, ids: [String(f.seq)] });
       }
@@ -161,5 +165,5 @@ export async function checkAnchor(ctx: ServiceContext, fetcherArg?: CheckpointFe
       findings: [{ check: 'audit_anchor_forged', message: `The acknowledged audit checkpoint (entry ${acked.seq}) is not signed with this kiosk's audit key: it was edited.`, ids: [String(acked.seq)] }],
     };
   }
-  return { source: 'acknowledged', checkpoints: 1, newest: acked, serverError, findings: anchorFindings(ctx, [acked], 'server (last acknowledged checkpoint)') };
+  return { source: 'acknowledged', checkpoints: 1, newest: acked, serverError, findings: anchorFindings(ctx, [acked], 'server (last acknowledged checkpoint)', archived) };
 }

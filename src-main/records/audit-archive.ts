@@ -126,11 +126,16 @@ export interface ArchiveVerdict {
   segments: number;
   entries: number;
   message: string;
+  /** The hash of each archived entry by id (for the anchor check of archived entries). */
+  hashAt(id: number): string | undefined;
 }
 
 /**
  * Re-verifies the archived part of the chain: every segment named by a signed checkpoint is
- * present, chains from the previous one, and ends at its checkpoint's hash.
+ * present, chains from the previous one, and ends at its checkpoint's hash; then cross-checks it
+ * with the live chain (entries not yet deleted equal their archived copy; the live chain starts
+ * right after the newest checkpoint, links to its hash and has no gap), so a segment swapped for a
+ * consistent rewrite, or checkpoints dropped together with their segments, is found here.
  */
 export function verifyArchive(ctx: ServiceContext, dir: string): ArchiveVerdict {
   const key = ctx.audit.key;
@@ -140,8 +145,10 @@ export function verifyArchive(ctx: ServiceContext, dir: string): ArchiveVerdict 
   let prev = GENESIS;
   let expected = 1;
   let entries = 0;
+  const hashes = new Map<number, string>();
+  const hashAt = (id: number) => hashes.get(id);
+  const bad = (message: string): ArchiveVerdict => ({ ok: false, segments: cps.length, entries, message, hashAt });
   for (const cp of cps) {
-    const bad = (message: string): ArchiveVerdict => ({ ok: false, segments: cps.length, entries, message });
     if (!key || prunedSignature(key, cp) !== cp.sig) return bad(`The checkpoint of archive segment ${cp.segment} is not signed with this kiosk's audit key.`);
     const file = join(dir, cp.segment);
     if (!existsSync(file)) return bad(`Archive segment ${cp.segment} is missing.`);
@@ -152,10 +159,32 @@ export function verifyArchive(ctx: ServiceContext, dir: string): ArchiveVerdict 
       if (r.id !== expected) return bad(`Archived audit entry ${expected} is missing (segment ${cp.segment}).`);
       if (r.prev_hash !== prev || entryHash(key, rest) !== hash) return bad(`Archived audit entry ${r.id} was changed (segment ${cp.segment}).`);
       prev = hash;
+      hashes.set(r.id, hash);
       expected++;
       entries++;
     }
     if (expected - 1 !== cp.throughId || prev !== cp.hash) return bad(`Archive segment ${cp.segment} does not end at its checkpoint (entry ${cp.throughId}).`);
   }
-  return { ok: true, segments: cps.length, entries, message: `${cps.length} archive segments (${entries} entries) verify.` };
+  const live = liveAgainstArchive(ctx, cps[cps.length - 1] ?? null, hashAt);
+  if (live) return bad(live);
+  return { ok: true, segments: cps.length, entries, message: `${cps.length} archive segments (${entries} entries) verify and join the live chain.`, hashAt };
+}
+
+/** Why the live chain does not continue the archive (null when it does). */
+function liveAgainstArchive(ctx: ServiceContext, last: PrunedCheckpoint | null, archived: (id: number) => string | undefined): string | null {
+  const db = ctx.store.sqlite;
+  const through = last?.throughId ?? 0;
+  // Entries archived but not deleted yet (a prune in progress) must be the archived ones.
+  for (const r of db.prepare('SELECT id, hash FROM audit_log WHERE id <= ? ORDER BY id').iterate(through) as IterableIterator<{ id: number; hash: string }>) {
+    if (archived(r.id) !== r.hash) return `Audit entry ${r.id} in the database differs from its archived copy.`;
+  }
+  const span = db.prepare('SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM audit_log WHERE id > ?').get(through) as { lo: number | null; hi: number | null; n: number };
+  if (span.lo === null || span.hi === null) return null;
+  if (last && span.lo !== through + 1) return `The live audit chain starts at entry ${span.lo}, the archive ends at entry ${through}: entries ${through + 1}-${span.lo - 1} are missing.`;
+  if (span.n !== span.hi - span.lo + 1) return `The live audit chain has ${span.hi - span.lo + 1 - span.n} entries missing between ${span.lo} and ${span.hi}.`;
+  if (last) {
+    const first = db.prepare('SELECT prev_hash FROM audit_log WHERE id = ?').get(span.lo) as { prev_hash: string };
+    if (first.prev_hash !== last.hash) return `Audit entry ${span.lo} does not link to the end of the archive (entry ${through}).`;
+  }
+  return null;
 }

@@ -52,9 +52,10 @@ export async function doctor(argv: string[]): Promise<void> {
         offset: () => fresh ?? stored, onOffset: (ms) => (fresh = ms),
       })
       : null;
-    const report = await integrityCheckAnchored(kiosk.ctx, client ? () => client.auditCheckpoints() : undefined);
-    const audit = kiosk.ctx.audit.verify();
+    // The archive first: its verified hashes let the anchor check cover archived entries too.
     const archive = verifyArchive(kiosk.ctx, archiveDirFor(dirname(resolve(values.db))));
+    const report = await integrityCheckAnchored(kiosk.ctx, client ? () => client.auditCheckpoints() : undefined, archive.ok ? archive.hashAt : undefined);
+    const audit = kiosk.ctx.audit.verify();
     if (!archive.ok) report.findings.push({ check: 'audit_archive', message: archive.message, ids: [] });
     const ok = report.findings.length === 0 && audit.ok && archive.ok;
     process.stdout.write(`${JSON.stringify({ integrity: { ok, findings: report.findings }, audit, anchor: report.anchor, archive }, null, 2)}\n`);

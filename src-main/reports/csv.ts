@@ -9,15 +9,9 @@ import type { DailyReport } from '../../src-shared/contracts/entities.js';
 import { paiseToRupeesString } from '../../src-shared/domain/money.js';
 import { formatLocal } from './time.js';
 
-export type Cell = string | number | null;
+import { csvCell, type Cell } from '../../src-shared/domain/csv-cell.js';
 
-/** A cell as CSV text: formula-looking text neutralised, then quoted when needed. */
-export function csvCell(value: Cell, kind: 'text' | 'number' = 'text'): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (kind === 'text' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
-}
+export { csvCell, type Cell };
 
 /** Amounts and counts are written as numbers (not escaped: "-12.50" is a number, not a formula). */
 export type Column<T> = { header: string; value: (row: T) => Cell; kind?: 'text' | 'number' | ((row: T) => 'text' | 'number') };
@@ -60,6 +54,15 @@ export function summaryRows(r: DailyReport): { section: string; metric: string; 
   add('payments', 'failed', r.failedPayments, 'count');
   add('stay', 'average_seconds', r.stay.averageSeconds, 'seconds');
   add('stay', 'median_seconds', r.stay.medianSeconds, 'seconds');
+  if (r.tax) {
+    const t = r.tax.total;
+    add('tax', 'taxable_value', rupees(t.taxablePaise), 'INR');
+    add('tax', 'cgst', rupees(t.cgstPaise), 'INR');
+    add('tax', 'sgst', rupees(t.sgstPaise), 'INR');
+    add('tax', 'igst', rupees(t.igstPaise), 'INR');
+    add('tax', 'total', rupees(t.totalPaise), 'INR');
+    add('tax', 'documents', t.documents, 'count');
+  }
   add('integrity', 'ok', r.integrity.ok ? 'yes' : 'no', 'text');
   return rows;
 }
@@ -106,6 +109,14 @@ export function reportCsvFiles(r: DailyReport): Record<string, string> {
       text('operator', (o) => o.operatorName), text('reason', (o) => o.reasonCode), text('detail', (o) => o.reasonText),
       count('cars', (o) => o.cars), text('status', (o) => o.status), text('snapshot', (o) => (o.hasSnapshot ? 'yes' : 'no')), text('opening_id', (o) => o.id),
     ], r.manualOpenings ?? []),
+    // GST of the day (supplies less credit notes), one row per gate and per rate.
+    'tax.csv': toCsv<{ by: string; key: string; a: NonNullable<DailyReport['tax']>['total'] }>([
+      text('by', (x) => x.by), text('key', (x) => x.key), money('taxable_inr', (x) => x.a.taxablePaise), money('cgst_inr', (x) => x.a.cgstPaise),
+      money('sgst_inr', (x) => x.a.sgstPaise), money('igst_inr', (x) => x.a.igstPaise), money('total_inr', (x) => x.a.totalPaise), count('documents', (x) => x.a.documents),
+    ], r.tax ? [
+      ...r.tax.byGate.map((g) => ({ by: 'gate', key: g.kioskId, a: g })),
+      ...r.tax.byRate.map((x) => ({ by: 'rate', key: `${x.rateBp / 100}%`, a: x })),
+    ] : []),
     'integrity.csv': toCsv<DailyReport['integrity']['findings'][number]>([
       text('check', (f) => f.check), count('count', (f) => f.count),
     ], r.integrity.findings),

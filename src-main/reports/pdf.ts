@@ -225,6 +225,25 @@ export function reportPdf(r: DailyReport): Promise<Buffer> {
     { label: 'Median stay', value: durationText(r.stay.medianSeconds) },
   ]);
 
+  if (r.tax && r.tax.total.documents > 0) {
+    const t = r.tax.total;
+    w.heading('GST (supplies less credit notes)');
+    w.figures([
+      { label: `Taxable value (${t.documents} documents)`, value: pdfMoney(t.taxablePaise), strong: true },
+      { label: 'CGST', value: pdfMoney(t.cgstPaise) },
+      { label: 'SGST', value: pdfMoney(t.sgstPaise) },
+      { label: 'IGST', value: pdfMoney(t.igstPaise) },
+      { label: 'Invoice value', value: pdfMoney(t.totalPaise) },
+    ]);
+    w.table([
+      { header: 'Gate / rate', width: 2, value: (x) => x.label },
+      { header: 'Taxable', width: 1.3, align: 'right', value: (x) => pdfMoney(x.taxablePaise) },
+      { header: 'CGST', width: 1, align: 'right', value: (x) => pdfMoney(x.cgstPaise) },
+      { header: 'SGST', width: 1, align: 'right', value: (x) => pdfMoney(x.sgstPaise) },
+      { header: 'IGST', width: 1, align: 'right', value: (x) => pdfMoney(x.igstPaise) },
+    ], [...r.tax.byGate.map((g) => ({ ...g, label: `Gate ${g.kioskId}` })), ...r.tax.byRate.map((x) => ({ ...x, label: `Rate ${x.rateBp / 100}%` }))], 'No tax documents.');
+  }
+
   w.heading('Occupancy and revenue by hour');
   const hourLabels = r.byHour.map((h) => String(h.hour).padStart(2, '0'));
   w.barChart('Cars inside during each hour', r.byHour.map((h) => h.occupancy), hourLabels, COLORS.bar, (v) => String(Math.round(v)));

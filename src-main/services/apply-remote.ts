@@ -18,6 +18,7 @@
  * Audit actions are `sync.*` so the audit shows what came from elsewhere.
  * Adding a change kind: its schema in `syncChangeSchema` and its entry in CHANGE_HANDLERS below.
  */
+import type { Statement } from 'better-sqlite3';
 import { sql, type Selectable } from 'kysely';
 import { syncChangeSchema, type ChangeEntry, type SyncChange, type SyncChangeKind } from '../../src-shared/contracts/sync.js';
 import { newId } from '../core/ids.js';
@@ -80,6 +81,9 @@ function sessionQueries(store: Store) {
     upsertSession: q.prepare<SessionValues, never>(SESSION_KEYS, (p) =>
       db.insertInto('sessions').values(p).onConflict((oc) => oc.column('id').doUpdateSet((eb) =>
         Object.fromEntries(Object.keys(sessionSet).map((c) => [c, eb.ref(`excluded.${c}` as 'excluded.code')])) as never))),
+    skippedBefore: q.prepare<{ entityId: string; seq: number }, never>(['entityId', 'seq'], (p) =>
+      db.deleteFrom('sync_skipped').where('entity_id', '=', p.entityId).where('seq', '<', p.seq)),
+    anySkipped: q.prepare<Record<string, never>, { seq: number }>([], () => db.selectFrom('sync_skipped').select('seq').limit(1)),
     upsertPayment: q.prepare<PaymentValues, never>(PAYMENT_KEYS, (p) =>
       db.insertInto('payments').values(p).onConflict((oc) => oc.column('id').doUpdateSet((eb) =>
         Object.fromEntries(PAYMENT_KEYS.filter((c) => c !== 'id' && c !== 'session_id').map((c) => [c, eb.ref(`excluded.${c}` as 'excluded.status')])) as never))),
@@ -280,6 +284,17 @@ function handlerOf<K extends SyncChangeKind>(change: Change<K>) {
   return CHANGE_HANDLERS[change.kind as K];
 }
 
+/** The per-change savepoint's statements, prepared once per store (exec would parse them for every pulled change). */
+const savepointsByStore = new WeakMap<Store, { begin: Statement; release: Statement; rollback: Statement }>();
+function savepoints(store: Store) {
+  let sp = savepointsByStore.get(store);
+  if (!sp) {
+    const p = (text: string) => store.sqlite.prepare(text);
+    savepointsByStore.set(store, (sp = { begin: p('SAVEPOINT apply_one'), release: p('RELEASE apply_one'), rollback: p('ROLLBACK TO apply_one') }));
+  }
+  return sp;
+}
+
 function skip(ctx: ServiceContext, seq: number, entityType: string, entityId: string, data: unknown, error: string): void {
   const { q, db } = ctx.store;
   const row = { seq, entity_type: entityType, entity_id: entityId, data: JSON.stringify(data), error, at: ctx.clock.now() };
@@ -303,17 +318,18 @@ export function applyChangeEntry(ctx: ServiceContext, keys: TicketKeySink, entry
   }
   const change = parsed.data;
   const handler = handlerOf(change);
-  const sqlite = ctx.store.sqlite;
-  const { q, db } = ctx.store;
+  const qs = queries(ctx);
+  const sp = savepoints(ctx.store);
   try {
-    sqlite.exec('SAVEPOINT apply_one');
+    sp.begin.run();
     const outcome = handler.apply(ctx, keys, change as never);
-    sqlite.exec('RELEASE apply_one');
-    if (outcome !== 'pending') q.run(db.deleteFrom('sync_skipped').where('entity_id', '=', handler.entityId(change as never)).where('seq', '<', entry.seq));
+    sp.release.run();
+    // Older skipped copies of this entity are superseded (the table is empty almost always).
+    if (outcome !== 'pending' && qs.anySkipped.first({})) qs.skippedBefore.run({ entityId: handler.entityId(change as never), seq: entry.seq });
     return { outcome, change };
   } catch (err) {
-    sqlite.exec('ROLLBACK TO apply_one');
-    sqlite.exec('RELEASE apply_one');
+    sp.rollback.run();
+    sp.release.run();
     if (!(err instanceof MissingDependency) && !(err instanceof Error && /constraint/i.test(err.message))) throw err;
     skip(ctx, entry.seq, change.kind, handler.entityId(change as never), entry.data, err.message);
     return { outcome: 'skipped', change };

@@ -73,9 +73,21 @@ export class AuditLog {
    */
   constructor(private readonly store: Store, private readonly clock: Clock, readonly key: AuditKey | null = null) {}
 
-  append(entry: AuditInput): void {
+  /** Compiled once: append runs on every gate operation and every pulled change. */
+  private compiled: ReturnType<AuditLog['compileAppend']> | null = null;
+  private get appendQueries(): ReturnType<AuditLog['compileAppend']> {
+    return (this.compiled ??= this.compileAppend());
+  }
+  private compileAppend() {
     const { q, db } = this.store;
-    const last = q.first(db.selectFrom('audit_log').select(['id', 'hash']).orderBy('id', 'desc').limit(1));
+    return {
+      last: q.prepare<Record<string, never>, { id: number; hash: string }>([], () => db.selectFrom('audit_log').select(['id', 'hash']).orderBy('id', 'desc').limit(1)),
+      insert: q.prepare<AuditRow, never>(['id', 'at', 'operator_id', 'action', 'entity_type', 'entity_id', 'details', 'prev_hash', 'hash'], (p) => db.insertInto('audit_log').values(p)),
+    };
+  }
+
+  append(entry: AuditInput): void {
+    const last = this.appendQueries.last.first({});
     const pruned = last ? null : this.prunedCheckpoint();
     const row = {
       id: (last?.id ?? pruned?.throughId ?? 0) + 1,
@@ -90,7 +102,7 @@ export class AuditLog {
     if (!this.key && row.id >= (this.storedKeyedFrom() ?? Infinity)) {
       throw new Error('The audit log is keyed: appending needs the kiosk audit key.');
     }
-    q.run(db.insertInto('audit_log').values({ ...row, hash: entryHash(this.key, row) }));
+    this.appendQueries.insert.run({ ...row, hash: entryHash(this.key, row) });
   }
 
   /** The newest entry's id and hash (what a push anchors at the server). */

@@ -5,7 +5,7 @@
 import type { ApiResult } from '../../src-shared/contracts/api.js';
 import type { IntegrityFinding } from '../../src-shared/contracts/entities.js';
 import type { ServiceContext } from './context.js';
-import { ANCHOR_CHECK_NAMES, checkAnchor, type AnchorReport, type CheckpointFetcher } from '../records/audit-anchor.js';
+import { ANCHOR_CHECK_NAMES, checkAnchor, type AnchorReport, type ArchivedHashes, type CheckpointFetcher } from '../records/audit-anchor.js';
 import { countedPaymentSql } from './payment-counting.js';
 
 const OPEN = `('BOOKED','PARKED','EXITING')`;
@@ -143,9 +143,11 @@ export function integrityCheck(ctx: ServiceContext): { ok: boolean; findings: In
  * integrity.check and `doctor`: the checks above plus the audit chain against its anchor (the
  * server's checkpoints when reachable, else the checkpoint the server last acknowledged).
  */
-export async function integrityCheckAnchored(ctx: ServiceContext, fetcher?: CheckpointFetcher): Promise<{ ok: boolean; findings: IntegrityFinding[]; anchor: AnchorReport }> {
+export async function integrityCheckAnchored(
+  ctx: ServiceContext, fetcher?: CheckpointFetcher, archived?: ArchivedHashes,
+): Promise<{ ok: boolean; findings: IntegrityFinding[]; anchor: AnchorReport }> {
   const local = integrityCheck(ctx);
-  const anchor = await checkAnchor(ctx, fetcher);
+  const anchor = await checkAnchor(ctx, fetcher, archived);
   const findings = [...local.findings, ...anchor.findings];
   return { ok: findings.length === 0, findings, anchor };
 }

@@ -249,7 +249,7 @@ export class OnlinePayments {
     recordSessionChange(ctx, null, 'payment.reviewResolved', local.session_id, { paymentId: local.id, action: 'accept', by: 'server' }, paymentRow(ctx, local.id));
   }
 
-  /** One round of polling every open online payment (the push channel of the sync issue makes this faster). */
+  /** One round of polling every open online payment (the fallback: results usually arrive first through the sync pull). */
   async refreshPending(): Promise<void> {
     if (!this.server) return;
     await this.flushCancels();

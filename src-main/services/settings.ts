@@ -6,6 +6,7 @@
  * encrypted by the OS keyring under Electron), the same file `serve --kiosk-secret` keeps it in
  * and the Electron shell reads at start-up, and is never returned.
  */
+import { parseServerUrls } from '../../src-shared/protocol/server-urls.js';
 import type { FacilitySettings } from '../../src-shared/contracts/api.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import { KIOSK_SECRET_NAME } from '../ops/secret-store.js';
@@ -62,16 +63,9 @@ function parse<K extends CoreKey>(key: K, raw: string): FacilitySettings[K] | un
 }
 
 /** An http(s) URL without credentials, or null. */
+/** One server URL or several (instances to fail over between), stored comma-separated. */
 export function normalizeServerUrl(raw: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username || url.password) return null;
-  return url.toString().replace(/\/+$/, '');
+  return parseServerUrls(raw)?.join(',') ?? null;
 }
 
 const KIOSK_ID_RE = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -126,7 +120,7 @@ export function updateSettings(ctx: ServiceContext, actor: Actor, patch: Setting
     const raw = patch.serverUrl.trim();
     serverUrl = raw === '' ? null : normalizeServerUrl(raw);
     if (raw !== '' && serverUrl === null) {
-      throw new AppError('VALIDATION_FAILED', 'The server URL must be an http:// or https:// address, e.g. https://parkgate.example.com.');
+      throw new AppError('VALIDATION_FAILED', 'The server URL must be an http:// or https:// address, e.g. https://parkgate.example.com (several: separated by commas).');
     }
   }
   let kioskId: string | null | undefined;

@@ -10,6 +10,7 @@ import * as m0008 from '../../migrations/kiosk/0008_lane.js';
 import * as m0009 from '../../migrations/kiosk/0009_print_queue.js';
 import * as m0010 from '../../migrations/kiosk/0010_records.js';
 import * as m0011 from '../../migrations/kiosk/0011_tax_documents.js';
+import * as m0014 from '../../migrations/kiosk/0014_receipt_lines.js';
 import * as m0017 from '../../migrations/kiosk/0017_lost_ticket_exits.js';
 import * as m0018 from '../../migrations/kiosk/0018_validations.js';
 import * as m0019 from '../../migrations/kiosk/0019_season_passes.js';
@@ -25,6 +26,7 @@ export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0009_print_queue': m0009,
   '0010_records': m0010,
   '0011_tax_documents': m0011,
+  '0014_receipt_lines': m0014,
   '0017_lost_ticket_exits': m0017,
   '0018_validations': m0018,
   '0019_season_passes': m0019,

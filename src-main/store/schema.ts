@@ -315,6 +315,8 @@ export interface ReceiptNumbersTable {
   seq: number;
   number: string;
   created_at: number;
+  /** Migration 0014: the lost-ticket fee this exit charged; null when the ticket was not lost. */
+  lost_ticket_fee_paise: number | null;
 }
 
 /** GST tax documents and buyer requests (migration 0011, src-main/invoices). */
@@ -348,6 +350,8 @@ export interface TaxDocumentsTable {
   reason: string | null;
   token: string;
   created_at: number;
+  /** Migration 0014: the lost-ticket fee inside total_paise (a lost ticket's invoice); null otherwise. */
+  lost_ticket_fee_paise?: number | null;
 }
 
 export interface InvoiceRequestsTable {

@@ -3,6 +3,7 @@ import type { TaxDocument } from '../../src-shared/contracts/invoices.js';
 import { call } from '../api/client.js';
 import { useT } from '../i18n/index.js';
 import { formatINR } from '../lib/format.js';
+import { EReceiptSms } from './EReceiptSms.js';
 
 /**
  * The tax invoice of a paid exit, on screen (the same facts as the printed receipt): number and
@@ -47,6 +48,7 @@ export function InvoiceSummary({ sessionId }: { sessionId: string }) {
         ))}
       </dl>
       {server && <p className="hint">{t('invoice.eReceipt', { url: `${server}/r/${doc.token}` })}</p>}
+      {server && <EReceiptSms sessionId={sessionId} />}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { PrinterSettings } from '../../src-shared/contracts/print.js';
 import { call } from '../api/client.js';
 import { errorText, useT } from '../i18n/index.js';
-import { SelectField, TextField } from './Field.js';
+import { CheckField, SelectField, TextField } from './Field.js';
 
 /** The lane printer: driver and address, paper width, print language; save and print a test page (admin). */
 export function PrinterSettingsForm() {
@@ -26,7 +26,7 @@ export function PrinterSettingsForm() {
     try {
       const port = Number(s.port);
       setS(await call('print.configure', {
-        driver: s.driver, host: s.host.trim(), port: Number.isInteger(port) && port > 0 ? port : 9100, path: s.path.trim(),
+        driver: s.driver, host: s.host.trim(), port: Number.isInteger(port) && port > 0 ? port : 9100, path: s.path.trim(), readStatus: s.readStatus,
         paperWidth: s.paperWidth, language: s.language,
       }));
       setMsg({ ok: true, text: t('printer.saved') });
@@ -57,6 +57,7 @@ export function PrinterSettingsForm() {
           { value: 'none', label: t('printer.driver.none') },
           { value: 'tcp', label: t('printer.driver.tcp') },
           { value: 'serial', label: t('printer.driver.serial') },
+          { value: 'device', label: t('printer.driver.device') },
         ]}
       />
       {s.driver === 'tcp' && (
@@ -66,6 +67,12 @@ export function PrinterSettingsForm() {
         </>
       )}
       {s.driver === 'serial' && <TextField label={t('printer.path')} value={s.path} onValue={(path) => setS({ ...s, path })} autoComplete="off" />}
+      {s.driver === 'device' && (
+        <>
+          <TextField label={t('printer.devicePath')} value={s.path} onValue={(path) => setS({ ...s, path })} autoComplete="off" />
+          <CheckField label={t('printer.readStatus')} checked={s.readStatus} onChecked={(readStatus) => setS({ ...s, readStatus })} />
+        </>
+      )}
       <SelectField
         label={t('printer.width')}
         value={String(s.paperWidth)}

@@ -1,4 +1,5 @@
 /** English texts. The source of truth for the message keys; every other language must match it. */
+import { gstEn } from './gst.en.js';
 import { coreEn } from './core.en.js';
 import { deskEn } from './desk.en.js';
 import { validationsEn } from './validations.en.js';
@@ -247,6 +248,9 @@ export const en = {
   'printer.driver.none': 'None (print through the browser)',
   'printer.driver.tcp': 'Network (raw TCP, port 9100)',
   'printer.driver.serial': 'USB / serial',
+  'printer.driver.device': 'USB device file (e.g. /dev/usb/lp0)',
+  'printer.devicePath': 'Device file (e.g. /dev/usb/lp0)',
+  'printer.readStatus': 'The printer answers status (paper, cover) on the device',
   'printer.host': 'Printer address',
   'printer.port': 'Port',
   'printer.path': 'Device (e.g. /dev/ttyUSB0 or COM3)',
@@ -629,6 +633,7 @@ export const en = {
   'invoice.igst': 'IGST {rate}',
   'invoice.total': 'Total',
   'invoice.eReceipt': 'E-receipt: {url}',
+  ...gstEn,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 /** हिन्दी texts. Must have exactly the keys of en.ts (checked by the type and by a test). */
 import type { MessageKey } from './en.js';
+import { gstHi } from './gst.hi.js';
 import { coreHi } from './core.hi.js';
 import { deskHi } from './desk.hi.js';
 import { validationsHi } from './validations.hi.js';
@@ -248,6 +249,9 @@ export const hi: Record<MessageKey, string> = {
   'printer.driver.none': 'कोई नहीं (ब्राउज़र से छापें)',
   'printer.driver.tcp': 'नेटवर्क (raw TCP, पोर्ट 9100)',
   'printer.driver.serial': 'USB / सीरियल',
+  'printer.driver.device': 'USB डिवाइस फ़ाइल (जैसे /dev/usb/lp0)',
+  'printer.devicePath': 'डिवाइस फ़ाइल (जैसे /dev/usb/lp0)',
+  'printer.readStatus': 'प्रिंटर डिवाइस पर स्थिति (कागज़, ढक्कन) बताता है',
   'printer.host': 'प्रिंटर का पता',
   'printer.port': 'पोर्ट',
   'printer.path': 'डिवाइस (जैसे /dev/ttyUSB0 या COM3)',
@@ -630,4 +634,5 @@ export const hi: Record<MessageKey, string> = {
   'invoice.igst': 'IGST {rate}',
   'invoice.total': 'कुल',
   'invoice.eReceipt': 'ई-रसीद: {url}',
+  ...gstHi,
 };

@@ -416,7 +416,7 @@ export async function sweepBookings(deps: BookingDeps): Promise<void> {
     for (const b of open) {
       if (!canon.has(b.id) && zones.has(b.zone_id)) await gates.publishBooking(b);
     }
-    // [prepaid] a pre-payment whose notice the gates missed (the booking was not published yet, a crash)
+    // A pre-payment whose notice the gates missed (the booking was not published yet, a crash)
     const prepaid = open.filter((b) => b.payment_id).map((b) => b.payment_id!);
     if (prepaid.length > 0) {
       for (const p of await db(deps).selectFrom('payments').selectAll().where('id', 'in', prepaid).where('status', '=', 'SUCCESS').execute()) {

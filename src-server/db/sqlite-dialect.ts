@@ -2,8 +2,8 @@
  * Kysely's SqliteDialect over better-sqlite3, with the prepared statements kept and reused.
  *
  * Kysely's own SQLite driver calls `prepare` for every query, so a statement the server runs on
- * every sync push (the counter lock, the multi-row inserts of fixed sizes) was compiled by SQLite
- * each time: on a 500-event push that was about a tenth of the apply time. Here the statements
+ * every sync push (the counter lock, the multi-row inserts of fixed sizes) would be compiled by
+ * SQLite each time: on a 500-event push about a tenth of the apply time. Here the statements
  * are kept per SQL text (least recently used dropped beyond `maxStatements`). Schema statements
  * are never kept and empty the cache (SQLite re-prepares a changed statement itself; this also
  * drops better-sqlite3's view of its columns). Streams prepare their own statement: an open

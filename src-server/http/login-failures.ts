@@ -1,8 +1,8 @@
 /**
  * Wrong-password budgets for parker log-in, per account (the email as typed, known or not, so the
  * answer tells nothing about which emails exist) and per client IP, over a fixed window on the
- * server's clock. In memory, like the request rate limits: one server instance's view (several
- * instances each allow the budget).
+ * server's clock. In memory: one server instance's view; with REDIS_URL the instances share
+ * them instead (src-server/scale/shared-failures.ts).
  */
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 /** Bound on remembered keys: the oldest are dropped first (Map keeps insertion order). */

@@ -41,17 +41,19 @@ export class Metrics {
   readonly webhookFailures = new Counter('parkgate_webhook_failures_total', 'Refused webhooks by gateway and reason');
   readonly paymentTransitions = new Counter('parkgate_payment_transitions_total', 'Payment state changes by target state and source');
   readonly gatewayErrors = new Counter('parkgate_gateway_errors_total', 'Failed calls to a payment gateway by gateway and operation');
-  private readonly gauges: Array<{ name: string; help: string; collect: GaugeCollector }> = [];
+  readonly changeNotifications = new Counter('parkgate_change_notifications_total', 'Change-log notifications (PostgreSQL NOTIFY) sent, received, and listen reconnects');
+  private readonly gauges: Array<{ name: string; help: string; type: 'gauge' | 'counter'; collect: GaugeCollector }> = [];
 
-  gauge(name: string, help: string, collect: GaugeCollector): void {
-    this.gauges.push({ name, help, collect });
+  /** A value read at scrape time; `type: 'counter'` for a running total kept elsewhere. */
+  gauge(name: string, help: string, collect: GaugeCollector, type: 'gauge' | 'counter' = 'gauge'): void {
+    this.gauges.push({ name, help, type, collect });
   }
 
   async render(): Promise<string> {
-    const parts = [this.httpRequests, this.webhooks, this.webhookFailures, this.paymentTransitions, this.gatewayErrors].map((c) => c.render());
+    const parts = [this.httpRequests, this.webhooks, this.webhookFailures, this.paymentTransitions, this.gatewayErrors, this.changeNotifications].map((c) => c.render());
     for (const g of this.gauges) {
       const samples = await g.collect();
-      const lines = [`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`];
+      const lines = [`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} ${g.type}`];
       for (const s of samples) {
         const k = key(s.labels);
         lines.push(k ? `${g.name}{${k}} ${s.value}` : `${g.name} ${s.value}`);

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { ServerContext } from '../context.js';
 import { authenticateParker } from '../parkers/accounts.js';
-import { FailureBudget } from './login-failures.js';
+import { memoryFailures, redisFailures } from '../scale/shared-failures.js';
 
 export interface ParkerGuard {
   /** Per-IP limit only (register, login, zone list). */
@@ -38,8 +38,10 @@ function buildGuard(app: FastifyInstance, ctx: ServerContext): ParkerGuard {
     timeWindow: 60_000,
     keyGenerator: (req) => `parker:${parkerOf.get(req) ?? ''}`,
   });
-  const failedByAccount = new FailureBudget(ctx.config.loginFailuresPerAccount);
-  const failedByIp = new FailureBudget(ctx.config.loginFailuresPerIp);
+  // Shared by the instances when the request limits are (REDIS_URL), else this instance's own.
+  const budget = (name: string, max: number) => (ctx.redis ? redisFailures(ctx.redis, ctx.config.redisKeyPrefix, name, max) : memoryFailures(max));
+  const failedByAccount = budget('account', ctx.config.loginFailuresPerAccount);
+  const failedByIp = budget('ip', ctx.config.loginFailuresPerIp);
   const accounts = { db: ctx.db, clock: ctx.clock, tokenTtlHours: ctx.config.parkerTokenTtlHours };
 
   const limit = async (check: typeof byIp, req: FastifyRequest) => {
@@ -59,18 +61,18 @@ function buildGuard(app: FastifyInstance, ctx: ServerContext): ParkerGuard {
       const now = ctx.clock.now();
       const account = `acct:${email}`;
       const ip = `ip:${req.ip}`;
-      const wait = Math.max(failedByAccount.blockedFor(account, now) ?? 0, failedByIp.blockedFor(ip, now) ?? 0);
+      const wait = Math.max((await failedByAccount.blockedFor(account, now)) ?? 0, (await failedByIp.blockedFor(ip, now)) ?? 0);
       if (wait > 0) {
         throw new AppError('RATE_LIMITED', `Too many wrong passwords. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`, { retryAfterSeconds: wait });
       }
       try {
         const result = await attempt();
-        failedByAccount.clear(account); // the IP's count stays: an attacker's own account must not reset it
+        await failedByAccount.clear(account); // the IP's count stays: an attacker's own account must not reset it
         return result;
       } catch (err) {
         if (err instanceof AppError && err.code === 'UNAUTHENTICATED') {
-          failedByAccount.fail(account, now);
-          failedByIp.fail(ip, now);
+          await failedByAccount.fail(account, now);
+          await failedByIp.fail(ip, now);
         }
         throw err;
       }

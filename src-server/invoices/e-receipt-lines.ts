@@ -24,6 +24,7 @@ export function eReceiptLines(doc: TaxDocument): EReceiptLines {
   fields.push(
     ['Place of supply', `${doc.placeOfSupply}-${GST_STATE_CODES[doc.placeOfSupply] ?? ''}`],
     ['Description', 'Parking lot services'],
+    ...(doc.lostTicketFeePaise != null ? [['Of which lost-ticket fee', rs(doc.lostTicketFeePaise)] as [string, string]] : []),
     ['SAC', doc.sac],
     ['Taxable value', rs(doc.taxablePaise)],
     ['Rate', formatRate(doc.rateBp)],

@@ -4,6 +4,8 @@
  * answer `{ type: 'success' | 'error', message }`). The provider is optional: without a key
  * nothing is sent. Failures are typed so the caller can say why (and never crash on them).
  */
+import { normalizeIndianMobile } from '../../src-shared/domain/indian-mobile.js';
+
 export interface SmsConfig {
   baseUrl: string;
   authKey: string;
@@ -21,12 +23,7 @@ export class SmsError extends Error {
   }
 }
 
-/** An Indian mobile number as MSG91 wants it: 91 + 10 digits starting 6-9. */
-export function normalizeIndianMobile(raw: string): string | null {
-  const digits = raw.replace(/[\s()+-]/g, '');
-  const m = /^(?:91|0)?([6-9]\d{9})$/.exec(digits);
-  return m ? `91${m[1]}` : null;
-}
+export { normalizeIndianMobile } from '../../src-shared/domain/indian-mobile.js';
 
 export async function sendEReceiptSms(cfg: SmsConfig, mobile: string, vars: { url: string; number: string }): Promise<{ requestId: string }> {
   const to = normalizeIndianMobile(mobile);

@@ -9,6 +9,8 @@ import { loadConfig } from '../config.js';
 import type { ServerDatabase } from '../db/schema.js';
 import { Metrics } from '../http/metrics.js';
 import { createLogger } from '../logger.js';
+import { parseDatabaseUrl } from '../db/connect.js';
+import { PgWaker } from '../scale/change-waker.js';
 import { SyncService } from '../sync/service.js';
 import { ServerSyncEvents } from '../sync/server-events.js';
 import type { Clock } from '../util/clock.js';
@@ -33,7 +35,13 @@ export function cliPaymentDeps(db: Kysely<ServerDatabase>, clock: Clock, env: Re
     // No usable gateway settings: accept still works; a refund answers that the gateway is not configured.
   }
   const log = createLogger(env.LOG_LEVEL ?? 'warn');
-  const events = new ServerSyncEvents(new SyncService({ db, now: () => clock.now() }), db, clock, log);
+  // On PostgreSQL the change-log appends are announced (NOTIFY) like the server's: waiting pulls wake at once.
+  const url = env.DATABASE_URL ?? '';
+  const waker = url && parseDatabaseUrl(url).kind === 'postgres' ? new PgWaker({ url }) : undefined;
+  const events = new ServerSyncEvents(new SyncService({ db, now: () => clock.now(), ...(waker ? { waker } : {}) }), db, clock, log);
   const deps: PaymentDeps = { db, clock, gateways, metrics: new Metrics(), log, ttlSeconds, onPaymentChange: events.notifyPayment };
-  return { deps, drain: () => events.drain() };
+  return { deps, drain: async () => {
+    await events.drain();
+    await waker?.close();
+  } };
 }

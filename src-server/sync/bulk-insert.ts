@@ -1,6 +1,6 @@
 /**
  * Multi-row INSERTs written directly (no query-builder pass over thousands of values: on a push
- * that was a third of the CPU time). Plain portable SQL; only the placeholder differs (`?` on
+ * that pass costs about a third of the CPU time). Plain portable SQL; only the placeholder differs (`?` on
  * SQLite, `$n` on PostgreSQL). On SQLite the rows go in pieces of power-of-two sizes (at most
  * SQLITE_PIECE): a handful of statement texts per table, each prepared once by the statement cache
  * (src-server/db/sqlite-dialect.ts). PostgreSQL takes up to `chunk` rows per round trip.

@@ -14,12 +14,13 @@ import { SyncService } from './service.js';
 export { SyncService } from './service.js';
 export { syncRoutes } from './plugin.js';
 
-export function createSyncService(ctx: Pick<ServerContext, 'db' | 'clock' | 'config'>): SyncService {
+export function createSyncService(ctx: Pick<ServerContext, 'db' | 'clock' | 'config'> & Partial<Pick<ServerContext, 'waker'>>): SyncService {
   const box = new SecretBox(ctx.config.secretsKey);
   return new SyncService({
     db: ctx.db, now: () => ctx.clock.now(),
     ticketSecrets: { seal: (v) => box.seal('ticket-secret', v), open: (v) => box.open('ticket-secret', v) },
     anchor: recordCheckpoint,
+    ...(ctx.waker ? { waker: ctx.waker } : {}),
   });
 }
 

@@ -13,6 +13,7 @@ import type { recordCheckpoint } from '../audit/checkpoints.js';
 import type { Kysely } from 'kysely';
 import type { CanonicalSession, PullResult, PushBody, PushResult } from '../../src-shared/contracts/sync.js';
 import { placeholderStyle, type PlaceholderStyle } from './bulk-insert.js';
+import { LocalWaker, type ChangeWaker } from '../scale/change-waker.js';
 import { ChangeLogReader } from './pull.js';
 import { applyPush, checkProtocol, DEFAULT_PROTOCOL_WINDOW, type ProtocolWindow } from './push.js';
 import type { SyncDatabase } from './schema.js';
@@ -34,6 +35,8 @@ export interface SyncServiceOptions {
   ticketSecrets?: TicketSecrets;
   /** Stores a pushed audit head in the push transaction (src-server/audit/checkpoints.ts). */
   anchor?: typeof recordCheckpoint;
+  /** Wakes long-polls on appends (across instances on PostgreSQL); in-process when absent. */
+  waker?: ChangeWaker;
 }
 
 export class SyncService implements SyncWriter {
@@ -52,7 +55,7 @@ export class SyncService implements SyncWriter {
     this.clock = opts.now ?? (() => Date.now());
     this.protocol = opts.protocol ?? DEFAULT_PROTOCOL_WINDOW;
     this.ticketSecrets = opts.ticketSecrets ?? { seal: (v) => v, open: (v) => v };
-    this.reader = new ChangeLogReader(this, opts.maxPullLimit ?? 1000);
+    this.reader = new ChangeLogReader(this, opts.maxPullLimit ?? 1000, opts.waker ?? new LocalWaker());
     this.anchor = opts.anchor;
   }
 

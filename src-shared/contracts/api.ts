@@ -247,8 +247,9 @@ export const API = {
         lostTicketSupervisorAbovePaise: paise.optional(),
         plateExitMaxPaise: paise.optional(),
         // First-run setup: the central server, applied at the next start. '' clears
-        // (standalone kiosk). kioskSecret is write-only: kept in the secret store, never returned.
-        serverUrl: z.string().trim().max(300).optional(),
+        // (standalone kiosk); several URLs comma-separated (instances to fail over between).
+        // kioskSecret is write-only: kept in the secret store, never returned.
+        serverUrl: z.string().trim().max(1000).optional(),
         kioskId: z.string().trim().max(100).optional(),
         kioskSecret: z.string().max(500).optional(),
       })
@@ -326,7 +327,10 @@ export const API = {
   'invoices.creditNote': { role: 'SUPERVISOR', input: creditNoteInput },
   'invoices.consolidate': { role: 'SUPERVISOR', input: consolidateInput },
   'invoices.register': { role: 'SUPERVISOR', input: invoiceRegisterInput },
-  'reports.gstr1': { role: 'SUPERVISOR', input: invoiceRegisterInput },
+  /** The session's e-receipt link by SMS, sent by the central server (docs/invoices.md). */
+  'invoices.sendSms': { role: 'CASHIER', input: z.object({ sessionId: id, mobile: z.string().trim().min(1).max(32) }).strict() },
+  /** `facility: true`: every gate's documents, from the central server; otherwise this gate's. */
+  'reports.gstr1': { role: 'SUPERVISOR', input: invoiceRegisterInput.extend({ facility: z.boolean().optional() }) },
   // Merchants, validation programs, validations (docs/validations.md).
   ...VALIDATION_API,
   // Season passes and anti-passback (docs/passes.md).
@@ -407,6 +411,7 @@ export interface ApiResults extends ValidationApiResults, PassApiResults {
   'invoices.creditNote': TaxDocument;
   'invoices.consolidate': TaxDocument[];
   'invoices.register': TaxDocument[];
+  'invoices.sendSms': { sent: true; url: string };
   'reports.gstr1': { fileName: string; mimeType: string; csv: string };
   'settings.update': FacilitySettings;
   'reports.daily': DailyReport;

@@ -97,6 +97,8 @@ export const taxDocumentSchema = z.object({
   reason: z.string().nullable(),
   /** The e-receipt address part (unguessable); the server serves /r/<token>. */
   token: z.string().min(20).max(128),
+  /** A lost ticket's surcharge included in totalPaise (its own line on the invoice); absent otherwise. */
+  lostTicketFeePaise: docPaise.nullable().optional(),
 });
 export type TaxDocument = z.infer<typeof taxDocumentSchema>;
 

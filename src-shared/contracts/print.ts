@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-export const PRINTER_DRIVERS = ['none', 'tcp', 'serial'] as const;
+/** device: a plain character device such as /dev/usb/lp0 (Linux usblp), written as a file. */
+export const PRINTER_DRIVERS = ['none', 'tcp', 'serial', 'device'] as const;
 export type PrinterDriverName = (typeof PRINTER_DRIVERS)[number];
 
 export const PAPER_WIDTHS = [58, 80] as const;
@@ -25,8 +26,10 @@ export const printerSettingsSchema = z
     /** tcp: the printer's address (raw port 9100 printers). */
     host: z.string().trim().max(253).regex(/^[A-Za-z0-9.:-]*$/, 'Host: a name or an IP address').optional(),
     port: z.number().int().min(1).max(65535).optional(),
-    /** serial: the device (e.g. /dev/ttyUSB0, COM3). */
+    /** serial: the device (e.g. /dev/ttyUSB0, COM3); device: the device file (e.g. /dev/usb/lp0). */
     path: z.string().trim().max(200).optional(),
+    /** device: the printer answers DLE EOT status on the device file (false: a write-only device). */
+    readStatus: z.boolean().optional(),
     baudRate: z.number().int().min(1200).max(921600).optional(),
     paperWidth: z.union([z.literal(58), z.literal(80)]).optional(),
     language: z.enum(PRINT_LANGUAGES).optional(),
@@ -46,6 +49,7 @@ export interface PrinterSettings {
   port: number;
   path: string;
   baudRate: number;
+  readStatus: boolean;
   paperWidth: PaperWidth;
   language: PrintLanguage;
   qrMode: 'native' | 'raster';
@@ -60,6 +64,7 @@ export const DEFAULT_PRINTER_SETTINGS: PrinterSettings = Object.freeze({
   port: 9100,
   path: '',
   baudRate: 19200,
+  readStatus: true,
   paperWidth: 80,
   language: 'en',
   qrMode: 'native',

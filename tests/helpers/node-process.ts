@@ -1,6 +1,7 @@
 /**
  * A central server or kiosk as a real `node --import tsx <args>` process in its own process group
- * (so a test can SIGKILL or SIGSTOP the whole group), ready once it prints "listening on".
+ * (so a test can SIGKILL or SIGSTOP the whole group), ready once it prints "listening on"; and a
+ * one-shot `node --import tsx` command (a CLI) run to its end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -37,4 +38,28 @@ export async function startNode(args: string[], env: Record<string, string>, tim
     });
   });
   return { child, url, out: () => out, exited };
+}
+
+/** Sends `sig` to the whole process group (node + tsx's esbuild); resolves when the main process is gone. */
+export async function signalGroup(p: Proc, sig: NodeJS.Signals): Promise<void> {
+  try {
+    process.kill(-p.child.pid!, sig);
+  } catch {
+    /* already gone */
+  }
+  await p.exited;
+}
+
+/** Runs `node --import tsx <args>` to its end: its exit code, stdout + stderr, and stdout alone. */
+export async function runNode(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, out, stdout };
 }

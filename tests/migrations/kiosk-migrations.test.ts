@@ -123,6 +123,22 @@ describe('kiosk migrations keep the data of the version before', () => {
     });
   });
 
+  it('0011 -> 0014: receipt numbers kept; their lost-ticket fee starts unknown (null) and refuses a negative fee', async () => {
+    await migrateTo('0001_initial');
+    withDb((db) => seedV1(db));
+    await migrateTo('0011_tax_documents');
+    const before = withDb((db) => {
+      db.prepare(`INSERT INTO receipt_numbers (session_id, payment_id, kiosk_id, seq, number, created_at) VALUES ('sess-paid', 'pay1', 'k1', 1, 'K1-000001', ?)`).run(T);
+      return dataOf(db);
+    });
+    await migrateTo('0014_receipt_lines');
+    withDb((db) => {
+      expect(dataOf(db)).toEqual(before);
+      expect(db.prepare('SELECT number, lost_ticket_fee_paise FROM receipt_numbers').all()).toEqual([{ number: 'K1-000001', lost_ticket_fee_paise: null }]);
+      expect(() => db.prepare(`UPDATE receipt_numbers SET lost_ticket_fee_paise = -1`).run()).toThrow(/CHECK/);
+    });
+  });
+
   it('0011 -> 0017: rows kept; lost-ticket records start empty and accept only the known proofs', async () => {
     await migrateTo('0004_sync_slot_overflow');
     const before = withDb((db) => (seedV1(db), dataOf(db)));

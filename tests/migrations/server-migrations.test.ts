@@ -176,6 +176,16 @@ describe.each(BACKENDS)('server migrations keep the data of the version before (
     expect(applied.rows.map((r) => r.name)).toEqual(NAMES);
   });
 
+  it('9800 -> 9920_invoice_series: rows kept; one gate per prefix', async () => {
+    await migrateTo('9800_e_receipt_tokens');
+    await seedV1();
+    const before = await rows();
+    await migrateTo('9920_invoice_series');
+    expect(await rows()).toEqual(before);
+    await db.insertInto('invoice_series').values({ prefix: 'G01', kiosk_id: 'k1', claimed_at: T }).execute();
+    await expect(db.insertInto('invoice_series').values({ prefix: 'G01', kiosk_id: 'k2', claimed_at: T }).execute()).rejects.toThrow(/unique|UNIQUE|duplicate/);
+  });
+
   it('Kysely refuses a new migration that sorts before one already applied (why new files take the next free hundred after 9100_)', async () => {
     await migrateToLatest(db);
     const late = { ...SERVER_MIGRATIONS, '0500_late_addition': { up: async () => undefined } };

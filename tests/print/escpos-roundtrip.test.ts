@@ -25,6 +25,7 @@ const RECEIPT: ReceiptData = {
   facilityName: 'City Mall Parking', receiptNumber: '1A2B3C4D-000042', vehicleNumber: 'KA01AB1234', zoneName: 'A', slotNumber: 'A-07',
   entryAt: '2026-03-01 09:41', exitAt: '2026-03-01 11:12', durationSeconds: 5460, billableHours: 2, amountPaise: 8000,
   method: 'CASH', tenderedPaise: 10000, changePaise: 2000, copy: false,
+  lostTicketFeePaise: null, parkingFeePaise: 8000, upiReference: null,
 };
 
 const texts = (items: PaperItem[]) => items.flatMap((i) => (i.kind === 'text' ? [i.text] : []));
@@ -115,6 +116,24 @@ describe('ESC/POS round trip through the simulator', () => {
     expect(r).toHaveLength(3);
     expect(inkAgreement(r[0]!.bits, reference('Amount paid', 576, r[0]!.height, 24, true, 'left', '₹80.00'))).toBeGreaterThan(0.98);
     expect(inkAgreement(r[2]!.bits, reference('Change', 576, r[2]!.height, 24, false, 'left', '₹20.00'))).toBeGreaterThan(0.98);
+  });
+
+  it('a lost ticket: the parking fee and the lost-ticket fee are their own lines above the amount; an online payment shows its UPI reference', () => {
+    const lost: ReceiptData = { ...RECEIPT, amountPaise: 28000, lostTicketFeePaise: 20000, parkingFeePaise: 8000, method: 'ONLINE', tenderedPaise: null, changePaise: null, upiReference: 'UPI4242000017' };
+    const parsed = parseEscPos(renderEscPos(receiptBlocks(lost, 'en'), { paperWidth: 80, qrMode: 'native' }));
+    expect(parsed.unknown).toEqual([]);
+    const lines = texts(parsed.items).map((l) => l.trim().replace(/\s+/g, ' '));
+    expect(lines).toContain('Paid by Online (UPI)');
+    expect(lines).toContain('UPI ref. UPI4242000017');
+    const r = rasters(parsed.items); // parking fee, lost-ticket fee, amount (rupee sign): in this order
+    expect(r).toHaveLength(3);
+    expect(inkAgreement(r[0]!.bits, reference('Parking fee', 576, r[0]!.height, 24, false, 'left', '₹80.00'))).toBeGreaterThan(0.98);
+    expect(inkAgreement(r[1]!.bits, reference('Lost ticket fee', 576, r[1]!.height, 24, false, 'left', '₹200.00'))).toBeGreaterThan(0.98);
+    expect(inkAgreement(r[1]!.bits, reference('Lost ticket fee', 576, r[1]!.height, 24, false, 'left', '₹300.00'))).toBeLessThan(0.98);
+    expect(inkAgreement(r[2]!.bits, reference('Amount paid', 576, r[2]!.height, 24, true, 'left', '₹280.00'))).toBeGreaterThan(0.98);
+    // Not lost: no such lines (the plain receipt's first raster line is the amount).
+    const plain = rasters(parseEscPos(renderEscPos(receiptBlocks(RECEIPT, 'en'), { paperWidth: 80, qrMode: 'native' })).items);
+    expect(inkAgreement(plain[0]!.bits, reference('Amount paid', 576, plain[0]!.height, 24, true, 'left', '₹80.00'))).toBeGreaterThan(0.98);
   });
 
   it('a Hindi receipt: labels and amounts are raster lines that match the UI font rendering', () => {

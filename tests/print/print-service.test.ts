@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
+import { renderEscPos } from '../../src-main/print/render.js';
+import { pair } from '../../src-main/print/templates/blocks.js';
+import { rupees } from '../../src-main/print/templates/labels.js';
+import { parseEscPos } from '../../src-sim/printer/escpos-parser.js';
 import { renderPaper } from '../../src-sim/printer/paper.js';
 import { startPrinterSim, type PrinterSim } from '../../src-sim/printer/sim.js';
 import { decodeQr } from './helpers.js';
@@ -102,6 +106,44 @@ describe('printing at the lane', () => {
     await call('shifts.close', { countedPaise: 0 }, t);
     const z = (await sim.waitForPages(5))[4]!;
     expect(z.text.join('\n')).toContain('Z REPORT');
+  });
+
+  it('a lost ticket: the receipt prints the lost-ticket fee the exit charged as its own line, and a reprint after a tariff change still does', async () => {
+    const t = await login('cashier');
+    await call('shifts.open', { openingFloatPaise: 0 }, t);
+    const s = await call('gate.issueTicket', { vehicleNumber: 'KA02LT0001' }, t);
+    await sim.waitForPages(1);
+    const { sqlite } = kiosk.ctx.store;
+    sqlite.prepare('UPDATE zones SET lost_ticket_fee_paise = 25000 WHERE id = ?').run(s.zoneId);
+    await call('dev.setClock', { now: new Date(Date.now() + 3600_000).toISOString() });
+    const quote = await call('gate.lostTicket', { vehicleNumber: 'KA02LT0001', proof: 'RC', reason: 'ticket lost' }, t);
+    expect(quote.lostTicketFeePaise).toBe(25000);
+    await call('gate.payCash', { sessionId: s.id, tenderedPaise: quote.amountDuePaise }, t);
+    const lineOf = (left: string, paise: number) => {
+      const items = parseEscPos(renderEscPos([pair(left, rupees(paise))], { paperWidth: 80, qrMode: 'native' })).items;
+      return Buffer.from((items.find((i) => i.kind === 'raster') as { bits: Uint8Array }).bits).toString('base64');
+    };
+    const rastersOf = (page: { items: { kind: string }[] }) => page.items.filter((i) => i.kind === 'raster').map((i) => Buffer.from((i as unknown as { bits: Uint8Array }).bits).toString('base64'));
+    const receipt = (await sim.waitForPages(2))[1]!;
+    expect(rastersOf(receipt)).toContain(lineOf('Lost ticket fee', 25000));
+    expect(rastersOf(receipt)).toContain(lineOf('Parking fee', quote.feePaise));
+    expect(sqlite.prepare('SELECT lost_ticket_fee_paise AS fee FROM receipt_numbers WHERE session_id = ?').get(s.id)).toEqual({ fee: 25000 });
+
+    sqlite.prepare('UPDATE zones SET lost_ticket_fee_paise = 30000 WHERE id = ?').run(s.zoneId);
+    await call('print.reprint', { sessionId: s.id, kind: 'RECEIPT' }, t);
+    const copy = (await sim.waitForPages(3))[2]!;
+    expect(copy.text.map((l) => l.trim())).toContain('*** COPY ***');
+    expect(rastersOf(copy)).toContain(lineOf('Lost ticket fee', 25000));
+    expect(rastersOf(copy)).not.toContain(lineOf('Lost ticket fee', 30000));
+
+    // A car whose ticket was not lost: no lost-ticket line.
+    const other = await call('gate.issueTicket', { vehicleNumber: 'KA02LT0002' }, t);
+    await call('dev.setClock', { now: new Date(Date.now() + 7200_000).toISOString() });
+    const q2 = await call('gate.quoteExit', { code: other.code }, t);
+    await call('gate.payCash', { sessionId: other.id, tenderedPaise: q2.amountDuePaise }, t);
+    const plain = (await sim.waitForPages(5))[4]!;
+    expect(rastersOf(plain).some((r) => r === lineOf('Lost ticket fee', 25000) || r === lineOf('Lost ticket fee', 30000))).toBe(false);
+    expect(rastersOf(plain)).not.toContain(lineOf('Parking fee', q2.feePaise));
   });
 
   it('reprint: an attendant may reprint a ticket but not a receipt; the reprint is audited and says COPY', async () => {

@@ -181,7 +181,7 @@ describe('reports.daily in UTC', () => {
 describe('reports.export csv', () => {
   it('parses back to the same figures', async () => {
     const files = await exportCsv();
-    expect(Object.keys(files).sort()).toEqual(['by_hour.csv', 'by_operator.csv', 'by_shift.csv', 'by_zone.csv', 'exceptions.csv', 'integrity.csv', 'manual_openings.csv', 'summary.csv', 'vend_exceptions.csv']);
+    expect(Object.keys(files).sort()).toEqual(['by_hour.csv', 'by_operator.csv', 'by_shift.csv', 'by_zone.csv', 'exceptions.csv', 'integrity.csv', 'manual_openings.csv', 'summary.csv', 'tax.csv', 'vend_exceptions.csv']);
     for (const text of Object.values(files)) expect(text.startsWith('\uFEFF')).toBe(true);
     const summary = Object.fromEntries(table(files, 'summary.csv').map((r) => [`${r.section}.${r.metric}`, r.value]));
     expect(summary['report.facility']).toBe('Green Mall Parking');

@@ -26,7 +26,7 @@ import { AppError } from '../../src-shared/contracts/errors.js';
 import { paymentModel } from './payment-model.js';
 import type { SyncService } from '../../src-server/sync/service.js';
 import {
-  heal, InProcTransport, kioskSessions, memoryServer, serverSessions, tempDir, TestClock, type Faults, type TestKiosk,
+  heal, InProcTransport, kioskSessions, memoryServer, mulberry, serverSessions, tempDir, TestClock, type Faults, type TestKiosk,
 } from './harness.js';
 
 const RUNS = Number(process.env.SYNC_PROPERTY_RUNS ?? 12);
@@ -87,16 +87,6 @@ const opArb = (n: number): fc.Arbitrary<Op> => {
 const scenarioArb = fc.integer({ min: 3, max: 5 }).chain((n) =>
   fc.record({ n: fc.constant(n), ops: fc.array(opArb(n), { minLength: 5, maxLength: 40 }), rngSeed: fc.integer() }));
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('sync convergence (property)', () => {
   let tmp: ReturnType<typeof tempDir>;

@@ -10,35 +10,24 @@
  * session: open, billed and able to exit, holding no slot, flagged SLOT_CLASH; every gate mirrors it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SyncService } from '../../src-server/sync/service.js';
-import { call, heal, kioskSessions, memoryServer, openKiosk, serverSessions, tempDir, TestClock, type TestKiosk } from './harness.js';
+import { call, heal, kioskSessions, openFacility, serverSessions, type Facility, type TestClock, type TestKiosk } from './harness.js';
 
 const OPEN = ['BOOKED', 'PARKED', 'EXITING'];
 
 describe('sync: slot clash when the car park is full', () => {
+  let facility: Facility;
   let clock: TestClock;
-  let server: { service: SyncService; close(): Promise<void> };
+  let server: Facility['server'];
   let a: TestKiosk;
   let b: TestKiosk;
   let c: TestKiosk;
-  let tmp: ReturnType<typeof tempDir>;
 
   beforeEach(async () => {
-    tmp = tempDir();
-    clock = new TestClock();
-    server = await memoryServer(clock.now);
-    a = await openKiosk(tmp.dir, 'gate-a', clock, () => server.service, true);
-    b = await openKiosk(tmp.dir, 'gate-b', clock, () => server.service, false);
-    c = await openKiosk(tmp.dir, 'gate-c', clock, () => server.service, false);
-    await heal([a, b, c], 2);
-    for (const k of [a, b, c]) await call(k, 'shifts.open', { openingFloatPaise: 0 }, 'cashier');
+    facility = await openFacility(['gate-a', 'gate-b', 'gate-c'], { rounds: 2, shifts: true });
+    ({ clock, server, kiosks: [a, b, c] } = facility as Facility & { kiosks: [TestKiosk, TestKiosk, TestKiosk] });
   });
 
-  afterEach(async () => {
-    for (const k of [a, b, c]) await k.kiosk.close();
-    await server.close();
-    tmp.cleanup();
-  });
+  afterEach(() => facility.close());
 
   async function converged(): Promise<Awaited<ReturnType<typeof serverSessions>>> {
     await heal([a, b, c]);

@@ -7,32 +7,21 @@
  * again). Now the loser goes to a free slot of another zone, flagged, and every gate mirrors it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SyncService } from '../../src-server/sync/service.js';
-import { call, heal, kioskSessions, memoryServer, openKiosk, serverSessions, tempDir, TestClock, type TestKiosk } from './harness.js';
+import { call, heal, kioskSessions, openFacility, serverSessions, type Facility, type TestClock, type TestKiosk } from './harness.js';
 
 describe('sync: slot clash in a full zone', () => {
+  let facility: Facility;
   let clock: TestClock;
-  let server: { service: SyncService; close(): Promise<void> };
+  let server: Facility['server'];
   let a: TestKiosk;
   let b: TestKiosk;
-  let tmp: ReturnType<typeof tempDir>;
 
   beforeEach(async () => {
-    tmp = tempDir();
-    clock = new TestClock();
-    server = await memoryServer(clock.now);
-    a = await openKiosk(tmp.dir, 'gate-a', clock, () => server.service, true);
-    b = await openKiosk(tmp.dir, 'gate-b', clock, () => server.service, false);
-    await a.worker.syncNow();
-    await b.worker.syncNow();
+    facility = await openFacility(['gate-a', 'gate-b'], { rounds: 1, shifts: false });
+    ({ clock, server, kiosks: [a, b] } = facility as Facility & { kiosks: [TestKiosk, TestKiosk] });
   });
 
-  afterEach(async () => {
-    await a.kiosk.close();
-    await b.kiosk.close();
-    await server.close();
-    tmp.cleanup();
-  });
+  afterEach(() => facility.close());
 
   it('the loser moves to a free slot of another zone, flagged, and every gate converges', async () => {
     const zones = await call<{ id: string; name: string }[]>(a, 'zones.list', {}, 'attendant');

@@ -144,8 +144,12 @@ export interface ComparableSession {
 }
 
 export function kioskSessions(k: TestKiosk): ComparableSession[] {
-  const db = k.kiosk.ctx.store.sqlite;
-  const rows = db.prepare(`SELECT s.*, v.vehicle_number FROM sessions s JOIN vehicles v ON v.id = s.vehicle_id ORDER BY s.id`).all() as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return comparableSessions(k.kiosk.ctx.store.sqlite);
+}
+
+/** The comparable view of a kiosk database (open, or a file opened read-only). */
+export function comparableSessions(db: Database.Database): ComparableSession[] {
+  const rows = db.prepare(`SELECT s.*, v.vehicle_number FROM sessions s JOIN vehicles v ON v.id = s.vehicle_id ORDER BY s.id`).all() as Record<string, any>[];  
   const pay = db.prepare('SELECT id, status, amount_paise, review_reason FROM payments WHERE session_id = ? ORDER BY id');
   return rows.map((r) => ({
     id: r.id, code: r.code, vehicle: r.vehicle_number, zone: r.zone_id, slot: r.slot_id, status: r.status, entry: r.entry_at, exit: r.exit_at,
@@ -179,4 +183,42 @@ export async function heal(kiosks: TestKiosk[], rounds = 6): Promise<void> {
   for (let i = 0; i < rounds; i++) {
     for (const k of kiosks) await k.worker.syncNow();
   }
+}
+
+/** Gates sharing one in-memory server: the first seeded with the demo facility, every one synced `rounds` times, shifts opened on request. */
+export interface Facility {
+  clock: TestClock;
+  server: { service: SyncService; close(): Promise<void> };
+  kiosks: TestKiosk[];
+  close(): Promise<void>;
+}
+
+export async function openFacility(names: string[], opts: { rounds: number; shifts: boolean }): Promise<Facility> {
+  const tmp = tempDir();
+  const clock = new TestClock();
+  const server = await memoryServer(clock.now);
+  const kiosks: TestKiosk[] = [];
+  for (const [i, name] of names.entries()) kiosks.push(await openKiosk(tmp.dir, name, clock, () => server.service, i === 0));
+  await heal(kiosks, opts.rounds); // a new gate with an empty database gets zones, operators and ticket keys
+  if (opts.shifts) for (const k of kiosks) await call(k, 'shifts.open', { openingFloatPaise: 0 }, 'cashier');
+  return {
+    clock, server, kiosks,
+    async close() {
+      for (const k of kiosks) await k.kiosk.close();
+      await server.close();
+      tmp.cleanup();
+    },
+  };
+}
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same run. */
+export function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -17,8 +17,14 @@
  *   SYNC_PROCESS_SEED    replays the random choices (printed on every run; timing still varies)
  *   SYNC_PROCESS_BACKENDS  "sqlite,postgres" (default both)
  *   SYNC_PROCESS_KEEP    keep a failed run's kiosk files and server database (their paths are printed)
+ *
+ * The `postgres-3` case runs three server instances on the one PostgreSQL database instead of one:
+ * gate i's proxy leads to instance i, and the gate also knows the other two instances' URLs
+ * (`--server proxy,instance,instance`), so when its instance is killed (mid-push or mid-pull) it
+ * fails over to another. Instances are killed at random (at most one down at a time); the same
+ * checks hold: nothing lost, nothing applied twice.
+ *   SYNC_PROCESS_INSTANCE_KILLS  SIGKILLs in the postgres-3 case (default 8)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,17 +32,20 @@ import Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openServerDb } from '../../src-server/db/connect.js';
+import { runNode, signalGroup, startNode, type Proc } from '../helpers/node-process.js';
 import type { SyncDatabase } from '../../src-server/sync/schema.js';
 import { SyncService } from '../../src-server/sync/service.js';
 import { createTestDatabase, type Backend, type TestDatabase } from '../server/helpers/databases.js';
 import { serverEnv } from '../server/helpers/env.js';
 import { freePort } from '../server/helpers/processes.js';
 import { CHAOS, FaultProxy } from './fault-proxy.js';
-import { serverSessions, type ComparableSession } from './harness.js';
+import { comparableSessions, mulberry, serverSessions, type ComparableSession } from './harness.js';
 
-const KILLS = Number(process.env.SYNC_PROCESS_KILLS ?? 5);
+const KILLS_PER_BACKEND = Number(process.env.SYNC_PROCESS_KILLS ?? 5);
 const SEED = Number(process.env.SYNC_PROCESS_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const BACKENDS = (process.env.SYNC_PROCESS_BACKENDS ?? 'sqlite,postgres').split(',').filter(Boolean) as Backend[];
+type Case = Backend | 'postgres-3';
+const BACKENDS = (process.env.SYNC_PROCESS_BACKENDS ?? 'sqlite,postgres,postgres-3').split(',').filter(Boolean) as Case[];
+const INSTANCE_KILLS = Number(process.env.SYNC_PROCESS_INSTANCE_KILLS ?? 8);
 const MIN_CHAOS_MS = Number(process.env.SYNC_PROCESS_MIN_CHAOS_MS ?? 8000);
 const HEAL_TIMEOUT_MS = 90_000;
 const PIN = '2468';
@@ -47,75 +56,22 @@ const PIN = '2468';
  */
 const MAX_OPEN = 8;
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------- processes
 
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  out: () => string;
-  exited: Promise<void>;
-}
+const kill9 = (p: Proc) => signalGroup(p, 'SIGKILL');
 
-/** `node --import tsx <args>` in its own process group; resolves once stdout says "listening on". */
-async function startNode(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const check = () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited (${child.exitCode ?? child.signalCode}):\n${out}`));
-    });
-  });
-  return { child, url, out: () => out, exited };
-}
-
-/** SIGKILL to the whole process group (node + tsx's esbuild); resolves when the main process is gone. */
-async function kill9(p: Proc): Promise<void> {
-  try {
-    process.kill(-p.child.pid!, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-  await p.exited;
-}
-
-async function runNode(args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}:\n${out}`);
-  return out;
+/** A CLI command that must succeed; its output. */
+async function runCli(args: string[], env: Record<string, string>): Promise<string> {
+  const r = await runNode(args, env);
+  if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}:\n${r.out}`);
+  return r.out;
 }
 
 // ---------------------------------------------------------------------------------------- kiosk API
 
-type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true };  
 
 async function api(url: string, method: string, input: unknown, token?: string, timeoutMs = 15_000): Promise<ApiResult> {
   try {
@@ -134,13 +90,7 @@ function kioskFileSessions(file: string): ComparableSession[] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const rows = db.prepare(`SELECT s.*, v.vehicle_number FROM sessions s JOIN vehicles v ON v.id = s.vehicle_id ORDER BY s.id`).all() as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const pay = db.prepare('SELECT id, status, amount_paise, review_reason FROM payments WHERE session_id = ? ORDER BY id');
-    return rows.map((r) => ({
-      id: r.id, code: r.code, vehicle: r.vehicle_number, zone: r.zone_id, slot: r.slot_id, status: r.status, entry: r.entry_at, exit: r.exit_at,
-      paid: r.amount_paid_paise, due: r.amount_due_paise, conflict: r.conflict, reason: r.conflict_reason, overflow: r.overflow,
-      payments: (pay.all(r.id) as Record<string, unknown>[]).map((p) => `${p.id}:${p.status}:${p.amount_paise}:${p.review_reason ?? ''}`),
-    }));
+    return comparableSessions(db);
   } finally {
     db.close();
   }
@@ -174,12 +124,16 @@ interface Gate {
 const skewOf = (i: number, ops: number): number =>
   i === 0 ? -10 * 60_000 : i === 1 ? 3600_000 : Math.floor(ops / 7) % 2 === 0 ? 30 * 60_000 : -30 * 60_000; // gate 3 jumps back an hour every 7 operations
 
-describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network (%s)', (backend) => {
+describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network (%s)', (which) => {
+  const backend: Backend = which === 'postgres-3' ? 'postgres' : which;
+  const instances = which === 'postgres-3' ? 3 : 1;
+  const KILLS = instances > 1 ? INSTANCE_KILLS : KILLS_PER_BACKEND;
   const dir = mkdtempSync(join(tmpdir(), `parkgate-syncproc-${backend}-`));
   let database: TestDatabase | null = null;
-  let server: Proc | null = null;
+  /** The server instances (one unless postgres-3); null while killed. */
+  const servers: (Proc | null)[] = [];
   const gates: Gate[] = [];
-  const rand = mulberry(SEED + (backend === 'postgres' ? 1 : 0));
+  const rand = mulberry(SEED + (which === 'postgres' ? 1 : which === 'postgres-3' ? 2 : 0));
   let passed = false;
 
   afterAll(async () => {
@@ -188,7 +142,7 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
       if (g.proc) await kill9(g.proc);
       await g.proxy.close();
     }
-    if (server) await kill9(server);
+    for (const sp of servers) if (sp) await kill9(sp);
     // SYNC_PROCESS_KEEP keeps the files and the database of a failed run only.
     if (process.env.SYNC_PROCESS_KEEP && !passed) {
       console.log(`kept: ${dir} and the server database ${database?.url ?? '(none)'}`);
@@ -203,24 +157,28 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
     database = await createTestDatabase(backend); // PostgreSQL unreachable: throws, the test fails
     const proxies = [new FaultProxy(0, rand), new FaultProxy(0, rand), new FaultProxy(0, rand)];
     for (const p of proxies) await p.start();
-    const port = await freePort(); // after the proxies listen, so it is not one of theirs
-    for (const p of proxies) p.targetPort = port;
-    const env = serverEnv({ databaseUrl: database.url, gateway: 'sim', simUrl: 'http://127.0.0.1:9', port });
+    const ports: number[] = [];
+    for (let k = 0; k < instances; k++) ports.push(await freePort()); // after the proxies listen, so none is one of theirs
+    for (const [i, p] of proxies.entries()) p.targetPort = ports[i % instances]!;
+    const env = serverEnv({ databaseUrl: database.url, gateway: 'sim', simUrl: 'http://127.0.0.1:9', port: ports[0]! });
+    const direct = (k: number) => `http://127.0.0.1:${ports[k]!}`;
+    /** Gate i: its proxy first, then the instances its proxy does not lead to. */
+    const serverUrls = (i: number) => [proxies[i]!.url, ...ports.map((_, k) => k).filter((k) => k !== i % instances).map(direct)].join(',');
     for (let i = 0; i < 3; i++) {
-      const out = await runNode(['src-server/cli.ts', 'kiosk', 'add', `Gate ${i + 1}`], env);
+      const out = await runCli(['src-server/cli.ts', 'kiosk', 'add', `Gate ${i + 1}`], env);
       const proxy = proxies[i]!;
       gates.push({
         name: `gate${i + 1}`, id: /kiosk id:\s+(\S+)/.exec(out)![1]!, secret: /kiosk secret:\s+(\S+)/.exec(out)![1]!,
         db: join(dir, `gate${i + 1}.db`), proxy, proc: null, restarting: null, tokens: { attendant: '', cashier: '', supervisor: '' }, virtual: 0, ops: 0,
       });
     }
-    const startServer = async () => {
-      server = await startNode(['src-server/main.ts'], env);
+    const startServer = async (k: number) => {
+      servers[k] = await startNode(['src-server/main.ts'], { ...env, PORT: String(ports[k]!), INSTANCE_ID: `i${k + 1}`, LEADER_CHECK_MS: '300' });
     };
     const startGate = async (g: Gate, i: number) => {
       g.proc = await startNode([
         'src-main/cli.ts', 'serve', '--db', g.db, '--port', '0', '--fake-clock', ...(i === 0 ? ['--seed-demo'] : []),
-        '--server', g.proxy.url, '--kiosk-id', g.id, `--kiosk-secret=${g.secret}`,
+        '--server', serverUrls(i), '--kiosk-id', g.id, `--kiosk-secret=${g.secret}`,
       ], {});
       await setClock(g, i);
     };
@@ -228,7 +186,7 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
       if (!g.proc) return;
       await api(g.proc.url, 'dev.setClock', { now: new Date(Date.now() + skewOf(i, g.ops) + g.virtual).toISOString() });
     };
-    await startServer();
+    for (let k = 0; k < instances; k++) await startServer(k);
     await Promise.all(gates.map((g, i) => startGate(g, i)));
 
     // Gate 1 holds the demo facility; gates 2 and 3 start empty and get zones, operators and ticket
@@ -350,17 +308,19 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
         if (kills >= KILLS) continue;
         const down = gates.filter((g) => g.restarting).length + (serverRestart ? 1 : 0);
         if (down >= 2) continue;
-        const pickServer = rand() < 0.3;
+        // With several instances the campaign is about instance kills: most kills hit one.
+        const pickServer = rand() < (instances > 1 ? 0.6 : 0.3);
         if (pickServer) {
-          if (serverRestart || !server) continue;
-          const p = server;
-          server = null;
+          const k = Math.floor(rand() * instances);
+          const p = servers[k];
+          if (serverRestart || !p) continue;
+          servers[k] = null;
           kills++;
-          killLog.push('server');
+          killLog.push(instances > 1 ? `instance${k + 1}` : 'server');
           serverRestart = (async () => {
             await kill9(p);
             await sleep(Math.floor(rand() * 1500));
-            await startServer();
+            await startServer(k);
           })().finally(() => {
             serverRestart = null;
           });
@@ -393,7 +353,7 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
     // ---------------------------------------------------------------- heal
     const healT0 = Date.now();
     for (const g of gates) await g.proxy.heal();
-    expect(server, 'server up').not.toBeNull();
+    expect(servers.every(Boolean), 'every server instance up').toBe(true);
     // A local write wakes a worker that is sleeping in its retry backoff (up to 60 s after the
     // failures of the chaos phase): a healing ticket, or, when this gate sees the car park full
     // (then it cannot issue one), the exit of a parked car (a healing one first).
@@ -452,7 +412,7 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
       const healMs = Date.now() - healT0;
       const proxyStats = gates.map((g) => g.proxy.stats);
       console.log(JSON.stringify({
-        backend, seed: SEED, kills, killLog, setupMs, chaosMs, healMs, counts, sessions: expected.length, unexpected: unexpected.length,
+        backend: which, seed: SEED, kills, killLog, setupMs, chaosMs, healMs, counts, sessions: expected.length, unexpected: unexpected.length,
         slotClash: expected.filter((x) => (x.reason ?? '').includes('SLOT_CLASH')).length, overflow: expected.filter((x) => x.overflow).length, proxyStats,
       }));
 

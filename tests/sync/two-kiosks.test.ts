@@ -4,35 +4,23 @@
  * exit, slot clash, supervisor resolution; everything converges and integrity holds.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SyncService } from '../../src-server/sync/service.js';
-import { call, heal, kioskSessions, memoryServer, openKiosk, serverSessions, tempDir, TestClock, type TestKiosk } from './harness.js';
+import { call, heal, kioskSessions, openFacility, serverSessions, type Facility, type TestClock, type TestKiosk } from './harness.js';
 
 const HOUR = 3600_000;
 
 describe('sync: two gates and the server', () => {
+  let facility: Facility;
   let clock: TestClock;
-  let server: { service: SyncService; close(): Promise<void> };
+  let server: Facility['server'];
   let a: TestKiosk;
   let b: TestKiosk;
-  let tmp: ReturnType<typeof tempDir>;
 
   beforeEach(async () => {
-    tmp = tempDir();
-    clock = new TestClock();
-    server = await memoryServer(clock.now);
-    a = await openKiosk(tmp.dir, 'gate-a', clock, () => server.service, true);
-    b = await openKiosk(tmp.dir, 'gate-b', clock, () => server.service, false);
-    await a.worker.syncNow();
-    await b.worker.syncNow(); // a new gate with an empty database: zones, operators, A's ticket key
-    for (const k of [a, b]) await call(k, 'shifts.open', { openingFloatPaise: 0 }, 'cashier');
+    facility = await openFacility(['gate-a', 'gate-b'], { rounds: 1, shifts: true });
+    ({ clock, server, kiosks: [a, b] } = facility as Facility & { kiosks: [TestKiosk, TestKiosk] });
   });
 
-  afterEach(async () => {
-    await a.kiosk.close();
-    await b.kiosk.close();
-    await server.close();
-    tmp.cleanup();
-  });
+  afterEach(() => facility.close());
 
   async function expectConverged() {
     await heal([a, b]);

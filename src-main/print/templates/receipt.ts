@@ -20,7 +20,12 @@ export interface ReceiptData {
   durationSeconds: number;
   billableHours: number;
   amountPaise: number;
+  /** Set when the ticket was lost: the surcharge this exit charged (its own line), and the parking fee beside it. */
+  lostTicketFeePaise: number | null;
+  parkingFeePaise: number;
   method: 'CASH' | 'ONLINE';
+  /** The payment's reference at the gateway (the UPI transaction), for an online payment. */
+  upiReference: string | null;
   tenderedPaise: number | null;
   changePaise: number | null;
   copy: boolean;
@@ -50,9 +55,13 @@ export function receiptBlocks(d: ReceiptData, language: PrintLanguage, extension
     pair(L.duration, durationText(d.durationSeconds)),
     pair(L.billableHours, String(d.billableHours)),
     rule,
+  );
+  if (d.lostTicketFeePaise !== null) blocks.push(pair(L.parkingFee, rupees(d.parkingFeePaise)), pair(L.lostTicketFee, rupees(d.lostTicketFeePaise)));
+  blocks.push(
     pair(L.amount, rupees(d.amountPaise), true),
     pair(L.method, d.method === 'CASH' ? L.cash : L.online),
   );
+  if (d.method === 'ONLINE' && d.upiReference) blocks.push(pair(L.upiRef, d.upiReference));
   if (d.method === 'CASH' && d.tenderedPaise != null) {
     blocks.push(pair(L.tendered, rupees(d.tenderedPaise)), pair(L.change, rupees(d.changePaise ?? 0)));
   }

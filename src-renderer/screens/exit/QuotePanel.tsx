@@ -1,6 +1,7 @@
 /** What the driver owes and the two ways to pay it. */
 import type { Dispatch } from 'react';
 import { call, isApiError } from '../../api/client.js';
+import { BuyerGstinForm } from '../../components/BuyerGstinForm.js';
 import { errorText, serverDetail, useT } from '../../i18n/index.js';
 import { formatDateTime, formatDuration, formatINR } from '../../lib/format.js';
 import { useApiAction } from '../../lib/use-api-action.js';
@@ -88,6 +89,7 @@ export function QuotePanel({ billing, dispatch, cashier, onlineBlocked, setOnlin
         {billing.lost && <span className="tag tag-warn">{t('exit.lostNote')}</span>}
       </h2>
       <QuoteFacts billing={billing} />
+      {cashier && <BuyerGstinForm sessionId={billing.quote.sessionId} />}
       {cashier ? (
         <div className="pay-actions" role="group" aria-label={t('exit.payWith')}>
           <button type="button" className="btn btn-cash btn-xl" disabled={!shiftOpen} onClick={() => dispatch({ type: 'cashOpened' })} aria-describedby={shiftOpen ? undefined : 'cash-unavailable'}>

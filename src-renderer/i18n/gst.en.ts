@@ -1,0 +1,22 @@
+/** English texts of the GST screens parts: the buyer's GSTIN at the exit, the e-receipt by SMS. */
+export const gstEn = {
+  'gst.buyer.toggle': 'Business invoice (GSTIN)',
+  'gst.buyer.gstin': 'Buyer GSTIN (15 characters)',
+  'gst.buyer.name': 'Buyer name (as registered)',
+  'gst.buyer.save': 'Use for the invoice',
+  'gst.buyer.saved': 'The invoice will be issued to {name} ({gstin}).',
+  'gst.buyer.refused': 'The GSTIN or name was refused: {reason}',
+  'gst.sms.label': 'Mobile number for the e-receipt',
+  'gst.sms.send': 'Send by SMS',
+  'gst.sms.sent': 'E-receipt link sent by SMS.',
+  'gst.sms.error.BAD_NUMBER': 'A mobile number is 10 digits starting with 6, 7, 8 or 9.',
+  'gst.sms.error.NO_DOCUMENT': 'This exit has no invoice or receipt to send.',
+  'gst.sms.error.NOT_SYNCED': 'The central server does not have this invoice yet. Try again in a minute.',
+  'gst.sms.error.NO_SERVER': 'SMS needs the central server. Show the QR code on the receipt instead.',
+  'gst.sms.error.SMS_DISABLED': 'SMS is not set up on the central server. Show the QR code on the receipt instead.',
+  'gst.sms.error.SMS_REJECTED': 'The SMS provider refused the message. Show the QR code on the receipt instead.',
+  'gst.sms.error.SMS_TIMEOUT': 'The SMS provider did not answer. Try again later.',
+  'gst.sms.error.SMS_UNREACHABLE': 'The SMS provider cannot be reached. Try again later.',
+  'gst.sms.error.SMS_BAD_REPLY': 'The SMS provider answered wrongly. Try again later.',
+  'gst.sms.error.SMS_LIMIT': 'This e-receipt was already sent 3 times.',
+} as const satisfies Record<string, string>;

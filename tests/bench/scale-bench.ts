@@ -1,0 +1,152 @@
+/**
+ * Scale-out bench (`npm run bench -- --only scale`): SCALE_KIOSKS (1,000) simulated kiosks in
+ * SCALE_WORKERS (4) processes (tests/bench/scale-kiosks.ts) against 1 and then 3 server instances
+ * (real `src-server/main.ts` processes) on one PostgreSQL database each run (a fresh database per
+ * topology), all on 127.0.0.1. The rate, stated: every kiosk long-polls without pause and pushes
+ * one event every SCALE_PUSH_EVERY_S (60 s) on average, Poisson arrivals: a lane at peak, one
+ * car a minute (the ticket at its push, the exit at the next): 1,000 kiosks offer ~16.7
+ * pushes/s; every push is a change every kiosk pulls (one facility: the change log is not split
+ * per facility in this build, so each change goes to all 1,000 kiosks). Then the saturation
+ * phase: SCALE_SATURATORS kiosks per worker push back to back (push capacity).
+ * Figures per topology, the 3-instance ones beside the 1-instance ones: pushes/s, pulls answered/s,
+ * change entries delivered/s, propagation p50/p95/p99 (push start at one kiosk to the change
+ * pulled at another, same process clock), saturated pushes/s, PostgreSQL CPU (the backends of
+ * the bench's database, from /proc, in cores). Everything (servers, kiosks, PostgreSQL) shares
+ * this machine's cores: where the machine is the limit, the table says so.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openServerDb } from '../../src-server/db/connect.js';
+import { migrateToLatest } from '../../src-server/db/migrate.js';
+import { addKiosk } from '../../src-server/kiosks/enrolment.js';
+import { systemClock } from '../../src-server/util/clock.js';
+import { createTestDatabase } from '../server/helpers/databases.js';
+import { Cluster, percentile, stopProc } from '../scale/cluster.js';
+import type { WorkerInput } from './scale-kiosks.js';
+
+const KIOSKS = Number(process.env.SCALE_KIOSKS ?? 1000);
+const WORKERS = Number(process.env.SCALE_WORKERS ?? 4);
+const STEADY_S = Number(process.env.SCALE_STEADY_S ?? 30);
+const SATURATE_S = Number(process.env.SCALE_SATURATE_S ?? 8);
+const SATURATORS = Number(process.env.SCALE_SATURATORS ?? 25);
+const PUSH_EVERY_S = Number(process.env.SCALE_PUSH_EVERY_S ?? 60);
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** CPU seconds (user + system) of the PostgreSQL backends serving `dbName`. */
+async function pgCpuSeconds(admin: pg.Client, dbName: string, seen: Map<number, number>): Promise<number> {
+  const r = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
+  const tick = 100; // USER_HZ on Linux
+  for (const { pid } of r.rows) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      seen.set(pid, (Number(f[11]) + Number(f[12])) / tick);
+    } catch {
+      /* gone: its last reading stays */
+    }
+  }
+  return [...seen.values()].reduce((a, b) => a + b, 0);
+}
+
+interface WorkerResult { pushes: number; pushErrors: number; pulls: number; pullErrors: number; entries: number; satPushes: number; satMs: number; propagation: number[]; unseen: number }
+
+function runWorker(input: WorkerInput): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests/bench/scale-kiosks.ts')], { env: { ...process.env, SCALE_WORKER: JSON.stringify(input) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as WorkerResult);
+      } catch {
+        reject(new Error(`kiosk worker exited ${code}: ${out.slice(0, 500)}`));
+      }
+    });
+  });
+}
+
+interface Figures { instances: number; pushesPerS: number; pullsPerS: number; entriesPerS: number; p50: number; p95: number; p99: number; satPushesPerS: number; pgCores: number; errors: number; unseen: number }
+
+async function topology(instances: number): Promise<Figures> {
+  const database = await createTestDatabase('postgres');
+  const dbName = database.url.split('/').at(-1)!;
+  const cluster = Cluster.forDatabase(database.url, { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(Math.ceil(12 / instances)) });
+  try {
+    const sdb = openServerDb(database.url, { poolSize: 4 });
+    await migrateToLatest(sdb.db);
+    const creds: { id: string; secret: string; index: number }[] = [];
+    // One transaction: a thousand separate commits (each an fsync) take minutes on a busy disk.
+    await sdb.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < KIOSKS; i++) creds.push({ ...(await addKiosk(trx, systemClock, `Bench gate ${i + 1}`)), index: i });
+    });
+    await sdb.close();
+    for (let i = 0; i < instances; i++) await cluster.add();
+    const urls = cluster.instances.map((i) => i.url);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const seen = new Map<number, number>();
+    const t0 = Date.now();
+    const cpu0 = await pgCpuSeconds(admin, dbName, seen);
+    const per = Math.ceil(KIOSKS / WORKERS);
+    const results = await Promise.all(Array.from({ length: WORKERS }, (_, w) => runWorker({
+      urls, kiosks: creds.slice(w * per, (w + 1) * per), steadyMs: STEADY_S * 1000, saturateMs: SATURATE_S * 1000,
+      saturators: SATURATORS, pushEveryMs: PUSH_EVERY_S * 1000, pullWaitMs: 20_000,
+    })));
+    const cpu1 = await pgCpuSeconds(admin, dbName, seen);
+    const wallS = (Date.now() - t0) / 1000;
+    await admin.end();
+    const sum = (k: keyof WorkerResult) => results.reduce((a, r) => a + (r[k] as number), 0);
+    const prop = results.flatMap((r) => r.propagation);
+    const satS = Math.max(...results.map((r) => r.satMs)) / 1000;
+    return {
+      instances,
+      pushesPerS: sum('pushes') / STEADY_S,
+      pullsPerS: sum('pulls') / (STEADY_S + satS),
+      entriesPerS: sum('entries') / (STEADY_S + satS),
+      p50: percentile(prop, 50), p95: percentile(prop, 95), p99: percentile(prop, 99),
+      satPushesPerS: sum('satPushes') / satS,
+      pgCores: (cpu1 - cpu0) / wallS,
+      errors: sum('pushErrors') + sum('pullErrors'),
+      unseen: sum('unseen'),
+    };
+  } finally {
+    for (const i of cluster.instances) if (i.proc) await stopProc(i.proc);
+    await database.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const one = await topology(1);
+  const three = await topology(3);
+  const pad = (v: unknown, n: number) => String(v).padEnd(n);
+  const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+  console.log(`\nscale bench: ${KIOSKS} simulated kiosks in ${WORKERS} processes, one facility, each pushing one event every ${PUSH_EVERY_S} s on average`);
+  console.log(`(Poisson) and long-polling without pause; ${STEADY_S} s steady, then ${SATURATE_S} s with ${SATURATORS * WORKERS} kiosks pushing back to back.`);
+  console.log(`Servers, kiosk simulators and PostgreSQL all share this machine's ${cpus().length} cores (127.0.0.1).\n`);
+  console.log(`${pad('figure', 48)}${pad('1 instance', 14)}${pad('3 instances', 14)}`);
+  const rows: [string, string, string][] = [
+    ['offered pushes/s (steady)', f(one.pushesPerS, 1), f(three.pushesPerS, 1)],
+    ['pulls answered/s', f(one.pullsPerS), f(three.pullsPerS)],
+    ['change entries delivered/s (all kiosks)', f(one.entriesPerS), f(three.entriesPerS)],
+    ['propagation p50 ms', f(one.p50), f(three.p50)],
+    ['propagation p95 ms (target < 1000)', f(one.p95), f(three.p95)],
+    ['propagation p99 ms', f(one.p99), f(three.p99)],
+    ['saturated pushes/s (push capacity)', f(one.satPushesPerS), f(three.satPushesPerS)],
+    ['PostgreSQL CPU, cores (bench database backends)', f(one.pgCores, 2), f(three.pgCores, 2)],
+    ['request errors', String(one.errors), String(three.errors)],
+    ['pushes whose change the observer never saw', String(one.unseen), String(three.unseen)],
+  ];
+  for (const [name, a, b] of rows) console.log(`${pad(name, 48)}${pad(a, 14)}${pad(b, 14)}`);
+  const ratio = three.satPushesPerS / one.satPushesPerS;
+  console.log(`\npush capacity 3 vs 1 instance: ${ratio.toFixed(2)}x (target >= 2x where the database is not the limit).`);
+  console.log(`propagation p95 at ${KIOSKS} kiosks: ${three.p95 < 1000 && one.p95 < 1000 ? 'MET' : 'MISSED'} (< 1 s; 1 instance ${f(one.p95)} ms, 3 instances ${f(three.p95)} ms).`);
+  console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
