@@ -52,7 +52,7 @@ async function exits(k: Kiosk, clock: TestClock, n: number, tag: string): Promis
   }
 }
 
-/** Turns a kiosk file back into what the previous release wrote (before migrations 0010, 0011, 0017, 0018 and 0019). */
+/** Turns a kiosk file back into what the previous release wrote (before migrations 0010, 0011, 0014, 0017, 0018 and 0019). */
 function downgrade(dbPath: string): number {
   const db = openRaw(dbPath);
   withoutAuditTriggers(db, () => rehashFrom(db, 1, null));
@@ -60,6 +60,7 @@ function downgrade(dbPath: string): number {
     DROP TABLE audit_anchor; DROP TRIGGER audit_pruned_no_update; DROP TRIGGER audit_pruned_no_delete; DROP TABLE audit_pruned;
     DROP TABLE records_state; DROP INDEX outbox_acked_at; DROP TRIGGER audit_no_delete; ${OLD_NO_DELETE};
     DELETE FROM kysely_migration WHERE name = '0010_records';
+    ALTER TABLE receipt_numbers DROP COLUMN lost_ticket_fee_paise; DELETE FROM kysely_migration WHERE name = '0014_receipt_lines';
     DROP TABLE invoice_requests; DROP TABLE tax_documents; DELETE FROM kysely_migration WHERE name = '0011_tax_documents';
     DROP TABLE merchant_ledger; DROP TABLE session_validations; DROP TABLE validation_programs; DROP TABLE merchants;
     DELETE FROM kysely_migration WHERE name = '0018_validations';
