@@ -12,6 +12,7 @@ import { createKiosk } from './kiosk.js';
 import { backupDatabase } from './store/backup.js';
 import { recordsCommands } from './records/doctor.js';
 import { opsCommands, resolveServer, serveOps } from './ops/cli-commands.js'; // restore, diagnostics, serve logs/backups
+import { kioskSecretFromStartup } from './ops/secret-store.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,6 +25,8 @@ function ensureDir(file: string): void {
 }
 
 async function serve(argv: string[]): Promise<void> {
+  // Before parsing: a --kiosk-secret given by mistake is refused with the way to do it instead.
+  kioskSecretFromStartup(argv, {}, undefined);
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -33,7 +36,8 @@ async function serve(argv: string[]): Promise<void> {
       'fake-clock': { type: 'boolean', default: false },
       server: { type: 'string', default: process.env.PARKGATE_SERVER_URL },
       'kiosk-id': { type: 'string', default: process.env.PARKGATE_KIOSK_ID },
-      'kiosk-secret': { type: 'string', default: process.env.PARKGATE_KIOSK_SECRET },
+      // The secret never on the command line (ps shows it): a 0600 file, or PARKGATE_KIOSK_SECRET.
+      'kiosk-secret-file': { type: 'string', default: process.env.PARKGATE_KIOSK_SECRET_FILE },
       'static-dir': { type: 'string', default: resolve(ROOT, 'dist-renderer') },
     },
     strict: true,
@@ -41,7 +45,10 @@ async function serve(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   ensureDir(values.db);
-  const ops = serveOps(values.db, values['kiosk-secret']); // rotating logs + stderr, secret store, backup schedule
+  const kioskSecret = kioskSecretFromStartup(argv, process.env, values['kiosk-secret-file']);
+  // Not passed on to any child process.
+  delete process.env.PARKGATE_KIOSK_SECRET;
+  const ops = serveOps(values.db, kioskSecret); // rotating logs + stderr, secret store, backup schedule
   // flags/env first, else the central server saved by the first-run setup (kiosk secret: ops.kioskSecret, from the secret store)
   const server = resolveServer(values.db, { serverUrl: values.server, kioskId: values['kiosk-id'] }, ops.kioskSecret, ops.log);
   const adminUser = process.env.KIOSK_ADMIN_USER;

@@ -21,8 +21,8 @@ enrol() { node --import tsx src-server/cli.ts kiosk add "$1" > "$DIR/enrol-$1.tx
 echo "== server and enrolment"; start_server; enrol gate1; enrol gate2
 id() { sed -n 's/.*kiosk id:[[:space:]]*//p' "$DIR/enrol-$1.txt"; }; secret() { sed -n 's/.*kiosk secret:[[:space:]]*//p' "$DIR/enrol-$1.txt"; }
 
-node scripts/run-cli.mjs serve --db "$DIR/g1.db" --port $G1 --seed-demo --fake-clock --server "http://127.0.0.1:$SERVER_PORT" --kiosk-id "$(id gate1)" --kiosk-secret "$(secret gate1)" > "$DIR/g1.log" 2>&1 & pids+=($!)
-node scripts/run-cli.mjs serve --db "$DIR/g2.db" --port $G2 --fake-clock --server "http://127.0.0.1:$SERVER_PORT" --kiosk-id "$(id gate2)" --kiosk-secret "$(secret gate2)" > "$DIR/g2.log" 2>&1 & pids+=($!)
+PARKGATE_KIOSK_SECRET="$(secret gate1)" node scripts/run-cli.mjs serve --db "$DIR/g1.db" --port $G1 --seed-demo --fake-clock --server "http://127.0.0.1:$SERVER_PORT" --kiosk-id "$(id gate1)" > "$DIR/g1.log" 2>&1 & pids+=($!)
+PARKGATE_KIOSK_SECRET="$(secret gate2)" node scripts/run-cli.mjs serve --db "$DIR/g2.db" --port $G2 --fake-clock --server "http://127.0.0.1:$SERVER_PORT" --kiosk-id "$(id gate2)" > "$DIR/g2.log" 2>&1 & pids+=($!)
 wait_for "$DIR/g1.log" "listening on"; wait_for "$DIR/g2.log" "listening on"
 
 echo "== gate 2 started empty; after its first sync the facility's operators can log in there"

@@ -80,8 +80,9 @@ export function createLaneDevices(config: LaneDeviceSettings | LaneDeviceSetting
     },
     close() {
       closing ??= (async () => {
-        await Promise.all(drivers.map((d) => d.close()));
-        await Promise.all([...links.values()].map((k) => k.close()));
+        // Together: closing a link ends the request it has on the wire, which is what a driver's
+        // close() would otherwise wait for (up to the device's timeout).
+        await Promise.all([...drivers.map((d) => d.close()), ...[...links.values()].map((k) => k.close())]);
         listeners.clear();
       })();
       return closing;

@@ -110,7 +110,21 @@ export function plainRequest(opts: {
   body?: string;
   timeoutMs: number;
 }): Promise<HttpReply> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolveOnce, rejectOnce) => {
+    // Settles exactly once, whatever comes first: the reply, an error, a cut-off reply or the timeout.
+    let settled = false;
+    const resolve = (r: HttpReply) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolveOnce(r);
+    };
+    const reject = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      rejectOnce(e);
+    };
     const body = opts.body === undefined ? undefined : Buffer.from(opts.body, 'utf8');
     const req = httpRequest(
       {
@@ -130,21 +144,20 @@ export function plainRequest(opts: {
           if (size > 1_000_000) req.destroy(new Error('reply too large'));
           else chunks.push(c);
         });
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (e) => {
-          clearTimeout(timer);
-          reject(e);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+        // The connection reset in the middle of the reply: no 'end' comes.
+        res.on('close', () => {
+          if (!res.complete) reject(Object.assign(new Error('the reply was cut off'), { code: 'ECONNRESET' }));
         });
       },
     );
-    const timer = setTimeout(() => req.destroy(new HttpTimeoutError(`no reply within ${opts.timeoutMs} ms`)), opts.timeoutMs);
-    req.on('error', (e) => {
-      clearTimeout(timer);
+    const timer = setTimeout(() => {
+      const e = new HttpTimeoutError(`no reply within ${opts.timeoutMs} ms`);
       reject(e);
-    });
+      req.destroy(e);
+    }, opts.timeoutMs);
+    req.on('error', reject);
     req.end(body);
   });
 }

@@ -85,7 +85,7 @@ function envNumber(name: string): number | undefined {
 
 /**
  * For `serve`: JSON log lines to `<dataDir>/logs/kiosk.log` (rotating) and to stderr, level from
- * PARKGATE_LOG_LEVEL; the kiosk secret from --kiosk-secret / PARKGATE_KIOSK_SECRET, kept in the
+ * PARKGATE_LOG_LEVEL; the kiosk secret from --kiosk-secret-file / PARKGATE_KIOSK_SECRET, kept in the
  * 0600 secret store so the next start does not need it in the environment; hourly backups
  * (PARKGATE_BACKUP_INTERVAL_MINUTES, 0 = off; PARKGATE_BACKUP_KEEP).
  */

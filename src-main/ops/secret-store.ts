@@ -143,3 +143,53 @@ export function createFileSecretStore(dir: string, cipher: SecretCipher | null =
     },
   };
 }
+
+/** A kiosk secret is a few dozen characters; anything this big is not one. */
+const SECRET_FILE_MAX_BYTES = 4096;
+
+/**
+ * Reads a secret handed over in a file (`serve --kiosk-secret-file`): a regular file, readable by
+ * its owner only (a file group or others can read is refused, never silently tightened: the
+ * secret may already have leaked and the operator must know), one line, a trailing newline
+ * dropped. The errors name the file and the fix, never the secret.
+ */
+export function readSecretFile(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new Error(`The kiosk secret file ${path} does not exist or cannot be read.`);
+  }
+  if (!st.isFile()) throw new Error(`The kiosk secret file ${path} is not a regular file.`);
+  if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+    throw new Error(
+      `The kiosk secret file ${path} can be read by other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}). ` +
+        `Make it readable by its owner only: chmod 600 ${path}`,
+    );
+  }
+  if (st.size > SECRET_FILE_MAX_BYTES) throw new Error(`The kiosk secret file ${path} is larger than ${SECRET_FILE_MAX_BYTES} bytes: it does not hold a kiosk secret.`);
+  const value = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  if (value.trim() === '' || /[\r\n]/.test(value)) throw new Error(`The kiosk secret file ${path} must hold the secret on one line.`);
+  return value;
+}
+
+/** The command-line flag that would put the secret where `ps` shows it to every user. */
+export const REFUSED_SECRET_FLAG = '--kiosk-secret';
+
+/**
+ * The kiosk secret `serve` starts with: `--kiosk-secret-file <path>` (or PARKGATE_KIOSK_SECRET_FILE)
+ * or PARKGATE_KIOSK_SECRET, never both; undefined when neither is given (the saved one is used).
+ * The secret itself on the command line is refused, with the way to do it instead.
+ */
+export function kioskSecretFromStartup(argv: string[], env: NodeJS.ProcessEnv, file: string | undefined): string | undefined {
+  if (argv.some((a) => a === REFUSED_SECRET_FLAG || a.startsWith(`${REFUSED_SECRET_FLAG}=`))) {
+    throw new Error(
+      `${REFUSED_SECRET_FLAG} is refused: a secret on the command line can be read by every user of this machine (ps). ` +
+        'Put it in a file readable only by the kiosk user and pass --kiosk-secret-file <path>, or set PARKGATE_KIOSK_SECRET.',
+    );
+  }
+  const fromEnv = env.PARKGATE_KIOSK_SECRET;
+  if (file && fromEnv) throw new Error('Give the kiosk secret once: either --kiosk-secret-file (PARKGATE_KIOSK_SECRET_FILE) or PARKGATE_KIOSK_SECRET.');
+  if (file) return readSecretFile(file);
+  return fromEnv || undefined;
+}

@@ -2,7 +2,7 @@
  * `doctor`, `prune` and `vacuum` (src-main/cli.ts). doctor runs with the kiosk stopped or running:
  * integrity checks, the audit chain (keyed), the archived segments, and the chain against its
  * anchor: the central server's checkpoints when it is reachable (--server/--kiosk-id/
- * --kiosk-secret, else what `serve` saved), offline (or with --offline) the checkpoint the server
+ * --kiosk-secret-file or PARKGATE_KIOSK_SECRET, else what `serve` saved), offline (or with --offline) the checkpoint the server
  * last acknowledged. Exit code 1 on any finding.
  */
 import { existsSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { createKiosk } from '../kiosk.js';
 import { ServerClient } from '../online/server-client.js';
 import { storedClockOffset } from '../online/clock-offset.js';
 import { savedServerSettings } from '../ops/cli-commands.js';
-import { createFileSecretStore, secretsDirFor } from '../ops/secret-store.js';
+import { createFileSecretStore, secretsDirFor, kioskSecretFromStartup } from '../ops/secret-store.js';
 import { integrityCheckAnchored } from '../services/integrity.js';
 import { archiveDirFor, verifyArchive } from './audit-archive.js';
 import { keeperOf } from './keeper.js';
@@ -24,13 +24,14 @@ const stderrLog = (level: string, message: string, extra?: Record<string, unknow
 const dbDefault = () => process.env.PARKGATE_DB ?? '.data/kiosk.db';
 
 export async function doctor(argv: string[]): Promise<void> {
+  kioskSecretFromStartup(argv, {}, undefined); // the secret on the command line is refused
   const { values } = parseArgs({
     args: argv,
     options: {
       db: { type: 'string', default: dbDefault() },
       server: { type: 'string', default: process.env.PARKGATE_SERVER_URL },
       'kiosk-id': { type: 'string', default: process.env.PARKGATE_KIOSK_ID },
-      'kiosk-secret': { type: 'string', default: process.env.PARKGATE_KIOSK_SECRET },
+      'kiosk-secret-file': { type: 'string', default: process.env.PARKGATE_KIOSK_SECRET_FILE },
       offline: { type: 'boolean', default: false },
     },
     strict: true,
@@ -40,7 +41,7 @@ export async function doctor(argv: string[]): Promise<void> {
   try {
     const saved = savedServerSettings(values.db);
     const serverUrl = values.offline ? undefined : values.server ?? saved.serverUrl;
-    const kioskSecret = values['kiosk-secret'] ?? createFileSecretStore(secretsDirFor(values.db)).get('kiosk-secret') ?? undefined;
+    const kioskSecret = kioskSecretFromStartup(argv, process.env, values['kiosk-secret-file']) ?? createFileSecretStore(secretsDirFor(values.db)).get('kiosk-secret') ?? undefined;
     const kioskId = values['kiosk-id'] ?? saved.kioskId ?? kiosk.kioskId;
     // The offset the kiosk measured; a refused timestamp is retried once with the server's clock
     // (doctor never writes the offset back: it is the running kiosk's to measure).

@@ -1,6 +1,7 @@
 /**
  * Admin > Lane devices: which driver moves the barrier and which reads the loops, their address,
- * contacts and pulse; the lane's role; "open barrier" and "read inputs" tests with the live result.
+ * contacts and pulse; the lane's role; "open barrier" and "read inputs" tests with the live result;
+ * the lane rules (manual-opening reasons, timings) below.
  * The core validates everything again (lane-devices.ts schema).
  */
 import { useEffect, useState } from 'react';
@@ -8,6 +9,8 @@ import type { LaneConfig, LaneRole, LaneTestResult } from '../../src-shared/cont
 import { BARRIER_DRIVERS, LOOP_DRIVERS, type LaneDeviceSettingsView } from '../../src-shared/contracts/lane-devices.js';
 import { call } from '../api/client.js';
 import { errorText, useT } from '../i18n/index.js';
+import { useApiAction } from '../lib/use-api-action.js';
+import { LaneRulesCard } from './LaneRulesCard.js';
 
 type Obj = Record<string, unknown>;
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
@@ -34,6 +37,8 @@ export function LaneDevicesScreen() {
   const [devices, setDevices] = useState<LaneDeviceSettingsView | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [test, setTest] = useState<string | null>(null);
+  const saving = useApiAction();
+  const testing = useApiAction();
 
   useEffect(() => {
     call('lane.getSettings', {}).then((s) => {
@@ -53,15 +58,19 @@ export function LaneDevicesScreen() {
 
   async function save() {
     setMessage(null);
-    try {
-      const saved = await call('lane.saveDevices', { devices: toInput(devices!) as never });
+    const saved = await saving.run(async () => {
+      const s = await call('lane.saveDevices', { devices: toInput(devices!) as never });
       await call('lane.updateConfig', { role: config!.role });
-      setDevices(saved.devices);
-      setMessage({ ok: true, text: t('lane.admin.saved') });
-    } catch (e) {
-      setMessage({ ok: false, text: errorText(t, e) });
-    }
+      return s;
+    }, (e) => setMessage({ ok: false, text: errorText(t, e) }));
+    if (!saved) return;
+    setDevices(saved.devices);
+    setMessage({ ok: true, text: t('lane.admin.saved') });
   }
+
+  /** One test at a time; a failing device is a result (ok: false), a refused call is shown as the error. */
+  const runTest = <R extends LaneTestResult>(label: string, fn: () => Promise<R>, extra: (r: R) => string = () => '') =>
+    void testing.run(fn, (e) => setTest(`${label}: ${errorText(t, e)}`)).then((r) => r && showResult(label, r, extra(r)));
 
   const showResult = (label: string, r: LaneTestResult, extra = '') =>
     setTest(`${label}: ${r.ok ? t('lane.admin.testOk', { ms: r.ms }) : `${t('lane.admin.testFailed')} ${r.error ?? ''}`}${extra}`);
@@ -137,16 +146,18 @@ export function LaneDevicesScreen() {
           </>
         )}
         <div className="dialog-actions">
-          <button type="button" className="btn btn-primary" onClick={() => void save()} data-testid="lane-save">{t('lane.admin.save')}</button>
-          <button type="button" className="btn" onClick={() => void call('lane.testBarrier', {}).then((r) => showResult(t('lane.admin.testBarrier'), r))} data-testid="lane-test-barrier">
+          <button type="button" className="btn btn-primary" disabled={saving.busy} aria-busy={saving.busy} onClick={() => void save()} data-testid="lane-save">{t('lane.admin.save')}</button>
+          <button type="button" className="btn" disabled={testing.busy} onClick={() => runTest(t('lane.admin.testBarrier'), () => call('lane.testBarrier', {}))} data-testid="lane-test-barrier">
             {t('lane.admin.testBarrier')}
           </button>
           <button
             type="button"
             className="btn"
             data-testid="lane-read-inputs"
-            onClick={() => void call('lane.readInputs', {}).then((r) =>
-              showResult(t('lane.admin.readInputs'), r, r.loops ? ` · ${t('lane.details.arming')}: ${r.loops.arming ? t('lane.occupied') : t('lane.free')} · ${t('lane.details.safety')}: ${r.loops.safety ? t('lane.occupied') : t('lane.free')}` : ''))}
+            disabled={testing.busy}
+            onClick={() =>
+              runTest(t('lane.admin.readInputs'), () => call('lane.readInputs', {}), (r) =>
+                r.loops ? ` · ${t('lane.details.arming')}: ${r.loops.arming ? t('lane.occupied') : t('lane.free')} · ${t('lane.details.safety')}: ${r.loops.safety ? t('lane.occupied') : t('lane.free')}` : '')}
           >
             {t('lane.admin.readInputs')}
           </button>
@@ -154,6 +165,7 @@ export function LaneDevicesScreen() {
         {message && <p className={message.ok ? 'banner-ok' : 'banner-error'} role={message.ok ? 'status' : 'alert'} data-testid="lane-admin-message">{message.text}</p>}
         {test && <p className="muted" role="status" data-testid="lane-test-result">{test}</p>}
       </section>
+      <LaneRulesCard config={config} onSaved={setConfig} />
     </div>
   );
 }

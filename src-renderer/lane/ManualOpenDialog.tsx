@@ -7,6 +7,7 @@ import { OTHER_REASON } from '../../src-shared/contracts/lane.js';
 import { call, isApiError } from '../api/client.js';
 import { errorText, useT } from '../i18n/index.js';
 import { en } from '../i18n/en.js';
+import { useApiAction } from '../lib/use-api-action.js';
 import { captureStill } from './camera-still.js';
 
 export function ManualOpenDialog({ reasons, onClose }: { reasons: string[]; onClose(): void }) {
@@ -15,8 +16,7 @@ export function ManualOpenDialog({ reasons, onClose }: { reasons: string[]; onCl
   const [pin, setPin] = useState('');
   const [reason, setReason] = useState('');
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const opening = useApiAction();
   const [done, setDone] = useState(false);
 
   const label = (code: string) => {
@@ -26,23 +26,18 @@ export function ManualOpenDialog({ reasons, onClose }: { reasons: string[]; onCl
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    const opened = await opening.run(async () => {
       const snapshot = await captureStill();
-      await call('lane.manualOpen', {
+      return call('lane.manualOpen', {
         supervisorUsername: username, supervisorPin: pin, reasonCode: reason,
         ...(text.trim() ? { reasonText: text.trim() } : {}), ...(snapshot ? { snapshot } : {}),
       });
-      setDone(true);
-    } catch (err) {
-      // FORBIDDEN here is always the supervisor check (any operator may ask for a manual opening).
-      setError(isApiError(err) && err.code === 'FORBIDDEN' ? t('lane.manual.refused') : errorText(t, err));
-      setPin('');
-    } finally {
-      setBusy(false);
-    }
+    }, () => setPin(''));
+    if (opened) setDone(true);
   }
+
+  // FORBIDDEN here is always the supervisor check (any operator may ask for a manual opening).
+  const error = opening.error == null ? null : isApiError(opening.error) && opening.error.code === 'FORBIDDEN' ? t('lane.manual.refused') : errorText(t, opening.error);
 
   return (
     <div className="dialog-backdrop" role="presentation">
@@ -78,7 +73,7 @@ export function ManualOpenDialog({ reasons, onClose }: { reasons: string[]; onCl
           </>
         )}
         <div className="dialog-actions">
-          {!done && <button type="submit" className="btn btn-primary" disabled={busy}>{t('lane.manual.submit')}</button>}
+          {!done && <button type="submit" className="btn btn-primary" disabled={opening.busy} aria-busy={opening.busy}>{t('lane.manual.submit')}</button>}
           <button type="button" className="btn btn-ghost" onClick={onClose}>{t('lane.close')}</button>
         </div>
       </form>

@@ -13,6 +13,7 @@ import { formatDay, formatDuration, formatINR } from '../lib/format.js';
 import { HourChart } from '../components/desk/HourChart.js';
 import { useLanguage } from '../stores/language.js';
 import { sounds } from '../lib/sound.js';
+import { useApiAction } from '../lib/use-api-action.js';
 import { VendExceptionsPanel } from '../lane/VendExceptionsPanel.js';
 
 function todayIn(timeZone: string): string {
@@ -49,27 +50,22 @@ export default function ReportsScreen() {
   const [toApprove, setToApprove] = useState<Shift[]>([]);
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const [loading, setLoading] = useState(false);
+  const loading = useApiAction();
+  const exporter = useApiAction();
+  const approver = useApiAction();
   const [exporting, setExporting] = useState<null | 'csv' | 'pdf'>(null);
   const [slowExport, setSlowExport] = useState(false);
   const slowTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
+  const failed = (e: unknown) => setMsg({ ok: false, text: errorText(t, e) });
+
   const load = useCallback(async (day: string) => {
-    setLoading(true);
     setMsg(null);
-    try {
-      const [r, pending] = await Promise.all([
-        call('reports.daily', { date: day }),
-        call('shifts.list', { status: 'NEEDS_APPROVAL' }),
-      ]);
-      setReport(r);
-      setToApprove(pending);
-    } catch (e) {
-      setMsg({ ok: false, text: errorText(t, e) });
-    } finally {
-      setLoading(false);
-    }
-  }, []);
+    const got = await loading.run(() => Promise.all([call('reports.daily', { date: day }), call('shifts.list', { status: 'NEEDS_APPROVAL' })]), failed);
+    if (!got) return;
+    setReport(got[0]);
+    setToApprove(got[1]);
+  }, [loading.run]);
 
   useEffect(() => {
     void (async () => {
@@ -94,37 +90,31 @@ export default function ReportsScreen() {
     void load(date);
   };
 
-  const exportAs = async (format: 'csv' | 'pdf') => {
-    setExporting(format);
-    setMsg(null);
-    // Exports that take more than a second show a progress indicator.
-    slowTimer.current = setTimeout(() => setSlowExport(true), 1000);
-    try {
-      const file = await call('reports.export', { date, format });
-      saveFile(file.fileName, file.mimeType, file.base64);
-      sounds.success();
-      setMsg({ ok: true, text: t('reports.exported', { file: file.fileName }) });
-    } catch (e) {
-      sounds.failure();
-      setMsg({ ok: false, text: errorText(t, e) });
-    } finally {
-      if (slowTimer.current) clearTimeout(slowTimer.current);
-      setSlowExport(false);
-      setExporting(null);
-    }
-  };
+  const exportAs = (format: 'csv' | 'pdf') =>
+    exporter.run(async () => {
+      setExporting(format);
+      setMsg(null);
+      // Exports that take more than a second show a progress indicator.
+      slowTimer.current = setTimeout(() => setSlowExport(true), 1000);
+      try {
+        const file = await call('reports.export', { date, format });
+        saveFile(file.fileName, file.mimeType, file.base64);
+        sounds.success();
+        setMsg({ ok: true, text: t('reports.exported', { file: file.fileName }) });
+      } finally {
+        if (slowTimer.current) clearTimeout(slowTimer.current);
+        setSlowExport(false);
+        setExporting(null);
+      }
+    }, failed);
 
-  const approve = async (shiftId: string) => {
-    try {
+  const approve = (shiftId: string) =>
+    approver.run(async () => {
       await call('shifts.approve', { shiftId, note: (notes[shiftId] ?? '').trim() });
       sounds.success();
       setMsg({ ok: true, text: t('reports.approved') });
       await load(date);
-    } catch (e) {
-      sounds.failure();
-      setMsg({ ok: false, text: errorText(t, e) });
-    }
-  };
+    }, failed);
 
   const r = report;
   const figures = r
@@ -149,9 +139,9 @@ export default function ReportsScreen() {
       <h1 className="screen-title">{t('reports.title')}</h1>
       <form className="inline-form" onSubmit={submit}>
         <TextField label={t('reports.date')} type="date" value={date} onValue={setDate} hint={formatDay(date, lang)} />
-        <button type="submit" className="btn btn-primary" disabled={loading || !date}>{t('reports.load')}</button>
-        <button type="button" className="btn btn-secondary" disabled={!r || exporting !== null} onClick={() => void exportAs('csv')}>{t('reports.exportCsv')}</button>
-        <button type="button" className="btn btn-secondary" disabled={!r || exporting !== null} onClick={() => void exportAs('pdf')}>{t('reports.exportPdf')}</button>
+        <button type="submit" className="btn btn-primary" disabled={loading.busy || !date} aria-busy={loading.busy}>{t('reports.load')}</button>
+        <button type="button" className="btn btn-secondary" disabled={!r || exporter.busy} aria-busy={exporting === 'csv'} onClick={() => void exportAs('csv')}>{t('reports.exportCsv')}</button>
+        <button type="button" className="btn btn-secondary" disabled={!r || exporter.busy} aria-busy={exporting === 'pdf'} onClick={() => void exportAs('pdf')}>{t('reports.exportPdf')}</button>
       </form>
       {slowExport && (
         <p className="notice notice-warn" role="status" aria-live="polite">
@@ -159,7 +149,7 @@ export default function ReportsScreen() {
         </p>
       )}
       {msg && <p className={`notice ${msg.ok ? 'notice-ok' : 'notice-error'}`} role="status">{msg.text}</p>}
-      {loading && <p className="muted" role="status">{t('common.loading')}</p>}
+      {loading.busy && <p className="muted" role="status">{t('common.loading')}</p>}
 
       {r && (
         <>
@@ -236,7 +226,7 @@ export default function ReportsScreen() {
                   <form key={s.id} className="inline-form" onSubmit={(e) => { e.preventDefault(); void approve(s.id); }}>
                     <span>{s.operatorName} · {formatINR(s.differencePaise ?? 0)}</span>
                     <TextField label={t('reports.approveNote')} value={notes[s.id] ?? ''} onValue={(v) => setNotes({ ...notes, [s.id]: v })} autoComplete="off" />
-                    <button type="submit" className="btn btn-primary" disabled={(notes[s.id] ?? '').trim().length < 3}>{t('reports.approve')}</button>
+                    <button type="submit" className="btn btn-primary" disabled={approver.busy || (notes[s.id] ?? '').trim().length < 3}>{t('reports.approve')}</button>
                   </form>
                 ))}
               </>

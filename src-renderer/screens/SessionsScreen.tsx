@@ -10,6 +10,7 @@ import { useSession } from '../stores/session.js';
 import { canTakePayment } from '../stores/ui.js';
 import { errorText, useT } from '../i18n/index.js';
 import { formatDateTime, formatINR } from '../lib/format.js';
+import { useApiAction } from '../lib/use-api-action.js';
 import { useLanguage } from '../stores/language.js';
 
 const PAGE = 12;
@@ -36,31 +37,31 @@ export function SessionsScreen() {
   const [page, setPage] = useState(0);
   const [items, setItems] = useState<Session[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const listing = useApiAction();
   const [selected, setSelected] = useState<string | null>(null);
 
   useEffect(() => {
     call('zones.list', { includeInactive: true }).then(setZones, () => setZones([]));
   }, []);
 
+  // Search and paging are disabled while a page loads, so every load the filters ask for runs.
   const load = useCallback(async (f: Filters, cursor: string | undefined) => {
-    setError(null);
-    try {
-      const r = await call('sessions.list', {
-        limit: PAGE,
-        ...(f.q.trim() ? { q: f.q.trim() } : {}),
-        ...(f.status ? { status: f.status } : {}),
-        ...(f.zoneId ? { zoneId: f.zoneId } : {}),
-        ...(f.lostOnly ? { lostTicket: true } : {}),
-        ...(cursor ? { cursor } : {}),
-      });
-      setItems(r.items);
-      setNextCursor(r.nextCursor);
-    } catch (e) {
-      setError(e);
-      setItems([]);
-    }
-  }, []);
+    const r = await listing.run(
+      () =>
+        call('sessions.list', {
+          limit: PAGE,
+          ...(f.q.trim() ? { q: f.q.trim() } : {}),
+          ...(f.status ? { status: f.status } : {}),
+          ...(f.zoneId ? { zoneId: f.zoneId } : {}),
+          ...(f.lostOnly ? { lostTicket: true } : {}),
+          ...(cursor ? { cursor } : {}),
+        }),
+      () => setItems([]),
+    );
+    if (!r) return;
+    setItems(r.items);
+    setNextCursor(r.nextCursor);
+  }, [listing.run]);
 
   useEffect(() => {
     void load(filters, cursors[page]);
@@ -99,9 +100,9 @@ export function SessionsScreen() {
           options={[{ value: '', label: t('common.all') }, ...zones.map((z) => ({ value: z.id, label: z.name }))]}
         />
         <CheckField label={t('desk.sessions.lostOnly')} checked={Boolean(draft.lostOnly)} onChecked={(lostOnly) => setDraft({ ...draft, lostOnly })} />
-        <button type="submit" className="btn btn-primary">{t('sessions.apply')}</button>
+        <button type="submit" className="btn btn-primary" disabled={listing.busy} aria-busy={listing.busy}>{t('sessions.apply')}</button>
       </form>
-      {error !== null && <div className="notice notice-error" role="alert">{errorText(t, error)}</div>}
+      {listing.error != null && <div className="notice notice-error" role="alert">{errorText(t, listing.error)}</div>}
       <div className="table-wrap">
         <table className="table" data-testid="sessions-table">
           <thead>
@@ -145,11 +146,11 @@ export function SessionsScreen() {
         </table>
       </div>
       <nav className="pager" aria-label={t('sessions.page', { n: page + 1 })}>
-        <button type="button" className="btn btn-secondary" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
+        <button type="button" className="btn btn-secondary" disabled={listing.busy || page === 0} onClick={() => setPage((p) => p - 1)}>
           ‹ {t('sessions.prev')}
         </button>
         <span className="pager-page">{t('sessions.page', { n: page + 1 })}</span>
-        <button type="button" className="btn btn-secondary" disabled={!nextCursor} onClick={next}>
+        <button type="button" className="btn btn-secondary" disabled={listing.busy || !nextCursor} onClick={next}>
           {t('sessions.next')} ›
         </button>
       </nav>
@@ -162,13 +163,13 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
   const lang = useLanguage((s) => s.lang);
   const [session, setSession] = useState<(Session & { payments: Payment[] }) | null>(null);
   const [timeline, setTimeline] = useState<AuditEntry[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const loading = useApiAction();
   const [reloads, setReloads] = useState(0);
   const canRefund = canTakePayment(useSession((s) => s.operator?.role ?? 'ATTENDANT'));
 
   useEffect(() => {
     let live = true;
-    call('sessions.get', { sessionId }).then((s) => live && setSession(s), (e: unknown) => live && setError(e));
+    void loading.run(() => call('sessions.get', { sessionId })).then((s) => live && s && setSession(s));
     call('sessions.timeline', { sessionId }).then((tl) => live && setTimeline(tl), () => live && setTimeline([]));
     return () => {
       live = false;
@@ -181,7 +182,8 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
         <button type="button" className="btn btn-secondary" onClick={onBack}>‹ {t('common.back')}</button>
         <h1 className="screen-title">{t('sessions.detail')}</h1>
       </div>
-      {error !== null && <div className="notice notice-error" role="alert">{errorText(t, error)}</div>}
+      {loading.error != null && <div className="notice notice-error" role="alert">{errorText(t, loading.error)}</div>}
+      {loading.busy && !session && <p className="muted" role="status">{t('common.loading')}</p>}
       {session && (
         <div className="detail-grid">
           <section className="card" aria-labelledby="detail-vehicle">

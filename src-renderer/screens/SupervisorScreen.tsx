@@ -99,18 +99,17 @@ function toInput(d: ZoneDraft) {
 function ZoneForm({ initial, submitLabel, onSubmit }: { initial: ZoneDraft; submitLabel: string; onSubmit(d: ZoneDraft): Promise<void> }) {
   const t = useT();
   const [d, setD] = useState(initial);
-  const [state, setState] = useState<{ busy: boolean; error: unknown; saved: boolean }>({ busy: false, error: null, saved: false });
+  const saving = useApiAction();
+  const [saved, setSaved] = useState(false);
   useEffect(() => setD(initial), [initial]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setState({ busy: true, error: null, saved: false });
-    try {
+    setSaved(false);
+    const done = await saving.run(async () => {
       await onSubmit(d);
-      setState({ busy: false, error: null, saved: true });
-    } catch (error) {
-      sounds.failure();
-      setState({ busy: false, error, saved: false });
-    }
+      return true;
+    });
+    if (done) setSaved(true);
   };
   const f = (k: keyof ZoneDraft) => (v: string) => setD({ ...d, [k]: v });
   return (
@@ -125,12 +124,12 @@ function ZoneForm({ initial, submitLabel, onSubmit }: { initial: ZoneDraft; subm
       </div>
       <div className="form-row">
         <CheckField label={t('zone.active')} checked={d.active} onChecked={(active) => setD({ ...d, active })} />
-        <button type="submit" className="btn btn-primary" disabled={state.busy || !d.name.trim() || rupeesToPaise(d.rate) === null}>
+        <button type="submit" className="btn btn-primary" disabled={saving.busy || !d.name.trim() || rupeesToPaise(d.rate) === null} aria-busy={saving.busy}>
           {submitLabel}
         </button>
-        {state.saved && <span className="saved" role="status">{t('common.saved')}</span>}
+        {saved && <span className="saved" role="status">{t('common.saved')}</span>}
       </div>
-      {state.error !== null && <div className="notice notice-error" role="alert">{errorText(t, state.error)}</div>}
+      {saving.error != null && <div className="notice notice-error" role="alert">{errorText(t, saving.error)}</div>}
     </form>
   );
 }
@@ -231,6 +230,7 @@ function SlotsPanel({ zone, onChanged }: { zone: Zone; onChanged(): void }) {
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [numbers, setNumbers] = useState('');
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const creating = useApiAction();
 
   const load = useCallback(async () => {
     try {
@@ -251,17 +251,14 @@ function SlotsPanel({ zone, onChanged }: { zone: Zone; onChanged(): void }) {
     e.preventDefault();
     const list = numbers.split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
     if (list.length === 0) return;
-    try {
-      const created = await call('slots.create', { zoneId: zone.id, slotNumbers: list });
-      sounds.success();
-      setNumbers('');
-      setMsg({ ok: true, text: t('slots.added', { count: created.length }) });
-      await load();
-      onChanged();
-    } catch (err) {
-      sounds.failure();
-      setMsg({ ok: false, text: errorText(t, err) });
-    }
+    setMsg(null);
+    const created = await creating.run(() => call('slots.create', { zoneId: zone.id, slotNumbers: list }), (err) => setMsg({ ok: false, text: errorText(t, err) }));
+    if (!created) return;
+    sounds.success();
+    setNumbers('');
+    setMsg({ ok: true, text: t('slots.added', { count: created.length }) });
+    await load();
+    onChanged();
   };
 
   return (
@@ -277,7 +274,7 @@ function SlotsPanel({ zone, onChanged }: { zone: Zone; onChanged(): void }) {
       </ul>
       <form className="inline-form" onSubmit={(e) => void add(e)}>
         <TextField label={t('slots.new')} value={numbers} onValue={setNumbers} autoComplete="off" />
-        <button type="submit" className="btn btn-primary" disabled={!numbers.trim()}>{t('slots.create')}</button>
+        <button type="submit" className="btn btn-primary" disabled={creating.busy || !numbers.trim()} aria-busy={creating.busy}>{t('slots.create')}</button>
       </form>
       {msg && <p className={`notice ${msg.ok ? 'notice-ok' : 'notice-error'}`} role="status">{msg.text}</p>}
     </section>

@@ -26,18 +26,49 @@ export type VendExceptionKind = (typeof VEND_EXCEPTION_KINDS)[number];
 /** The camera's still frame of a manual opening: a JPEG data URL, at most this many characters (a 320x240 still at JPEG quality 0.6 is 10-25 kB; the bridge caps a request at 64 KiB). */
 export const SNAPSHOT_MAX_CHARS = 48_000;
 
-const reasonCode = z.string().trim().toUpperCase().pipe(z.string().regex(/^[A-Z0-9_]{2,40}$/, 'Reason codes: 2 to 40 letters, digits or _'));
+/** A reason code: 2 to 40 letters, digits or _ (shown translated when the screens know it, else as written). */
+export const REASON_CODE_MAX = 40;
+export const MANUAL_REASONS_MAX = 30;
+const reasonCode = z
+  .string()
+  // A huge string is refused before it is trimmed or upper-cased.
+  .max(REASON_CODE_MAX + 20, `A reason code is at most ${REASON_CODE_MAX} characters`)
+  .trim()
+  .toUpperCase()
+  .pipe(z.string().regex(/^[A-Z0-9_]{2,40}$/, `Reason codes: 2 to ${REASON_CODE_MAX} letters, digits or _`));
+
+/** Each lane timing with its limits, in the unit its name says; the Admin screen shows the same limits. */
+export const LANE_TIMING_LIMITS = {
+  carWaitSeconds: { min: 5, max: 600 },
+  noCarCloseSeconds: { min: 5, max: 600 },
+  pendingExpiryMinutes: { min: 1, max: 24 * 60 },
+  heldUpSeconds: { min: 5, max: 3600 },
+  tailgateWindowSeconds: { min: 1, max: 120 },
+} as const;
+export type LaneTimingKey = keyof typeof LANE_TIMING_LIMITS;
+export const LANE_TIMING_KEYS = Object.keys(LANE_TIMING_LIMITS) as LaneTimingKey[];
+
+const timing = (k: LaneTimingKey) => {
+  const { min, max } = LANE_TIMING_LIMITS[k];
+  return z.number().int(`${k} must be a whole number`).min(min, `${k} is at least ${min}`).max(max, `${k} is at most ${max}`).optional();
+};
 
 /** A change to the lane's rules settings: every field optional, each with its limits. */
 export const laneConfigPatchSchema = z
   .object({
     role: z.enum(LANE_ROLES).optional(),
-    carWaitSeconds: z.number().int().min(5).max(600).optional(),
-    noCarCloseSeconds: z.number().int().min(5).max(600).optional(),
-    pendingExpiryMinutes: z.number().int().min(1).max(24 * 60).optional(),
-    heldUpSeconds: z.number().int().min(5).max(3600).optional(),
-    tailgateWindowSeconds: z.number().int().min(1).max(120).optional(),
-    manualReasons: z.array(reasonCode).min(1).max(30).optional(),
+    carWaitSeconds: timing('carWaitSeconds'),
+    noCarCloseSeconds: timing('noCarCloseSeconds'),
+    pendingExpiryMinutes: timing('pendingExpiryMinutes'),
+    heldUpSeconds: timing('heldUpSeconds'),
+    tailgateWindowSeconds: timing('tailgateWindowSeconds'),
+    manualReasons: z
+      .array(reasonCode)
+      .min(1, 'Give at least one manual-opening reason')
+      .max(MANUAL_REASONS_MAX, `At most ${MANUAL_REASONS_MAX} manual-opening reasons, Other included`)
+      .refine((list) => new Set(list).size === list.length, 'Each manual-opening reason may appear only once')
+      .refine((list) => new Set([...list, OTHER_REASON]).size <= MANUAL_REASONS_MAX, `At most ${MANUAL_REASONS_MAX} manual-opening reasons, Other included`)
+      .optional(),
   })
   .strict();
 export type LaneConfigPatch = z.output<typeof laneConfigPatchSchema>;

@@ -5,7 +5,8 @@
  *   LANE_SIM_PORT (default 8091)         ISAPI barrier + /_sim control panel (HTTP)
  *   LANE_SIM_MODBUS_PORT (default 1502)  Modbus TCP IO module
  *   LANE_SIM_DIR (default /tmp/parkgate-lane-sim)  where the pty links are made
- *   LANE_SIM_MODE pulse|hold (default pulse), LANE_SIM_TRAVEL_MS (default 1500)
+ *   LANE_SIM_MODE pulse|hold (default pulse), LANE_SIM_TRAVEL_MS (default 1500),
+ *   LANE_SIM_PASS_MS (900), LANE_SIM_CLOSE_DELAY_MS (500), LANE_SIM_GAP_MS (250): how cars and the arm move
  *   LANE_SIM_ISAPI_USER / LANE_SIM_ISAPI_PASSWORD (default admin / sim-password)
  */
 import { startLaneSim } from './sim.js';
@@ -22,7 +23,13 @@ async function main(): Promise<void> {
     modbusTcpPort: envInt('LANE_SIM_MODBUS_PORT', 1502),
     isapiUser: process.env.LANE_SIM_ISAPI_USER,
     isapiPassword: process.env.LANE_SIM_ISAPI_PASSWORD,
-    lane: { mode: process.env.LANE_SIM_MODE === 'hold' ? 'hold' : 'pulse', travelMs: envInt('LANE_SIM_TRAVEL_MS', 1500) },
+    lane: {
+      mode: process.env.LANE_SIM_MODE === 'hold' ? 'hold' : 'pulse',
+      travelMs: envInt('LANE_SIM_TRAVEL_MS', 1500),
+      passMs: envInt('LANE_SIM_PASS_MS', 900),
+      closeDelayMs: envInt('LANE_SIM_CLOSE_DELAY_MS', 500),
+      gapMs: envInt('LANE_SIM_GAP_MS', 250),
+    },
   });
   const out = [
     `lane-sim running (barrier: ${sim.lane.opts.mode} mode, ${sim.lane.opts.travelMs} ms travel)`,

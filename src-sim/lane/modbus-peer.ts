@@ -32,6 +32,8 @@ export interface RawFrame {
   t: number;
   /** performance.now() at arrival, for latency measurements in the same process. */
   at: number;
+  /** The machine's monotonic clock at arrival (ms), comparable between processes on one machine. */
+  mono: number;
   hex: string;
 }
 
@@ -61,7 +63,7 @@ export class ModbusPeer {
   }
 
   private record(bytes: Buffer): void {
-    const f: RawFrame = { t: this.lane.now(), at: performance.now(), hex: bytes.toString('hex') };
+    const f: RawFrame = { t: this.lane.now(), at: performance.now(), mono: monoMs(), hex: bytes.toString('hex') };
     for (const l of this.rawListeners) l(f);
     this.raw.push(f);
     if (this.raw.length > RAW_MAX) this.raw.splice(0, this.raw.length - RAW_MAX);
@@ -142,7 +144,9 @@ export class ModbusPeer {
     const tcp = this.tcp;
     this.tcp = null;
     if (tcp) {
-      for (const s of tcp.socks.keys()) s.destroy();
+      // Connections end with a reset, as when the module loses power or the switch port goes
+      // dark and comes back: the master hears an error, not an orderly close.
+      for (const s of tcp.socks.keys()) s.resetAndDestroy();
       await new Promise<void>((r) => tcp.close(() => r()));
     }
     const rtu = this.rtu;
@@ -163,9 +167,14 @@ export class ModbusPeer {
       ...(this.kind === 'tcp' ? { port: this.tcpPort } : { path: this.pty?.kioskPath }),
       coils: Object.fromEntries(this.coils),
       writes: this.writes.slice(-100),
-      raw: this.raw.slice(-50).map(({ t, hex }) => ({ t, hex })),
+      raw: this.raw.slice(-50).map(({ t, mono, hex }) => ({ t, mono, hex })),
     };
   }
+}
+
+/** process.hrtime (CLOCK_MONOTONIC): the same clock in every process of this machine. */
+export function monoMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 export function freePort(): Promise<number> {

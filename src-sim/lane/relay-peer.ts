@@ -7,7 +7,7 @@
  */
 import { SerialPort } from 'serialport';
 import type { LaneModel } from './lane-model.js';
-import type { RawFrame } from './modbus-peer.js';
+import { monoMs, type RawFrame } from './modbus-peer.js';
 import type { PtyPair } from './pty-pair.js';
 
 export const RELAY_OPEN = 1;
@@ -68,7 +68,7 @@ export class RelayPeer {
   }
 
   private receive(d: Buffer): void {
-    const f: RawFrame = { t: this.lane.now(), at: performance.now(), hex: d.toString('hex') };
+    const f: RawFrame = { t: this.lane.now(), at: performance.now(), mono: monoMs(), hex: d.toString('hex') };
     for (const l of this.rawListeners) l(f);
     this.raw.push(f);
     if (this.raw.length > MAX) this.raw.splice(0, this.raw.length - MAX);

@@ -117,8 +117,9 @@ export async function startLaneSim(o: LaneSimOptions = {}): Promise<LaneSim> {
         if (!p) throw new SimConflict(`unknown device "${device}"`);
         const plug = path === '/_sim/replug';
         if (p instanceof IsapiPeer) p.fault = plug ? 'none' : 'down';
-        else if (plug) await p.start();
-        else await p.stop();
+        else if (plug) {
+          if (!p.running) await p.start();
+        } else await p.stop();
         lane.log(plug ? 'replug' : 'unplug', { device });
         return state();
       }

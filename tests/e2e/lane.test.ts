@@ -5,7 +5,8 @@
  * pulses -> the car passes the safety loop -> the barrier closes; at the exit: cash -> the barrier
  * opens; a tailgater is an unmatched pass on the report; a manual opening without a supervisor
  * PIN is refused and with one is on the Z report; the IO module unplugged mid-shift: the status
- * shows it, cash is still taken, the barrier opens when the module is back.
+ * shows it, cash is still taken, the barrier opens when the module is plugged back in; the same when
+ * the module only stops answering (cable pulled).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -203,14 +204,12 @@ describe.skipIf(!chromiumAvailable())('the lane end to end (kiosk + lane simulat
     expect(z.text).toContain('Ambulance waiting');
   }, 120_000);
 
-  it('(6) the IO module unplugged mid-shift (stops answering): the status shows it, cash is taken, the barrier opens when it is back', async () => {
-    await page.keyboard.press('Escape');
-    await loginUi(page, srv.url, 'cashier');
-    const car = await srv.call<Session>('gate.issueTicket', { vehicleNumber: 'KA01LN0003' }, admin);
-    // The IO module's network cable pulled: it stops answering (the simulator's silent fault).
-    await sim('/_sim/fault?device=modbus-tcp&mode=silent');
+  /** A device trouble mid-shift: the status shows it, cash is still taken, the barrier opens once the module is back. */
+  async function faultMidShift(vehicle: string, shot: string, fail: string, heal: string): Promise<void> {
+    const car = await srv.call<Session>('gate.issueTicket', { vehicleNumber: vehicle }, admin);
+    await sim(fail);
     await page.locator('[data-testid="lane-status"][data-state="fault"]').waitFor({ timeout: 30_000 });
-    await captureScreen(page, 'lane-06-device-fault');
+    await captureScreen(page, shot);
     const health = await srv.call<{ now: string }>('system.health', {});
     await srv.call('dev.setClock', { now: new Date(Date.parse(health.now) + 3600_000).toISOString() });
     const quote = await srv.call<{ sessionId: string; amountDuePaise: number }>('gate.quoteExit', { code: car.code }, cashier);
@@ -218,7 +217,7 @@ describe.skipIf(!chromiumAvailable())('the lane end to end (kiosk + lane simulat
     expect(paid.session.status).toBe('COMPLETED');
     const before = (await simState()).openings;
     await sim('/_sim/arrive');
-    await sim('/_sim/fault?device=modbus-tcp&mode=none'); // plugged back in
+    await sim(heal);
     await barrierIs('up').catch(async (e: unknown) => {
       throw new Error(`${String(e)}\nlane: ${JSON.stringify(await lane())}\nsim: ${JSON.stringify(await simState())}\nkiosk: ${srv.output().slice(-3000)}`);
     });
@@ -230,5 +229,62 @@ describe.skipIf(!chromiumAvailable())('the lane end to end (kiosk + lane simulat
       return s.pending.length === 0 && s.current === null;
     });
     await page.locator('[data-testid="lane-status"][data-state="down"]').waitFor({ timeout: 30_000 });
+  }
+
+  it('(6) the IO module unplugged mid-shift (its server gone, connections reset): the status shows it, cash is taken, the barrier opens when it is plugged back in', async () => {
+    await page.keyboard.press('Escape');
+    await loginUi(page, srv.url, 'cashier');
+    await faultMidShift('KA01LN0003', 'lane-06-device-fault', '/_sim/unplug?device=modbus-tcp', '/_sim/replug?device=modbus-tcp');
+  }, 120_000);
+
+  it('(7) the IO module stops answering mid-shift (network cable pulled: no reply, no reset): the same, when it answers again', async () => {
+    await faultMidShift('KA01LN0004', 'lane-07-device-silent', '/_sim/fault?device=modbus-tcp&mode=silent', '/_sim/fault?device=modbus-tcp&mode=none');
+  }, 120_000);
+  it('(8) Admin > Lane devices > Lane rules: a reason and a timing changed (a bad timing refused on screen); the manual opening offers the new reason and the barrier closes after the new no-car time', async () => {
+    await page.keyboard.press('Escape');
+    await loginUi(page, srv.url, 'admin');
+    await page.getByTestId('nav-lane').click();
+    const rules = page.getByTestId('lane-rules');
+    await rules.waitFor();
+    await rules.getByTestId('lane-timing-noCarCloseSeconds').fill('601');
+    await rules.getByTestId('lane-rules-save').click();
+    await rules.getByTestId('lane-rules-error').waitFor();
+    expect(await rules.getByTestId('lane-rules-error').innerText()).toContain('at most 600');
+    expect((await srv.call<{ config: { noCarCloseSeconds: number } }>('lane.getSettings', {}, admin)).config.noCarCloseSeconds).toBe(30);
+    await rules.getByTestId('lane-reason-remove-STAFF_VEHICLE').click();
+    await rules.getByTestId('lane-reason-new').fill('vip guest');
+    await rules.getByTestId('lane-reason-add').click();
+    await rules.getByTestId('lane-timing-noCarCloseSeconds').fill('5');
+    await rules.getByTestId('lane-rules-save').click();
+    await rules.getByTestId('lane-rules-saved').waitFor();
+    await captureScreen(page, 'lane-08-lane-rules');
+
+    await loginUi(page, srv.url, 'cashier');
+    await page.getByTestId('lane-status').click();
+    await page.getByTestId('lane-manual-open').click();
+    const dialog = page.getByTestId('manual-open');
+    const offered = await dialog.getByTestId('manual-reason').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toContain('VIP_GUEST');
+    expect(offered).not.toContain('STAFF_VEHICLE');
+    await dialog.getByTestId('manual-supervisor').fill('supervisor');
+    await dialog.getByTestId('manual-pin').fill('2468');
+    await dialog.getByTestId('manual-reason').selectOption('VIP_GUEST');
+    await dialog.getByRole('button', { name: 'Open barrier' }).click();
+    await page.getByTestId('manual-open-done').waitFor({ timeout: 30_000 });
+    await sim('/_sim/arrive');
+    await barrierIs('up');
+    const opened = await waitFor('the manual opening raised', async () => {
+      const st = await srv.call<{ current: { id: string; cause: string; reasonCode: string | null; status: string } | null }>('lane.status', {}, cashier);
+      return st.current?.status === 'OPEN' ? st.current : null;
+    });
+    expect(opened).toMatchObject({ cause: 'MANUAL', reasonCode: 'VIP_GUEST' });
+    // No car drives through: 6 s on the kiosk clock is past the new 5 s (the old 30 s would keep it up).
+    const health = await srv.call<{ now: string }>('system.health', {});
+    await srv.call('dev.setClock', { now: new Date(Date.parse(health.now) + 6000).toISOString() });
+    await waitFor('the opening closed with no car', async () => (await lane()).current === null);
+    const date = (await lane()).today.date;
+    const manual = await srv.call<{ id: string; reasonCode: string; closeReason: string | null }[]>('lane.manualOpenings', { date }, await srv.login('supervisor'));
+    expect(manual.find((o) => o.id === opened.id)).toMatchObject({ reasonCode: 'VIP_GUEST', closeReason: 'NO_CAR' });
+    await sim('/_sim/leave');
   }, 120_000);
 });

@@ -24,8 +24,8 @@ describe.skipIf(!chromiumAvailable())('supervisor payments review in Chromium (e
     h = await startHarness('sqlite', 'razorpay');
     srv = await startServe({
       seedDemo: true, fakeClock: true,
-      extraArgs: ['--server', h.serverUrl, '--kiosk-id', h.kiosk.id, '--kiosk-secret', h.kiosk.secret],
-      env: { PARKGATE_BACKUP_INTERVAL_MINUTES: '0' },
+      extraArgs: ['--server', h.serverUrl, '--kiosk-id', h.kiosk.id],
+      env: { PARKGATE_BACKUP_INTERVAL_MINUTES: '0', PARKGATE_KIOSK_SECRET: h.kiosk.secret },
     });
     // Kiosk and server on the same (test) time, so signed requests are inside the window.
     await srv.call('dev.setClock', { now: new Date(h.clock.now()).toISOString() });

@@ -52,7 +52,7 @@ describe.skipIf(!chromiumAvailable())('UPI with the central server killed (e2e)'
     if (enrol.code !== 0 || !kioskId || !kioskSecret) throw new Error(`enrolment failed: ${enrol.out}`);
     sim = await startScript('gateway-sim', { ...SECRETS, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: serverUrl }, /gateway-sim listening/);
     server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
-    kiosk = await startServe({ seedDemo: true, fakeClock: false, extraArgs: ['--server', serverUrl, '--kiosk-id', kioskId, '--kiosk-secret', kioskSecret] });
+    kiosk = await startServe({ seedDemo: true, fakeClock: false, extraArgs: ['--server', serverUrl, '--kiosk-id', kioskId], env: { PARKGATE_KIOSK_SECRET: kioskSecret } });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   }, 180_000);

@@ -126,7 +126,7 @@ describe('late and abandoned UPI payments with real processes (kiosk + server + 
       startNode(['src-server/main.ts'], env),
       startNode(['src-server/sim/main.ts'], { ...env, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: `http://127.0.0.1:${serverPort}` }),
     ]);
-    kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', kioskDb, '--port', '0', '--fake-clock', '--seed-demo', '--server', proxy.url, '--kiosk-id', kioskId, `--kiosk-secret=${kioskSecret}`], {});
+    kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', kioskDb, '--port', '0', '--fake-clock', '--seed-demo', '--server', proxy.url, '--kiosk-id', kioskId], { PARKGATE_KIOSK_SECRET: kioskSecret });
     serverClient = new ServerClient({ baseUrl: server.url, kioskId, kioskSecret });
     for (const who of ['attendant', 'cashier', 'supervisor'] as const) {
       const r = await api('auth.login', { username: who, pin: PIN }, who);

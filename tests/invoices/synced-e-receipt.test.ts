@@ -1,12 +1,11 @@
 /**
  * An invoice reaches the central server through the outbox and its e-receipt is served from
  * there: a real kiosk core syncs to the server's SyncService (SQLite, the server's own dialect,
- * migrations 9000 + 9800), then GET /r/<token> and /r/<token>.pdf answer from the synced event.
+ * every server migration), then GET /r/<token> and /r/<token>.pdf answer from the synced event.
  */
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as eReceiptMigration from '../../migrations/server/9800_e_receipt_tokens.js';
 import { registerEReceiptRoutes } from '../../src-server/invoices/routes.js';
 import { documentByToken } from '../../src-server/invoices/store.js';
 import { call, memoryServer, openKiosk, tempDir, TestClock, type TestKiosk } from '../sync/harness.js';
@@ -19,7 +18,6 @@ const clock = new TestClock(Date.parse('2026-12-03T04:00:00Z'));
 beforeAll(async () => {
   tmp = tempDir('pg-gst-');
   server = await memoryServer(clock.now);
-  await eReceiptMigration.up(server.db);
   gate = await openKiosk(tmp.dir, 'gate-a', clock, () => server.service, true);
   await call(gate, 'tax.configure', { legalName: 'Fort Parking Services LLP', address: '1 Marine Drive, Mumbai', stateCode: '27', gstin: '27AAPFU0939F1ZV', seriesPrefix: 'GA' }, 'admin');
 });

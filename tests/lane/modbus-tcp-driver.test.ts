@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLaneDevices } from '../../src-main/lane/devices.js';
+import { ModbusLink } from '../../src-main/lane/modbus/link.js';
 import type { LaneDevices, LoopState } from '../../src-main/lane/ports.js';
 import { startLaneSim, type LaneSim } from '../../src-sim/lane/sim.js';
 import { clock, deviceError, recordingLog, sim, waitFor, waitHealth } from './helpers.js';
@@ -229,3 +230,39 @@ function edges(levels: boolean[]): string[] {
   }
   return out;
 }
+
+describe('Modbus TCP link', () => {
+  it('a barrier command (urgent) goes right after the request on the wire, ahead of the polls waiting; polls keep their order', async () => {
+    const link = new ModbusLink({ kind: 'tcp', host: '127.0.0.1', port: s.modbusTcp!.tcpPort }, { connectTimeoutMs: 1000, log: recordingLog().log });
+    link.start();
+    try {
+      await waitFor('link up', () => link.state === 'up');
+      const order: string[] = [];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => (release = r));
+      const onWire = link.request(1, 1000, async (c) => {
+        await held;
+        order.push('on the wire');
+        return c.readDiscreteInputs(0, 3);
+      });
+      const poll = (name: string) => link.request(1, 1000, async (c) => {
+        order.push(name);
+        return c.readDiscreteInputs(0, 3);
+      });
+      const polls = [poll('poll 1'), poll('poll 2')];
+      const command = link.request(1, 1000, async (c) => {
+        order.push('command');
+        return c.writeCoil(0, true);
+      }, true);
+      const later = link.request(1, 1000, async (c) => {
+        order.push('second command');
+        return c.writeCoil(0, false);
+      }, true);
+      release();
+      await Promise.all([onWire, ...polls, command, later]);
+      expect(order).toEqual(['on the wire', 'command', 'second command', 'poll 1', 'poll 2']);
+    } finally {
+      await link.close();
+    }
+  });
+});

@@ -36,7 +36,7 @@ describe('records: tampering with a stopped kiosk is found', () => {
     server = await startNode(['src-server/main.ts'], env);
     serverUrl = server.url;
     kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', dbPath, '--port', '0', '--fake-clock', '--seed-demo',
-      '--server', serverUrl, '--kiosk-id', kioskId, `--kiosk-secret=${kioskSecret}`], {});
+      '--server', serverUrl, '--kiosk-id', kioskId], { PARKGATE_KIOSK_SECRET: kioskSecret });
     const url = kiosk.url;
     const token = async (u: string) => (await must<{ token: string }>(url, 'auth.login', { username: u, pin: '2468' })).token;
     const [attendant, cashier] = [await token('attendant'), await token('cashier')];
@@ -81,8 +81,8 @@ describe('records: tampering with a stopped kiosk is found', () => {
     return file;
   }
 
-  const online = () => ['--server', serverUrl, '--kiosk-id', kioskId, `--kiosk-secret=${kioskSecret}`];
-  const offline = () => ['--server', DEAD_SERVER, '--kiosk-id', kioskId, `--kiosk-secret=${kioskSecret}`];
+  const online = () => ['--server', serverUrl, '--kiosk-id', kioskId];
+  const offline = () => ['--server', DEAD_SERVER, '--kiosk-id', kioskId];
 
   /** integrity.check through the kiosk core's API, with the server reachable or not. */
   async function integrityCheck(file: string, serverReachable: boolean): Promise<string[]> {

@@ -60,11 +60,11 @@ function downgrade(dbPath: string): number {
     DROP TABLE audit_anchor; DROP TRIGGER audit_pruned_no_update; DROP TRIGGER audit_pruned_no_delete; DROP TABLE audit_pruned;
     DROP TABLE records_state; DROP INDEX outbox_acked_at; DROP TRIGGER audit_no_delete; ${OLD_NO_DELETE};
     DELETE FROM kysely_migration WHERE name = '0010_records';
-    ALTER TABLE receipt_numbers DROP COLUMN lost_ticket_fee_paise; DELETE FROM kysely_migration WHERE name = '0014_receipt_lines';
     DROP TABLE invoice_requests; DROP TABLE tax_documents; DELETE FROM kysely_migration WHERE name = '0011_tax_documents';
     DROP TABLE merchant_ledger; DROP TABLE session_validations; DROP TABLE validation_programs; DROP TABLE merchants;
     DELETE FROM kysely_migration WHERE name = '0018_validations';
     DROP TABLE lost_ticket_exits; DELETE FROM kysely_migration WHERE name = '0017_lost_ticket_exits';
+    ALTER TABLE receipt_numbers DROP COLUMN lost_ticket_fee_paise; DELETE FROM kysely_migration WHERE name = '0014_receipt_lines';
     DROP TABLE pass_movements; DROP TABLE pass_sales; DROP TABLE season_passes; DELETE FROM kysely_migration WHERE name = '0019_season_passes';`);
   db.pragma('auto_vacuum = NONE');
   db.exec('VACUUM');

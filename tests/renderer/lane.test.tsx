@@ -71,3 +71,48 @@ describe('lane status in the header', () => {
     expect(bridge.callsOf('lane.manualOpen').at(-1)).toEqual({ supervisorUsername: 'supervisor', supervisorPin: '2468', reasonCode: 'OTHER', reasonText: 'Ambulance' });
   });
 });
+
+describe('Admin > Lane devices > Lane rules', () => {
+  const config = { role: 'both' as const, carWaitSeconds: 60, noCarCloseSeconds: 30, pendingExpiryMinutes: 30, heldUpSeconds: 60, tailgateWindowSeconds: 10, manualReasons: ['BARRIER_FAULT', 'STAFF_VEHICLE', 'OTHER'] };
+
+  it('adds and removes reasons, saves once on a double tap, shows the core refusal with its detail', async () => {
+    const { LaneRulesCard } = await import('../../src-renderer/lane/LaneRulesCard.js');
+    let release: () => void = () => undefined;
+    const bridge = installBridge({
+      'lane.updateConfig': (i) =>
+        (i.noCarCloseSeconds as number) > 600
+          ? new Fail('VALIDATION_FAILED', 'noCarCloseSeconds: noCarCloseSeconds is at most 600')
+          : new Promise((r) => (release = () => r({ config: { ...config, ...i }, devices: {} }))),
+    });
+    let saved: unknown = null;
+    render(<LaneRulesCard config={config} onSaved={(c) => (saved = c)} />);
+    fireEvent.click(screen.getByTestId('lane-reason-remove-STAFF_VEHICLE'));
+    fireEvent.change(screen.getByTestId('lane-reason-new'), { target: { value: 'barrier fault' } });
+    fireEvent.click(screen.getByTestId('lane-reason-add'));
+    expect(screen.getByTestId('lane-reason-error').textContent).toContain('already in the list');
+    fireEvent.change(screen.getByTestId('lane-reason-new'), { target: { value: 'x' } });
+    fireEvent.click(screen.getByTestId('lane-reason-add'));
+    expect(screen.getByTestId('lane-reason-error').textContent).toContain('2 to 40');
+    fireEvent.change(screen.getByTestId('lane-reason-new'), { target: { value: 'vip guest' } });
+    fireEvent.click(screen.getByTestId('lane-reason-add'));
+    expect(screen.getByTestId('lane-reasons').textContent).toContain('VIP GUEST');
+
+    fireEvent.change(screen.getByTestId('lane-timing-noCarCloseSeconds'), { target: { value: '601' } });
+    fireEvent.click(screen.getByTestId('lane-rules-save'));
+    const error = await screen.findByTestId('lane-rules-error');
+    expect(error.textContent).toContain('Some details are missing or wrong');
+    expect(error.textContent).toContain('at most 600');
+
+    fireEvent.change(screen.getByTestId('lane-timing-noCarCloseSeconds'), { target: { value: '12' } });
+    const save = screen.getByTestId('lane-rules-save') as HTMLButtonElement;
+    fireEvent.click(save);
+    fireEvent.click(save);
+    await waitFor(() => expect(save.disabled).toBe(true));
+    expect(bridge.callsOf('lane.updateConfig')).toHaveLength(2);
+    expect(bridge.callsOf('lane.updateConfig')[1]).toMatchObject({ manualReasons: ['BARRIER_FAULT', 'VIP_GUEST', 'OTHER'], noCarCloseSeconds: 12, carWaitSeconds: 60 });
+    release();
+    await screen.findByTestId('lane-rules-saved');
+    expect(screen.queryByTestId('lane-rules-error')).toBeNull();
+    expect(saved).toMatchObject({ noCarCloseSeconds: 12 });
+  });
+});

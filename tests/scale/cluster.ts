@@ -134,8 +134,8 @@ export interface Kiosk {
 export async function startKiosk(db: string, servers: string, cred: { id: string; secret: string }, opts: { seedDemo?: boolean; username?: string } = {}): Promise<Kiosk> {
   const proc = await startNode([
     'src-main/cli.ts', 'serve', '--db', db, '--port', '0', ...(opts.seedDemo ? ['--seed-demo'] : []),
-    '--server', servers, '--kiosk-id', cred.id, `--kiosk-secret=${cred.secret}`,
-  ], {});
+    '--server', servers, '--kiosk-id', cred.id,
+  ], { PARKGATE_KIOSK_SECRET: cred.secret });
   const username = opts.username ?? 'attendant';
   // A kiosk without the demo seed gets its operators from its first sync.
   for (const end = Date.now() + 60_000; Date.now() < end; await sleep(200)) {

@@ -14,10 +14,11 @@ import { freePort, runScript, startScript, type Proc } from './helpers/processes
 
 interface Kiosk { url: string; child: ChildProcess; dir: string }
 
-async function startKiosk(args: string[]): Promise<Kiosk> {
+async function startKiosk(args: string[], env: Record<string, string> = {}): Promise<Kiosk> {
   const dir = mkdtempSync(join(tmpdir(), 'parkgate-kflow-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', 'serve', '--db', join(dir, 'k.db'), '--port', '0', '--seed-demo', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -77,7 +78,7 @@ describe.each(['razorpay', 'phonepe'] as const)('kiosk -> server -> %s simulator
     const kioskSecret = /kiosk secret:\s+(\S+)/.exec(enrol.out)![1]!;
     sim = await startScript('gateway-sim', { ...SECRETS, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: `http://127.0.0.1:${serverPort}` }, /gateway-sim listening/);
     server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
-    kiosk = await startKiosk(['--server', `http://127.0.0.1:${serverPort}`, '--kiosk-id', kioskId, '--kiosk-secret', kioskSecret]);
+    kiosk = await startKiosk(['--server', `http://127.0.0.1:${serverPort}`, '--kiosk-id', kioskId], { PARKGATE_KIOSK_SECRET: kioskSecret });
     attendant = (await call(kiosk, 'auth.login', { username: 'attendant', pin: '2468' })).data.token;
     cashier = (await call(kiosk, 'auth.login', { username: 'cashier', pin: '2468' })).data.token;
     await call(kiosk, 'shifts.open', { openingFloatPaise: 0 }, cashier);

@@ -178,8 +178,8 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
     const startGate = async (g: Gate, i: number) => {
       g.proc = await startNode([
         'src-main/cli.ts', 'serve', '--db', g.db, '--port', '0', '--fake-clock', ...(i === 0 ? ['--seed-demo'] : []),
-        '--server', serverUrls(i), '--kiosk-id', g.id, `--kiosk-secret=${g.secret}`,
-      ], {});
+        '--server', serverUrls(i), '--kiosk-id', g.id,
+      ], { PARKGATE_KIOSK_SECRET: g.secret });
       await setClock(g, i);
     };
     const setClock = async (g: Gate, i: number) => {

@@ -12,11 +12,14 @@ import type { BarrierSettings } from '../../../src-shared/contracts/lane-devices
 import type { Clock } from '../../core/clock.js';
 import { HealthCell, type LaneLog } from '../device-health.js';
 import { DigestClient, HttpTimeoutError, type HttpReply } from '../http-digest.js';
+import { CLOSE_WAIT_MS, waitAtMost } from '../modbus/link.js';
 import { type BarrierPort, DeviceError } from '../ports.js';
 
 type IsapiSettings = Extract<BarrierSettings, { driver: 'isapi' }>;
 
 export const ISAPI_PROBE_MS = 5000;
+/** While the controller is in fault it is probed this often, so it shows as back soon after it is. */
+export const ISAPI_FAULT_PROBE_MS = 1000;
 
 export function barrierGatePath(channel: number): string {
   return `/ISAPI/Parking/channels/${channel}/barrierGate`;
@@ -61,7 +64,8 @@ export class IsapiBarrier implements BarrierPort {
   async close(): Promise<void> {
     this.stopped = true;
     if (this.probeTimer) clearTimeout(this.probeTimer);
-    await this.chain.catch(() => undefined);
+    // A command on the wire ends by its own timeout; close() does not wait for more than a moment.
+    await waitAtMost(this.chain, CLOSE_WAIT_MS);
   }
 
   raise(): Promise<void> {
@@ -145,6 +149,7 @@ export class IsapiBarrier implements BarrierPort {
 
   private scheduleProbe(): void {
     if (this.stopped) return;
-    this.probeTimer = setTimeout(() => void this.probe().finally(() => this.scheduleProbe()), ISAPI_PROBE_MS);
+    const every = this.health.get().state === 'ok' ? ISAPI_PROBE_MS : ISAPI_FAULT_PROBE_MS;
+    this.probeTimer = setTimeout(() => void this.probe().finally(() => this.scheduleProbe()), every);
   }
 }

@@ -9,7 +9,7 @@
 import type { BarrierSettings } from '../../../src-shared/contracts/lane-devices.js';
 import type { Clock } from '../../core/clock.js';
 import { HealthCell, type LaneLog } from '../device-health.js';
-import type { ModbusLink } from '../modbus/link.js';
+import { CLOSE_WAIT_MS, type ModbusLink, waitAtMost } from '../modbus/link.js';
 import { type BarrierPort, DeviceError } from '../ports.js';
 import { type Contact, ContactBarrier } from './contact-barrier.js';
 
@@ -64,12 +64,13 @@ export class ModbusCoilBarrier implements BarrierPort {
     this.contacts.stop();
     if (this.probeTimer) clearTimeout(this.probeTimer);
     this.unsubscribe?.();
-    await this.contacts.idle();
+    await waitAtMost(this.contacts.idle(), CLOSE_WAIT_MS);
   }
 
   private async command(coil: number, closed: boolean): Promise<void> {
     try {
-      await this.link.request(this.settings.unitId, this.settings.timeoutMs, (c) => c.writeCoil(coil, closed));
+      // Urgent: a barrier command goes ahead of the loop polls waiting for the line.
+      await this.link.request(this.settings.unitId, this.settings.timeoutMs, (c) => c.writeCoil(coil, closed), true);
       this.health.ok();
     } catch (err) {
       const e = err instanceof DeviceError ? err : new DeviceError('BAD_REPLY', String(err));

@@ -14,7 +14,7 @@ import type { BarrierSettings } from '../../../src-shared/contracts/lane-devices
 import type { Clock } from '../../core/clock.js';
 import { Backoff } from '../backoff.js';
 import { HealthCell, type LaneLog } from '../device-health.js';
-import { withTimeout } from '../modbus/link.js';
+import { CLOSE_WAIT_MS, waitAtMost, withTimeout } from '../modbus/link.js';
 import { type BarrierPort, DeviceError } from '../ports.js';
 import { type Contact, ContactBarrier } from './contact-barrier.js';
 
@@ -72,15 +72,19 @@ export class SerialRelayBarrier implements BarrierPort {
     this.open();
   }
 
+  /** Bounded: a write on the wire gets a moment to finish, and a port that no longer answers its close is let go. */
   async close(): Promise<void> {
     this.contacts.stop();
-    await this.contacts.idle();
+    await waitAtMost(this.contacts.idle(), CLOSE_WAIT_MS);
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.quietTimer) clearTimeout(this.quietTimer);
     const p = this.port;
     this.port = null;
-    if (p?.isOpen) await new Promise<void>((res) => p.close(() => res()));
+    if (!p) return;
+    p.removeAllListeners();
+    p.on('error', () => undefined);
+    if (p.isOpen) await waitAtMost(new Promise<void>((res) => p.close(() => res())), 1000);
   }
 
   private open(): void {

@@ -19,6 +19,15 @@ export type ModbusEndpoint =
 export type ModbusClient = InstanceType<typeof ModbusRTU>;
 export type LinkState = 'connecting' | 'up' | 'down' | 'closed';
 
+/**
+ * How often an idle link checks that its connection is still open. modbus-serial's TCP port
+ * drops a socket error (a reset from a module that rebooted or went away) without any event: the
+ * port only turns "not open", so without this check the link would wait for the next request.
+ */
+export const LINK_CHECK_MS = 200;
+/** close() waits at most this long for the request on the wire before it lets go of the client. */
+export const CLOSE_WAIT_MS = 1500;
+
 export function endpointKey(e: ModbusEndpoint): string {
   return e.kind === 'tcp' ? `tcp:${e.host}:${e.port}` : `rtu:${e.path}`;
 }
@@ -60,8 +69,12 @@ export class ModbusLink {
   private client: ModbusClient | null = null;
   private stateNow: LinkState = 'connecting';
   private lastError: DeviceError | null = null;
-  private chain: Promise<unknown> = Promise.resolve();
+  /** Requests waiting for the line; barrier commands (urgent) go ahead of loop polls and probes. */
+  private readonly queue: { urgent: boolean; start: () => Promise<void> }[] = [];
+  private current: Promise<void> | null = null;
+  private readonly drainWaiters: (() => void)[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
+  private checkTimer: NodeJS.Timeout | null = null;
   private releasing: Promise<void> = Promise.resolve();
   private readonly inFlight = new Set<(e: DeviceError) => void>();
   private readonly backoff = new Backoff();
@@ -94,13 +107,17 @@ export class ModbusLink {
   }
 
   /**
-   * Runs `fn` on the open connection after every earlier request has finished. Rejects at once
+   * Runs `fn` on the open connection once the requests ahead of it have finished: every earlier
+   * one, except that an `urgent` request (a barrier command: a car is waiting) goes ahead of the
+   * polls and probes still waiting, never ahead of the one on the wire. Rejects at once
    * with DISCONNECTED while the link is down (the caller decides about retrying), and with a
    * typed DeviceError for a timeout, a Modbus exception or a garbled reply.
    */
-  request<T>(unitId: number, timeoutMs: number, fn: (client: ModbusClient) => Promise<T>): Promise<T> {
+  request<T>(unitId: number, timeoutMs: number, fn: (client: ModbusClient) => Promise<T>, urgent = false): Promise<T> {
     const run = async (): Promise<T> => {
       const client = this.client;
+      if (this.stateNow === 'closed') throw new DeviceError('DISCONNECTED', `The connection to the Modbus device at ${this.where} was closed.`);
+      if (this.stateNow === 'up' && client && !client.isOpen) this.lostQuietly(client);
       if (this.stateNow !== 'up' || !client) {
         // Whatever brought the link down (a timeout, a reset), a request now finds no connection.
         throw new DeviceError('DISCONNECTED', this.lastError?.message ?? `Not connected to the Modbus device at ${this.where}.`);
@@ -127,16 +144,45 @@ export class ModbusLink {
         this.inFlight.delete(abort);
       }
     };
-    const result = this.chain.then(run, run);
-    this.chain = result.catch(() => undefined);
-    return result;
+    return new Promise<T>((resolve, reject) => {
+      const job = { urgent, start: () => run().then(resolve, reject) };
+      const firstNotUrgent = urgent ? this.queue.findIndex((j) => !j.urgent) : -1;
+      if (firstNotUrgent >= 0) this.queue.splice(firstNotUrgent, 0, job);
+      else this.queue.push(job);
+      this.pump();
+    });
   }
 
+  private pump(): void {
+    if (this.current) return;
+    const job = this.queue.shift();
+    if (!job) {
+      for (const w of this.drainWaiters.splice(0)) w();
+      return;
+    }
+    this.current = job.start().finally(() => {
+      this.current = null;
+      this.pump();
+    });
+  }
+
+  /** Resolves once no request is on the wire or waiting. */
+  private drained(): Promise<void> {
+    if (!this.current && this.queue.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Ends the link for good: requests in flight and queued reject, and it never takes longer than CLOSE_WAIT_MS plus the client's release. */
   async close(): Promise<void> {
+    if (this.stateNow === 'closed') return;
     this.setState('closed', null);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    await this.chain;
+    this.stopCheck();
+    const gone = new DeviceError('DISCONNECTED', `The connection to the Modbus device at ${this.where} was closed.`);
+    for (const abort of [...this.inFlight]) abort(gone);
+    await waitAtMost(this.drained(), CLOSE_WAIT_MS);
+    await this.releasing;
     await this.destroyClient();
   }
 
@@ -170,13 +216,42 @@ export class ModbusLink {
     client.on('error', (err: unknown) => {
       if (this.client === client) this.drop(classifyModbusError(err, this.where, this.opts.connectTimeoutMs));
     });
+    // The TCP socket itself: its close is the one sign of a reset that modbus-serial keeps to itself.
+    const socket = (client as unknown as { _port?: { _client?: EventEmitter } })._port?._client;
+    if (e.kind === 'tcp' && socket && typeof socket.on === 'function') {
+      socket.on('close', () => {
+        if (this.client === client) this.lostQuietly(client);
+      });
+    }
     this.backoff.reset();
     this.setState('up', null);
+    this.startCheck(client);
+  }
+
+  /** A connection that closed without telling (see LINK_CHECK_MS). */
+  private lostQuietly(client: ModbusClient): void {
+    if (this.client !== client) return;
+    this.drop(new DeviceError('DISCONNECTED', `The connection to the Modbus device at ${this.where} was lost.`));
+  }
+
+  private startCheck(client: ModbusClient): void {
+    this.stopCheck();
+    this.checkTimer = setInterval(() => {
+      if (this.client !== client) this.stopCheck();
+      else if (!client.isOpen) this.lostQuietly(client);
+    }, LINK_CHECK_MS);
+    this.checkTimer.unref();
+  }
+
+  private stopCheck(): void {
+    if (this.checkTimer) clearInterval(this.checkTimer);
+    this.checkTimer = null;
   }
 
   /** Forgets the connection and schedules a reconnect. */
   private drop(error: DeviceError): void {
     if (this.stateNow === 'closed') return;
+    this.stopCheck();
     this.releasing = this.destroyClient();
     this.fail(error);
     const gone = new DeviceError('DISCONNECTED', error.message);
@@ -216,14 +291,22 @@ function destroyQuietly(client: ModbusClient): Promise<void> {
   emitter.removeAllListeners();
   // A late socket/port error after we let go must not become an uncaught 'error' event.
   emitter.on('error', () => undefined);
+  const destroy = () => {
+    try {
+      client.destroy(() => undefined);
+    } catch {
+      // Already gone (unplugged).
+    }
+  };
+  // A TCP port that is already shut never calls close()'s callback: nothing is left to release.
+  if (!client.isOpen) {
+    destroy();
+    return Promise.resolve();
+  }
   return new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(t);
-      try {
-        client.destroy(() => undefined);
-      } catch {
-        // Already gone (unplugged).
-      }
+      destroy();
       resolve();
     };
     const t = setTimeout(done, 1000);
@@ -232,6 +315,18 @@ function destroyQuietly(client: ModbusClient): Promise<void> {
     } catch {
       done();
     }
+  });
+}
+
+/** Resolves when `p` settles or after `ms`, whichever is first; never rejects. */
+export function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    const end = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    p.then(end, end);
   });
 }
 
