@@ -31,7 +31,7 @@ export function serverLink(
 ): ServerLink | null {
   if (!options.serverUrl) return null;
   if (!options.kioskId || !options.kioskSecret) {
-    throw new Error('--server needs --kiosk-id and --kiosk-secret (from `npm run server:cli -- kiosk add <name>`).');
+    throw new Error('--server needs --kiosk-id and the kiosk secret (PARKGATE_KIOSK_SECRET or --kiosk-secret-file; from `npm run server:cli -- kiosk add <name>`).');
   }
   const http = new SignedClient({
     baseUrl: options.serverUrl, kioskId: options.kioskId, kioskSecret: options.kioskSecret, now: () => clock.now(),

@@ -60,11 +60,11 @@ describe('invoice series prefixes are unique across gates (server + two kiosk pr
     }
     server = await startNode(['src-server/main.ts'], env);
     for (const [i, c] of creds.entries()) {
-      kiosks.push(await startNode(['src-main/cli.ts', 'serve', '--db', join(dir, `k${i}.db`), '--port', '0', '--fake-clock', '--seed-demo', '--server', server.url, '--kiosk-id', c.id, `--kiosk-secret=${c.secret}`], {}));
+      kiosks.push(await startNode(['src-main/cli.ts', 'serve', '--db', join(dir, `k${i}.db`), '--port', '0', '--fake-clock', '--seed-demo', '--server', server.url, '--kiosk-id', c.id], { PARKGATE_KIOSK_SECRET: c.secret }));
     }
     // A third gate whose server address leads nowhere.
     const dead = await freePort();
-    kiosks.push(await startNode(['src-main/cli.ts', 'serve', '--db', join(dir, 'k2.db'), '--port', '0', '--fake-clock', '--seed-demo', '--server', `http://127.0.0.1:${dead}`, '--kiosk-id', creds[0]!.id, `--kiosk-secret=${creds[0]!.secret}`], {}));
+    kiosks.push(await startNode(['src-main/cli.ts', 'serve', '--db', join(dir, 'k2.db'), '--port', '0', '--fake-clock', '--seed-demo', '--server', `http://127.0.0.1:${dead}`, '--kiosk-id', creds[0]!.id], { PARKGATE_KIOSK_SECRET: creds[0]!.secret }));
   }, 240_000);
 
   afterAll(async () => {

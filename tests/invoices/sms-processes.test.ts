@@ -68,7 +68,7 @@ describe('e-receipt SMS (kiosk + server processes + SMS simulator)', () => {
     const kioskId = /kiosk id:\s+(\S+)/.exec(out)![1]!;
     const kioskSecret = /kiosk secret:\s+(\S+)/.exec(out)![1]!;
     server = await startNode(['src-server/main.ts'], env);
-    kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', join(dir, 'kiosk.db'), '--port', '0', '--fake-clock', '--seed-demo', '--server', server.url, '--kiosk-id', kioskId, `--kiosk-secret=${kioskSecret}`], {});
+    kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', join(dir, 'kiosk.db'), '--port', '0', '--fake-clock', '--seed-demo', '--server', server.url, '--kiosk-id', kioskId], { PARKGATE_KIOSK_SECRET: kioskSecret });
     for (const who of ['attendant', 'cashier', 'admin']) {
       const r = await api('auth.login', { username: who, pin: PIN }, who);
       expect(r.ok, JSON.stringify(r)).toBe(true);

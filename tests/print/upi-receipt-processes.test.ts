@@ -99,7 +99,7 @@ describe('the receipt of a UPI exit (kiosk + server + gateway simulator + printe
       startNode(['src-server/main.ts'], env),
       startNode(['src-server/sim/main.ts'], { ...env, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: `http://127.0.0.1:${serverPort}` }),
     ]);
-    kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', kioskDb, '--port', '0', '--fake-clock', '--seed-demo', '--server', server.url, '--kiosk-id', kioskId, `--kiosk-secret=${kioskSecret}`], {});
+    kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', kioskDb, '--port', '0', '--fake-clock', '--seed-demo', '--server', server.url, '--kiosk-id', kioskId], { PARKGATE_KIOSK_SECRET: kioskSecret });
     for (const who of ['attendant', 'cashier', 'admin']) {
       const r = await api('auth.login', { username: who, pin: PIN }, who);
       expect(r.ok, JSON.stringify(r)).toBe(true);
