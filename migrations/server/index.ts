@@ -19,6 +19,7 @@ import * as m9600 from './9600_audit_checkpoints.js';
 import * as m9800 from './9800_e_receipt_tokens.js';
 import * as m9920 from './9920_invoice_series.js';
 import * as m9950 from './9950_validation_redemptions.js';
+import * as m9960 from './9960_pass_movements.js';
 import * as m9980 from './9980_facilities.js';
 
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -31,5 +32,6 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '9800_e_receipt_tokens': m9800,
   '9920_invoice_series': m9920,
   '9950_validation_redemptions': m9950,
+  '9960_pass_movements': m9960,
   '9980_facilities': m9980,
 };

@@ -26,6 +26,7 @@ import { withOccupancy } from '../lane/occupancy.js';
 import type { PrintService } from '../print/service.js';
 import * as invoices from '../invoices/api.js';
 import { validationHandlers } from '../validations/api.js';
+import { passHandlers } from '../passes/api.js';
 
 export interface CallContext {
   ctx: ServiceContext;
@@ -163,6 +164,7 @@ export const handlers: HandlerMap = {
   'invoices.sendSms': (c, i) => c.sendInvoiceSms(actorOf(c), i),
   'reports.gstr1': (c, i) => (i.facility ? c.facilityGstr1(i.month) : invoices.gstr1Export(c.ctx, i.month)),
   ...validationHandlers,
+  ...passHandlers,
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

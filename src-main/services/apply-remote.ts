@@ -25,6 +25,7 @@ import { newId } from '../core/ids.js';
 import type { Store } from '../store/open.js';
 import type { OutboxStatus, PaymentsTable, SessionsTable } from '../store/schema.js';
 import type { ServiceContext } from './context.js';
+import { applyRemoteMovement, applyRemotePass } from '../passes/remote.js';
 import { applyRemoteLedger, applyRemoteMerchant, applyRemoteProgram, applyRemoteValidation } from '../validations/remote.js';
 
 const OPEN = ['BOOKED', 'PARKED', 'EXITING'] as const;
@@ -275,6 +276,8 @@ const CHANGE_HANDLERS: { [K in SyncChangeKind]: { apply(ctx: ServiceContext, key
   validationProgram: { apply: (ctx, _keys, c) => applyRemoteProgram(ctx, c.program), entityId: (c) => c.program.id },
   merchantLedger: { apply: (ctx, _keys, c) => applyRemoteLedger(ctx, c.entry), entityId: (c) => c.entry.id },
   validation: { apply: (ctx, _keys, c) => applyRemoteValidation(ctx, c.validation), entityId: (c) => c.validation.id },
+  seasonPass: { apply: (ctx, _keys, c) => applyRemotePass(ctx, c.pass), entityId: (c) => c.pass.id },
+  passMovement: { apply: (ctx, _keys, c) => applyRemoteMovement(ctx, c.movement), entityId: (c) => c.movement.id },
 };
 
 function handlerOf<K extends SyncChangeKind>(change: Change<K>) {

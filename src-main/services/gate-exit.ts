@@ -14,6 +14,7 @@ import { alreadyExitedError, lostTicketRequoteError } from './exit-facts.js';
 import { requireOpenShift } from './shifts.js';
 import { priceSession } from '../validations/pricing.js';
 import { settleValidations } from '../validations/settle.js';
+import { recordPassExit } from '../passes/visit.js';
 import { iso, toPayment } from './views.js';
 
 /** How long a quoted amount is honoured at the cash desk. */
@@ -132,6 +133,7 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
   if (changed !== 1) throw alreadyExitedError(ctx, sessionRowById(ctx, session.id));
   releaseSlot(ctx, session.id);
   const discountPaise = settleValidations(ctx, actor, session.id);
+  recordPassExit(ctx, actor, session.id);
   recordSessionChange(ctx, actor, 'session.completed', session.id, { amountPaidPaise: paid, ...(discountPaise > 0 ? { discountPaise } : {}) }, payment);
   const reason = paid > 0 ? 'PAID' : 'ZERO_DUE';
   // A visit a validation made free opens the barrier for that cause (docs/lane.md).

@@ -14,6 +14,7 @@ import * as m0014 from '../../migrations/kiosk/0014_receipt_lines.js';
 import * as m0016 from '../../migrations/kiosk/0016_ticket_numbers.js';
 import * as m0017 from '../../migrations/kiosk/0017_lost_ticket_exits.js';
 import * as m0018 from '../../migrations/kiosk/0018_validations.js';
+import * as m0019 from '../../migrations/kiosk/0019_season_passes.js';
 
 export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -30,6 +31,7 @@ export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0016_ticket_numbers': m0016,
   '0017_lost_ticket_exits': m0017,
   '0018_validations': m0018,
+  '0019_season_passes': m0019,
 };
 
 export const kioskMigrationProvider: MigrationProvider = {

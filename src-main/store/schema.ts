@@ -7,6 +7,7 @@ import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { CashMovement, GatewayName, PaymentMethod, PaymentStatus, SessionStatus, ShiftStatus } from '../../src-shared/contracts/entities.js';
 import type { Role } from '../../src-shared/contracts/roles.js';
 import type { ValidationTables } from './schema-validations.js';
+import type { PassTables } from './schema-passes.js';
 
 /** A boolean column (SQLite has none). */
 export type Flag = 0 | 1;
@@ -361,8 +362,8 @@ export interface InvoiceRequestsTable {
   created_at: number;
 }
 
-/** The validation tables are in schema-validations.ts. */
-export interface KioskDatabase extends ValidationTables {
+/** The validation tables are in schema-validations.ts, the season pass tables in schema-passes.ts. */
+export interface KioskDatabase extends ValidationTables, PassTables {
   meta: MetaTable;
   zones: ZonesTable;
   slots: SlotsTable;

@@ -11,6 +11,7 @@ import { zoneTariff } from '../services/views.js';
 import type { SessionRow } from '../store/schema.js';
 import type { SessionValidationRow, ValidationProgramRow } from '../store/schema-validations.js';
 import { balanceOf, toProgram } from './records.js';
+import { passBilledFrom } from '../passes/visit.js';
 
 interface Loaded { row: SessionValidationRow; program: ValidationProgramRow; merchantName: string; prepaid: boolean }
 
@@ -36,10 +37,14 @@ export interface SessionPrice { price: VisitPrice; validations: QuoteValidation[
 /** Prices the visit now; `persist` stores each validation's discount of this pricing (inside the caller's transaction). */
 export function priceSession(ctx: ServiceContext, session: SessionRow, lostTicket: boolean, paidPaise: number, persist: boolean): SessionPrice {
   const loaded = loadValidations(ctx, session.id);
+  const nowMs = ctx.clock.now();
+  // A pass visit is rated from the moment its pass stops covering it, with no grace (docs/passes.md).
+  const passFrom = passBilledFrom(ctx, session, nowMs);
+  const tariff = zoneTariff(zoneRow(ctx, session.zone_id));
   const price = priceVisit({
-    tariff: zoneTariff(zoneRow(ctx, session.zone_id)),
-    entryAtMs: session.entry_at ?? session.booked_at ?? session.created_at,
-    nowMs: ctx.clock.now(),
+    tariff: passFrom === null ? tariff : { ...tariff, graceMinutes: 0 },
+    entryAtMs: passFrom ?? session.entry_at ?? session.booked_at ?? session.created_at,
+    nowMs,
     paidPaise,
     lastPaidAtMs: session.last_paid_at,
     lostTicket,

@@ -56,6 +56,10 @@ export const EVENT_HANDLERS: Record<SyncEventType, EventHandling> = {
   'validation.applied': 'stored',
   'validation.settled': 'stored',
   'merchant.ledger': 'stored',
+  // Stored; passes replicate by id (last writer by HLC) and movements join the anti-passback fold (src-server/passes/).
+  'seasonPass.upserted': 'stored',
+  'pass.movement': 'stored',
+  'pass.sold': 'stored',
 };
 
 export function handlingOf(type: string): EventHandling | null {

@@ -30,6 +30,7 @@ import type { SyncDatabase } from './schema.js';
 import { refold } from './session-replica.js';
 import { storedPayloadJson } from './stored-payload.js';
 import { applyValidationEvents, type ValidationEvent } from '../validations/replicate.js';
+import { applyPassEvents, type PassEvent } from '../passes/replicate.js';
 import { begin, EVENT_COLS, finish, foldEventOf, loadEvents, num, type SyncWriter, type Tx } from './write-batch.js';
 
 /** The protocol versions a server accepts (tests narrow it to play an older or newer server). */
@@ -129,6 +130,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
     const freshFold: [string, FoldEvent][] = [];
     const entityEvents: { type: 'zone' | 'operator'; hlc: string; payload: object }[] = [];
     const validationEvents: ValidationEvent[] = [];
+    const passEvents: PassEvent[] = [];
     const validated = fresh.map((e) => ({ e, verdict: validateEvent(window, e) }));
     const foreign = await foreignSubjects(trx, facilityId, validated.flatMap(({ e, verdict }) => (verdict.ok ? [{ type: e.type, payload: verdict.payload }] : [])));
     const taken = await takenEventIds(trx, fresh.map((e) => e.id));
@@ -165,6 +167,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
         freshFold.push([e.entityId!, foldEventOf(e.id, kioskId, e.hlc, e.type, verdict.payload as Record<string, unknown>, e.vehicle)]);
       } else if (handling === 'zone' || handling === 'operator') entityEvents.push({ type: handling, hlc: e.hlc, payload: verdict.payload });
       else if (handling === 'merchant' || handling === 'validationProgram' || e.type.startsWith('validation.') || e.type === 'merchant.ledger') validationEvents.push({ id: e.id, type: e.type, hlc: e.hlc, payload: verdict.payload });
+      else if (e.type === 'seasonPass.upserted' || e.type === 'pass.movement') passEvents.push({ id: e.id, type: e.type, hlc: e.hlc, payload: verdict.payload });
     }
 
     // The touched sessions' stored events (read before this batch's rows exist), plus this batch's.
@@ -177,6 +180,7 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
       else await applyOperator(w, trx, b, kioskId, e as Parameters<typeof applyOperator>[4]);
     }
     await applyValidationEvents(w, trx, b, kioskId, validationEvents);
+    await applyPassEvents(w, trx, b, kioskId, passEvents);
     for (const key of input.ticketKeys ?? []) await applyTicketKey(w, trx, b, kioskId, key); // a key id of another facility is kept there
     await refold(w, trx, b, [...touched], kioskId);
 

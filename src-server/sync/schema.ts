@@ -1,6 +1,7 @@
 /** Row types of the sync tables (migrations/server/9000_sync.ts). */
 import type { Kysely } from 'kysely';
 import type { ValidationServerTables } from '../validations/schema.js';
+import type { PassServerTables } from '../passes/schema.js';
 
 export interface SyncCounterTable { id: number; seq: number; server_seq: number; hlc: string }
 export interface SyncKiosksTable {
@@ -60,8 +61,8 @@ export interface SyncEntitiesTable {
   updated_at: number;
 }
 
-/** validation_redemptions: src-server/validations/schema.ts. */
-export interface SyncDatabase extends ValidationServerTables {
+/** validation_redemptions: src-server/validations/schema.ts; pass_movements: src-server/passes/schema.ts. */
+export interface SyncDatabase extends ValidationServerTables, PassServerTables {
   sync_counter: SyncCounterTable;
   sync_kiosks: SyncKiosksTable;
   sync_events: SyncEventsTable;

@@ -20,6 +20,7 @@ import {
   buyerSchema, consolidateInput, creditNoteInput, invoiceRegisterInput, taxSettingsInputSchema, type TaxDocument, type TaxSettings,
 } from './invoices.js';
 import { VALIDATION_API, type ValidationApiResults } from './validations.js';
+import { PASS_API, type PassApiResults } from './passes.js';
 
 const MAX_TEXT = 200;
 
@@ -337,6 +338,8 @@ export const API = {
   'reports.gstr1': { role: 'SUPERVISOR', input: invoiceRegisterInput.extend({ facility: z.boolean().optional() }) },
   // Merchants, validation programs, validations (docs/validations.md).
   ...VALIDATION_API,
+  // Season passes and anti-passback (docs/passes.md).
+  ...PASS_API,
 
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
@@ -351,7 +354,7 @@ export interface LoginResult {
   expiresAt: string;
 }
 
-export interface ApiResults extends ValidationApiResults {
+export interface ApiResults extends ValidationApiResults, PassApiResults {
   'system.health': Health & { needsSetup: boolean };
   'auth.login': LoginResult;
   'auth.logout': { ok: true };

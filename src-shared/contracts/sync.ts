@@ -16,6 +16,7 @@ import { GATEWAY_NAMES, PAYMENT_METHODS, PAYMENT_STATUSES, SESSION_STATUSES } fr
 import { taxDocumentSchema } from './invoices.js';
 import { LANE_EVENT_PAYLOADS } from './lane-events.js';
 import { ROLES } from './roles.js';
+import { movementSnapSchema, PASS_EVENT_PAYLOADS, passSnapSchema } from './passes.js';
 import { ledgerSnapSchema, merchantSnapSchema, programSnapSchema, VALIDATION_EVENT_PAYLOADS, validationSnapSchema } from './validations.js';
 
 /**
@@ -259,6 +260,8 @@ export const SYNC_EVENT_PAYLOADS = {
   'invoice.issued': z.object({ document: taxDocumentSchema }),
   /** Merchants, validation programs, validations and prepaid ledger entries (docs/validations.md). */
   ...VALIDATION_EVENT_PAYLOADS,
+  /** Season passes, their movements and sales (docs/passes.md). */
+  ...PASS_EVENT_PAYLOADS,
 } as const satisfies Record<string, z.ZodType>;
 
 export type SyncEventType = keyof typeof SYNC_EVENT_PAYLOADS;
@@ -400,6 +403,10 @@ export const syncChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('merchantLedger'), entry: ledgerSnapSchema }),
   /** A validation put on a session at any gate (applied or settled): every gate prices, refuses a used code and reports with it. */
   z.object({ kind: z.literal('validation'), validation: validationSnapSchema }),
+  /** A season pass as last written (any gate). */
+  z.object({ kind: z.literal('seasonPass'), pass: passSnapSchema }),
+  /** An entry, exit or reset on a pass at any gate: every gate's anti-passback presence is the replay of them. */
+  z.object({ kind: z.literal('passMovement'), movement: movementSnapSchema }),
 ]);
 export type SyncChange = z.infer<typeof syncChangeSchema>;
 export type SyncChangeKind = SyncChange['kind'];

@@ -63,6 +63,9 @@ it('the role table matches API.md for the money and admin methods', () => {
     'validations.applyPreset', 'validations.report'] as const) expect(API[m].role, m).toBe('SUPERVISOR');
   for (const m of ['validations.programs', 'validations.issueCode', 'validations.scan', 'validations.apply'] as const) expect(API[m].role, m).toBe('CASHIER');
   expect(API['validations.forSession'].role).toBe('ATTENDANT');
+  expect(API['passes.reset'].role).toBe('SUPERVISOR');
+  for (const m of ['passes.list', 'passes.sell', 'passes.renew', 'passes.code', 'passes.expiring'] as const) expect(API[m].role, m).toBe('CASHIER');
+  for (const m of ['passes.enter', 'passes.exit'] as const) expect(API[m].role, m).toBe('ATTENDANT');
   expect(API['system.health'].role).toBeNull();
   expect(API['auth.login'].role).toBeNull();
 });

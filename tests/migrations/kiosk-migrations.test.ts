@@ -177,6 +177,25 @@ describe('kiosk migrations keep the data of the version before', () => {
     });
   });
 
+  it('0018 -> 0019: rows kept; pass tables empty; a card is on one pass; a session has one entry movement', async () => {
+    await migrateTo('0001_initial');
+    withDb((db) => seedV1(db));
+    await migrateTo('0018_validations');
+    const before = withDb((db) => dataOf(db));
+    await migrateTo('0019_season_passes');
+    withDb((db) => {
+      expect(dataOf(db)).toEqual(before);
+      for (const t of ['season_passes', 'pass_sales', 'pass_movements']) expect(db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get(), t).toEqual({ n: 0 });
+      const p = db.prepare(`INSERT INTO season_passes VALUES (?, 'MONTHLY', 'A', '[]', ?, '[]', NULL, ?, ?, 1, 'HARD', 0, 0, 0)`);
+      p.run('p1', 'card-1', 0, 10);
+      expect(() => p.run('p2', 'card-1', 0, 10)).toThrow(/UNIQUE/);
+      expect(() => p.run('p3', 'card-3', 10, 10)).toThrow(/CHECK/);
+      const m = db.prepare(`INSERT INTO pass_movements VALUES (?, 'p1', 'ENTRY', 'sess-open', NULL, NULL, 'k1', 0)`);
+      m.run('m1');
+      expect(() => m.run('m2')).toThrow(/UNIQUE/);
+    });
+  });
+
   it('a 0004 database opens with every later migration and keeps its rows', async () => {
     await migrateTo('0004_sync_slot_overflow');
     const before = withDb((db) => (seedV1(db), dataOf(db)));

@@ -109,6 +109,19 @@ describe.each(BACKENDS)('server migrations keep the data of the version before (
     await expect(db.insertInto('validation_redemptions').values({ ...use, event_id: 'e2', status: 'MAYBE' }).execute()).rejects.toThrow(/check/i);
   });
 
+  it('9950 -> 9960_pass_movements: rows kept; no movements; direction and status are checked', async () => {
+    await migrateTo('9950_validation_redemptions');
+    await seedV1();
+    const before = await rows();
+    await migrateTo('9960_pass_movements');
+    expect(await rows()).toEqual(before);
+    expect(await db.selectFrom('pass_movements').selectAll().execute()).toEqual([]);
+    const m = { event_id: 'e1', movement_id: 'm1', pass_id: 'p1', kiosk_id: 'k1', direction: 'ENTRY', session_id: 's1', hlc: 'h', status: 'OK', flag: null, received_at: T };
+    await db.insertInto('pass_movements').values(m).execute();
+    await expect(db.insertInto('pass_movements').values({ ...m, event_id: 'e2', status: 'MAYBE' }).execute()).rejects.toThrow(/check/i);
+    await expect(db.insertInto('pass_movements').values({ ...m, event_id: 'e3', direction: 'SIDEWAYS' }).execute()).rejects.toThrow(/check/i);
+  });
+
   it('9950 -> 9980_facilities: one facility "main" (named by the gates\' settings) holds every row; zone names are unique per facility', async () => {
     await migrateTo('9950_validation_redemptions');
     await seedV1();
