@@ -52,7 +52,7 @@ async function exits(k: Kiosk, clock: TestClock, n: number, tag: string): Promis
   }
 }
 
-/** Turns a kiosk file back into what the previous release wrote (before migrations 0010, 0011, 0014, 0017, 0018 and 0019). */
+/** Turns a kiosk file back into what the previous release wrote (before migrations 0010 and later). */
 function downgrade(dbPath: string): number {
   const db = openRaw(dbPath);
   withoutAuditTriggers(db, () => rehashFrom(db, 1, null));
@@ -65,6 +65,7 @@ function downgrade(dbPath: string): number {
     DELETE FROM kysely_migration WHERE name = '0018_validations';
     DROP TABLE lost_ticket_exits; DELETE FROM kysely_migration WHERE name = '0017_lost_ticket_exits';
     ALTER TABLE receipt_numbers DROP COLUMN lost_ticket_fee_paise; DELETE FROM kysely_migration WHERE name = '0014_receipt_lines';
+    DROP INDEX sessions_id_tail; DELETE FROM kysely_migration WHERE name = '0016_ticket_numbers';
     DROP TABLE pass_movements; DROP TABLE pass_sales; DROP TABLE season_passes; DELETE FROM kysely_migration WHERE name = '0019_season_passes';`);
   db.pragma('auto_vacuum = NONE');
   db.exec('VACUUM');
