@@ -3,7 +3,6 @@
  * tampering toolbox that edits a stopped kiosk's SQLite file directly (as an attacker with the
  * disk would), and an in-process sync server that anchors audit heads like the real one.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,30 +26,8 @@ export function tempDir(prefix = 'pg-records-'): { dir: string; cleanup(): void 
 
 // ------------------------------------------------------------------------------- processes
 
-import type { Proc } from '../helpers/node-process.js';
-export { startNode, type Proc } from '../helpers/node-process.js';
-
-export async function signal(p: Proc, sig: NodeJS.Signals): Promise<void> {
-  try {
-    process.kill(-p.child.pid!, sig);
-  } catch {
-    /* already gone */
-  }
-  await p.exited;
-}
-
-export async function runNode(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; stdout: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, out, stdout };
-}
+import { runNode } from '../helpers/node-process.js';
+export { runNode, signalGroup as signal, startNode, type Proc } from '../helpers/node-process.js';
 
 export interface DoctorResult {
   code: number | null;
