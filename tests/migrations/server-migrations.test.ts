@@ -23,7 +23,7 @@ describe('server migration names', () => {
 describe.each(BACKENDS)('server migrations keep the data of the version before (%s)', (backend) => {
   let database: TestDatabase;
   let sdb: ServerDb;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of every schema version
+   
   let db: Kysely<any>;
 
   beforeEach(async () => {
