@@ -71,7 +71,7 @@ describe('late and abandoned UPI payments with real processes (kiosk + server + 
   const tokens = { attendant: '', cashier: '', supervisor: '' };
   let plate = 1000;
 
-  const api = async (method: string, input: unknown, who: keyof typeof tokens): Promise<any> => {  
+  const api = async (method: string, input: unknown, who: keyof typeof tokens): Promise<any> => {
     const res = await fetch(`${kiosk!.url}/api/v1/${method}`, {
       method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(20_000),
       headers: { 'content-type': 'application/json', ...(tokens[who] ? { authorization: `Bearer ${tokens[who]}` } : {}) },
@@ -80,13 +80,13 @@ describe('late and abandoned UPI payments with real processes (kiosk + server + 
   };
   const simCall = async (method: 'GET' | 'POST', path: string, body: unknown = {}) => {
     const res = await fetch(`${sim!.url}${path}`, { method, ...(method === 'POST' ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
-    return res.json() as Promise<any>;  
+    return res.json() as Promise<any>;
   };
   const kioskRow = (sql: string, ...args: unknown[]) => {
     const db = new Database(kioskDb, { readonly: true, fileMustExist: true });
     try {
       db.pragma('busy_timeout = 5000');
-      return db.prepare(sql).get(...args) as any;  
+      return db.prepare(sql).get(...args) as any;
     } finally {
       db.close();
     }

@@ -23,8 +23,7 @@ describe('server migration names', () => {
 describe.each(BACKENDS)('server migrations keep the data of the version before (%s)', (backend) => {
   let database: TestDatabase;
   let sdb: ServerDb;
-   
-  let db: Kysely<any>;
+  let db: Kysely<any>; // rows of every schema version
 
   beforeEach(async () => {
     database = await createTestDatabase(backend);
