@@ -27,11 +27,15 @@ export function passBilledFrom(ctx: ServiceContext, session: SessionRow, nowMs: 
   return split.billedFromMs ?? Math.max(nowMs, session.entry_at);
 }
 
-/** When a pass visit completes: its exit movement (once). Inside the completing transaction. */
-export function recordPassExit(ctx: ServiceContext, actor: Actor | null, sessionId: string): void {
+/**
+ * When a pass visit completes: its exit movement (once). Inside the completing transaction.
+ * True when the session was a pass visit (the lane then names the pass as the exit's basis).
+ */
+export function recordPassExit(ctx: ServiceContext, actor: Actor | null, sessionId: string): boolean {
   const { q, db } = ctx.store;
   const row = passOfSession(ctx, sessionId);
-  if (!row) return;
-  if (q.first(db.selectFrom('pass_movements').select('id').where('session_id', '=', sessionId).where('direction', '=', 'EXIT'))) return;
+  if (!row) return false;
+  if (q.first(db.selectFrom('pass_movements').select('id').where('session_id', '=', sessionId).where('direction', '=', 'EXIT'))) return true;
   recordMovement(ctx, actor, { id: newId(ctx.clock), pass_id: row.id, direction: 'EXIT', session_id: sessionId, flag: null, operator_id: actor?.operatorId ?? null, kiosk_id: ctx.kioskId, at: ctx.clock.now() });
+  return true;
 }

@@ -133,11 +133,12 @@ function complete(ctx: ServiceContext, actor: Actor, session: SessionRow, paidNo
   if (changed !== 1) throw alreadyExitedError(ctx, sessionRowById(ctx, session.id));
   releaseSlot(ctx, session.id);
   const discountPaise = settleValidations(ctx, actor, session.id);
-  recordPassExit(ctx, actor, session.id);
+  const passVisit = recordPassExit(ctx, actor, session.id);
   recordSessionChange(ctx, actor, 'session.completed', session.id, { amountPaidPaise: paid, ...(discountPaise > 0 ? { discountPaise } : {}) }, payment);
   const reason = paid > 0 ? 'PAID' : 'ZERO_DUE';
-  // A visit a validation made free opens the barrier for that cause (docs/lane.md).
-  ctx.lane.causeGiven(actor, { kind: 'EXIT_ALLOWED', sessionId: session.id, basis: paid === 0 && discountPaise > 0 ? 'VALIDATION' : reason });
+  // A visit a pass or a validation made free opens the barrier for that cause (docs/lane.md).
+  const basis = paid > 0 ? 'PAID' : passVisit ? 'PASS' : discountPaise > 0 ? 'VALIDATION' : 'ZERO_DUE';
+  ctx.lane.causeGiven(actor, { kind: 'EXIT_ALLOWED', sessionId: session.id, basis });
   queueMicrotask(() => ctx.emit({ type: 'gate.open', sessionId: session.id, reason }));
 }
 

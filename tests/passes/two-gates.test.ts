@@ -5,7 +5,7 @@
  * a stay past the pass's hours pays the tariff from the moment the hours end; two offline gates
  * that both admit the same HARD pass: the server's fold flags the later entry.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { SyncService } from '../../src-server/sync/service.js';
 import type { SyncDatabase } from '../../src-server/sync/schema.js';
@@ -76,8 +76,11 @@ describe('season passes: two gates and the server', () => {
     expect(openCount(b)).toBe(before);
 
     clock.advance(5 * HOUR);
+    const causes = vi.spyOn(b.kiosk.ctx.lane, 'causeGiven');
     const out = await call<Exit>(b, 'passes.exit', { code: sold.code }, 'attendant');
     expect([out.session?.status, out.quote?.amountDuePaise, out.flagged]).toEqual(['COMPLETED', 0, null]);
+    expect(causes.mock.calls.map(([, c]) => c), 'the barrier opens with the pass as its basis').toEqual([{ kind: 'EXIT_ALLOWED', sessionId: ent.session.id, basis: 'PASS' }]);
+    causes.mockRestore();
     // HARD: an exit with no car in is refused too.
     expect(await fail(b, 'passes.exit', { code: sold.code })).toBe('CONFLICT:ANTI_PASSBACK');
   });
