@@ -165,6 +165,8 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
   const [timeline, setTimeline] = useState<AuditEntry[] | null>(null);
   const loading = useApiAction();
   const [reloads, setReloads] = useState(0);
+  // Kept here: the reload after a refund shows the payment REFUNDED, and its form goes away.
+  const [refundDone, setRefundDone] = useState<string | null>(null);
   const canRefund = canTakePayment(useSession((s) => s.operator?.role ?? 'ATTENDANT'));
 
   useEffect(() => {
@@ -210,6 +212,7 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
             </dl>
             <ReprintButtons session={session} />
             <h3>{t('sessions.payments')}</h3>
+            {refundDone !== null && <p className="notice notice-ok" role="status" data-testid="refund-done">{refundDone}</p>}
             {session.payments.length === 0 ? (
               <p className="muted">{t('sessions.noPayments')}</p>
             ) : (
@@ -217,7 +220,7 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
                 {session.payments.map((p) => (
                   <li key={p.id}>
                     <strong>{t(`desk.method.${p.method}`)}</strong> {formatINR(p.amountPaise)} · {t(`exit.pay.${p.status}`)} · {formatDateTime(p.completedAt ?? p.createdAt, lang)}
-                    {session.status === 'COMPLETED' && p.method === 'CASH' && p.status === 'SUCCESS' && canRefund && <RefundForm payment={p} onDone={() => setReloads((n) => n + 1)} />}
+                    {session.status === 'COMPLETED' && p.method === 'CASH' && p.status === 'SUCCESS' && canRefund && <RefundForm payment={p} onDone={(text) => { setRefundDone(text); setReloads((n) => n + 1); }} />}
                   </li>
                 ))}
               </ul>

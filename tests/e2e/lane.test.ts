@@ -119,6 +119,7 @@ describe.skipIf(!chromiumAvailable())('the lane end to end (kiosk + lane simulat
 
   it('(2) a car on the arming loop -> walk-in ticket -> the coil pulses -> the car passes -> the barrier closes', async () => {
     await loginUi(page, srv.url, 'cashier');
+    await page.getByTestId('nav-entry').click(); // a cashier lands on Exit & pay
     await page.getByTestId('lane-status').waitFor();
     await sim('/_sim/arrive');
     await waitFor('arming loop seen by the kiosk', async () => (await lane()).loops?.arming);

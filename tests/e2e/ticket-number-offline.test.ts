@@ -46,12 +46,12 @@ describe.skipIf(!chromiumAvailable())('short ticket number typed at another gate
       const id = /kiosk id:\s+(\S+)/.exec(r.out)?.[1];
       const secret = /kiosk secret:\s+(\S+)/.exec(r.out)?.[1];
       if (r.code !== 0 || !id || !secret) throw new Error(`enrolment failed: ${r.out}`);
-      return ['--server', serverUrl, '--kiosk-id', id, '--kiosk-secret', secret];
+      return { extraArgs: ['--server', serverUrl, '--kiosk-id', id], env: { PARKGATE_KIOSK_SECRET: secret } };
     };
     const [args1, args2] = [await enrol('Gate 1'), await enrol('Gate 2')];
     server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
-    gate1 = await startServe({ seedDemo: true, fakeClock: true, extraArgs: args1 });
-    gate2 = await startServe({ seedDemo: false, fakeClock: true, extraArgs: args2 });
+    gate1 = await startServe({ seedDemo: true, fakeClock: true, ...args1 });
+    gate2 = await startServe({ seedDemo: false, fakeClock: true, ...args2 });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
   }, 240_000);

@@ -65,6 +65,8 @@ describe('printing at the lane', () => {
     expect(lines).toContain('Vehicle KA01AB1234');
     expect(await decodeQr(renderPaper(page!.items, 576))).toEqual([s.code]);
     expect(printerHealth()).toMatchObject({ state: 'ok', driver: 'escpos-tcp' });
+    // The printer has the page before the kiosk has read its status back and marked the job done.
+    for (let i = 0; i < 100 && (await call('print.jobs', { sessionId: s.id }, t))[0].status === 'SENDING'; i++) await new Promise((r) => setTimeout(r, 50));
     expect((await call('print.jobs', { sessionId: s.id }, t))[0]).toMatchObject({ kind: 'TICKET', status: 'DONE', copy: 0 });
   });
 

@@ -11,7 +11,8 @@ import { sounds } from '../../lib/sound.js';
 import { useApiAction } from '../../lib/use-api-action.js';
 import { TextField } from '../Field.js';
 
-export function RefundForm({ payment, onDone }: { payment: Payment; onDone(): void }) {
+/** `onDone` gets the confirmation to show: the reload that follows takes this form away. */
+export function RefundForm({ payment, onDone }: { payment: Payment; onDone(text: string): void }) {
   const t = useT();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
@@ -21,7 +22,7 @@ export function RefundForm({ payment, onDone }: { payment: Payment; onDone(): vo
   const action = useApiAction();
   const amount = formatINR(payment.amountPaise);
 
-  if (done) return <p className="notice notice-ok" role="status" data-testid="refund-done">{done}</p>;
+  if (done) return null;
   if (!open) {
     return (
       <button type="button" className="btn btn-secondary" onClick={() => setOpen(true)} data-testid={`refund-open-${payment.id}`}>
@@ -34,8 +35,9 @@ export function RefundForm({ payment, onDone }: { payment: Payment; onDone(): vo
     void action.run(async () => {
       const r = await call('payments.refund', { paymentId: payment.id, reason: reason.trim(), supervisorUsername: user.trim(), supervisorPin: pin });
       sounds.success();
-      setDone(t('desk.refund.done', { amount: formatINR(r.refundedPaise) }));
-      onDone();
+      const text = t('desk.refund.done', { amount: formatINR(r.refundedPaise) });
+      setDone(text);
+      onDone(text);
     }, () => setPin(''));
   };
   return (

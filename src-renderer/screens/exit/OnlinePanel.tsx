@@ -27,6 +27,10 @@ export function OnlinePanel({ billing, payment, dispatch, openGate }: OnlinePane
   const done = useRef(false);
   const paymentRef = useRef(payment);
   paymentRef.current = payment;
+  // A status check still in flight when the cashier switched to cash must not pull the screen back.
+  useEffect(() => () => {
+    done.current = true;
+  }, []);
 
   const update = useCallback(
     (p: Payment) => {
