@@ -44,3 +44,18 @@ export function kioskClient(url: string, timeoutMs?: number): KioskClient {
     },
   };
 }
+
+export type ApiResultOrDown = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true };
+
+/** One kiosk API call that never throws: `{ down: true }` when the kiosk was killed, is restarting, or was cut off mid-answer. */
+export async function apiOrDown(url: string, method: string, input: unknown, token?: string, timeoutMs = 15_000): Promise<ApiResultOrDown> {
+  try {
+    const res = await fetch(`${url}/api/v1/${method}`, {
+      method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(timeoutMs),
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    return (await res.json()) as ApiResultOrDown;
+  } catch {
+    return { down: true };
+  }
+}

@@ -14,13 +14,9 @@ import { createTestDatabase, type Backend, type TestDatabase } from '../server/h
 import { serverEnv } from '../server/helpers/env.js';
 import { freePort } from '../server/helpers/processes.js';
 import { kioskClient, type KioskClient } from './kiosk-client.js';
-import { runNode, startNode, type Proc } from './node-process.js';
+import { enrolKiosk, type KioskCreds } from './enrol.js';
+import { signalGroup, startNode, type Proc } from './node-process.js';
 import { startServe, type ServeHandle } from './serve.js';
-
-export interface KioskCreds {
-  id: string;
-  secret: string;
-}
 
 export interface KioskSpec {
   /** The name it is enrolled under (default `Gate <n>`). */
@@ -40,9 +36,12 @@ export interface StackKiosk extends KioskClient {
   creds: KioskCreds;
   url: string;
   dbPath: string;
+  /** Its stdout + stderr so far. */
+  output(): string;
   /** Sends `sig` to the kiosk's whole process group. */
   signal(sig: NodeJS.Signals): void;
-  stop(): Promise<void>;
+  /** Kills it; with `graceful`, SIGTERM and waits for it to shut down (SIGKILL after 5 s). */
+  stop(graceful?: boolean): Promise<void>;
 }
 
 export interface StackOptions {
@@ -79,11 +78,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+export type { KioskCreds } from './enrol.js';
+
 const DEAD_GATEWAY = 'http://127.0.0.1:9';
 
 /** SIGCONT (a paused group cannot die) then SIGKILL to the whole group; resolves when the main process is gone. */
 async function kill(p: Proc | null): Promise<void> {
-  if (!p) return;
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
   for (const sig of ['SIGCONT', 'SIGKILL'] as const) {
     try {
       process.kill(-p.child.pid!, sig);
@@ -92,6 +93,12 @@ async function kill(p: Proc | null): Promise<void> {
     }
   }
   await p.exited;
+}
+
+async function terminate(p: Proc): Promise<void> {
+  const timer = setTimeout(() => void kill(p), 5000);
+  await signalGroup(p, 'SIGTERM');
+  clearTimeout(timer);
 }
 
 function groupSignal(pid: number | undefined, sig: NodeJS.Signals): void {
@@ -120,13 +127,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const res = await fetch(`${simUrl}${path}`, { method, ...(method === 'POST' ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
       return res.json();
     },
-    async enrol(name) {
-      const r = await runNode(['src-server/cli.ts', 'kiosk', 'add', name], env);
-      const id = /kiosk id:\s+(\S+)/.exec(r.out)?.[1];
-      const secret = /kiosk secret:\s+(\S+)/.exec(r.out)?.[1];
-      if (r.code !== 0 || !id || !secret) throw new Error(`enrolment of ${name} failed (${r.code}):\n${r.out}`);
-      return { id, secret };
-    },
+    enrol: (name) => enrolKiosk(env, name),
     async startKiosk(spec = {}) {
       const n = ++kioskCount;
       const name = spec.name ?? `Gate ${n}`;
@@ -137,12 +138,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       let kiosk: StackKiosk;
       if (spec.ui) {
         const h: ServeHandle = await startServe({ seedDemo: spec.seedDemo ?? true, fakeClock: spec.fakeClock ?? true, extraArgs: link, env: secretEnv });
-        kiosk = { ...h, name, creds, signal: (sig) => groupSignal(h.child.pid, sig) };
+        kiosk = { ...h, name, creds, signal: (sig) => groupSignal(h.child.pid, sig), stop: () => h.stop() };
       } else {
         const dbPath = join(dir, `kiosk-${n}.db`);
         const flags = [...((spec.fakeClock ?? true) ? ['--fake-clock'] : []), ...((spec.seedDemo ?? true) ? ['--seed-demo'] : [])];
         const p = await startNode(['src-main/cli.ts', 'serve', '--db', dbPath, '--port', '0', ...flags, ...link], secretEnv);
-        kiosk = { ...kioskClient(p.url, opts.apiTimeoutMs ?? 30_000), name, creds, url: p.url, dbPath, signal: (sig) => groupSignal(p.child.pid, sig), stop: () => kill(p) };
+        kiosk = {
+          ...kioskClient(p.url, opts.apiTimeoutMs ?? 30_000), name, creds, url: p.url, dbPath, output: p.out,
+          signal: (sig) => groupSignal(p.child.pid, sig),
+          stop: (graceful) => (graceful ? terminate(p) : kill(p)),
+        };
       }
       stack.kiosks.push(kiosk);
       return kiosk;
