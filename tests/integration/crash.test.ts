@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKiosk } from '../../src-main/kiosk.js';
-import { prepareWorker, REPO_ROOT, spawnWorker, type WorkerCommand } from './workers/child.js';
 import { mulberry32 } from '../helpers/prng.js';
+import { prepareWorker, REPO_ROOT, spawnWorker, type WorkerCommand } from './workers/child.js';
 
 const KILLS = 52;
 const T0 = Date.parse('2030-04-01T06:00:00.000Z');
