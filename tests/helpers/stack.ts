@@ -106,8 +106,8 @@ function groupSignal(pid: number | undefined, sig: NodeJS.Signals): void {
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const dir = mkdtempSync(join(tmpdir(), 'parkgate-stack-'));
   const database = await createTestDatabase(opts.backend ?? 'sqlite');
+  const dir = mkdtempSync(join(tmpdir(), 'parkgate-stack-'));
   const pinned = typeof opts.serverExtra === 'function' ? await freePort() : 0;
   const simPort = opts.gateway ? await freePort() : 0;
   const simUrl = opts.gateway ? `http://127.0.0.1:${simPort}` : DEAD_GATEWAY;

@@ -12,9 +12,9 @@ import type { ServerSyncEvents } from '../../src-server/sync/server-events.js';
 import { BACKENDS } from '../server/helpers/databases.js';
 import { simControl, startHarness, type Harness } from '../server/helpers/harness.js';
 import { call, heal, kioskSessions, serverSessions, tempDir, type TestKiosk } from './harness.js';
+import { parkerRequest } from './parker-api.js';
 import { openServerGate } from './server-gate.js';
 
-interface Envelope<T> { ok: boolean; data: T; error?: { code: string; message: string } }
 interface Booking {
   id: string; code: string; status: string; slotNumber: string; zoneName: string; zoneId: string;
   refundPaise: number | null; refundStatus: string | null; sessionStatus: string | null; reviewReason: string | null;
@@ -29,14 +29,7 @@ describe.each(BACKENDS)('parker bookings and payment results reach the gates (%s
   let parker: string;
   const gates = () => h.server.ctx.syncEvents as ServerSyncEvents;
 
-  const api = async <T>(method: string, path: string, body?: unknown, auth: string | null = parker) => {
-    const res = await fetch(`${h.serverUrl}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Envelope<T> };
-  };
+  const api = <T>(method: string, path: string, body?: unknown, auth: string | null = parker) => parkerRequest<T>(h, method, path, body, auth);
   const book = async (vehicleNumber: string, prepay = false) => {
     const r = await api<Booking>('POST', '/parker/v1/bookings', { vehicleNumber, zoneId: 'A', prepay });
     expect(r.status, JSON.stringify(r.body)).toBe(200);

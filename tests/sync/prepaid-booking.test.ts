@@ -14,9 +14,9 @@ import type { ServerSyncEvents } from '../../src-server/sync/server-events.js';
 import { BACKENDS } from '../server/helpers/databases.js';
 import { simControl, startHarness, type Harness } from '../server/helpers/harness.js';
 import { call, heal, kioskSessions, serverSessions, tempDir, type TestKiosk } from './harness.js';
+import { parkerRequest } from './parker-api.js';
 import { openServerGate } from './server-gate.js';
 
-interface Envelope<T> { ok: boolean; data: T; error?: { code: string; message: string } }
 interface Booking { id: string; code: string; status: string; refundStatus: string | null; payment: { paymentId: string; status: string; gatewayRef: string; amountPaise: number } | null }
 
 describe.each(BACKENDS)('a booking pre-paid online is credited at the exit (%s)', (backend) => {
@@ -27,14 +27,7 @@ describe.each(BACKENDS)('a booking pre-paid online is credited at the exit (%s)'
   let parker: string;
   const gates = () => h.server.ctx.syncEvents as ServerSyncEvents;
 
-  const api = async <T>(method: string, path: string, body?: unknown, auth: string | null = parker) => {
-    const res = await fetch(`${h.serverUrl}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await res.json()) as Envelope<T>;
-  };
+  const api = async <T>(method: string, path: string, body?: unknown, auth: string | null = parker) => (await parkerRequest<T>(h, method, path, body, auth)).body;
   const book = async (vehicleNumber: string) => {
     const r = await api<Booking>('POST', '/parker/v1/bookings', { vehicleNumber, zoneId: 'A', prepay: true });
     expect(r.ok, JSON.stringify(r)).toBe(true);
