@@ -1,5 +1,6 @@
 /** Row types of the sync tables (migrations/server/9000_sync.ts). */
 import type { Kysely } from 'kysely';
+import type { SlotsTable, ZonesTable } from '../db/schema.js';
 import type { ValidationServerTables } from '../validations/schema.js';
 import type { PassServerTables } from '../passes/schema.js';
 
@@ -69,6 +70,9 @@ export interface SyncDatabase extends ValidationServerTables, PassServerTables {
   sync_changes: SyncChangesTable;
   sync_sessions: SyncSessionsTable;
   sync_entities: SyncEntitiesTable;
+  /** Zones are kept once, in the server's own tables (src-server/sync/zones.ts). */
+  zones: ZonesTable;
+  slots: SlotsTable;
 }
 
 export type SyncDb = Kysely<SyncDatabase>;
