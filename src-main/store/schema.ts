@@ -6,6 +6,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { CashMovement, GatewayName, PaymentMethod, PaymentStatus, SessionStatus, ShiftStatus } from '../../src-shared/contracts/entities.js';
 import type { Role } from '../../src-shared/contracts/roles.js';
+import type { StoredEventColumns } from '../../src-shared/contracts/sync.js';
 import type { ValidationTables } from './schema-validations.js';
 import type { PassTables } from './schema-passes.js';
 
@@ -200,15 +201,8 @@ export interface AuditLogTable {
   hash: string;
 }
 
-export interface OutboxTable {
-  id: string;
-  kiosk_id: string;
-  seq: number;
-  hlc: string;
-  type: string;
-  entity_id: string | null;
-  payload: string;
-  schema_version: number;
+/** One event the kiosk pushes (its wire columns: src-shared/contracts/sync.ts). */
+export interface OutboxTable extends StoredEventColumns {
   created_at: number;
   status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
   acked_at: number | null;
