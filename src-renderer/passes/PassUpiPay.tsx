@@ -31,8 +31,11 @@ export function PassUpiPay({ attempt: first, onSold, onCash, onRetry }: Props) {
   const done = useRef(false);
   const soldRef = useRef(onSold);
   soldRef.current = onSold;
-  useEffect(() => () => {
-    done.current = true;
+  useEffect(() => {
+    done.current = false; // (again after StrictMode's trial unmount)
+    return () => {
+      done.current = true;
+    };
   }, []);
 
   useEffect(() => {

@@ -19,6 +19,7 @@ import { PassList } from './PassList.js';
 import { PassOrderForm } from './PassOrderForm.js';
 import { PassUpiPay } from './PassUpiPay.js';
 import type { PassOrder } from './order.js';
+import './passes.css';
 
 type Pane =
   | { k: 'form'; renewing: PassView | null }
@@ -96,11 +97,13 @@ export function PassesScreen() {
         {note && <p className="notice notice-ok" role="status" data-testid="pass-note">{note}</p>}
         {action.error !== null && <p className="notice notice-error" role="alert">{errorText(t, action.error)}</p>}
         {supervisor && (
-          <form className="card inline-form" onSubmit={resetAll} aria-labelledby="pass-reset-all-title">
+          <section className="card" aria-labelledby="pass-reset-all-title">
             <h2 id="pass-reset-all-title" className="card-title">{t('passes.resetAllTitle')}</h2>
-            <TextField label={t('passes.resetReason')} value={reason} onValue={setReason} autoComplete="off" data-testid="pass-reset-reason" />
-            <button type="submit" className="btn btn-danger" disabled={action.busy || reason.trim().length < 3} data-testid="pass-reset-all">{t('passes.resetAll')}</button>
-          </form>
+            <form className="inline-form" onSubmit={resetAll}>
+              <TextField label={t('passes.resetReason')} value={reason} onValue={setReason} autoComplete="off" data-testid="pass-reset-reason" />
+              <button type="submit" className="btn btn-danger" disabled={action.busy || reason.trim().length < 3} data-testid="pass-reset-all">{t('passes.resetAll')}</button>
+            </form>
+          </section>
         )}
       </div>
       <div className="col col-side">
