@@ -1,6 +1,6 @@
 /**
  * Selling a pass (holder, vehicle, period, price) or renewing one (price): then Cash or UPI, one
- * tap each, as at a cash exit. The price starts at what the last pass of that period sold for.
+ * tap each, as at a cash exit. The price starts at that of a listed pass of the same period.
  */
 import { useState, type FormEvent } from 'react';
 import type { PassUpiAttempt } from '../../src-shared/contracts/pass-upi.js';

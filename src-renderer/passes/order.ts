@@ -12,7 +12,7 @@ export function saleInput(o: Extract<PassOrder, { kind: 'SALE' }>) {
   return { kind: o.passKind, holderName: o.holderName.trim(), plates: [o.plate], pricePaise: o.pricePaise };
 }
 
-/** The last price a pass of this kind was sold at (the form's starting price), if any. */
+/** The form's starting price: that of the last listed pass of this period (the list is by holder), if any. */
 export function lastPrice(passes: readonly PassView[], kind: SellKind): number | null {
   const same = passes.filter((p) => p.kind === kind);
   return same.length ? same[same.length - 1]!.pricePaise : null;

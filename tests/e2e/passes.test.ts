@@ -3,7 +3,7 @@
  * on the Passes screen (the pass and its QR shown, the change said); the holder enters by typing
  * the pass code at Entry, a second entry without an exit is refused (hard anti-passback) with the
  * reason on screen, and the exit by the pass code opens the gate with nothing to pay. A supervisor
- * then resets the pass to neutral from the Passes screen.
+ * then resets the pass to neutral from the Passes screen, and every pass with a reason.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +101,11 @@ describe.skipIf(!chromiumAvailable())('season pass sold at the desk, used at the
     expect(await page.getByTestId('pass-note').innerText()).toBe('Anti-passback reset for 1 pass(es).');
     expect(await row.getByTestId('pass-status').innerText()).toBe('Neutral');
     await captureScreen(page, 'passes-05-supervisor');
+    // After a gate was left open: every pass back to neutral, with the reason.
+    await page.getByTestId('pass-reset-reason').fill('Exit barrier left open 14:00-14:20');
+    await page.getByTestId('pass-reset-all').click();
+    // The reason field empties once the core answered (the note reads as after the single reset).
+    await expect.poll(() => page.getByTestId('pass-reset-reason').inputValue(), { timeout: 15_000 }).toBe('');
+    expect(await page.getByTestId('pass-note').innerText()).toBe('Anti-passback reset for 1 pass(es).');
   }, 120_000);
 });

@@ -170,7 +170,10 @@ describe('season pass sold by UPI', () => {
     const supervisor = await login('supervisor');
     const noReason = await kiosk.call('passes.reset', { all: true }, supervisor);
     expect(noReason.ok === false && noReason.error.code).toBe('VALIDATION_FAILED');
+    await kiosk.call('passes.sell', { ...sale, tenderedPaise: 150_000 }, token);
     const ok = await kiosk.call('passes.reset', { all: true, reason: 'gate 2 left open' }, supervisor);
-    expect(ok.ok).toBe(true);
+    expect(ok.ok && ok.data.reset).toBe(1);
+    const audited = kiosk.ctx.store.sqlite.prepare(`SELECT details FROM audit_log WHERE action = 'pass.reset'`).get() as { details: string };
+    expect(JSON.parse(audited.details)).toMatchObject({ scope: 'ALL', reason: 'gate 2 left open' });
   });
 });
