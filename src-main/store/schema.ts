@@ -9,6 +9,7 @@ import type { Role } from '../../src-shared/contracts/roles.js';
 import type { StoredEventColumns } from '../../src-shared/contracts/sync.js';
 import type { ValidationTables } from './schema-validations.js';
 import type { PassTables } from './schema-passes.js';
+import type { PassUpiTables } from './schema-pass-upi.js';
 
 /** A boolean column (SQLite has none). */
 export type Flag = 0 | 1;
@@ -357,7 +358,7 @@ export interface InvoiceRequestsTable {
 }
 
 /** The validation tables are in schema-validations.ts, the season pass tables in schema-passes.ts. */
-export interface KioskDatabase extends ValidationTables, PassTables {
+export interface KioskDatabase extends ValidationTables, PassTables, PassUpiTables {
   meta: MetaTable;
   zones: ZonesTable;
   slots: SlotsTable;
