@@ -7,6 +7,7 @@ import { expiringPasses, listPasses, reserveSpaces, resetPasses } from './admin.
 import { enterWithPass, exitWithPass } from './gate.js';
 import { passCode, renewPass, sellPass } from './sell.js';
 import { enterByPlate, exitByPlate } from './plate-entry.js';
+import { passFlagsReport, passForgoneReport, passMovementsReport } from './reports.js';
 
 type M = keyof typeof PASS_API & ApiMethod;
 interface Caller { ctx: ServiceContext; actor: Actor | null }
@@ -29,4 +30,7 @@ export const passHandlers: PassHandlers = {
   'passes.reserve': (c, i) => reserveSpaces(c.ctx, actorOf(c), i),
   'passes.enterByPlate': (c, i) => enterByPlate(c.ctx, actorOf(c), i),
   'passes.exitByPlate': (c, i) => exitByPlate(c.ctx, actorOf(c), i),
+  'passes.movements': (c, i) => passMovementsReport(c.ctx, i.date),
+  'passes.flags': (c, i) => passFlagsReport(c.ctx, i.date),
+  'passes.forgone': (c, i) => passForgoneReport(c.ctx, i.date),
 };

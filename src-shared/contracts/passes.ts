@@ -65,6 +65,11 @@ export const PASS_API = {
   /** A pass car in / out by its plate: acts only on one exact match (trusted read); else the candidates to pick from. */
   'passes.enterByPlate': { role: 'ATTENDANT', input: plateEntryInput.extend({ zoneId: id.optional() }).strict() },
   'passes.exitByPlate': { role: 'ATTENDANT', input: plateEntryInput },
+  // Reports (docs/passes.md "Reports"): one facility-local day.
+  'passes.movements': { role: 'SUPERVISOR', input: z.object({ date: day }).strict() },
+  /** Flags of gates and of the server's fold; all days when no date. */
+  'passes.flags': { role: 'SUPERVISOR', input: z.object({ date: day.optional() }).strict() },
+  'passes.forgone': { role: 'SUPERVISOR', input: z.object({ date: day }).strict() },
   /** Sets the spaces a pass holds ([] releases them). */
   'passes.reserve': { role: 'SUPERVISOR', input: z.object({ passId: id, reserved: reservedSchema }).strict() },
 } as const;
@@ -125,6 +130,16 @@ export interface PassApiResults {
   'passes.reset': { reset: number };
   'passes.expiring': (PassView & { daysLeft: number })[];
   'passes.reserve': PassView;
+  'passes.movements': {
+    date: string; entries: number; exits: number; resets: number;
+    items: { movementId: string; passId: string; holderName: string; direction: 'ENTRY' | 'EXIT' | 'RESET'; sessionId: string | null; vehicleNumber: string | null; flag: PassFlag | null; kioskId: string; operatorId: string | null; at: string }[];
+  };
+  /** gateFlag: raised where the car moved (SOFT); serverFlag: raised by the server's fold (what offline gates could not see). */
+  'passes.flags': { movementId: string; passId: string; holderName: string; antiPassback: AntiPassbackMode; direction: 'ENTRY' | 'EXIT'; sessionId: string | null; kioskId: string; at: string; gateFlag: PassFlag | null; serverFlag: PassFlag | null }[];
+  'passes.forgone': {
+    date: string; visits: number; forgonePaise: number;
+    items: { sessionId: string; passId: string; holderName: string; entryAt: string; exitAt: string; fullFeePaise: number; billedPaise: number; forgonePaise: number }[];
+  };
   'passes.enterByPlate': PassPlateOutcome<PassApiResults['passes.enter']>;
   'passes.exitByPlate': PassPlateOutcome<PassApiResults['passes.exit']>;
 }
