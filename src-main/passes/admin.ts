@@ -1,9 +1,13 @@
-/** Listing passes, the expiry reminder list, and a supervisor's reset of one pass or all to neutral (audited). */
+/** Listing passes, the expiry reminder list, a supervisor's reset of one pass or all to neutral, and the spaces a pass holds (audited). */
 import type { PassApiResults, PassView } from '../../src-shared/contracts/passes.js';
 import { daysLeft } from '../../src-shared/domain/season-pass.js';
 import { newId } from '../core/ids.js';
 import type { Actor, ServiceContext } from '../services/context.js';
-import { passRow, passView, presenceOf, recordMovement } from './records.js';
+import { AppError } from '../../src-shared/contracts/errors.js';
+import type { PassReservation } from '../../src-shared/contracts/passes.js';
+import { reservationProblems } from '../../src-shared/domain/reserved-capacity.js';
+import { passRow, passView, presenceOf, recordMovement, recordPass, toPass } from './records.js';
+import { assertReservable, reservedOf } from './reserved.js';
 
 export const REMINDER_DAYS = 7;
 
@@ -33,5 +37,19 @@ export function resetPasses(ctx: ServiceContext, actor: Actor, input: { passId?:
       });
     }
     return { reset: rows.length };
+  });
+}
+
+/** Sets the spaces a pass holds per zone ([] releases them); replicates as the pass. */
+export function reserveSpaces(ctx: ServiceContext, actor: Actor, input: { passId: string; reserved: PassReservation[] }): PassView {
+  const { q, db } = ctx.store;
+  return q.tx(() => {
+    const row = passRow(ctx, input.passId);
+    const problems = reservationProblems(toPass(row), input.reserved);
+    if (problems.length > 0) throw new AppError('VALIDATION_FAILED', `These spaces cannot be reserved: ${problems.join('; ')}.`, { problems });
+    assertReservable(ctx, row.id, input.reserved);
+    q.run(db.updateTable('season_passes').set({ reserved: JSON.stringify(input.reserved), updated_at: ctx.clock.now() }).where('id', '=', row.id));
+    recordPass(ctx, actor, 'pass.reserved', row.id, { before: reservedOf(row), reserved: input.reserved });
+    return passView(ctx, passRow(ctx, row.id));
   });
 }

@@ -3,9 +3,11 @@ import type { ApiMethod, ApiParsedInput, ApiResult } from '../../src-shared/cont
 import type { PASS_API } from '../../src-shared/contracts/passes.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { Actor, ServiceContext } from '../services/context.js';
-import { expiringPasses, listPasses, resetPasses } from './admin.js';
+import { expiringPasses, listPasses, reserveSpaces, resetPasses } from './admin.js';
 import { enterWithPass, exitWithPass } from './gate.js';
 import { passCode, renewPass, sellPass } from './sell.js';
+import { enterByPlate, exitByPlate } from './plate-entry.js';
+import { passFlagsReport, passForgoneReport, passMovementsReport } from './reports.js';
 
 type M = keyof typeof PASS_API & ApiMethod;
 interface Caller { ctx: ServiceContext; actor: Actor | null }
@@ -25,4 +27,10 @@ export const passHandlers: PassHandlers = {
   'passes.exit': (c, i) => exitWithPass(c.ctx, actorOf(c), i),
   'passes.reset': (c, i) => resetPasses(c.ctx, actorOf(c), i),
   'passes.expiring': (c, i) => expiringPasses(c.ctx, i.days),
+  'passes.reserve': (c, i) => reserveSpaces(c.ctx, actorOf(c), i),
+  'passes.enterByPlate': (c, i) => enterByPlate(c.ctx, actorOf(c), i),
+  'passes.exitByPlate': (c, i) => exitByPlate(c.ctx, actorOf(c), i),
+  'passes.movements': (c, i) => passMovementsReport(c.ctx, i.date),
+  'passes.flags': (c, i) => passFlagsReport(c.ctx, i.date),
+  'passes.forgone': (c, i) => passForgoneReport(c.ctx, i.date),
 };

@@ -50,7 +50,7 @@ export function passView(ctx: ServiceContext, r: SeasonPassRow): PassView {
   return {
     id: r.id, kind: r.kind, holderName: r.holder_name, plates: [...p.plates], cardId: r.card_id, zones: [...p.zones], hours: p.hours,
     validFrom: iso(r.valid_from)!, validUntil: iso(r.valid_until)!, maxCars: r.max_cars, antiPassback: r.anti_passback, pricePaise: r.price_paise,
-    inside: presence.inside, neutral: presence.neutral,
+    reserved: JSON.parse(r.reserved) as PassView['reserved'], inside: presence.inside, neutral: presence.neutral,
   };
 }
 

@@ -1,5 +1,6 @@
-/** Passes and pass movements of other gates, as pulled (inside the pull's transaction). */
+/** Passes, pass movements of other gates and the server fold's verdicts, as pulled (inside the pull's transaction). */
 import type { MovementSnap, PassSnap } from '../../src-shared/contracts/passes.js';
+import type { SyncChange } from '../../src-shared/contracts/sync.js';
 import type { ServiceContext } from '../services/context.js';
 
 type Outcome = 'applied' | 'unchanged';
@@ -23,5 +24,15 @@ export function applyRemoteMovement(ctx: ServiceContext, m: MovementSnap): Outco
   // The same session's movement under another id (cannot happen from one gate) is kept once.
   if (m.session_id !== null && q.first(db.selectFrom('pass_movements').select('id').where('session_id', '=', m.session_id).where('direction', '=', m.direction))) return 'unchanged';
   q.run(db.insertInto('pass_movements').values(m));
+  return 'applied';
+}
+
+/** The server fold's verdict on a movement (kept per movement; the latest wins). */
+export function applyPassFlag(ctx: ServiceContext, c: Extract<SyncChange, { kind: 'passFlag' }>): Outcome {
+  const { q, db } = ctx.store;
+  const row = { movement_id: c.movementId, pass_id: c.passId, kiosk_id: c.kioskId, direction: c.direction, status: c.status, flag: c.flag, updated_at: ctx.clock.now() };
+  const cur = q.first(db.selectFrom('pass_fold_flags').select(['status', 'flag']).where('movement_id', '=', c.movementId));
+  if (cur && cur.status === c.status && cur.flag === c.flag) return 'unchanged';
+  q.run(db.insertInto('pass_fold_flags').values(row).onConflict((oc) => oc.column('movement_id').doUpdateSet({ status: c.status, flag: c.flag, updated_at: row.updated_at })));
   return 'applied';
 }

@@ -9,12 +9,14 @@ import type { z } from 'zod';
 import type { passSellSchema } from '../../src-shared/contracts/passes.js';
 import { localParts, passPlates, passProblems, periodValidity, type SeasonPass } from '../../src-shared/domain/season-pass.js';
 import { signPassCode } from '../../src-shared/domain/season-pass-code.js';
+import { reservationProblems } from '../../src-shared/domain/reserved-capacity.js';
 import { newId } from '../core/ids.js';
 import type { Actor, ServiceContext } from '../services/context.js';
 import { getSettings } from '../services/settings.js';
 import { requireOpenShift } from '../services/shifts.js';
 import { facilityId } from '../validations/facility.js';
 import { passRow, passView, recordPass, toPass } from './records.js';
+import { assertReservable } from './reserved.js';
 
 type SellInput = z.output<typeof passSellSchema>;
 
@@ -69,13 +71,17 @@ export function sellPass(ctx: ServiceContext, actor: Actor, input: SellInput, te
     if (problems.length > 0) throw new AppError('VALIDATION_FAILED', `This pass cannot be sold: ${problems.join('; ')}.`, { problems });
     if (v.validUntilMs <= now) throw new AppError('VALIDATION_FAILED', 'This pass would already have ended.', { reason: 'ALREADY_ENDED' });
     assertZones(ctx, zones);
+    const reserved = input.reserved ?? [];
+    const reservedWrong = reservationProblems(pass, reserved);
+    if (reservedWrong.length > 0) throw new AppError('VALIDATION_FAILED', `This pass cannot be sold: ${reservedWrong.join('; ')}.`, { problems: reservedWrong });
+    assertReservable(ctx, id, reserved);
     if (pass.cardId && q.first(db.selectFrom('season_passes').select('id').where('card_id', '=', pass.cardId))) {
       throw new AppError('CONFLICT', 'This card is already on another pass.', { reason: 'CARD_IN_USE' });
     }
     q.run(db.insertInto('season_passes').values({
       id, kind: pass.kind, holder_name: input.holderName, plates: JSON.stringify(pass.plates), card_id: pass.cardId, zones: JSON.stringify(zones),
       hours: pass.hours ? JSON.stringify(pass.hours) : null, valid_from: v.validFromMs, valid_until: v.validUntilMs, max_cars: pass.maxCars,
-      anti_passback: pass.antiPassback, price_paise: input.pricePaise, created_at: now, updated_at: now,
+      anti_passback: pass.antiPassback, price_paise: input.pricePaise, reserved: JSON.stringify(reserved), created_at: now, updated_at: now,
     }));
     const cash = takeCash(ctx, actor, id, 'SALE', input.pricePaise, tender, v);
     recordPass(ctx, actor, 'pass.sold', id, { kind: pass.kind, holderName: input.holderName, pricePaise: input.pricePaise, saleId: cash.saleId, validUntil: new Date(v.validUntilMs).toISOString() });

@@ -25,7 +25,7 @@ import { newId } from '../core/ids.js';
 import type { Store } from '../store/open.js';
 import type { OutboxStatus, PaymentsTable, SessionsTable } from '../store/schema.js';
 import type { ServiceContext } from './context.js';
-import { applyRemoteMovement, applyRemotePass } from '../passes/remote.js';
+import { applyPassFlag, applyRemoteMovement, applyRemotePass } from '../passes/remote.js';
 import { applyRemoteLedger, applyRemoteMerchant, applyRemoteProgram, applyRemoteValidation } from '../validations/remote.js';
 
 const OPEN = ['BOOKED', 'PARKED', 'EXITING'] as const;
@@ -278,6 +278,7 @@ const CHANGE_HANDLERS: { [K in SyncChangeKind]: { apply(ctx: ServiceContext, key
   validation: { apply: (ctx, _keys, c) => applyRemoteValidation(ctx, c.validation), entityId: (c) => c.validation.id },
   seasonPass: { apply: (ctx, _keys, c) => applyRemotePass(ctx, c.pass), entityId: (c) => c.pass.id },
   passMovement: { apply: (ctx, _keys, c) => applyRemoteMovement(ctx, c.movement), entityId: (c) => c.movement.id },
+  passFlag: { apply: (ctx, _keys, c) => applyPassFlag(ctx, c), entityId: (c) => c.movementId },
 };
 
 function handlerOf<K extends SyncChangeKind>(change: Change<K>) {

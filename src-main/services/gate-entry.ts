@@ -7,6 +7,8 @@ import { newId } from '../core/ids.js';
 import type { ZoneRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { assertRoomForWalkIn } from '../lane/occupancy.js';
+import { assertZoneRoom, zoneLoad } from '../passes/reserved.js';
+import { decideZoneEntry } from '../../src-shared/domain/reserved-capacity.js';
 import { OPEN_SESSION, recordSessionChange, sessionRowByCode, sessionView } from './session-records.js';
 
 
@@ -16,7 +18,7 @@ export interface BookInput {
   zoneId?: string | undefined;
 }
 
-function pickZone(ctx: ServiceContext, zoneId: string | undefined): ZoneRow {
+function pickZone(ctx: ServiceContext, zoneId: string | undefined, passId: string | null): ZoneRow {
   const { q, db } = ctx.store;
   if (zoneId) {
     const zone = q.first(db.selectFrom('zones').selectAll().where('id', '=', zoneId));
@@ -24,17 +26,24 @@ function pickZone(ctx: ServiceContext, zoneId: string | undefined): ZoneRow {
     if (zone.is_active !== 1) throw new AppError('ZONE_INACTIVE');
     return zone;
   }
-  // No zone asked for: the first active zone (in zone order) that still has a free slot.
-  const zone = q.first(
+  // No zone asked for: the first active zone (in zone order) that still has a free slot this car
+  // may take (spaces held for passes are not free for others); else the first with a free slot,
+  // whose check then says why.
+  const zones = q.all(
     db.selectFrom('zones').selectAll()
       .where('is_active', '=', 1)
       .where((eb) => eb.exists(
         eb.selectFrom('slots').select('slots.id').whereRef('slots.zone_id', '=', 'zones.id').where('slots.current_session_id', 'is', null),
       ))
-      .orderBy('position').limit(1),
+      .orderBy('position'),
   );
-  if (!zone) throw new AppError('NO_SLOT_AVAILABLE', 'The car park is full: no free slot in any open zone.');
-  return zone;
+  if (zones.length === 0) throw new AppError('NO_SLOT_AVAILABLE', 'The car park is full: no free slot in any open zone.');
+  return zones.find((z) => roomFor(ctx, z.id, passId)) ?? zones[0]!;
+}
+
+function roomFor(ctx: ServiceContext, zoneId: string, passId: string | null): boolean {
+  const load = zoneLoad(ctx, zoneId);
+  return !load || decideZoneEntry(load, passId).admit;
 }
 
 function upsertVehicle(ctx: ServiceContext, vehicleNumber: string, ownerName: string | undefined): string {
@@ -54,12 +63,17 @@ function upsertVehicle(ctx: ServiceContext, vehicleNumber: string, ownerName: st
   return id;
 }
 
-/** Books a slot (BOOKED), or with `enter` issues a walk-in ticket (PARKED at once). */
-export function bookSlot(ctx: ServiceContext, actor: Actor, input: BookInput, enter: boolean): Session {
+/**
+ * Books a slot (BOOKED), or with `enter` issues a walk-in ticket (PARKED at once). `passId`: the
+ * season pass the car enters with (its reserved spaces are its own; passes/reserved.ts).
+ */
+export function bookSlot(ctx: ServiceContext, actor: Actor, input: BookInput, enter: boolean, passId: string | null = null): Session {
   const { q, db } = ctx.store;
   const sessionId = ctx.store.q.tx(() => {
-    const zone = pickZone(ctx, input.zoneId);
+    const zone = pickZone(ctx, input.zoneId, passId);
     if (enter) assertRoomForWalkIn(ctx.store, zone);
+    // Spaces held for passes: a walk-in is refused when only those are left; a booking too.
+    assertZoneRoom(ctx, zone, passId, !enter);
     const openSession = q.first(
       db.selectFrom('sessions').innerJoin('vehicles', 'vehicles.id', 'sessions.vehicle_id')
         .innerJoin('slots', 'slots.id', 'sessions.slot_id')

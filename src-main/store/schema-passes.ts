@@ -1,5 +1,5 @@
-/** Row types of the season pass tables (migrations/kiosk/0019_season_passes.ts). */
-import type { Selectable } from 'kysely';
+/** Row types of the season pass tables (migrations/kiosk/0019_season_passes.ts, 0022_pass_reserved_spaces.ts). */
+import type { Generated, Selectable } from 'kysely';
 import type { AntiPassbackMode, PassKind } from '../../src-shared/domain/season-pass.js';
 
 export interface SeasonPassesTable {
@@ -18,6 +18,8 @@ export interface SeasonPassesTable {
   max_cars: number;
   anti_passback: AntiPassbackMode;
   price_paise: number;
+  /** JSON array of { zoneId, spaces } the pass holds (migration 0022; [] = none). */
+  reserved: Generated<string>;
   created_at: number;
   updated_at: number;
 }
@@ -49,10 +51,22 @@ export interface PassMovementsTable {
   at: number;
 }
 
+/** The server fold's verdict on a movement, as pulled (migration 0022). */
+export interface PassFoldFlagsTable {
+  movement_id: string;
+  pass_id: string;
+  kiosk_id: string;
+  direction: 'ENTRY' | 'EXIT';
+  status: 'OK' | 'FLAGGED';
+  flag: 'ALREADY_IN' | 'NOT_IN' | null;
+  updated_at: number;
+}
+
 export interface PassTables {
   season_passes: SeasonPassesTable;
   pass_sales: PassSalesTable;
   pass_movements: PassMovementsTable;
+  pass_fold_flags: PassFoldFlagsTable;
 }
 
 export type SeasonPassRow = Selectable<SeasonPassesTable>;

@@ -5,7 +5,9 @@
  * The fold replays a pass's movements in HLC order (ties by event id) under the pass's rule: an
  * entry while all its cars were in, or an exit with none in, is FLAGGED (two offline gates that
  * both admitted a HARD pass: the later entry), whatever order the gates' pushes arrive in. A
- * reset returns the pass to neutral.
+ * reset returns the pass to neutral. A changed verdict goes to every gate of the facility as a
+ * `passFlag` change. A pass or a movement of a pass of another facility is refused in the push
+ * (FOREIGN_FACILITY, push.ts `foreignSubjects`), so nothing of it is stored here.
  */
 import { sql } from 'kysely';
 import type { MovementSnap, PassSnap } from '../../src-shared/contracts/passes.js';
@@ -56,25 +58,34 @@ export async function applyPassEvents(w: SyncWriter, trx: Tx, b: Batch, kioskId:
       b.pending.push({ entityType: 'passMovement', entityId: m.id, originKioskId: kioskId, data: { kind: 'passMovement', movement: m } });
       await trx.insertInto('pass_movements').values({
         event_id: e.id, movement_id: m.id, pass_id: m.pass_id, kiosk_id: kioskId, direction: m.direction, session_id: m.session_id,
-        hlc: e.hlc, status: 'OK', flag: null, received_at: now,
+        hlc: e.hlc, status: 'OK', flag: null, received_at: now, facility_id: b.facilityId,
       }).onConflict((oc) => oc.column('event_id').doNothing()).execute();
       touched.add(m.pass_id);
     }
   }
   for (const passId of touched) {
-    const rows = await trx.selectFrom('pass_movements').select(['event_id', 'hlc', 'direction', 'status', 'flag']).where('pass_id', '=', passId).execute();
+    const rows = await trx.selectFrom('pass_movements').select(['event_id', 'movement_id', 'kiosk_id', 'hlc', 'direction', 'status', 'flag']).where('pass_id', '=', passId).execute();
     if (rows.length === 0) continue;
     const entity = await trx.selectFrom('sync_entities').select('data').where('entity_type', '=', 'seasonPass').where('entity_id', '=', passId).executeTakeFirst();
     const pass = entity ? (JSON.parse(entity.data) as PassSnap) : null;
     const folded = foldMovements(rows, { antiPassback: pass?.anti_passback ?? 'HARD', maxCars: pass?.max_cars ?? 1 });
     for (const r of rows) {
       const f = folded.get(r.event_id)!;
-      if (r.status !== f.status || r.flag !== f.flag) await trx.updateTable('pass_movements').set(f).where('event_id', '=', r.event_id).execute();
+      if (r.status === f.status && r.flag === f.flag) continue;
+      await trx.updateTable('pass_movements').set(f).where('event_id', '=', r.event_id).execute();
+      // Every gate of the facility learns the verdict (its flags list shows it offline).
+      if (r.direction !== 'RESET') {
+        b.pending.push({ entityType: 'passFlag', entityId: r.movement_id, originKioskId: null, data: {
+          kind: 'passFlag', movementId: r.movement_id, passId, kioskId: r.kiosk_id, direction: r.direction, status: f.status, flag: f.flag,
+        } });
+      }
     }
   }
 }
 
-/** Movements the fold flagged (anti-passback a gate could not see), oldest first. */
-export async function flaggedPassMovements(w: Pick<SyncWriter, 'db'>) {
-  return w.db.selectFrom('pass_movements').selectAll().where('status', '=', sql.lit('FLAGGED')).orderBy('hlc').orderBy('event_id').execute();
+/** Movements the fold flagged (anti-passback a gate could not see), oldest first; of one facility when given. */
+export async function flaggedPassMovements(w: Pick<SyncWriter, 'db'>, facilityId?: string) {
+  let q = w.db.selectFrom('pass_movements').selectAll().where('status', '=', sql.lit('FLAGGED'));
+  if (facilityId !== undefined) q = q.where('facility_id', '=', facilityId);
+  return q.orderBy('hlc').orderBy('event_id').execute();
 }

@@ -1,4 +1,6 @@
-/** Row types of migrations/server/9960_pass_movements.ts. */
+/** Row types of migrations/server/9960_pass_movements.ts (facility_id: 9982_pass_movement_facility.ts). */
+import type { Generated } from 'kysely';
+
 export interface PassMovementsServerTable {
   event_id: string;
   movement_id: string;
@@ -10,6 +12,7 @@ export interface PassMovementsServerTable {
   status: 'OK' | 'FLAGGED';
   flag: 'ALREADY_IN' | 'NOT_IN' | null;
   received_at: number;
+  facility_id: Generated<string>;
 }
 
 export interface PassServerTables {

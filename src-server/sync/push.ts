@@ -195,20 +195,34 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
 
 /**
  * Of these validated events, the subjects (session, zone, operator ids) that belong to another
- * facility, and the sessions placed in another facility's zone: such events are refused
+ * facility, the sessions placed in another facility's zone, and the passes of another facility
+ * with their movements and sales: such events are refused
  * (FOREIGN_FACILITY, parked), so a kiosk can never write into a facility it is not enrolled in.
  */
 async function foreignSubjects(trx: Tx, facilityId: string, events: { type: string; payload: object }[]): Promise<Set<string>> {
   const sessions = new Map<string, string | null>();
   const entities: { type: 'zone' | 'operator'; id: string }[] = [];
+  /** Subjects (event entity ids) per season pass they are about. */
+  const passSubjects = new Map<string, string[]>();
   for (const { type, payload } of events) {
     const handling = handlingOf(type);
-    const p = payload as { session?: { id: string; zone_id?: string }; zone?: { id: string }; operator?: { id: string } };
+    const p = payload as {
+      session?: { id: string; zone_id?: string }; zone?: { id: string }; operator?: { id: string };
+      pass?: { id: string }; movement?: { id: string; pass_id: string }; sale?: { id: string; pass_id: string };
+    };
     if (handling === 'session' && p.session) sessions.set(p.session.id, p.session.zone_id ?? null);
     else if (handling === 'zone' && p.zone) entities.push({ type: 'zone', id: p.zone.id });
     else if (handling === 'operator' && p.operator) entities.push({ type: 'operator', id: p.operator.id });
+    else if (type === 'seasonPass.upserted' && p.pass) passSubjects.set(p.pass.id, [...(passSubjects.get(p.pass.id) ?? []), p.pass.id]);
+    else if (type === 'pass.movement' && p.movement) passSubjects.set(p.movement.pass_id, [...(passSubjects.get(p.movement.pass_id) ?? []), p.movement.id]);
+    else if (type === 'pass.sold' && p.sale) passSubjects.set(p.sale.pass_id, [...(passSubjects.get(p.sale.pass_id) ?? []), p.sale.id]);
   }
   const out = new Set<string>();
+  // A season pass of another facility: its changes, movements and sales are refused here.
+  for (const part of chunks([...passSubjects.keys()], IN_CHUNK)) {
+    for (const r of await trx.selectFrom('sync_entities').select('entity_id').where('entity_type', '=', 'seasonPass').where('entity_id', 'in', padded(part))
+      .where('facility_id', '!=', facilityId).execute()) for (const id of passSubjects.get(r.entity_id) ?? []) out.add(id);
+  }
   for (const part of chunks([...sessions.keys()], IN_CHUNK)) {
     for (const r of await trx.selectFrom('sync_sessions').select('id').where('id', 'in', padded(part)).where('facility_id', '!=', facilityId).execute()) out.add(r.id);
   }

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import type { Quote, Session } from './entities.js';
+import { SNAPSHOT_MAX_CHARS } from './lane.js';
+import type { PlateMatch } from '../domain/plate-match.js';
 import { ANTI_PASSBACK_MODES, PASS_KINDS, type AntiPassbackMode, type PassHours, type PassKind } from '../domain/season-pass.js';
 
 const id = z.string().min(1).max(64);
@@ -16,6 +18,9 @@ const hoursSchema = z.object({
   startMinute: z.number().int().min(0).max(1440),
   endMinute: z.number().int().min(0).max(1440),
 }).strict().refine((h) => h.startMinute !== h.endMinute, 'Hours must not be empty');
+/** Spaces of a zone a pass holds for its cars (docs/passes.md "Reserved spaces"). */
+const reservedSchema = z.array(z.object({ zoneId: id, spaces: z.number().int().min(1).max(1000) }).strict()).max(50);
+export interface PassReservation { zoneId: string; spaces: number }
 
 export const passSellSchema = z.object({
   kind: z.enum(PASS_KINDS),
@@ -32,8 +37,20 @@ export const passSellSchema = z.object({
   validUntil: isoTime.optional(),
   maxCars: z.number().int().min(1).max(1000).optional(),
   antiPassback: z.enum(ANTI_PASSBACK_MODES).optional(),
+  /** Spaces held per zone (at most maxCars each; a zone of the pass). */
+  reserved: reservedSchema.optional(),
   pricePaise: paise,
   tenderedPaise: paise,
+}).strict();
+
+/** A plate read (a camera's, or typed: no confidence) at a pass lane; `passId` when the operator picked a candidate. */
+const plateEntryInput = z.object({
+  plate,
+  /** 0-1 from a camera; absent when an operator typed the plate. */
+  confidence: z.number().min(0).max(1).optional(),
+  /** The camera still (JPEG data URL), checked and not stored. */
+  image: z.string().max(SNAPSHOT_MAX_CHARS, 'The camera still is too large').optional(),
+  passId: id.optional(),
 }).strict();
 
 export const PASS_API = {
@@ -51,6 +68,16 @@ export const PASS_API = {
       .refine((i) => i.all === undefined || i.reason !== undefined, 'Give the reason for resetting every pass'),
   },
   'passes.expiring': { role: 'CASHIER', input: z.object({ days: z.number().int().min(1).max(60).optional() }).strict() },
+  /** A pass car in / out by its plate: acts only on one exact match (trusted read); else the candidates to pick from. */
+  'passes.enterByPlate': { role: 'ATTENDANT', input: plateEntryInput.extend({ zoneId: id.optional() }).strict() },
+  'passes.exitByPlate': { role: 'ATTENDANT', input: plateEntryInput },
+  // Reports (docs/passes.md "Reports"): one facility-local day.
+  'passes.movements': { role: 'SUPERVISOR', input: z.object({ date: day }).strict() },
+  /** Flags of gates and of the server's fold; all days when no date. */
+  'passes.flags': { role: 'SUPERVISOR', input: z.object({ date: day.optional() }).strict() },
+  'passes.forgone': { role: 'SUPERVISOR', input: z.object({ date: day }).strict() },
+  /** Sets the spaces a pass holds ([] releases them). */
+  'passes.reserve': { role: 'SUPERVISOR', input: z.object({ passId: id, reserved: reservedSchema }).strict() },
 } as const;
 
 export interface PassView {
@@ -66,9 +93,32 @@ export interface PassView {
   maxCars: number;
   antiPassback: AntiPassbackMode;
   pricePaise: number;
+  /** Spaces the pass holds per zone ([] = none). */
+  reserved: PassReservation[];
   /** Cars of this pass inside as this gate knows; neutral after a reset (the next movement is trusted). */
   inside: number;
   neutral: boolean;
+}
+
+/** A pass a plate could be (exact, or only look-alike characters differ). */
+export interface PassPlateCandidate {
+  passId: string;
+  holderName: string;
+  /** The plate as stored on the pass. */
+  plate: string;
+  match: Exclude<PlateMatch, null>;
+  validUntil: string;
+  inside: number;
+}
+
+/** What a plate read did: `result` when it named one pass for sure, else the candidates for the operator. */
+export interface PassPlateOutcome<T> {
+  plate: string;
+  confidence: number | null;
+  candidates: PassPlateCandidate[];
+  /** True when nothing was done: a near match, several passes, or a read below the trusted confidence. */
+  needsConfirmation: boolean;
+  result: T | null;
 }
 
 export interface PassSaleResult { pass: PassView; code: string; saleId: string; changePaise: number }
@@ -85,6 +135,19 @@ export interface PassApiResults {
   'passes.exit': { session: Session | null; quote: Quote | null; passId: string; flagged: PassFlag | null };
   'passes.reset': { reset: number };
   'passes.expiring': (PassView & { daysLeft: number })[];
+  'passes.reserve': PassView;
+  'passes.movements': {
+    date: string; entries: number; exits: number; resets: number;
+    items: { movementId: string; passId: string; holderName: string; direction: 'ENTRY' | 'EXIT' | 'RESET'; sessionId: string | null; vehicleNumber: string | null; flag: PassFlag | null; kioskId: string; operatorId: string | null; at: string }[];
+  };
+  /** gateFlag: raised where the car moved (SOFT); serverFlag: raised by the server's fold (what offline gates could not see). */
+  'passes.flags': { movementId: string; passId: string; holderName: string; antiPassback: AntiPassbackMode; direction: 'ENTRY' | 'EXIT'; sessionId: string | null; kioskId: string; at: string; gateFlag: PassFlag | null; serverFlag: PassFlag | null }[];
+  'passes.forgone': {
+    date: string; visits: number; forgonePaise: number;
+    items: { sessionId: string; passId: string; holderName: string; entryAt: string; exitAt: string; fullFeePaise: number; billedPaise: number; forgonePaise: number }[];
+  };
+  'passes.enterByPlate': PassPlateOutcome<PassApiResults['passes.enter']>;
+  'passes.exitByPlate': PassPlateOutcome<PassApiResults['passes.exit']>;
 }
 
 // ------------------------------------------------------------------ sync payloads
@@ -93,6 +156,8 @@ export const passSnapSchema = z.object({
   id, kind: z.enum(PASS_KINDS), holder_name: z.string().min(1).max(100), plates: z.string().max(2000), card_id: z.string().max(40).nullable(),
   zones: z.string().max(4000), hours: z.string().max(200).nullable(), valid_from: z.number().int(), valid_until: z.number().int(),
   max_cars: z.number().int().min(1).max(1000), anti_passback: z.enum(ANTI_PASSBACK_MODES), price_paise: z.number().int().min(0),
+  /** JSON [{ zoneId, spaces }]; absent from gates before reserved spaces (none held). */
+  reserved: z.string().max(4000).optional(),
   created_at: z.number(), updated_at: z.number(),
 });
 export type PassSnap = z.infer<typeof passSnapSchema>;

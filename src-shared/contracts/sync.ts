@@ -422,6 +422,11 @@ export const syncChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('seasonPass'), pass: passSnapSchema }),
   /** An entry, exit or reset on a pass at any gate: every gate's anti-passback presence is the replay of them. */
   z.object({ kind: z.literal('passMovement'), movement: movementSnapSchema }),
+  /** The server fold's verdict on a pass movement when it changes (FLAGGED: anti-passback an offline gate could not see). */
+  z.object({
+    kind: z.literal('passFlag'), movementId: z.string(), passId: z.string(), kioskId: z.string(), direction: z.enum(['ENTRY', 'EXIT']),
+    status: z.enum(['OK', 'FLAGGED']), flag: z.enum(['ALREADY_IN', 'NOT_IN']).nullable(),
+  }),
 ]);
 export type SyncChange = z.infer<typeof syncChangeSchema>;
 export type SyncChangeKind = SyncChange['kind'];
