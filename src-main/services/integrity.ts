@@ -6,11 +6,14 @@ import type { ApiResult } from '../../src-shared/contracts/api.js';
 import type { IntegrityFinding } from '../../src-shared/contracts/entities.js';
 import type { ServiceContext } from './context.js';
 import { ANCHOR_CHECK_NAMES, checkAnchor, type AnchorReport, type ArchivedHashes, type CheckpointFetcher } from '../records/audit-anchor.js';
+import { loadArchivedAudit } from '../records/archived-audit.js';
+import { keeperOf } from '../records/keeper.js';
+import { DEFAULT_POLICY } from '../records/retention.js';
 import { countedPaymentSql } from './payment-counting.js';
 
 const OPEN = `('BOOKED','PARKED','EXITING')`;
 
-const CHECKS: { check: string; message: string; sql: string }[] = [
+const CHECKS: { check: string; message: string; sql: string; params?: true }[] = [
   {
     check: 'orphan_sessions',
     message: 'Sessions whose vehicle does not exist',
@@ -91,13 +94,16 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
   // Cross-checks with the audit log: a payment or a paid amount edited on disk no longer matches
   // the (chained) entries that recorded it. Payments recorded by this kiosk carry a payment audit
   // entry with their amount; payments another gate recorded (applied from sync) have none here
-  // and are checked by the server, which holds them.
+  // and are checked by the server, which holds them. `audit_all` is the live log plus the
+  // archived entries (records/archived-audit.ts), so payments whose entries were archived and
+  // pruned are still checked; a payment entry archived before the history window (@cutoff) may
+  // have had its payment pruned by retention, so only one inside the window must find its payment.
   {
     check: 'payment_differs_from_audit',
     message: 'Successful payments whose amount, session or status differs from the audit entry that recorded their success',
     sql: `SELECT p.id FROM payments p WHERE p.status IN ('SUCCESS','REFUNDED')
-          AND EXISTS (SELECT 1 FROM audit_log a WHERE a.entity_id = p.id AND a.entity_type = 'payment')
-          AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity_id = p.id AND a.entity_type = 'payment'
+          AND EXISTS (SELECT 1 FROM audit_all a WHERE a.entity_id = p.id AND a.entity_type = 'payment')
+          AND NOT EXISTS (SELECT 1 FROM audit_all a WHERE a.entity_id = p.id AND a.entity_type = 'payment'
             AND json_extract(a.details, '$.status') = 'SUCCESS'
             AND json_extract(a.details, '$.amountPaise') = p.amount_paise
             AND json_extract(a.details, '$.sessionId') = p.session_id)`,
@@ -105,9 +111,11 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
   {
     check: 'audited_payment_missing',
     message: 'Payments the audit log recorded as successful that are missing, not successful or of another amount',
-    sql: `SELECT DISTINCT a.entity_id FROM audit_log a WHERE a.entity_type = 'payment' AND json_extract(a.details, '$.status') = 'SUCCESS'
+    sql: `SELECT DISTINCT a.entity_id FROM audit_all a WHERE a.entity_type = 'payment' AND json_extract(a.details, '$.status') = 'SUCCESS'
+          AND (a.archived = 0 OR a.at >= @cutoff)
           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.entity_id AND p.status IN ('SUCCESS','REFUNDED')
             AND p.amount_paise = json_extract(a.details, '$.amountPaise'))`,
+    params: true,
   },
   {
     check: 'session_paid_differs_from_audit',
@@ -116,12 +124,12 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
     // own payment entry is the one right after the exit entry, written with it). A session
     // the server re-folded since (a sync.* entry after the exit: e.g. a double exit at two gates)
     // carries the server's canonical amount, which the server checks.
-    sql: `SELECT s.id FROM sessions s JOIN audit_log a ON a.id = (
-            SELECT MAX(x.id) FROM audit_log x WHERE x.entity_id = s.id AND x.action = 'session.completed')
+    sql: `SELECT s.id FROM sessions s JOIN audit_all a ON a.id = (
+            SELECT MAX(x.id) FROM audit_all x WHERE x.entity_id = s.id AND x.action = 'session.completed')
           WHERE s.status = 'COMPLETED'
-            AND NOT EXISTS (SELECT 1 FROM audit_log y WHERE y.entity_id = s.id AND y.id > a.id AND y.action LIKE 'sync.%')
+            AND NOT EXISTS (SELECT 1 FROM audit_all y WHERE y.entity_id = s.id AND y.id > a.id AND y.action LIKE 'sync.%')
             AND json_extract(a.details, '$.amountPaidPaise') + COALESCE((
-              SELECT SUM(json_extract(e.details, '$.amountPaise')) FROM payments pm JOIN audit_log e ON e.entity_id = pm.id
+              SELECT SUM(json_extract(e.details, '$.amountPaise')) FROM payments pm JOIN audit_all e ON e.entity_id = pm.id
               WHERE pm.session_id = s.id AND ${countedPaymentSql('pm')} AND e.entity_type = 'payment' AND e.id > a.id + 1
                 AND json_extract(e.details, '$.status') = 'SUCCESS'), 0)
               IS NOT s.amount_paid_paise`,
@@ -130,8 +138,13 @@ const CHECKS: { check: string; message: string; sql: string }[] = [
 
 export function integrityCheck(ctx: ServiceContext): { ok: boolean; findings: IntegrityFinding[] } {
   const findings: IntegrityFinding[] = [];
+  const keeper = keeperOf(ctx);
+  const unreadable = loadArchivedAudit(ctx, keeper?.archiveDir ?? null);
+  if (unreadable) findings.push({ check: 'archived_audit_unreadable', message: `The payment cross-checks cannot read the audit archive: ${unreadable}.`, ids: [] });
+  const cutoff = ctx.clock.now() - (keeper?.policy.historyWindowMs ?? DEFAULT_POLICY.historyWindowMs);
   for (const c of CHECKS) {
-    const ids = ctx.store.sqlite.prepare(c.sql).pluck().all().map((id) => String(id));
+    const stmt = ctx.store.sqlite.prepare(c.sql).pluck();
+    const ids = (c.params ? stmt.all({ cutoff }) : stmt.all()).map((id) => String(id));
     if (ids.length) findings.push({ check: c.check, message: c.message, ids: ids.slice(0, 100) });
   }
   const audit = ctx.audit.verify();
@@ -158,4 +171,4 @@ export async function integrityCheckApi(ctx: ServiceContext): Promise<ApiResult<
   return { ok: r.ok, findings: r.findings };
 }
 
-export const INTEGRITY_CHECK_NAMES = [...CHECKS.map((c) => c.check), 'audit_chain', ...ANCHOR_CHECK_NAMES];
+export const INTEGRITY_CHECK_NAMES = [...CHECKS.map((c) => c.check), 'archived_audit_unreadable', 'audit_chain', ...ANCHOR_CHECK_NAMES];

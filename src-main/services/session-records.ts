@@ -75,7 +75,8 @@ export function pendingOnlinePayment(ctx: ServiceContext, sessionId: string): Pa
 
 /**
  * Records a session change inside the current transaction: one audit entry and one outbox event
- * carrying the full row snapshots (so any gate can fold them), then notifies the screens.
+ * carrying what changed in the rows (the outbox resolves it against the session's previous event;
+ * the server stores the full rows, so any gate can fold them), then notifies the screens.
  */
 export function recordSessionChange(
   ctx: ServiceContext,
@@ -97,7 +98,7 @@ export function recordSessionChange(
       details: { sessionId, method: payment.method, amountPaise: payment.amount_paise, status: payment.status },
     });
   }
-  ctx.outbox.append(action, sessionId, { session, payment: payment ?? null, operatorId: actor?.operatorId ?? null });
+  ctx.outbox.appendSessionChange(action, sessionId, { session: session!, payment: payment ?? null, operatorId: actor?.operatorId ?? null });
   ctx.changes.run({ action, entityType: 'session', entityId: sessionId, paymentId: payment?.id ?? null });
   if (session) queueMicrotask(() => ctx.emit({ type: 'session.changed', sessionId, status: session.status }));
   if (payment) {

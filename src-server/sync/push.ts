@@ -12,10 +12,12 @@
  * is refused with SEQ_GAP so the kiosk resends from there). Every event is validated with the
  * sync contract's schema for its type; one the server cannot apply (unknown type, newer schema,
  * malformed) is stored PARKED with its reason and answered REJECTED: kept, never applied, never
- * blocking the rest. A kiosk writes only into its own facility: an event about another facility's
+ * blocking the rest. A session event carrying only what changed (protocol 3) is resolved against
+ * its base event and stored as full rows (delta-events.ts). A kiosk writes only into its own facility: an event about another facility's
  * session, zone or operator is parked as FOREIGN_FACILITY, and one reusing another kiosk's event id
  * is refused without being stored.
  */
+import type { z } from 'zod';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import {
   OLDEST_ACCEPTED_PROTOCOL_VERSION, SYNC_EVENT_PAYLOADS, SYNC_PROTOCOL_VERSION, type PushBody, type PushResult, type SyncEventType,
@@ -23,6 +25,7 @@ import {
 } from '../../src-shared/contracts/sync.js';
 import { decodeHlc } from '../../src-shared/domain/hlc.js';
 import { chunks, IN_CHUNK, insertRows, padded } from './bulk-insert.js';
+import { resolveDeltas, type Verdict } from './delta-events.js';
 import { concernsSession, handlingOf } from './event-handlers.js';
 import type { FoldEvent } from './fold.js';
 import { applyOperator, applyTicketKey, applyZone } from './replicated-entities.js';
@@ -42,7 +45,6 @@ export const DEFAULT_PROTOCOL_WINDOW: ProtocolWindow = { current: SYNC_PROTOCOL_
 
 export interface PushStats { eventsApplied: number; eventsDuplicate: number; eventsRejected: number }
 
-type Verdict = { ok: true; payload: object } | { ok: false; reason: SyncReason; error: string };
 
 /** Refuses a push or pull of a protocol version outside the window (version 1 sent none). */
 export function checkProtocol(window: ProtocolWindow, version: number | undefined): void {
@@ -65,7 +67,7 @@ export function validateEvent(window: ProtocolWindow, e: WireEvent): Verdict {
   if (!handling) return { ok: false, reason: 'UNKNOWN_TYPE', error: `UNKNOWN_TYPE: ${e.type}` };
   const parsed = SYNC_EVENT_PAYLOADS[e.type as SyncEventType].safeParse(e.payload);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const issue = payloadIssue(parsed.error.issues, e.payload);
     return { ok: false, reason: 'MALFORMED', error: `MALFORMED: ${e.type} ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}` };
   }
   const p = parsed.data as { session?: { id: string }; zone?: { id: string }; operator?: { id: string }; merchant?: { id: string }; program?: { id: string } };
@@ -73,6 +75,17 @@ export function validateEvent(window: ProtocolWindow, e: WireEvent): Verdict {
     : handling === 'merchant' ? p.merchant?.id : handling === 'validationProgram' ? p.program?.id : undefined;
   if (handling !== 'stored' && subject !== e.entityId) return { ok: false, reason: 'MALFORMED', error: `MALFORMED: ${e.type} is about ${subject ?? 'nothing'}, not ${e.entityId ?? 'null'}` };
   return { ok: true, payload: parsed.data };
+}
+
+/**
+ * The issue to report: for a session event (full rows or, protocol 3, a delta: a union), the one
+ * of the form the payload is written in (with `base`: the delta), not the union's summary.
+ */
+function payloadIssue(issues: z.core.$ZodIssue[], payload: unknown): z.core.$ZodIssue | undefined {
+  const first = issues[0];
+  if (first?.code !== 'invalid_union' || first.errors.length < 2) return first;
+  const delta = typeof payload === 'object' && payload !== null && Object.hasOwn(payload, 'base');
+  return first.errors[delta ? 1 : 0]?.[0] ?? first;
 }
 
 async function kioskState(trx: Tx, kioskId: string, facilityId: string) {
@@ -131,7 +144,8 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
     const entityEvents: { type: 'zone' | 'operator'; hlc: string; payload: object }[] = [];
     const validationEvents: ValidationEvent[] = [];
     const passEvents: PassEvent[] = [];
-    const validated = fresh.map((e) => ({ e, verdict: validateEvent(window, e) }));
+    // Deltas (protocol 3) become full rows first: everything below reads whole snapshots.
+    const validated = await resolveDeltas(trx, kioskId, fresh.map((e) => ({ e, verdict: validateEvent(window, e) })));
     const foreign = await foreignSubjects(trx, facilityId, validated.flatMap(({ e, verdict }) => (verdict.ok ? [{ type: e.type, payload: verdict.payload }] : [])));
     const taken = await takenEventIds(trx, fresh.map((e) => e.id));
     for (const v of validated) {

@@ -28,12 +28,19 @@ import { ledgerSnapSchema, merchantSnapSchema, programSnapSchema, VALIDATION_EVE
  *   body and the pull query carry the version; REJECTED results carry a `reason` code; every
  *   refusal carries `details.reason` (SyncRefusal). Version-1 events are a superset of
  *   version-2 ones, so the same schemas read both (the extra columns are dropped).
- * Rule: a server accepts pushes of its own version and the one before (OLDEST_ACCEPTED); an
+ * - 3: a session or payment event after the first one of its session at a kiosk may carry only
+ *   what changed (sessionDeltaPayload: `base` = the id of an earlier event of the same session
+ *   from the same kiosk, the changed session fields, the payment's changed fields when the base
+ *   event carried the same payment); the server resolves it against the base's stored payload and
+ *   stores the full rows, so the fold is unchanged. Full-row events (versions 1 and 2, and every
+ *   first event of a session at a kiosk) read as before.
+ * Rule: a server accepts pushes of its own version and every older one whose events its schemas
+ * still read (OLDEST_ACCEPTED: 1, since versions 1-3 differ only by what the schemas accept); an
  * older kiosk is refused with PROTOCOL_TOO_OLD (the kiosk shows "update this kiosk"), a newer
  * one with PROTOCOL_TOO_NEW (the kiosk shows "update the central server").
  */
-export const SYNC_PROTOCOL_VERSION = 2;
-export const OLDEST_ACCEPTED_PROTOCOL_VERSION = SYNC_PROTOCOL_VERSION - 1;
+export const SYNC_PROTOCOL_VERSION = 3;
+export const OLDEST_ACCEPTED_PROTOCOL_VERSION = 1;
 
 /** Why the server refused a request or parked an event (`details.reason` / result `reason`). */
 export const SYNC_REASONS = [
@@ -187,6 +194,28 @@ export const sessionChangePayload = z.object({
 });
 export type SessionChangePayload = z.infer<typeof sessionChangePayload>;
 
+/** A session's changed fields (protocol 3): any subset of the snapshot, always with the id. */
+export const sessionDeltaSchema = sessionSnapSchema.partial().required({ id: true });
+/** A payment's changed fields against the base event's payment of the same id, or the whole payment. */
+export const paymentDeltaSchema = paymentSnapSchema.partial().required({ id: true });
+
+/**
+ * A session change as what changed (protocol 3): applied to the session and payment that the
+ * `base` event (an earlier event of this session from the same kiosk) resolved to. `payment`
+ * null: no payment changed in this event (as in the full form).
+ */
+export const sessionDeltaPayload = z.object({
+  base: id,
+  session: sessionDeltaSchema,
+  payment: paymentDeltaSchema.nullable(),
+  operatorId: z.string().nullable(),
+});
+export type SessionDeltaPayload = z.infer<typeof sessionDeltaPayload>;
+
+/** What a session or payment event carries: the full rows, or (protocol 3) what changed. */
+export const sessionEventPayload = z.union([sessionChangePayload, sessionDeltaPayload]);
+export type SessionEventPayload = z.infer<typeof sessionEventPayload>;
+
 /** A supervisor's resolution of a sync conflict (the fold clears every conflict older than it). */
 export const conflictResolvedPayload = sessionChangePayload.extend({
   resolution: z.enum(['ACCEPT', 'REFUNDED']),
@@ -219,29 +248,29 @@ export const settingsChangePayload = z.object({
  * shifts and settings (src-server/sync/event-handlers.ts).
  */
 export const SYNC_EVENT_PAYLOADS = {
-  'session.booked': sessionChangePayload,
-  'session.ticketIssued': sessionChangePayload,
-  'session.entered': sessionChangePayload,
-  'session.quoted': sessionChangePayload,
-  'session.lostTicket': sessionChangePayload,
+  'session.booked': sessionEventPayload,
+  'session.ticketIssued': sessionEventPayload,
+  'session.entered': sessionEventPayload,
+  'session.quoted': sessionEventPayload,
+  'session.lostTicket': sessionEventPayload,
   /** A quote dropped at the exit ("not this car"): the session is PARKED again, without a quote. */
-  'session.quoteCancelled': sessionChangePayload,
-  'session.completed': sessionChangePayload,
-  'session.cancelled': sessionChangePayload,
-  'session.expired': sessionChangePayload,
-  'session.adopted': sessionChangePayload,
+  'session.quoteCancelled': sessionEventPayload,
+  'session.completed': sessionEventPayload,
+  'session.cancelled': sessionEventPayload,
+  'session.expired': sessionEventPayload,
+  'session.adopted': sessionEventPayload,
   'session.conflictResolved': conflictResolvedPayload,
-  'payment.started': sessionChangePayload,
-  'payment.success': sessionChangePayload,
-  'payment.lateSuccess': sessionChangePayload,
-  'payment.failed': sessionChangePayload,
-  'payment.expired': sessionChangePayload,
-  'payment.refunded': sessionChangePayload,
-  'payment.cancelled': sessionChangePayload,
-  'payment.pending': sessionChangePayload,
-  'payment.review': sessionChangePayload,
+  'payment.started': sessionEventPayload,
+  'payment.success': sessionEventPayload,
+  'payment.lateSuccess': sessionEventPayload,
+  'payment.failed': sessionEventPayload,
+  'payment.expired': sessionEventPayload,
+  'payment.refunded': sessionEventPayload,
+  'payment.cancelled': sessionEventPayload,
+  'payment.pending': sessionEventPayload,
+  'payment.review': sessionEventPayload,
   /** A supervisor's decision on a flagged payment (accept / refund). */
-  'payment.reviewResolved': sessionChangePayload,
+  'payment.reviewResolved': sessionEventPayload,
   'zone.created': zoneChangePayload,
   'zone.updated': zoneChangePayload,
   'slots.created': zoneChangePayload,
@@ -269,7 +298,7 @@ export type SyncEventPayload<T extends SyncEventType> = z.input<(typeof SYNC_EVE
 export const SYNC_EVENT_TYPES = Object.keys(SYNC_EVENT_PAYLOADS) as SyncEventType[];
 
 /** Session-event types (folded into the session's canonical state). */
-export type SessionEventType = { [T in SyncEventType]: (typeof SYNC_EVENT_PAYLOADS)[T] extends typeof sessionChangePayload ? T : never }[SyncEventType];
+export type SessionEventType = { [T in SyncEventType]: (typeof SYNC_EVENT_PAYLOADS)[T] extends typeof sessionEventPayload ? T : never }[SyncEventType];
 
 export function isSyncEventType(type: string): type is SyncEventType {
   return Object.hasOwn(SYNC_EVENT_PAYLOADS, type);

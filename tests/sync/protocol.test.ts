@@ -1,7 +1,9 @@
 /**
  * The sync wire contract (src-shared/contracts/sync.ts) at its boundaries: a push recorded from
  * protocol 1 (tests/sync/fixtures, recorded at fddad6c before the contract existed: every event
- * type pushed then) is accepted by this server; a malformed, unknown or too-new event is parked
+ * type pushed then) and one recorded from protocol 2 (full-row session events, recorded at
+ * 7cd6643: two gates, cash exits, a quote cancelled at one gate and paid at the other, a cancelled
+ * booking) are accepted by this server; a malformed, unknown or too-new event is parked
  * with its reason and never blocks the queue; a protocol outside the server's window is refused
  * with PROTOCOL_TOO_OLD / PROTOCOL_TOO_NEW and a refused kiosk shows it in its health; the
  * outbox writes only what the schemas declare.
@@ -19,6 +21,7 @@ import { call, memoryServer, openKiosk, serverSessions, tempDir, TestClock, type
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as unknown;
 const V1_PUSHES = fixture('push-v1.json') as { kiosk: string; body: PushBody }[];
 const V1_CHANGES = fixture('pull-v1.json') as { entityType: string; data: unknown }[];
+const V2_PUSHES = fixture('push-v2.json') as { kiosk: string; body: PushBody }[];
 
 describe('sync protocol: what a push in protocol 1 looks like', () => {
   it('has no protocol version and every event type it holds has a schema', () => {
@@ -56,6 +59,20 @@ describe('sync protocol: server', () => {
     expect(byPlate.get('KA01RC0005')!.payments.some((p) => p.includes(':REFUNDED:'))).toBe(true);
     const counts = await server.service.counts();
     expect(counts.events).toBe(V1_PUSHES.reduce((n, p) => n + p.body.events.length, 0));
+  });
+
+  it('accepts the recorded protocol-2 pushes (full-row session events) as they are: every event applied, sessions folded', async () => {
+    expect(V2_PUSHES.every((p) => p.body.protocolVersion === 2)).toBe(true);
+    expect(V2_PUSHES.flatMap((p) => p.body.events).filter((e) => e.type.startsWith('session.')).every((e) => e.schemaVersion === 2 && !('base' in (e.payload as object)))).toBe(true);
+    for (const p of V2_PUSHES) {
+      const res = await server.service.push(p.kiosk, JSON.parse(JSON.stringify(p.body)) as PushBody);
+      expect(res.results.filter((r) => r.outcome !== 'APPLIED'), JSON.stringify(res.results.filter((r) => r.outcome !== 'APPLIED'))).toEqual([]);
+    }
+    const byPlate = new Map((await serverSessions(server.service)).map((s) => [s.vehicle, s]));
+    expect(byPlate.get('KA02RC0001')).toMatchObject({ status: 'COMPLETED', paid: 12000, conflict: 0 });
+    expect(byPlate.get('KA02RC0002')).toMatchObject({ status: 'COMPLETED', paid: 12000, conflict: 0 }); // quote cancelled at gate-a, paid at gate-b
+    expect(byPlate.get('KA02RC0003')).toMatchObject({ status: 'CANCELLED' });
+    expect(byPlate.get('KA02RC0004')).toMatchObject({ status: 'COMPLETED', paid: 12000 });
   });
 
   it('a gate on this protocol pulls what the protocol-1 pushes produced and mirrors it', async () => {
