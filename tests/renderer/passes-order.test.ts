@@ -6,7 +6,7 @@ import { lastPrice, passStatus, saleInput } from '../../src-renderer/passes/orde
 const pass = (over: Partial<PassView>): PassView => ({
   id: 'p1', kind: 'MONTHLY', holderName: 'A', plates: ['KA01AB1234'], cardId: null, zones: [], hours: null,
   validFrom: '2026-01-01T00:00:00Z', validUntil: '2026-02-01T00:00:00Z', maxCars: 1, antiPassback: 'HARD', pricePaise: 150_000,
-  inside: 0, neutral: false, ...over,
+  inside: 0, neutral: false, reserved: [], ...over,
 });
 const at = (iso: string) => Date.parse(iso);
 
