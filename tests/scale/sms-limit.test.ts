@@ -7,11 +7,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type ParkGateServer } from '../../src-server/app.js';
 import { loadConfig } from '../../src-server/config.js';
 import { SMS_PER_DOCUMENT } from '../../src-server/invoices/sms-route.js';
 import { addKiosk } from '../../src-server/kiosks/enrolment.js';
+import type { SyncDatabase } from '../../src-server/sync/schema.js';
 import { startSmsSim } from '../../src-server/sim/sms-sim.js';
 import { systemClock } from '../../src-server/util/clock.js';
 import { kioskSigningKey, signKioskRequest } from '../../src-shared/protocol/kiosk-signing.js';
@@ -58,7 +60,7 @@ describe('e-receipt SMS budget across two instances', () => {
     const token = randomBytes(32).toString('base64url');
     const id = `doc-${randomBytes(6).toString('hex')}`;
     const document = { id, token, kioskId: kiosk.id, number: `G01I/2627/${id.slice(-6)}` };
-    await server.ctx.db.insertInto('sync_events').values({
+    await (server.ctx.db as unknown as Kysely<SyncDatabase>).insertInto('sync_events').values({
       facility_id: 'main', id: `ev-${id}`, kiosk_id: kiosk.id, seq: Number.parseInt(id.slice(-6), 16), hlc: `0-${id}`, type: 'invoice.issued', entity_id: id,
       payload: JSON.stringify({ document }), schema_version: 1, outcome: 'applied', error: null, received_at: Date.now(),
     }).execute();
