@@ -274,14 +274,13 @@ function ServerStep({ onDone }: { onDone(): void }) {
     <StepCard id="server" title={t('setup.serverTitle')} intro={t('setup.serverIntro')} onSubmit={(e) => void submit(e)}>
       {/* Several URLs (failover order): plain text, as a type="url" field would refuse a list. The core checks each one. */}
       <TextField
-        label={t('setup.serverUrls')}
+        label={t('setup.serverUrl')}
         inputMode="url"
         value={serverUrl}
         onValue={setServerUrl}
         autoCapitalize="none"
         autoComplete="off"
         spellCheck={false}
-        placeholder="https://parkgate.example.com, https://parkgate-2.example.com"
         hint={t('setup.serverUrlsHint')}
         data-testid="setup-server-urls"
       />

@@ -30,8 +30,8 @@ import type { WorkerInput } from './scale-kiosks.js';
 const KIOSKS = Number(process.env.SCALE_KIOSKS ?? 1000);
 const FACILITIES = Number(process.env.SCALE_FACILITIES ?? 50);
 const WORKERS = Number(process.env.SCALE_WORKERS ?? 4);
-const STEADY_S = Number(process.env.SCALE_STEADY_S ?? 30);
-const SATURATE_S = Number(process.env.SCALE_SATURATE_S ?? 8);
+const STEADY_S = Number(process.env.SCALE_STEADY_S ?? 20);
+const SATURATE_S = Number(process.env.SCALE_SATURATE_S ?? 5);
 const SATURATORS = Number(process.env.SCALE_SATURATORS ?? 25);
 const PUSH_EVERY_S = Number(process.env.SCALE_PUSH_EVERY_S ?? 30);
 /** The bench's databases are `<SCALE_DB>_1` and `<SCALE_DB>_3` (dropped first and after). */

@@ -97,7 +97,7 @@ async function push(k: SimKiosk, saturating: boolean): Promise<void> {
     if (others.length) sentAt.set(entityId + event.type, { t0, waiting: new Set(others) });
   }
   try {
-    await k.http.request('POST', '/sync/v1/push', { events: [event], clientTime: t0, protocolVersion: SYNC_PROTOCOL_VERSION }, { timeoutMs: 30_000 });
+    await k.http.request('POST', '/sync/v1/push', { events: [event], clientTime: t0, protocolVersion: SYNC_PROTOCOL_VERSION }, { timeoutMs: 10_000 }); // bounded: the bench must end in its time
     if (saturating) counts.satPushes++;
     else counts.pushes++;
   } catch (err) {
