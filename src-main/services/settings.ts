@@ -6,7 +6,7 @@
  * encrypted by the OS keyring under Electron), the same file `serve --kiosk-secret` keeps it in
  * and the Electron shell reads at start-up, and is never returned.
  */
-import { parseServerUrls } from '../../src-shared/protocol/server-urls.js';
+import { checkServerUrls, MAX_SERVER_URLS, parseServerUrls } from '../../src-shared/protocol/server-urls.js';
 import { LANE_ROLES, type FacilitySettings } from '../../src-shared/contracts/api.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import { KIOSK_SECRET_NAME } from '../ops/secret-store.js';
@@ -67,6 +67,27 @@ function parse<K extends CoreKey>(key: K, raw: string): FacilitySettings[K] | un
 
 /** An http(s) URL without credentials, or null. */
 /** One server URL or several (instances to fail over between), stored comma-separated. */
+const SERVER_URL_MESSAGES = {
+  EMPTY: 'Enter the server URL.',
+  TOO_MANY: `At most ${MAX_SERVER_URLS} server URLs.`,
+  NOT_A_URL: 'is not an address: write it as https://parkgate.example.com',
+  NOT_HTTP: 'must start with http:// or https://',
+  CREDENTIALS: 'must not contain a user name or password',
+} as const;
+
+/**
+ * The central server's URLs (several: comma- or line-separated, tried in that order) as stored,
+ * or VALIDATION_FAILED naming the first bad entry: details `{ reason: 'BAD_SERVER_URL', problem,
+ * entry, position }`, and a keyed message (`core.serverUrl.<problem>`) the screens translate.
+ */
+export function checkedServerUrls(raw: string): string {
+  const r = checkServerUrls(raw);
+  if (r.ok) return r.urls.join(',');
+  const english = r.entry === null ? SERVER_URL_MESSAGES[r.problem] : `Server URL ${r.position} (${r.entry}) ${SERVER_URL_MESSAGES[r.problem]}.`;
+  throw AppError.keyed('VALIDATION_FAILED', `serverUrl.${r.problem}`, { entry: r.entry, position: r.position, max: MAX_SERVER_URLS }, english,
+    { reason: 'BAD_SERVER_URL', problem: r.problem, entry: r.entry, position: r.position });
+}
+
 export function normalizeServerUrl(raw: string): string | null {
   return parseServerUrls(raw)?.join(',') ?? null;
 }
@@ -121,10 +142,7 @@ export function updateSettings(ctx: ServiceContext, actor: Actor, patch: Setting
   let serverUrl: string | null | undefined;
   if (patch.serverUrl !== undefined) {
     const raw = patch.serverUrl.trim();
-    serverUrl = raw === '' ? null : normalizeServerUrl(raw);
-    if (raw !== '' && serverUrl === null) {
-      throw new AppError('VALIDATION_FAILED', 'The server URL must be an http:// or https:// address, e.g. https://parkgate.example.com (several: separated by commas).');
-    }
+    serverUrl = raw === '' ? null : checkedServerUrls(raw);
   }
   let kioskId: string | null | undefined;
   if (patch.kioskId !== undefined) {

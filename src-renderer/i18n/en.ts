@@ -4,12 +4,14 @@ import { coreEn } from './core.en.js';
 import { deskEn } from './desk.en.js';
 import { validationsEn } from './validations.en.js';
 import { passesEn } from './passes.en.js';
+import { serverUrlsEn } from './server-urls.en.js';
 
 export const en = {
   ...coreEn,
   ...deskEn,
   ...validationsEn,
   ...passesEn,
+  ...serverUrlsEn,
   'app.name': 'ParkGate',
   'app.tagline': 'Gate kiosk',
   'app.loading': 'Starting…',

@@ -5,12 +5,14 @@ import { coreHi } from './core.hi.js';
 import { deskHi } from './desk.hi.js';
 import { validationsHi } from './validations.hi.js';
 import { passesHi } from './passes.hi.js';
+import { serverUrlsHi } from './server-urls.hi.js';
 
 export const hi: Record<MessageKey, string> = {
   ...coreHi,
   ...deskHi,
   ...validationsHi,
   ...passesHi,
+  ...serverUrlsHi,
   'app.name': 'ParkGate',
   'app.tagline': 'गेट कियोस्क',
   'app.loading': 'शुरू हो रहा है…',

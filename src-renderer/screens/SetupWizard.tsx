@@ -272,7 +272,18 @@ function ServerStep({ onDone }: { onDone(): void }) {
 
   return (
     <StepCard id="server" title={t('setup.serverTitle')} intro={t('setup.serverIntro')} onSubmit={(e) => void submit(e)}>
-      <TextField label={t('setup.serverUrl')} type="url" inputMode="url" value={serverUrl} onValue={setServerUrl} autoCapitalize="none" autoComplete="off" spellCheck={false} />
+      {/* Several URLs (failover order): plain text, as a type="url" field would refuse a list. The core checks each one. */}
+      <TextField
+        label={t('setup.serverUrl')}
+        inputMode="url"
+        value={serverUrl}
+        onValue={setServerUrl}
+        autoCapitalize="none"
+        autoComplete="off"
+        spellCheck={false}
+        hint={t('setup.serverUrlsHint')}
+        data-testid="setup-server-urls"
+      />
       <TextField label={t('setup.kioskId')} value={kioskId} onValue={setKioskId} autoCapitalize="none" autoComplete="off" spellCheck={false} />
       <TextField
         label={t('setup.kioskSecret')}

@@ -2,8 +2,9 @@
  * A kiosk asks for the SMS of a document's e-receipt link: POST /kiosk/v1/e-receipts/sms
  * `{ token, mobile }` (signed). The server sends it because it holds the provider key and the
  * public address of /r/<token>; it sends only for a document that kiosk issued (synced to it),
- * at most SMS_PER_DOCUMENT times per document while the process runs (a stuck button or a
- * misused kiosk cannot flood a number). Failures are typed (details.reason).
+ * at most SMS_PER_DOCUMENT times per document (a stuck button or a misused kiosk cannot flood a
+ * number): one budget for all the instances when they share Redis (src-server/invoices/sms-budget.ts),
+ * else this process's own. Failures are typed (details.reason).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import { ok, parseJson } from '../http/envelope.js';
 import { kioskAuthenticator } from '../kiosks/request-auth.js';
 import type { DocumentByToken } from './routes.js';
 import { sendEReceiptSms, SmsError } from './sms.js';
+import { memorySmsBudget, redisSmsBudget, type SmsBudget } from './sms-budget.js';
 
 export const SMS_PER_DOCUMENT = 3;
 
@@ -21,9 +23,16 @@ const smsBody = z.object({
   mobile: z.string().min(1).max(32),
 }).strict();
 
-export function registerEReceiptSmsRoute(app: FastifyInstance, ctx: ServerContext, byToken: DocumentByToken): void {
+/** The instances' shared budget with Redis, else this process's. */
+export function smsBudgetFor(ctx: Pick<ServerContext, 'redis' | 'config' | 'log'>): SmsBudget {
+  if (!ctx.redis) return memorySmsBudget(SMS_PER_DOCUMENT);
+  return redisSmsBudget(ctx.redis, ctx.config.redisKeyPrefix, SMS_PER_DOCUMENT, {
+    onFallback: (message) => ctx.log.warn({ err: message }, 'Redis for the SMS budget unreachable: this instance counts on its own meanwhile'),
+  });
+}
+
+export function registerEReceiptSmsRoute(app: FastifyInstance, ctx: ServerContext, byToken: DocumentByToken, budget: SmsBudget = smsBudgetFor(ctx)): void {
   const auth = kioskAuthenticator(ctx);
-  const sentPerToken = new Map<string, number>();
   ctx.routes.add({ method: 'POST', url: '/kiosk/v1/e-receipts/sms', summary: 'Send the e-receipt link of a document this kiosk issued by SMS', tag: 'kiosk', auth: 'kiosk', body: smsBody });
   app.post('/kiosk/v1/e-receipts/sms', async (req) => {
     const kioskId = await auth(req);
@@ -33,15 +42,15 @@ export function registerEReceiptSmsRoute(app: FastifyInstance, ctx: ServerContex
     const doc = await byToken(input.token);
     // Another kiosk's document reads as unknown: a kiosk cannot probe tokens it did not issue.
     if (!doc || doc.kioskId !== kioskId) throw new AppError('NOT_FOUND', 'The central server does not have this invoice yet.', { reason: 'NOT_SYNCED' });
-    const count = sentPerToken.get(input.token) ?? 0;
-    if (count >= SMS_PER_DOCUMENT) throw new AppError('RATE_LIMITED', `This e-receipt was already sent ${SMS_PER_DOCUMENT} times.`, { reason: 'SMS_LIMIT' });
+    // Taken before sending (so concurrent requests on any instance cannot overshoot), given back on failure.
+    if (!(await budget.take(doc.id))) throw new AppError('RATE_LIMITED', `This e-receipt was already sent ${SMS_PER_DOCUMENT} times.`, { reason: 'SMS_LIMIT' });
     const url = `${ctx.config.publicBaseUrl}/r/${input.token}`;
     try {
       const { requestId } = await sendEReceiptSms(sms, input.mobile, { url, number: doc.number ?? doc.refersToNumber ?? 'receipt' });
-      sentPerToken.set(input.token, count + 1);
       ctx.log.info({ kioskId, document: doc.id }, 'e-receipt SMS sent');
       return ok({ requestId, url });
     } catch (err) {
+      await budget.giveBack(doc.id);
       if (!(err instanceof SmsError)) throw err;
       if (err.reason === 'BAD_NUMBER') throw new AppError('VALIDATION_FAILED', err.message, { reason: 'BAD_NUMBER' });
       ctx.log.warn({ kioskId, reason: err.reason }, 'e-receipt SMS failed');

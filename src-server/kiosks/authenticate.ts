@@ -11,6 +11,7 @@ import type { ServerDatabase } from '../db/schema.js';
 import type { Clock } from '../util/clock.js';
 import { safeEqual } from '../util/hash.js';
 import { KIOSK_NONCE_PATTERN, kioskSignatureWithNonce } from '../../src-shared/protocol/kiosk-signing.js';
+import { Batcher } from '../util/batcher.js';
 
 export interface SignedRequest {
   method: string;
@@ -34,6 +35,58 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 /** Expired nonces are deleted at most this often per database (one DELETE on an indexed column). */
 const PRUNE_EVERY_MS = 30_000;
 const lastPrune = new WeakMap<object, number>();
+
+interface KioskKeyRow { signing_key: string; revoked_at: number | null; facility_id: string }
+
+/**
+ * Per database: the kiosk rows and the nonce inserts of requests arriving together, each as one
+ * statement (the pulls an append woke come back at once: one lookup and one commit for all of
+ * them instead of one each). A nonce twice in one batch is spent by the first only.
+ */
+interface AuthBatchers {
+  kiosks: Batcher<string, KioskKeyRow | null>;
+  nonces: Batcher<string, boolean>;
+  expires: Map<string, number>;
+}
+const batchers = new WeakMap<object, AuthBatchers>();
+const NONCE_SEP = '\u0000';
+
+function batchersOf(db: Kysely<ServerDatabase>): AuthBatchers {
+  let b = batchers.get(db);
+  if (b) return b;
+  const expires = new Map<string, number>();
+  b = {
+    expires,
+    kiosks: new Batcher(async (ids) => {
+      const rows = await db.selectFrom('kiosks').select(['id', 'signing_key', 'revoked_at', 'facility_id']).where('id', 'in', ids).execute();
+      return new Map(rows.map((r) => [r.id, { signing_key: r.signing_key, revoked_at: r.revoked_at, facility_id: r.facility_id }]));
+    }, null),
+    nonces: new Batcher(async (keys) => {
+      const values = keys.map((k) => {
+        const [kiosk_id, nonce] = k.split(NONCE_SEP) as [string, string];
+        const expires_at = expires.get(k)!;
+        expires.delete(k);
+        return { kiosk_id, nonce, expires_at };
+      });
+      const fresh = await db.insertInto('kiosk_nonces').values(values)
+        .onConflict((oc) => oc.columns(['kiosk_id', 'nonce']).doNothing())
+        .returning(['kiosk_id', 'nonce'])
+        .execute();
+      return new Map(fresh.map((r) => [`${r.kiosk_id}${NONCE_SEP}${r.nonce}`, true]));
+    }, false),
+  };
+  batchers.set(db, b);
+  return b;
+}
+
+/** Spends `nonce` for `kioskId`: false when it was already spent (or is being spent by a request in this batch). */
+async function spendNonce(db: Kysely<ServerDatabase>, kioskId: string, nonce: string, expiresAt: number): Promise<boolean> {
+  const b = batchersOf(db);
+  const key = `${kioskId}${NONCE_SEP}${nonce}`;
+  if (b.expires.has(key)) return false; // the same request id twice in one batch: the first spends it
+  b.expires.set(key, expiresAt);
+  return b.nonces.get(key);
+}
 
 /** The signed kiosk and the facility it is enrolled in. */
 export interface KioskIdentity {
@@ -63,17 +116,13 @@ export async function authenticateKioskIdentity(db: Kysely<ServerDatabase>, cloc
     // The kiosk re-measures its clock offset and retries on this reason (src-main/online/signed-client.ts).
     throw new AppError('UNAUTHENTICATED', 'Kiosk clock is too far from the server clock.', { reason: 'CLOCK_SKEW' });
   }
-  const kiosk = await db.selectFrom('kiosks').select(['signing_key', 'revoked_at', 'facility_id']).where('id', '=', kioskId).executeTakeFirst();
+  const kiosk = await batchersOf(db).kiosks.get(kioskId);
   if (!kiosk || kiosk.revoked_at !== null) throw new AppError('UNAUTHENTICATED', 'Kiosk is not enrolled or was revoked.');
   const key = w.openKey ? w.openKey(kiosk.signing_key) : kiosk.signing_key;
   const expected = kioskSignatureWithNonce(key, req.method, req.path, timestamp, nonce, req.rawBody);
   if (!safeEqual(expected, signature)) throw new AppError('UNAUTHENTICATED', 'Kiosk signature does not match.');
   // Only a correctly signed request spends its nonce (a stranger cannot use up a kiosk's ids).
-  const fresh = await db.insertInto('kiosk_nonces')
-    .values({ kiosk_id: kioskId, nonce, expires_at: ts + w.pastSeconds * 1000 })
-    .onConflict((oc) => oc.columns(['kiosk_id', 'nonce']).doNothing())
-    .returning('nonce')
-    .executeTakeFirst();
+  const fresh = await spendNonce(db, kioskId, nonce, ts + w.pastSeconds * 1000);
   if (!fresh) throw new AppError('UNAUTHENTICATED', 'This kiosk request was already received (replayed request id).', { reason: 'REPLAY' });
   if (now - (lastPrune.get(db) ?? 0) > PRUNE_EVERY_MS) {
     lastPrune.set(db, now);

@@ -10,10 +10,15 @@
  */
 import type { ChangeEntry, PullResult } from '../../src-shared/contracts/sync.js';
 import type { ChangeWaker } from '../scale/change-waker.js';
+import { CursorAcks } from './cursor-acks.js';
 import { num, type SyncWriter } from './write-batch.js';
 
 export class ChangeLogReader {
-  constructor(private readonly w: SyncWriter, private readonly maxLimit: number, readonly waker: ChangeWaker) {}
+  private readonly acks: CursorAcks;
+
+  constructor(private readonly w: SyncWriter, private readonly maxLimit: number, readonly waker: ChangeWaker) {
+    this.acks = new CursorAcks(w.db, () => w.now());
+  }
 
   /** Wakes the long-polls of these facilities (the scope of a change-log commit), on every instance. */
   notify(facilityIds: Iterable<string>): void {
@@ -74,7 +79,7 @@ export class ChangeLogReader {
     } finally {
       appended?.off();
     }
-    await this.w.db.updateTable('sync_kiosks').set({ cursor: after, last_pull_at: this.w.now() }).where('kiosk_id', '=', kioskId).where('cursor', '<', after).execute();
+    await this.acks.record(kioskId, after);
     return { changes, cursor: changes.length ? changes[changes.length - 1]!.seq : after, hasMore: changes.length === take, serverTime: this.w.now(), protocolVersion };
   }
 

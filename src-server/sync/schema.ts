@@ -6,6 +6,8 @@ import type { ValidationServerTables } from '../validations/schema.js';
 import type { PassServerTables } from '../passes/schema.js';
 
 export interface SyncCounterTable { id: number; seq: number; server_seq: number; hlc: string }
+/** One row per facility: its writer lock and server HLC (PostgreSQL; migrations/server/9985_facility_writers.ts). */
+export interface SyncFacilityHeadsTable { facility_id: string; hlc: string }
 export interface SyncKiosksTable {
   kiosk_id: string;
   /** The kiosk's facility (migrations/server/9980): its pulls read only that facility's change log. */
@@ -59,6 +61,7 @@ export interface SyncEntitiesTable {
 /** validation_redemptions: src-server/validations/schema.ts; pass_movements: src-server/passes/schema.ts. */
 export interface SyncDatabase extends ValidationServerTables, PassServerTables {
   sync_counter: SyncCounterTable;
+  sync_facility_heads: SyncFacilityHeadsTable;
   sync_kiosks: SyncKiosksTable;
   sync_events: SyncEventsTable;
   sync_changes: SyncChangesTable;

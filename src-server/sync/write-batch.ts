@@ -5,7 +5,7 @@
  * events it decides, and the change-log entries it appends.
  */
 import type { recordCheckpoint } from '../audit/checkpoints.js';
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { SYNC_PROTOCOL_VERSION, type PaymentSnap, type SessionSnap, type VehicleSnap } from '../../src-shared/contracts/sync.js';
 import { decodeHlc, encodeHlc, hlcNow, hlcReceive, type Hlc } from '../../src-shared/domain/hlc.js';
 import { chunks, IN_CHUNK, insertRows, padded, type PlaceholderStyle } from './bulk-insert.js';
@@ -60,8 +60,15 @@ export class Batch {
     public hlc: string,
     /** The facility this transaction writes for: its sessions, entities, server events and change entries. */
     readonly facilityId: string,
+    /**
+     * 'facility' (PostgreSQL): the facility's writer lock is held, the counter only at the end;
+     * 'global' (SQLite): the counter lock, taken first, is the one writer lock.
+     */
+    readonly lock: 'facility' | 'global' = 'global',
   ) {}
 }
+
+const isPostgres = (trx: Tx): boolean => trx.getExecutor().adapter instanceof PostgresAdapter;
 
 export const EVENT_COLS = ['id', 'facility_id', 'kiosk_id', 'seq', 'hlc', 'type', 'entity_id', 'payload', 'schema_version', 'outcome', 'error', 'received_at'] as const;
 const CHANGE_COLS = ['seq', 'facility_id', 'entity_type', 'entity_id', 'origin_kiosk_id', 'data', 'created_at'] as const;
@@ -81,17 +88,37 @@ export function foldEventOf(id: string, kioskId: string, hlc: string, type: stri
 }
 
 /**
- * Takes the writer lock and reads the counter in one statement: a no-op update of the single
- * `sync_counter` row (a row lock held to commit on PostgreSQL; SQLite's write lock), RETURNING
- * its current values, which no other writer can change before this transaction ends. The counter
- * is shared by every facility (sequence numbers are unique server-wide); each facility's kiosks
- * read only their facility's entries of the log.
+ * Takes the writer lock of `facilityId` for this transaction. Writers of one facility are
+ * serialised (its sessions fold, its slots and plates clash, in one order); writers of different
+ * facilities run side by side.
+ * - PostgreSQL: the row of the facility in `sync_facility_heads` (created on first use), locked
+ *   to commit by a no-op upsert that returns the facility's server HLC. The server-wide change-log
+ *   counter is locked only in `finish`, for its last statements, so sequence numbers are still
+ *   assigned in commit order (a reader never sees seq n+1 without seq n) while the rest of the
+ *   transaction (reads, fold, clashes) holds no lock another facility waits for.
+ * - SQLite (one writer anyway): a no-op update of the single `sync_counter` row, RETURNING its
+ *   values, taken first.
  */
 export async function begin(trx: Tx, facilityId: string): Promise<Batch> {
+  if (isPostgres(trx)) {
+    const r = await sql<{ hlc: string }>`INSERT INTO sync_facility_heads (facility_id, hlc)
+      VALUES (${facilityId}, COALESCE((SELECT hlc FROM sync_counter WHERE id = 1), ''))
+      ON CONFLICT (facility_id) DO UPDATE SET hlc = sync_facility_heads.hlc RETURNING hlc`.execute(trx);
+    const hlc = r.rows[0]!.hlc;
+    return new Batch({ seq: 0, serverSeq: 0, hlc }, 0, hlc, facilityId, 'facility');
+  }
   const c = await trx.updateTable('sync_counter').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1)
     .returning(['seq', 'server_seq', 'hlc']).executeTakeFirstOrThrow();
   const start = { seq: num(c.seq), serverSeq: num(c.server_seq), hlc: c.hlc };
   return new Batch(start, start.serverSeq, start.hlc, facilityId);
+}
+
+/** The next server-event number: PostgreSQL's sequence (no lock), or the counter held by this transaction. */
+async function nextServerSeq(trx: Tx, b: Batch): Promise<number> {
+  if (b.lock === 'global') return ++b.serverSeq;
+  const r = await sql<{ n: string | number }>`SELECT nextval('sync_server_seq') AS n`.execute(trx);
+  b.serverSeq = num(r.rows[0]!.n);
+  return b.serverSeq;
 }
 
 /** Writes what the batch accumulated: server events, change-log entries, the counter. Returns the last change-log position. */
@@ -103,6 +130,16 @@ export async function finish(w: SyncWriter, trx: Tx, b: Batch): Promise<number> 
   b.pending.forEach((p, i) => lastIdx.set(`${p.entityType}:${p.entityId}`, i));
   const keep = b.pending.filter((p, i) => lastIdx.get(`${p.entityType}:${p.entityId}`) === i);
   let seq = b.start.seq;
+  if (b.lock === 'facility') {
+    if (b.hlc !== b.start.hlc) await trx.updateTable('sync_facility_heads').set({ hlc: b.hlc }).where('facility_id', '=', b.facilityId).execute();
+    if (keep.length === 0) {
+      const c = await trx.selectFrom('sync_counter').select('seq').where('id', '=', 1).executeTakeFirstOrThrow();
+      return num(c.seq);
+    }
+    // The server-wide counter, from here to commit: the entries' numbers in commit order.
+    const c = await trx.updateTable('sync_counter').set({ seq: sql`seq + ${keep.length}` }).where('id', '=', 1).returning('seq').executeTakeFirstOrThrow();
+    seq = num(c.seq) - keep.length;
+  }
   const now = w.now();
   const rows = keep.map((p) => ({
     seq: ++seq, facility_id: p.facilityId ?? b.facilityId, entity_type: p.entityType, entity_id: p.entityId, origin_kiosk_id: p.originKioskId,
@@ -111,7 +148,7 @@ export async function finish(w: SyncWriter, trx: Tx, b: Batch): Promise<number> 
   await insertRows(trx, w.style(), 'sync_changes', CHANGE_COLS, rows);
   for (const r of rows) facilities.add(r.facility_id);
   b.touchedFacilities = facilities;
-  if (seq !== b.start.seq || b.serverSeq !== b.start.serverSeq || b.hlc !== b.start.hlc) {
+  if (b.lock === 'global' && (seq !== b.start.seq || b.serverSeq !== b.start.serverSeq || b.hlc !== b.start.hlc)) {
     await trx.updateTable('sync_counter').set({ seq, server_seq: b.serverSeq, hlc: b.hlc }).where('id', '=', 1).execute();
   }
   return seq;
@@ -131,7 +168,7 @@ function nextServerHlc(w: SyncWriter, b: Batch, after: string[]): string {
 /** Records a server decision about a session (stored at the end of the transaction) and adds it to the fold input. */
 export async function serverEvent(w: SyncWriter, trx: Tx, b: Batch, type: string, entityId: string, payload: Record<string, unknown>, after: string[]): Promise<void> {
   await loadEvents(trx, b, [entityId]);
-  const seq = ++b.serverSeq;
+  const seq = await nextServerSeq(trx, b);
   const hlc = nextServerHlc(w, b, after);
   const json = JSON.stringify(payload);
   b.serverRows.push({

@@ -6,21 +6,37 @@
  */
 export const MAX_SERVER_URLS = 8;
 
-/** The URLs in order, or null when any entry is not an http(s) URL (or there are none or too many). */
-export function parseServerUrls(raw: string): string[] | null {
+/** Why a server URL list was refused: none given, more than MAX_SERVER_URLS, or one entry that is not a usable address. */
+export type ServerUrlProblem = 'EMPTY' | 'TOO_MANY' | 'NOT_A_URL' | 'NOT_HTTP' | 'CREDENTIALS';
+
+export type ServerUrlCheck =
+  | { ok: true; urls: string[] }
+  | { ok: false; problem: ServerUrlProblem; /** the offending entry as written (entry problems) */ entry: string | null; /** its place in the list, from 1 */ position: number | null };
+
+/** The URLs in order (failover order), or what is wrong with the first bad entry. */
+export function checkServerUrls(raw: string): ServerUrlCheck {
   const parts = raw.split(/[\s,]+/).filter(Boolean);
-  if (parts.length === 0 || parts.length > MAX_SERVER_URLS) return null;
+  if (parts.length === 0) return { ok: false, problem: 'EMPTY', entry: null, position: null };
+  if (parts.length > MAX_SERVER_URLS) return { ok: false, problem: 'TOO_MANY', entry: null, position: null };
   const out: string[] = [];
-  for (const p of parts) {
+  for (const [i, p] of parts.entries()) {
+    const bad = (problem: ServerUrlProblem): ServerUrlCheck => ({ ok: false, problem, entry: p.slice(0, 200), position: i + 1 });
     let url: URL;
     try {
       url = new URL(p);
     } catch {
-      return null;
+      return bad('NOT_A_URL');
     }
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return null;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return bad('NOT_HTTP');
+    if (url.username || url.password) return bad('CREDENTIALS');
     const text = url.toString().replace(/\/+$/, '');
     if (!out.includes(text)) out.push(text);
   }
-  return out;
+  return { ok: true, urls: out };
+}
+
+/** The URLs in order, or null when any entry is not an http(s) URL (or there are none or too many). */
+export function parseServerUrls(raw: string): string[] | null {
+  const r = checkServerUrls(raw);
+  return r.ok ? r.urls : null;
 }

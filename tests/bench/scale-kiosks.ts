@@ -4,8 +4,9 @@
  * from the new cursor) and pushes at the stated rate: one event every `pushEveryMs` on average
  * (random phase), a walk-in ticket and, at its next push, that car's exit. Kiosk j talks to
  * server URL j mod n (what a balancer spreading kiosks over the instances does). Propagation:
- * from the start of a push by one of this worker's kiosks to the moment this worker's observer
- * kiosk (its first, which only pulls) has pulled the change (one clock, this process). In the
+ * from the start of a push by one of this worker's kiosks to the moment each other gate of its
+ * facility in this worker has pulled the change (one sample per receiving gate, one clock: this
+ * process). In the
  * saturation phase `saturators` kiosks push back to back. Prints one JSON line with the counts.
  * Input: the JSON in SCALE_WORKER (see WorkerInput).
  */
@@ -15,7 +16,8 @@ import { SYNC_PROTOCOL_VERSION } from '../../src-shared/contracts/sync.js';
 
 export interface WorkerInput {
   urls: string[];
-  kiosks: { id: string; secret: string; index: number }[];
+  /** `facility`: the index of the kiosk's facility (its changes reach only that facility's gates). */
+  kiosks: { id: string; secret: string; index: number; facility: number }[];
   steadyMs: number;
   saturateMs: number;
   saturators: number;
@@ -28,6 +30,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 interface SimKiosk {
   id: string;
+  facility: number;
   http: SignedClient;
   seq: number;
   open: { id: string; plate: string } | null;
@@ -35,12 +38,22 @@ interface SimKiosk {
 }
 
 const kiosks: SimKiosk[] = input.kiosks.map((k) => ({
-  id: k.id, seq: 0, open: null, cursor: 0,
+  id: k.id, facility: k.facility, seq: 0, open: null, cursor: 0,
   http: new SignedClient({ baseUrl: input.urls[k.index % input.urls.length]!, kioskId: k.id, kioskSecret: k.secret, now: () => Date.now() }),
 }));
-const sentAt = new Map<string, number>();
+/** A push still to be seen: when it started and the gates of its facility in this process that have not pulled it yet. */
+const sentAt = new Map<string, { t0: number; waiting: Set<SimKiosk> }>();
+const byFacility = new Map<number, SimKiosk[]>();
+for (const k of kiosks) byFacility.set(k.facility, [...(byFacility.get(k.facility) ?? []), k]);
 const propagation: number[] = [];
 const counts = { pushes: 0, pushErrors: 0, pulls: 0, pullErrors: 0, entries: 0, satPushes: 0 };
+/** Failed requests by what failed (the first words of the error): the table says why, not just how many. */
+const errorKinds: Record<string, number> = {};
+function countError(what: 'push' | 'pull', err: unknown): void {
+  const e = err as { name?: string; code?: string; message?: string };
+  const kind = `${what}: ${e.code ?? e.name ?? 'Error'} ${String(e.message ?? '').slice(0, 60)}`;
+  errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+}
 let phase: 'steady' | 'saturate' | 'done' = 'steady';
 
 const zoneId = randomUUID();
@@ -79,21 +92,22 @@ function nextEvent(k: SimKiosk) {
 async function push(k: SimKiosk, saturating: boolean): Promise<void> {
   const { entityId, event } = nextEvent(k);
   const t0 = Date.now();
-  if (!saturating) sentAt.set(entityId + event.type, t0);
+  if (!saturating) {
+    const others = (byFacility.get(k.facility) ?? []).filter((o) => o !== k);
+    if (others.length) sentAt.set(entityId + event.type, { t0, waiting: new Set(others) });
+  }
   try {
-    await k.http.request('POST', '/sync/v1/push', { events: [event], clientTime: t0, protocolVersion: SYNC_PROTOCOL_VERSION }, { timeoutMs: 30_000 });
+    await k.http.request('POST', '/sync/v1/push', { events: [event], clientTime: t0, protocolVersion: SYNC_PROTOCOL_VERSION }, { timeoutMs: 10_000 }); // bounded: the bench must end in its time
     if (saturating) counts.satPushes++;
     else counts.pushes++;
-  } catch {
+  } catch (err) {
+    countError('push', err);
     counts.pushErrors++;
     k.seq--; // resent as the same sequence number next time (a new event: the server never stored it)
     if (event.type === 'session.ticketIssued') k.open = null;
     else k.open = { id: entityId, plate: event.vehicle.vehicle_number };
   }
 }
-
-/** This worker's first kiosk only pulls: the changes of the others arrive there (propagation). */
-const observer = kiosks[0]!;
 
 async function pullLoop(k: SimKiosk): Promise<void> {
   while (phase !== 'done') {
@@ -108,14 +122,13 @@ async function pullLoop(k: SimKiosk): Promise<void> {
       for (const c of r.changes) {
         const status = c.data.session?.status;
         const key = c.entityId + (status === 'COMPLETED' ? 'session.completed' : 'session.ticketIssued');
-        const t0 = sentAt.get(key);
-        if (t0 === undefined) continue;
-        if (k === observer) {
-          propagation.push(now - t0);
-          sentAt.delete(key);
-        }
+        const sent = sentAt.get(key);
+        if (!sent?.waiting.delete(k)) continue;
+        propagation.push(now - sent.t0);
+        if (sent.waiting.size === 0) sentAt.delete(key);
       }
-    } catch {
+    } catch (err) {
+      countError('pull', err);
       counts.pullErrors++;
       await sleep(200);
     }
@@ -140,18 +153,21 @@ async function pushLoop(k: SimKiosk): Promise<void> {
 
 async function main(): Promise<void> {
   const pulls = kiosks.map((k) => pullLoop(k));
-  const pushes = kiosks.slice(1).map((k) => pushLoop(k));
+  const pushes = kiosks.map((k) => pushLoop(k));
   await sleep(Math.max(0, steadyEnd - Date.now()));
   phase = 'saturate';
   await Promise.all(pushes);
   const satStart = Date.now();
   const satEnd = satStart + input.saturateMs;
-  await Promise.all(kiosks.slice(1, 1 + input.saturators).map(async (k) => {
+  await Promise.all(kiosks.slice(0, input.saturators).map(async (k) => {
     while (Date.now() < satEnd) await push(k, true);
   }));
   const satMs = Date.now() - satStart;
   phase = 'done';
-  process.stdout.write(`${JSON.stringify({ ...counts, satMs, propagation, unseen: sentAt.size })}\n`);
+  let unseen = 0;
+  for (const s of sentAt.values()) unseen += s.waiting.size;
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ ...counts, satMs, propagation, unseen, errorKinds, cpuS: (cpu.user + cpu.system) / 1e6 })}\n`);
   // Pulls still waiting end with the process.
   void pulls;
   process.exit(0);

@@ -224,6 +224,20 @@ describe.each(BACKENDS)('server migrations keep the data of the version before (
     ]);
   });
 
+  it('9980 -> 9985_facility_writers: rows kept; each facility has its writer row with the server HLC; server-event numbers go on after the counter', async () => {
+    await migrateTo('9980_facilities');
+    await seedV1();
+    await db.updateTable('sync_counter').set({ server_seq: 41, hlc: '000001700000000-000003-server' }).where('id', '=', 1).execute();
+    const before = await rows();
+    await migrateTo('9985_facility_writers');
+    expect(await rows()).toEqual(before);
+    expect(await db.selectFrom('sync_facility_heads').selectAll().execute()).toEqual([{ facility_id: 'main', hlc: '000001700000000-000003-server' }]);
+    if (backend === 'postgres') {
+      const next = await sql<{ n: string }>`SELECT nextval('sync_server_seq') AS n`.execute(db);
+      expect(Number(next.rows[0]!.n)).toBe(42);
+    }
+  });
+
   it('a 9100 database migrates to the latest and keeps its rows', async () => {
     await migrateTo('9100_booking_sync');
     await seedV1();

@@ -182,6 +182,38 @@ describe('First-run setup wizard', () => {
     expect(screen.getByRole('heading', { name: 'Facility name and time zone' })).toBeTruthy();
   });
 
+  it('the server URL field takes several URLs (failover order), says so, and shows which URL the core refused', async () => {
+    const bridge = fakeCore();
+    const core = bridge.handlers['settings.update']!;
+    bridge.handlers['settings.update'] = (i) => {
+      if (typeof i.serverUrl === 'string' && i.serverUrl.includes('pg2.example.com') && !i.serverUrl.includes('https://pg2')) {
+        return new Fail('VALIDATION_FAILED', 'Server URL 2 (pg2.example.com) is not an address', { reason: 'BAD_SERVER_URL', problem: 'NOT_A_URL', entry: 'pg2.example.com', position: 2 },
+          'serverUrl.NOT_A_URL', { entry: 'pg2.example.com', position: 2, max: 8 });
+      }
+      return core(i);
+    };
+    useConnectivity.setState({ needsSetup: true, reachable: true });
+    render(<App />);
+    await createAdmin();
+    fireEvent.change(screen.getByLabelText('Facility name'), { target: { value: 'Metro Mall' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save and continue' }));
+    await addZone();
+    await screen.findByRole('heading', { name: 'Central server' });
+    const field = screen.getByLabelText('Server URL') as HTMLInputElement;
+    expect(field.type).toBe('text'); // a type="url" field would refuse a list
+    expect(screen.getByText(/several separated by commas, in the order to try them/)).toBeTruthy();
+    fireEvent.change(field, { target: { value: 'https://pg1.example.com, pg2.example.com' } });
+    fireEvent.change(screen.getByLabelText('Kiosk id'), { target: { value: 'kiosk-7' } });
+    fireEvent.change(screen.getByLabelText('Kiosk secret'), { target: { value: 's3cret-value-123' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save and continue' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Server URL 2 (pg2.example.com) is not an address. Write it as https://parkgate.example.com');
+    fireEvent.change(field, { target: { value: 'https://pg1.example.com, https://pg2.example.com' } });
+    fireEvent.change(screen.getByLabelText('Kiosk secret'), { target: { value: 's3cret-value-123' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save and continue' }));
+    await screen.findByRole('heading', { name: 'Camera and test scan' });
+    expect(bridge.callsOf('settings.update').at(-1)).toMatchObject({ serverUrl: 'https://pg1.example.com, https://pg2.example.com' });
+  });
+
   it('every input has a visible label, in Hindi too', async () => {
     fakeCore();
     useConnectivity.setState({ needsSetup: true, reachable: true });
