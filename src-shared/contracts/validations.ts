@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import type { Quote } from './entities.js';
-import { BILL_RULES, INELIGIBLE_REASONS, VALIDATION_KINDS, type BillRule, type IneligibleReason, type ValidationKind } from '../domain/validation.js';
+import { BILL_RULES, INELIGIBLE_REASONS, VALIDATION_KINDS, type IneligibleReason, type ValidationProgram } from '../domain/validation.js';
+
+export type { BillRule, ValidationKind, ValidationProgram } from '../domain/validation.js';
 
 const id = z.string().min(1).max(64);
 const paise = z.number().int().min(0).max(100_000_000_00);
@@ -65,21 +67,9 @@ export interface Merchant {
   isActive: boolean;
 }
 
-export interface ValidationProgramView {
-  id: string;
-  merchantId: string;
+/** A program as the API shows it: the domain's program plus its merchant's name and whether it is active. */
+export interface ValidationProgramView extends ValidationProgram {
   merchantName: string;
-  name: string;
-  kind: ValidationKind;
-  minutesOff: number | null;
-  amountOffPaise: number | null;
-  percentOff: number | null;
-  capPaise: number | null;
-  reasonCode: string;
-  billRule: BillRule;
-  minBillPaise: number | null;
-  stayOverMinutes: number | null;
-  stayUpToMinutes: number | null;
   isActive: boolean;
 }
 
