@@ -21,6 +21,7 @@ import * as m9920 from './9920_invoice_series.js';
 import * as m9950 from './9950_validation_redemptions.js';
 import * as m9960 from './9960_pass_movements.js';
 import * as m9980 from './9980_facilities.js';
+import * as m9983 from './9983_merchant_prevalidations.js';
 
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -34,4 +35,5 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '9950_validation_redemptions': m9950,
   '9960_pass_movements': m9960,
   '9980_facilities': m9980,
+  '9983_merchant_prevalidations': m9983,
 };
