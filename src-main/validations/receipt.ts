@@ -3,7 +3,9 @@
  * before validation, each validation that took something off (merchant, program, discount: the
  * settled figure once the car left) and what was left to pay.
  */
-import type { ReceiptValidations } from '../print/templates/receipt.js';
+import type { ReceiptValidations, ValidationReceipt } from '../../src-shared/contracts/validations.js';
+import { receiptOf } from '../print/receipt-numbers.js';
+import { sessionRowById } from '../services/session-records.js';
 import type { ServiceContext } from '../services/context.js';
 import { loadValidations } from './pricing.js';
 
@@ -24,4 +26,13 @@ export function receiptValidations(ctx: ServiceContext, sessionId: string, lostT
 export function hasValidationDiscount(ctx: ServiceContext, sessionId: string): boolean {
   const { q, db } = ctx.store;
   return Boolean(q.first(db.selectFrom('session_validations').select('id').where('session_id', '=', sessionId).where('discount_paise', '>', 0)));
+}
+
+/** The validation part of a completed visit's receipt, for the screen (null before the exit or when none took anything off). */
+export function validationReceipt(ctx: ServiceContext, sessionId: string): ValidationReceipt | null {
+  const s = sessionRowById(ctx, sessionId);
+  if (s.status !== 'COMPLETED') return null;
+  const v = receiptValidations(ctx, sessionId, receiptOf(ctx, sessionId)?.lost_ticket_fee_paise ?? null);
+  if (!v) return null;
+  return { ...v, paidPaise: s.amount_paid_paise, status: s.amount_paid_paise > 0 ? 'PAID' : 'EXEMPTED' };
 }

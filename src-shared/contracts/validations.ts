@@ -55,6 +55,8 @@ export const VALIDATION_API = {
     input: z.object({ sessionId: id, programId: id.optional(), billPaise: paise.optional() }).strict(),
   },
   'validations.forSession': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
+  /** After the exit: the validations as the receipt shows them (null when none took anything off). */
+  'validations.receipt': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
   'validations.report': { role: 'SUPERVISOR', input: z.object({ from: day, to: day }).strict() },
 } as const;
 
@@ -86,6 +88,20 @@ export interface QuoteValidation {
   ineligible: IneligibleReason | null;
 }
 
+/** What validations took off a visit, as its receipt shows it: fee before, one line per validation, what was left to pay. */
+export interface ReceiptValidations {
+  feeBeforePaise: number;
+  lines: { merchantName: string; programName: string; discountPaise: number }[];
+  /** The parking fee after the validations plus any lost-ticket fee. */
+  duePaise: number;
+}
+
+/** The receipt's validation part after the exit: PAID (something was paid) or EXEMPTED (the validations made it free). */
+export interface ValidationReceipt extends ReceiptValidations {
+  paidPaise: number;
+  status: 'PAID' | 'EXEMPTED';
+}
+
 export interface ValidationReportRow { key: string; name: string; count: number; discountPaise: number }
 export interface ValidationReport {
   from: string;
@@ -112,6 +128,7 @@ export interface ValidationApiResults {
   'validations.scan': Quote;
   'validations.apply': Quote;
   'validations.forSession': QuoteValidation[];
+  'validations.receipt': ValidationReceipt | null;
   'validations.report': ValidationReport;
 }
 

@@ -22,7 +22,7 @@ import { call, openKiosk, tempDir, type TestKiosk } from '../sync/harness.js';
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 const HOUR = 3_600_000;
 
-interface Answer { status: number; body: { ok: boolean; data?: any; error?: { code: string; details?: any } } } // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Answer { status: number; body: { ok: boolean; data?: any; error?: { code: string; details?: any } } }
 
 describe.each(BACKENDS)('merchant pre-validation (%s)', (backend) => {
   let h: Harness;

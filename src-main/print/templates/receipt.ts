@@ -5,6 +5,7 @@
  * `afterAmounts` (the tax lines), `footer` (signature, e-receipt QR).
  */
 import type { PrintLanguage } from '../../../src-shared/contracts/print.js';
+import type { ReceiptValidations } from '../../../src-shared/contracts/validations.js';
 import { cut, pair, rule, text, type Block } from './blocks.js';
 import { durationText, printLabels, rupees } from './labels.js';
 
@@ -31,14 +32,6 @@ export interface ReceiptData {
   copy: boolean;
   /** The visit's validations that took something off (docs/validations.md); absent or null: none. */
   validations?: ReceiptValidations | null;
-}
-
-/** What validations took off the visit: fee before, one line per validation, what was left to pay. */
-export interface ReceiptValidations {
-  feeBeforePaise: number;
-  lines: { merchantName: string; programName: string; discountPaise: number }[];
-  /** The parking fee after the validations plus any lost-ticket fee: what the visit cost the driver. */
-  duePaise: number;
 }
 
 export interface ReceiptExtensions {
