@@ -10,12 +10,12 @@ import { sql, type Kysely } from 'kysely';
 import type { ServerDatabase } from '../db/schema.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { CanonicalSession } from '../../src-shared/contracts/sync.js';
-import type { ProgramSnap, ValidationSnap } from '../../src-shared/contracts/validations.js';
+import { PREVALIDATION_KIOSK_ID, type ProgramSnap, type ValidationSnap } from '../../src-shared/contracts/validations.js';
 import { isBookingCode, unverifiedTicketSessionId } from '../../src-shared/domain/ticket-codec.js';
 import { formatTicketNumber, idTailsOf, looksLikeTicketNumber, parseTicketNumber, ticketNumberOf } from '../../src-shared/domain/ticket-number.js';
 import { isOpenStatus } from '../sync/fold.js';
 import type { SyncService } from '../sync/service.js';
-import { SERVER_NODE, type Tx } from '../sync/write-batch.js';
+import type { Tx } from '../sync/write-batch.js';
 import { uuidv7 as uuidv7At } from '../../src-shared/domain/ids.js';
 import { randomBytes } from 'node:crypto';
 import { publishedMerchant, type MerchantIdentity } from './credentials.js';
@@ -116,12 +116,12 @@ export async function prevalidate(sync: SyncService, who: MerchantIdentity, inpu
     const now = sync.now();
     const v: ValidationSnap = {
       id: uuidv7At(now, randomBytes(10)), session_id: found.id, program_id: program.id, merchant_id: who.merchantId, source: 'MANUAL', code_id: null,
-      bill_paise: billPaise, discount_paise: 0, fee_before_paise: 0, settled: 0, operator_id: `merchant-api:${who.credentialId}`, kiosk_id: SERVER_NODE,
+      bill_paise: billPaise, discount_paise: 0, fee_before_paise: 0, settled: 0, operator_id: `merchant-api:${who.credentialId}`, kiosk_id: PREVALIDATION_KIOSK_ID,
       created_at: now, updated_at: now,
     };
     await trx.insertInto('server_validations').values({
       validation_id: v.id, facility_id: who.facilityId, session_id: v.session_id, program_id: v.program_id, merchant_id: v.merchant_id,
-      kiosk_id: SERVER_NODE, credential_id: who.credentialId, bill_paise: billPaise, created_at: now,
+      kiosk_id: PREVALIDATION_KIOSK_ID, credential_id: who.credentialId, bill_paise: billPaise, created_at: now,
     }).execute();
     b.pending.push({ entityType: 'validation', entityId: v.id, originKioskId: null, data: { kind: 'validation', validation: v } });
     const number = ticketNumberOf(found.id);

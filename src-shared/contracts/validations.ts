@@ -102,7 +102,17 @@ export interface ValidationReceipt extends ReceiptValidations {
   status: 'PAID' | 'EXEMPTED';
 }
 
-export interface ValidationReportRow { key: string; name: string; count: number; discountPaise: number }
+/** kiosk_id of a validation a merchant recorded through the central server (its sync node id). */
+export const PREVALIDATION_KIOSK_ID = 'server';
+
+export interface ValidationReportRow {
+  key: string;
+  name: string;
+  count: number;
+  discountPaise: number;
+  /** By program: the program's merchant (two merchants may name a program alike). */
+  merchantName?: string;
+}
 export interface ValidationReport {
   from: string;
   to: string;
@@ -110,6 +120,8 @@ export interface ValidationReport {
   /** Settled validations (the car left): the revenue forgone is their total discount. */
   count: number;
   revenueForgonePaise: number;
+  /** Of `count`, the validations merchants recorded through the central server (pre-validations). */
+  preValidatedCount: number;
   byMerchant: ValidationReportRow[];
   byProgram: ValidationReportRow[];
 }

@@ -105,11 +105,22 @@ describe.each(BACKENDS)('merchant pre-validation (%s)', (backend) => {
     expect(atGate.body.error?.details).toEqual({ reason: 'ALREADY_APPLIED' });
 
     // The car leaves free (exempted); a later call is refused.
+    const atExit = (await quote(gate, car.code)).feeBeforeValidationPaise;
     expect((await call<{ status: string }>(gate, 'gate.completeExit', { sessionId: car.id }, 'cashier')).status).toBe('COMPLETED');
     await gate.worker.syncNow();
     const left = await http('POST', '/merchant/v1/validations', { ticket: car.code, programId: withBill.id, billPaise: 60000 }, token);
     expect([left.status, left.body.error?.code, left.body.error?.details?.reason]).toEqual([409, 'ALREADY_EXITED', 'SESSION_CLOSED']);
     expect(await recorded()).toBe(1);
+
+    // Reports: the settled pre-validation counts as the merchant's, by program with its merchant, and as pre-validated.
+    const day = new Date(h.clock.now()).toISOString().slice(0, 10);
+    const report = await call<{ count: number; preValidatedCount: number; revenueForgonePaise: number; byMerchant: unknown[]; byProgram: unknown[] }>(
+      gate, 'validations.report', { from: day, to: day });
+    expect(report).toMatchObject({
+      count: 1, preValidatedCount: 1, revenueForgonePaise: atExit,
+      byMerchant: [{ key: hospital.id, name: 'City Hospital', count: 1, discountPaise: atExit }],
+      byProgram: [{ key: patient.id, name: 'Patient exemption', merchantName: 'City Hospital', count: 1, discountPaise: atExit }],
+    });
   }, 60_000);
 
   it('refusals are typed and record nothing', async () => {
