@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTicketNumber, ticketNumberOf } from '../../src-shared/domain/ticket-number.js';
 import { startNode, type Proc } from '../helpers/node-process.js';
+import { until } from '../helpers/until.js';
 import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
 import { serverEnv } from '../server/helpers/env.js';
 import { freePort } from '../server/helpers/processes.js';
@@ -40,17 +41,6 @@ async function runNode(args: string[], env: Record<string, string>): Promise<str
   return out;
 }
 
-/** Polls `probe` until it returns a value (not undefined), for at most `ms`. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('merchant pre-validation (kiosk + server processes)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parkgate-preval-'));
   let database: TestDatabase;
@@ -59,7 +49,6 @@ describe('merchant pre-validation (kiosk + server processes)', () => {
   let kiosk: Proc | null = null;
   const tokens: Record<string, string> = {};
 
-  /* eslint-disable @typescript-eslint/no-explicit-any */
   const api = async (method: string, input: unknown, who: string): Promise<any> => {
     const res = await fetch(`${kiosk!.url}/api/v1/${method}`, {
       method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(30_000),
@@ -73,7 +62,6 @@ describe('merchant pre-validation (kiosk + server processes)', () => {
     });
     return res.json();
   };
-  /* eslint-enable @typescript-eslint/no-explicit-any */
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
