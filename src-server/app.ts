@@ -27,6 +27,7 @@ import { registerKioskFlaggedRoutes } from './routes/kiosk-flagged.js';
 import { registerKioskAuditRoutes } from './routes/kiosk-audit.js';
 import { registerKioskRoutes } from './routes/kiosk-payments.js';
 import { registerHeadOfficeRoutes } from './routes/head-office.js';
+import { registerMerchantRoutes } from './routes/merchants.js';
 import { requestFacility } from './kiosks/request-auth.js';
 import { registerOpsRoutes, registerPaymentGauges } from './routes/ops.js';
 import { registerParkerRoutes } from './routes/parkers.js';
@@ -152,6 +153,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<ParkGateSer
   registerKioskAuditRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerHeadOfficeRoutes(app, ctx);
+  registerMerchantRoutes(app, ctx);
   await app.register(async (scope) => {
     registerParkerRoutes(scope, ctx);
     registerBookingRoutes(scope, ctx);

@@ -15,6 +15,11 @@
  *   payments accept <id> <reason...>   keep a flagged captured payment as income (flag cleared, decision recorded)
  *   payments refund <id> <reason...>   refund a flagged captured payment through its gateway (idempotent;
  *                                      needs the gateway's settings in the environment, as for the server)
+ *   merchant list [--facility <id>]    merchants the facility's gates published (id, name, prepaid, active)
+ *   merchant token add <merchantId> <label...> [--facility <id>]   a merchant's API credential for
+ *                                      pre-validation; prints the token once (only its hash is kept)
+ *   merchant token list [--facility <id>]
+ *   merchant token revoke <credentialId>
  */
 import { userInfo } from 'node:os';
 import { openServerDb, type ServerDb } from './db/connect.js';
@@ -27,12 +32,15 @@ import { cliPaymentDeps } from './payments/cli-deps.js';
 import { resolveFlagged } from './payments/flagged.js';
 import { systemClock } from './util/clock.js';
 import { addZone, listZones } from './zones/zones.js';
+import { issueMerchantCredential, listMerchantCredentials, publishedMerchants, revokeMerchantCredential } from './validations/credentials.js';
 
 const USAGE = `usage: server:cli -- facility add <name> [--time-zone <IANA>] [--id <id>] | facility list
                      | facility rename <id> <name> | facility time-zone <id> <IANA>
                      | kiosk add <name> [--facility <id>] | kiosk revoke <id> | kiosk list
                      | zone add <name> <hourlyRatePaise> <slots> [--facility <id>] | zone list [--facility <id>] | payments review
-                     | payments accept <paymentId> <reason...> | payments refund <paymentId> <reason...>`;
+                     | payments accept <paymentId> <reason...> | payments refund <paymentId> <reason...>
+                     | merchant list [--facility <id>] | merchant token add <merchantId> <label> [--facility <id>]
+                     | merchant token list [--facility <id>] | merchant token revoke <credentialId>`;
 
 /** Splits `--name value` options (only the known names) from the positional words. */
 function options(words: string[], names: string[]): { rest: string[]; opts: Record<string, string> } {
@@ -60,6 +68,10 @@ async function run(args: string[]): Promise<number> {
     const db = sdb.db;
     if (area === 'facility') {
       const code = await facilityCommand(db, verb, rest, opts);
+      if (code !== null) return code;
+    }
+    if (area === 'merchant') {
+      const code = await merchantCommand(db, verb, rest, opts);
       if (code !== null) return code;
     }
     if (area === 'kiosk' && verb === 'add' && rest.length >= 1) {
@@ -139,6 +151,36 @@ async function facilityCommand(db: ServerDb['db'], verb: string | undefined, res
   if (verb === 'time-zone' && rest.length === 2) {
     print(await updateFacility(db, systemClock, rest[0]!, { timeZone: rest[1]! }));
     return 0;
+  }
+  return null;
+}
+
+async function merchantCommand(db: ServerDb['db'], verb: string | undefined, rest: string[], opts: Record<string, string>): Promise<number | null> {
+  const [sub, ...words] = rest;
+  if (verb === 'list' && rest.length === 0) {
+    const facility = await resolveFacility(db, opts.facility);
+    for (const m of await publishedMerchants(db, facility.id)) {
+      process.stdout.write(`${m.id}\t${m.name}\t${m.prepaid === 1 ? 'prepaid' : 'billed'}\t${m.is_active === 1 ? 'active' : 'inactive'}\n`);
+    }
+    return 0;
+  }
+  if (verb !== 'token') return null;
+  if (sub === 'add' && words.length >= 2) {
+    const [merchantId, ...label] = words as [string, ...string[]];
+    const { credential: c, token } = await issueMerchantCredential(db, systemClock, { merchantId, label: label.join(' '), facilityId: opts.facility });
+    process.stdout.write(`credential id:  ${c.id}\nmerchant:       ${c.merchantId} (${c.merchantName})\nfacility:       ${c.facilityId}\nmerchant token: ${token}\n(give the token to the merchant now; it is not kept on the server)\n`);
+    return 0;
+  }
+  if (sub === 'list' && words.length === 0) {
+    for (const c of await listMerchantCredentials(db, { facilityId: opts.facility })) {
+      process.stdout.write(`${c.id}\t${c.facilityId}\t${c.merchantName}\t${c.label}\t${c.revokedAt === null ? 'active' : `revoked ${c.revokedAt}`}\n`);
+    }
+    return 0;
+  }
+  if (sub === 'revoke' && words.length === 1) {
+    const done = await revokeMerchantCredential(db, systemClock, words[0]!);
+    process.stdout.write(done ? `revoked ${words[0]}\n` : `no active merchant credential ${words[0]}\n`);
+    return done ? 0 : 1;
   }
   return null;
 }

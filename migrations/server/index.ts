@@ -24,6 +24,7 @@ import * as m9960 from './9960_pass_movements.js';
 import * as m9980 from './9980_facilities.js';
 import * as m9981 from './9981_zones_once.js';
 import * as m9982 from './9982_pass_movement_facility.js';
+import * as m9983 from './9983_merchant_prevalidations.js';
 import * as m9985 from './9985_facility_writers.js';
 
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
@@ -40,5 +41,6 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '9980_facilities': m9980,
   '9981_zones_once': m9981,
   '9982_pass_movement_facility': m9982,
+  '9983_merchant_prevalidations': m9983,
   '9985_facility_writers': m9985,
 };

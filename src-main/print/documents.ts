@@ -14,6 +14,7 @@ import { shiftReport } from '../services/shifts.js';
 import { zoneTariff } from '../services/views.js';
 import type { PrintJobRow } from './queue.js';
 import { receiptOf } from './receipt-numbers.js';
+import { receiptValidations } from '../validations/receipt.js';
 import type { Block } from './templates/blocks.js';
 import { receiptBlocks, type ReceiptData, type ReceiptExtensions } from './templates/receipt.js';
 import { testPageBlocks } from './templates/test-page.js';
@@ -45,7 +46,7 @@ export function receiptData(ctx: ServiceContext, sessionId: string, copy: boolea
   if (!s.exitAt || !s.entryAt) throw new AppError('CONFLICT', 'This car has not left yet: there is no receipt to print.');
   const receipt = receiptOf(ctx, sessionId);
   const number = receipt?.number;
-  if (!number) throw new AppError('NOT_FOUND', 'This exit has no receipt (nothing was paid).');
+  if (!number) throw new AppError('NOT_FOUND', 'This exit has no receipt (nothing was paid or validated).');
   const { facilityName, timeZone } = getSettings(ctx);
   const { q, db } = ctx.store;
   const payment: PaymentFacts | undefined = q.first(
@@ -60,7 +61,7 @@ export function receiptData(ctx: ServiceContext, sessionId: string, copy: boolea
     durationSeconds: fee.durationSeconds, billableHours: fee.billableHours, amountPaise: s.amountPaidPaise,
     lostTicketFeePaise: receipt.lost_ticket_fee_paise, parkingFeePaise: fee.feePaise,
     method: payment?.method ?? 'CASH', upiReference: payment?.method === 'ONLINE' ? payment.gateway_ref : null, tenderedPaise: payment?.tendered_paise ?? null, changePaise: payment?.change_paise ?? null,
-    copy,
+    copy, validations: receiptValidations(ctx, sessionId, receipt.lost_ticket_fee_paise),
   };
 }
 

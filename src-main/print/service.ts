@@ -19,6 +19,7 @@ import { buildPrinter, type DriverTuning } from './drivers/index.js';
 import { PrinterNotReady, type Printer } from './port.js';
 import { PrintQueue, toPrintJob, type PrintJobRow } from './queue.js';
 import { allocateReceiptNumber, receiptNumberOf } from './receipt-numbers.js';
+import { hasValidationDiscount } from '../validations/receipt.js';
 import { renderEscPos } from './render.js';
 import { readPrinterSettings, writePrinterSettings } from './settings.js';
 import { blockingProblem, type PrinterStatus } from './status.js';
@@ -154,7 +155,8 @@ export class PrintService implements HealthSource {
     } else if (c.action === 'session.completed') {
       const { q, db } = this.ctx.store;
       const paid = q.first(db.selectFrom('sessions').select('amount_paid_paise').where('id', '=', c.entityId));
-      if (paid && paid.amount_paid_paise > 0) {
+      // A fully validated exit (nothing paid) gets its receipt too: it shows the validations and EXEMPTED.
+      if (paid && (paid.amount_paid_paise > 0 || hasValidationDiscount(this.ctx, c.entityId))) {
         // The number is part of the exit whether or not a printer is there (the screen shows it too).
         allocateReceiptNumber(this.ctx, c.entityId, c.paymentId);
         if (on && s.autoPrintReceipt) {

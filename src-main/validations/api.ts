@@ -8,6 +8,7 @@ import { createMerchant, listMerchants, topUpMerchant, updateMerchant } from './
 import { priceSession } from './pricing.js';
 import { applyPreset, createProgram, listPrograms, setProgramActive } from './programs.js';
 import { validationReport } from './report.js';
+import { validationReceipt } from './receipt.js';
 import { merchantStatement } from './statement.js';
 import { creditedPaise, sessionRowById } from '../services/session-records.js';
 
@@ -37,5 +38,6 @@ export const validationHandlers: ValidationHandlers = {
     const s = sessionRowById(c.ctx, i.sessionId);
     return priceSession(c.ctx, s, s.lost_ticket === 1, creditedPaise(c.ctx, s), false).validations;
   },
+  'validations.receipt': (c, i) => validationReceipt(c.ctx, i.sessionId),
   'validations.report': (c, i) => validationReport(c.ctx, i.from, i.to),
 };

@@ -14,9 +14,7 @@ export function toProgram(r: ValidationProgramRow): ValidationProgram {
 }
 
 export function programView(r: ValidationProgramRow, merchantName: string): ValidationProgramView {
-  const { id: _id, merchantId: _m, ...rest } = toProgram(r);
-  void _id; void _m;
-  return { id: r.id, merchantId: r.merchant_id, merchantName, ...rest, isActive: r.is_active === 1 };
+  return { ...toProgram(r), merchantName, isActive: r.is_active === 1 };
 }
 
 /** A prepaid merchant's balance at this gate: the sum of its ledger (top-ups +, draws -). */

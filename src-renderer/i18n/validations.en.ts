@@ -44,4 +44,9 @@ export const validationsEn = {
   'merchants.programOn': "On",
   'merchants.programOff': "Off",
   'merchants.none': "No merchants yet.",
+  'validation.receiptTitle': 'Validation on the receipt',
+  'validation.receiptLine': '{merchant}: {program}',
+  'validation.due': 'Due',
+  'validation.paid': 'Paid',
+  'validation.exempted': 'Exempted',
 } as const satisfies Record<string, string>;

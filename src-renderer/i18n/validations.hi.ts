@@ -46,4 +46,9 @@ export const validationsHi: Record<keyof typeof validationsEn, string> = {
   'merchants.programOn': "चालू",
   'merchants.programOff': "बंद",
   'merchants.none': "अभी कोई व्यापारी नहीं।",
+  'validation.receiptTitle': 'रसीद पर वैलिडेशन',
+  'validation.receiptLine': '{merchant}: {program}',
+  'validation.due': 'देय',
+  'validation.paid': 'भुगतान हुआ',
+  'validation.exempted': 'शुल्क माफ़',
 };

@@ -1,7 +1,7 @@
 /** Every route is declared once here-style (method, url, auth, input schema) so /openapi.json is generated, not hand-written. */
 import { z } from 'zod';
 
-export type RouteAuth = 'none' | 'kiosk' | 'parker' | 'gateway-signature' | 'metrics-token' | 'admin-token';
+export type RouteAuth = 'none' | 'kiosk' | 'parker' | 'gateway-signature' | 'metrics-token' | 'admin-token' | 'merchant-token';
 
 export interface RouteDoc {
   method: 'GET' | 'POST';
@@ -31,7 +31,7 @@ export class RouteTable {
         params.push({ name, in: 'query', required: !(schema as z.ZodType).safeParse(undefined).success, schema: z.toJSONSchema(schema as z.ZodType, { io: 'input' }) });
       }
       const security =
-        r.auth === 'kiosk' ? [{ kioskSignature: [] }] : r.auth === 'parker' ? [{ parkerBearer: [] }] : r.auth === 'gateway-signature' ? [{ gatewaySignature: [] }] : r.auth === 'metrics-token' ? [{ metricsBearer: [] }] : r.auth === 'admin-token' ? [{ adminBearer: [] }] : [];
+        r.auth === 'kiosk' ? [{ kioskSignature: [] }] : r.auth === 'parker' ? [{ parkerBearer: [] }] : r.auth === 'gateway-signature' ? [{ gatewaySignature: [] }] : r.auth === 'metrics-token' ? [{ metricsBearer: [] }] : r.auth === 'admin-token' ? [{ adminBearer: [] }] : r.auth === 'merchant-token' ? [{ merchantBearer: [] }] : [];
       paths[path] ??= {};
       paths[path][r.method.toLowerCase()] = {
         summary: r.summary,
@@ -60,6 +60,7 @@ export class RouteTable {
           parkerBearer: { type: 'http', scheme: 'bearer', description: 'Opaque token from /parker/v1/login' },
           metricsBearer: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN from the server environment' },
           adminBearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN from the server environment (head office: facilities, occupancy, revenue)' },
+          merchantBearer: { type: 'http', scheme: 'bearer', description: 'A merchant credential pgm.<id>.<secret>, issued by the head office (POST /admin/v1/merchants/{merchantId}/credentials or server:cli merchant token add)' },
           gatewaySignature: { type: 'apiKey', in: 'header', name: 'x-razorpay-signature | x-verify | authorization' },
         },
       },

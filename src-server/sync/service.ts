@@ -18,7 +18,7 @@ import { ChangeLogReader } from './pull.js';
 import { applyPush, checkProtocol, DEFAULT_PROTOCOL_WINDOW, type ProtocolWindow } from './push.js';
 import type { SyncDatabase } from './schema.js';
 import { refold } from './session-replica.js';
-import { begin, finish, num, serverEvent, SERVER_NODE, type PendingChange, type SyncWriter, type TicketSecrets } from './write-batch.js';
+import { begin, finish, num, serverEvent, SERVER_NODE, type Batch, type PendingChange, type SyncWriter, type TicketSecrets, type Tx } from './write-batch.js';
 import { DEFAULT_FACILITY_ID } from '../../migrations/server/9980_facilities.js';
 
 export { SERVER_NODE } from './write-batch.js';
@@ -118,6 +118,22 @@ export class SyncService implements SyncWriter {
     });
     if (at !== null) this.reader.notify([facilityId]);
     return at;
+  }
+
+  /**
+   * One server-side write of a facility's sync state (e.g. a merchant's pre-validation): `work`
+   * runs under the change-log lock with the batch, whose change entries are appended at the end;
+   * long-polls wake after the commit. What `work` throws rolls everything back.
+   */
+  async writeForFacility<T>(facilityId: string, work: (trx: Tx, b: Batch) => Promise<T>): Promise<T> {
+    const { result, facilities } = await this.db.transaction().execute(async (trx) => {
+      const b = await begin(trx, facilityId);
+      const result = await work(trx, b);
+      await finish(this, trx, b);
+      return { result, facilities: b.touchedFacilities };
+    });
+    this.reader.notify([...facilities]);
+    return result;
   }
 
   /** The facility of a synced session (the first facility for one the server has not seen). */

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import type { Quote } from './entities.js';
-import { BILL_RULES, INELIGIBLE_REASONS, VALIDATION_KINDS, type BillRule, type IneligibleReason, type ValidationKind } from '../domain/validation.js';
+import { BILL_RULES, INELIGIBLE_REASONS, VALIDATION_KINDS, type IneligibleReason, type ValidationProgram } from '../domain/validation.js';
+
+export type { BillRule, ValidationKind, ValidationProgram } from '../domain/validation.js';
 
 const id = z.string().min(1).max(64);
 const paise = z.number().int().min(0).max(100_000_000_00);
@@ -53,6 +55,8 @@ export const VALIDATION_API = {
     input: z.object({ sessionId: id, programId: id.optional(), billPaise: paise.optional() }).strict(),
   },
   'validations.forSession': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
+  /** After the exit: the validations as the receipt shows them (null when none took anything off). */
+  'validations.receipt': { role: 'ATTENDANT', input: z.object({ sessionId: id }).strict() },
   'validations.report': { role: 'SUPERVISOR', input: z.object({ from: day, to: day }).strict() },
 } as const;
 
@@ -65,21 +69,9 @@ export interface Merchant {
   isActive: boolean;
 }
 
-export interface ValidationProgramView {
-  id: string;
-  merchantId: string;
+/** A program as the API shows it: the domain's program plus its merchant's name and whether it is active. */
+export interface ValidationProgramView extends ValidationProgram {
   merchantName: string;
-  name: string;
-  kind: ValidationKind;
-  minutesOff: number | null;
-  amountOffPaise: number | null;
-  percentOff: number | null;
-  capPaise: number | null;
-  reasonCode: string;
-  billRule: BillRule;
-  minBillPaise: number | null;
-  stayOverMinutes: number | null;
-  stayUpToMinutes: number | null;
   isActive: boolean;
 }
 
@@ -96,7 +88,31 @@ export interface QuoteValidation {
   ineligible: IneligibleReason | null;
 }
 
-export interface ValidationReportRow { key: string; name: string; count: number; discountPaise: number }
+/** What validations took off a visit, as its receipt shows it: fee before, one line per validation, what was left to pay. */
+export interface ReceiptValidations {
+  feeBeforePaise: number;
+  lines: { merchantName: string; programName: string; discountPaise: number }[];
+  /** The parking fee after the validations plus any lost-ticket fee. */
+  duePaise: number;
+}
+
+/** The receipt's validation part after the exit: PAID (something was paid) or EXEMPTED (the validations made it free). */
+export interface ValidationReceipt extends ReceiptValidations {
+  paidPaise: number;
+  status: 'PAID' | 'EXEMPTED';
+}
+
+/** kiosk_id of a validation a merchant recorded through the central server (its sync node id). */
+export const PREVALIDATION_KIOSK_ID = 'server';
+
+export interface ValidationReportRow {
+  key: string;
+  name: string;
+  count: number;
+  discountPaise: number;
+  /** By program: the program's merchant (two merchants may name a program alike). */
+  merchantName?: string;
+}
 export interface ValidationReport {
   from: string;
   to: string;
@@ -104,6 +120,8 @@ export interface ValidationReport {
   /** Settled validations (the car left): the revenue forgone is their total discount. */
   count: number;
   revenueForgonePaise: number;
+  /** Of `count`, the validations merchants recorded through the central server (pre-validations). */
+  preValidatedCount: number;
   byMerchant: ValidationReportRow[];
   byProgram: ValidationReportRow[];
 }
@@ -122,6 +140,7 @@ export interface ValidationApiResults {
   'validations.scan': Quote;
   'validations.apply': Quote;
   'validations.forSession': QuoteValidation[];
+  'validations.receipt': ValidationReceipt | null;
   'validations.report': ValidationReport;
 }
 

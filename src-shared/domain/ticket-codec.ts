@@ -493,3 +493,28 @@ export function ticketError(p: TicketFailure): AppError {
   const reason = p && typeof p === 'object' && p.reason in TICKET_MESSAGES ? p.reason : 'MALFORMED';
   return new AppError('TICKET_INVALID', TICKET_MESSAGES[reason], { reason });
 }
+
+/**
+ * The session id a signed ticket names, read WITHOUT checking its MAC: only for finding the
+ * session a holder of the stored ticket text compares against (e.g. the server, which keeps every
+ * gate's session with its code but verifies no MACs). null for a booking code or unreadable text.
+ * Never throws.
+ */
+export function unverifiedTicketSessionId(text: unknown): string | null {
+  try {
+    if (typeof text !== 'string' || text.length > TICKET_MAX_LENGTH) return null;
+    const code = text.trim();
+    if (code.startsWith(`${SIGNED_TICKET_PREFIX}.`)) {
+      const parts = code.split('.');
+      return parts.length === 4 ? (decodePayload(parts[2]!)?.sessionId ?? null) : null;
+    }
+    if (code.startsWith(COMPACT_TICKET_PREFIX)) {
+      const all = base32Decode(code.slice(COMPACT_TICKET_PREFIX.length));
+      if (!all || all.length <= COMPACT_TICKET_MAC_BYTES + 1) return null;
+      return readCompactBody(all.subarray(0, all.length - COMPACT_TICKET_MAC_BYTES))?.payload.sessionId ?? null;
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}

@@ -57,6 +57,13 @@ describe.skipIf(!chromiumAvailable())('validations at the exit (e2e)', () => {
     await page.getByTestId('validation-bill').fill('350');
     await page.getByTestId('validation-bill').press('Enter');
     await page.locator('[data-testid="scan-result"][data-kind="gate"]').waitFor();
+    // The receipt part on screen: fee before, the validation, due, Exempted.
+    await page.getByTestId('validation-receipt').waitFor();
+    expect(await page.getByTestId('validation-receipt-status').innerText()).toBe('Exempted');
+    const receipt = await page.getByTestId('validation-receipt').innerText();
+    expect(receipt).toMatch(/Fee before validation\s*₹40\.00/);
+    expect(receipt).toMatch(/: Bill, up to 1 hour\s*−₹40\.00/);
+    expect(receipt).toMatch(/Due\s*₹0\.00/);
     await captureScreen(page, 'validation-01-exempted');
     const done = await srv.call<Session>('sessions.get', { sessionId: s.id }, supervisor);
     expect(done).toMatchObject({ status: 'COMPLETED', amountPaidPaise: 0 });

@@ -165,6 +165,30 @@ describe.each(BACKENDS)('server migrations keep the data of the version before (
     expect(await db.selectFrom('facilities').select(['id', 'name', 'time_zone']).execute()).toEqual([{ id: 'main', name: 'Facility 1', time_zone: 'Asia/Kolkata' }]);
   });
 
+  it('9980 -> 9983_merchant_prevalidations: rows kept; the gates\' pushed validations and ledger entries are indexed; no credentials', async () => {
+    await migrateTo('9980_facilities');
+    await seedV1();
+    const event = (id: string, seq: number, type: string, payload: unknown, outcome = 'APPLIED') => ({
+      id, facility_id: 'main', kiosk_id: 'k1', seq, hlc: `00176700000000${seq}-000000-k1`, type, entity_id: null, payload: JSON.stringify(payload), schema_version: 2, outcome, error: null, received_at: T,
+    });
+    const v = { id: 'v1', session_id: 'sess1', program_id: 'p1', merchant_id: 'm1', bill_paise: 50000, created_at: T };
+    await db.insertInto('sync_events').values([
+      event('e1', 1, 'validation.applied', { validation: v }),
+      event('e2', 2, 'validation.settled', { validation: { ...v, settled: 1 } }),
+      event('e3', 3, 'merchant.ledger', { entry: { id: 'l1', merchant_id: 'm1', amount_paise: 10000, at: T } }),
+      event('e4', 4, 'merchant.ledger', { entry: { id: 'l2', merchant_id: 'm1', amount_paise: -4000, at: T + 1 } }),
+      event('e5', 5, 'merchant.ledger', { entry: { id: 'l3', merchant_id: 'm1', amount_paise: 99, at: T } }, 'REJECTED'),
+    ]).execute();
+    const before = await rows();
+    await migrateTo('9983_merchant_prevalidations');
+    expect(await rows()).toEqual(before);
+    expect((await db.selectFrom('server_validations').selectAll().execute()).map((r) => ({ ...r, bill_paise: Number(r.bill_paise), created_at: Number(r.created_at) }))).toEqual([
+      { validation_id: 'v1', facility_id: 'main', session_id: 'sess1', program_id: 'p1', merchant_id: 'm1', kiosk_id: 'k1', credential_id: null, bill_paise: 50000, created_at: T },
+    ]);
+    expect((await db.selectFrom('merchant_ledger_entries').select(['id', 'amount_paise']).orderBy('id').execute()).map((r) => [r.id, Number(r.amount_paise)])).toEqual([['l1', 10000], ['l2', -4000]]);
+    expect(await db.selectFrom('merchant_credentials').selectAll().execute()).toEqual([]);
+  });
+
   it('9980 -> 9981_zones_once: every published zone moves from the JSON into zones/slots (the mirror completed), nothing lost; names stay unique per facility', async () => {
     await migrateTo('9980_facilities');
     await seedV1(); // server-made zone z1 "A" (slots s1, s2) with booking b1 in s1

@@ -4,15 +4,13 @@
  * from the rendered paper, and the raster lines (₹, Hindi) compared with a reference rendering
  * of the same text in the UI's font.
  */
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import { fontFile } from '../../src-main/print/raster-text.js';
 import { renderEscPos } from '../../src-main/print/render.js';
 import { receiptBlocks, type ReceiptData } from '../../src-main/print/templates/receipt.js';
 import { ticketBlocks, type TicketData } from '../../src-main/print/templates/ticket.js';
 import { parseEscPos, type PaperItem } from '../../src-sim/printer/escpos-parser.js';
 import { renderPaper } from '../../src-sim/printer/paper.js';
-import { decodeQr, inkAgreement } from './helpers.js';
+import { decodeQr, inkAgreement, reference } from './helpers.js';
 
 const TICKET: TicketData = {
   facilityName: 'City Mall Parking', zoneName: 'A', slotNumber: 'A-07', entryAt: '2026-03-01 09:41', vehicleNumber: 'KA01AB1234',
@@ -30,30 +28,6 @@ const RECEIPT: ReceiptData = {
 
 const texts = (items: PaperItem[]) => items.flatMap((i) => (i.kind === 'text' ? [i.text] : []));
 const rasters = (items: PaperItem[]) => items.filter((i): i is Extract<PaperItem, { kind: 'raster' }> => i.kind === 'raster');
-
-/** The same text drawn independently with the UI's font file (not through the product's raster module). */
-function reference(value: string, width: number, height: number, px: number, bold: boolean, align: 'left' | 'center', right?: string): Uint8Array {
-  const fam = bold ? 'Ref Bold' : 'Ref';
-  GlobalFonts.registerFromPath(fontFile('@fontsource/noto-sans', `noto-sans-latin-${bold ? 700 : 400}-normal.woff2`), fam);
-  GlobalFonts.registerFromPath(fontFile('@fontsource/noto-sans-devanagari', `noto-sans-devanagari-devanagari-${bold ? 700 : 400}-normal.woff2`), `${fam} Deva`);
-  const c = createCanvas(width, height);
-  const g = c.getContext('2d');
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, width, height);
-  g.fillStyle = '#000';
-  g.font = `${px}px "${fam}", "${fam} Deva"`;
-  g.textAlign = align;
-  const y = Math.round(height * 0.7);
-  g.fillText(value, align === 'center' ? width / 2 : 4, y);
-  if (right) {
-    g.textAlign = 'right';
-    g.fillText(right, width - 4, y);
-  }
-  const d = g.getImageData(0, 0, width, height).data;
-  const bits = new Uint8Array(width * height);
-  for (let i = 0; i < bits.length; i++) bits[i] = d[i * 4]! < 160 ? 1 : 0;
-  return bits;
-}
 
 describe('ESC/POS round trip through the simulator', () => {
   it('a ticket decodes back to every field, with the QR as a native GS ( k symbol of the ticket code', () => {

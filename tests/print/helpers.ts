@@ -1,7 +1,9 @@
-/** Shared by the print tests: the product's QR decoder (zxing-wasm) in Node, and ink comparison. */
+/** Shared by the print tests: the product's QR decoder (zxing-wasm) in Node, ink comparison, a reference rendering of a line. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { fontFile } from '../../src-main/print/raster-text.js';
 import type { PaperImage } from '../../src-sim/printer/paper.js';
 
 let ready: Promise<unknown> | null = null;
@@ -31,4 +33,28 @@ export function inkAgreement(a: ArrayLike<number>, b: ArrayLike<number>): number
     if (x || y) either++;
   }
   return either === 0 ? 1 : both / either;
+}
+
+/** The same text drawn independently with the UI's font file (not through the product's raster module). */
+export function reference(value: string, width: number, height: number, px: number, bold: boolean, align: 'left' | 'center', right?: string): Uint8Array {
+  const fam = bold ? 'Ref Bold' : 'Ref';
+  GlobalFonts.registerFromPath(fontFile('@fontsource/noto-sans', `noto-sans-latin-${bold ? 700 : 400}-normal.woff2`), fam);
+  GlobalFonts.registerFromPath(fontFile('@fontsource/noto-sans-devanagari', `noto-sans-devanagari-devanagari-${bold ? 700 : 400}-normal.woff2`), `${fam} Deva`);
+  const c = createCanvas(width, height);
+  const g = c.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, width, height);
+  g.fillStyle = '#000';
+  g.font = `${px}px "${fam}", "${fam} Deva"`;
+  g.textAlign = align;
+  const y = Math.round(height * 0.7);
+  g.fillText(value, align === 'center' ? width / 2 : 4, y);
+  if (right) {
+    g.textAlign = 'right';
+    g.fillText(right, width - 4, y);
+  }
+  const d = g.getImageData(0, 0, width, height).data;
+  const bits = new Uint8Array(width * height);
+  for (let i = 0; i < bits.length; i++) bits[i] = d[i * 4]! < 160 ? 1 : 0;
+  return bits;
 }

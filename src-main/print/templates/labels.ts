@@ -38,6 +38,10 @@ const en = {
   paper: 'Paper',
   code: 'Ticket',
   ticketNumber: 'Ticket no. (type it if the QR fails)',
+  feeBeforeValidation: 'Fee before validation',
+  due: 'Due',
+  paid: 'PAID',
+  exempted: 'EXEMPTED',
 } as const;
 
 export type PrintLabels = { [K in keyof typeof en]: string };
@@ -76,6 +80,10 @@ const hi: PrintLabels = {
   paper: 'कागज़',
   code: 'टिकट',
   ticketNumber: 'टिकट नं. (QR न चले तो टाइप करें)',
+  feeBeforeValidation: 'छूट से पहले शुल्क',
+  due: 'देय',
+  paid: 'भुगतान हुआ',
+  exempted: 'शुल्क माफ़',
 };
 
 export function printLabels(language: PrintLanguage): PrintLabels {

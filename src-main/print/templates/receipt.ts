@@ -5,6 +5,7 @@
  * `afterAmounts` (the tax lines), `footer` (signature, e-receipt QR).
  */
 import type { PrintLanguage } from '../../../src-shared/contracts/print.js';
+import type { ReceiptValidations } from '../../../src-shared/contracts/validations.js';
 import { cut, pair, rule, text, type Block } from './blocks.js';
 import { durationText, printLabels, rupees } from './labels.js';
 
@@ -29,6 +30,8 @@ export interface ReceiptData {
   tenderedPaise: number | null;
   changePaise: number | null;
   copy: boolean;
+  /** The visit's validations that took something off (docs/validations.md); absent or null: none. */
+  validations?: ReceiptValidations | null;
 }
 
 export interface ReceiptExtensions {
@@ -56,14 +59,28 @@ export function receiptBlocks(d: ReceiptData, language: PrintLanguage, extension
     pair(L.billableHours, String(d.billableHours)),
     rule,
   );
-  if (d.lostTicketFeePaise !== null) blocks.push(pair(L.parkingFee, rupees(d.parkingFeePaise)), pair(L.lostTicketFee, rupees(d.lostTicketFeePaise)));
-  blocks.push(
-    pair(L.amount, rupees(d.amountPaise), true),
-    pair(L.method, d.method === 'CASH' ? L.cash : L.online),
-  );
-  if (d.method === 'ONLINE' && d.upiReference) blocks.push(pair(L.upiRef, d.upiReference));
-  if (d.method === 'CASH' && d.tenderedPaise != null) {
-    blocks.push(pair(L.tendered, rupees(d.tenderedPaise)), pair(L.change, rupees(d.changePaise ?? 0)));
+  const v = d.validations ?? null;
+  if (v) {
+    blocks.push(pair(L.feeBeforeValidation, rupees(v.feeBeforePaise)));
+    for (const line of v.lines) blocks.push(pair(`${line.merchantName}: ${line.programName}`, rupees(-line.discountPaise)));
+    if (d.lostTicketFeePaise !== null) blocks.push(pair(L.lostTicketFee, rupees(d.lostTicketFeePaise)));
+    blocks.push(pair(L.due, rupees(v.duePaise), true));
+  } else if (d.lostTicketFeePaise !== null) {
+    blocks.push(pair(L.parkingFee, rupees(d.parkingFeePaise)), pair(L.lostTicketFee, rupees(d.lostTicketFeePaise)));
+  }
+  // Fully validated (nothing paid): no payment lines, the visit is marked exempted.
+  if (v && d.amountPaise === 0) {
+    blocks.push(text(L.exempted, { align: 'center', bold: true, size: 2 }));
+  } else {
+    blocks.push(
+      pair(L.amount, rupees(d.amountPaise), true),
+      pair(L.method, d.method === 'CASH' ? L.cash : L.online),
+    );
+    if (d.method === 'ONLINE' && d.upiReference) blocks.push(pair(L.upiRef, d.upiReference));
+    if (d.method === 'CASH' && d.tenderedPaise != null) {
+      blocks.push(pair(L.tendered, rupees(d.tenderedPaise)), pair(L.change, rupees(d.changePaise ?? 0)));
+    }
+    if (v) blocks.push(text(L.paid, { align: 'center', bold: true, size: 2 }));
   }
   blocks.push(...(extensions.afterAmounts ?? []));
   blocks.push(rule, text(L.thanks, { align: 'center' }), ...(extensions.footer ?? []), cut);

@@ -1,6 +1,7 @@
 /** The gate is open: what was paid, the change to give, and the way to the next car. */
 import { InvoiceSummary } from '../../components/InvoiceSummary.js';
 import { ResultBanner } from '../../components/ResultBanner.js';
+import { ValidationReceipt } from '../../components/ValidationReceipt.js';
 import { useT } from '../../i18n/index.js';
 import { formatINR } from '../../lib/format.js';
 import type { ExitStage } from './flow.js';
@@ -27,6 +28,8 @@ export function GateOpen({ stage, onNext, scanSeq, code }: { stage: Extract<Exit
     />
     {/* The tax invoice of the payment, the same facts as the printed receipt (docs/invoices.md). */}
     {stage.session && stage.reason === 'PAID' && <InvoiceSummary sessionId={stage.session.id} />}
+    {/* What validations took off, and Paid or Exempted (docs/validations.md "Receipt"). */}
+    {stage.session && <ValidationReceipt sessionId={stage.session.id} />}
     </>
   );
 }
