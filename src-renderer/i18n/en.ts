@@ -3,11 +3,13 @@ import { gstEn } from './gst.en.js';
 import { coreEn } from './core.en.js';
 import { deskEn } from './desk.en.js';
 import { validationsEn } from './validations.en.js';
+import { cashEn } from './cash.en.js';
 
 export const en = {
   ...coreEn,
   ...deskEn,
   ...validationsEn,
+  ...cashEn,
   'app.name': 'ParkGate',
   'app.tagline': 'Gate kiosk',
   'app.loading': 'Starting…',

@@ -4,11 +4,13 @@ import { gstHi } from './gst.hi.js';
 import { coreHi } from './core.hi.js';
 import { deskHi } from './desk.hi.js';
 import { validationsHi } from './validations.hi.js';
+import { cashHi } from './cash.hi.js';
 
 export const hi: Record<MessageKey, string> = {
   ...coreHi,
   ...deskHi,
   ...validationsHi,
+  ...cashHi,
   'app.name': 'ParkGate',
   'app.tagline': 'गेट कियोस्क',
   'app.loading': 'शुरू हो रहा है…',
