@@ -3,7 +3,7 @@
  * keypad (no typing needed); a physical keyboard types into the selected count too. The total
  * shown is a preview: the core sums the counts it is sent, and refuses bad ones.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { DENOMINATIONS, MAX_PIECES, type DenominationCode, type DenominationCounts } from '../../src-shared/contracts/cash-count.js';
 import { useT } from '../i18n/index.js';
 import { formatINR } from '../lib/format.js';
@@ -22,8 +22,10 @@ export function previewTotalPaise(counts: DenominationCounts): number {
   return DENOMINATIONS.reduce((sum, d) => sum + (counts[d.code] ?? 0) * d.valuePaise, 0);
 }
 
-export function DenominationCounter({ label, counts, onCounts, disabled, testId }: {
+export function DenominationCounter({ label, counts, onCounts, disabled, testId, children }: {
   label: string;
+  /** The form's action (e.g. Open shift), kept under the keypad so it stays on screen. */
+  children?: ReactNode;
   counts: DenominationCounts;
   onCounts(next: DenominationCounts): void;
   disabled?: boolean;
@@ -74,6 +76,7 @@ export function DenominationCounter({ label, counts, onCounts, disabled, testId 
         <p className="denoms-total" data-testid={testId ? `${testId}-total` : undefined}>
           {t('cash.total')} <strong>{formatINR(previewTotalPaise(counts))}</strong>
         </p>
+        {children}
       </div>
     </div>
   );

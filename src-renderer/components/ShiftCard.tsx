@@ -84,8 +84,9 @@ export function ShiftCard() {
       ) : (
         <form className="shift-form" onSubmit={(e) => void run(e, async () => { setClosed(null); await open({ floatCounts: counts }); })}>
           <p className="muted shift-none">{t('shift.none')}</p>
-          <DenominationCounter label={t('cash.floatTitle')} counts={counts} onCounts={setCounts} disabled={busy} testId="shift-float" />
-          <button type="submit" className="btn btn-primary" disabled={busy}>{t('shift.open')}</button>
+          <DenominationCounter label={t('cash.floatTitle')} counts={counts} onCounts={setCounts} disabled={busy} testId="shift-float">
+            <button type="submit" className="btn btn-primary" disabled={busy}>{t('shift.open')}</button>
+          </DenominationCounter>
         </form>
       )}
       {error !== null && <div className="notice notice-error" role="alert">{errorText(t, error)}</div>}

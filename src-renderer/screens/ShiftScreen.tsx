@@ -121,7 +121,8 @@ export default function ShiftScreen() {
       )}
 
       {shift && (
-        <>
+        <div className="shift-columns">
+          <div className="shift-side">
           <section className="card" aria-labelledby="shift-now">
             <h2 id="shift-now" className="card-title">{t('shiftScreen.openSince', { time: formatDateTime(shift.openedAt, lang) })}</h2>
             <dl className="facts">
@@ -144,14 +145,19 @@ export default function ShiftScreen() {
             </div>
             <button type="submit" className="btn btn-secondary" disabled={busy || !movePaise || move.reason.trim().length < 3}>{t('shiftScreen.record')}</button>
           </form>
-          <form className="card" onSubmit={submitClose} aria-labelledby="shift-close">
+          {/* The close form's note, beside it so its Close shift stays on screen. */}
+          <section className="card">
+            <TextField label={t('shiftScreen.note')} value={note} onValue={setNote} autoComplete="off" form="shift-close-form" />
+          </section>
+          </div>
+          <form className="card" onSubmit={submitClose} aria-labelledby="shift-close" id="shift-close-form">
             <h2 id="shift-close" className="card-title">{t('shiftScreen.closeTitle')}</h2>
             <p className="muted">{t('shiftScreen.blindHint')}</p>
-            <DenominationCounter label={t('cash.countTitle')} counts={counted} onCounts={setCounted} disabled={busy} testId="shift-count" />
-            <TextField label={t('shiftScreen.note')} value={note} onValue={setNote} autoComplete="off" />
-            <button type="submit" className="btn btn-danger btn-lg" disabled={busy}>{t('shiftScreen.close')}</button>
+            <DenominationCounter label={t('cash.countTitle')} counts={counted} onCounts={setCounted} disabled={busy} testId="shift-count">
+              <button type="submit" className="btn btn-danger btn-lg" disabled={busy}>{t('shiftScreen.close')}</button>
+            </DenominationCounter>
           </form>
-        </>
+        </div>
       )}
     </div>
   );
