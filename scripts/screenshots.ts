@@ -80,6 +80,13 @@ async function seed(srv: ServeHandle): Promise<{ quoteCode: string }> {
     const q = await srv.call<{ sessionId: string; amountDuePaise: number }>('gate.quoteExit', { code: s.code }, admin);
     await srv.call('gate.payCash', { sessionId: q.sessionId, tenderedPaise: Math.ceil(q.amountDuePaise / 10_000) * 10_000 }, admin);
   }
+  // Season passes: one for the month, one ending in 3 days (the expiry reminder list).
+  const now = Date.parse((await srv.call<{ now: string }>('system.health', {})).now);
+  await srv.call('passes.sell', { kind: 'MONTHLY', holderName: 'Meera Iyer', plates: ['KA03PS1001'], pricePaise: 150_000, tenderedPaise: 150_000 }, admin);
+  await srv.call('passes.sell', {
+    kind: 'CUSTOM', holderName: 'Ravi Kumar', plates: ['KA03PS2002'], pricePaise: 50_000, tenderedPaise: 50_000,
+    validFrom: new Date(now - 20 * 86_400_000).toISOString(), validUntil: new Date(now + 3 * 86_400_000).toISOString(),
+  }, admin);
   return { quoteCode: issued[2]!.code };
 }
 
@@ -120,6 +127,18 @@ async function captureLanguage(page: Page, srv: ServeHandle, lang: Lang, quoteCo
   await page.locator('.table tbody .link-btn').first().click();
   await page.getByTestId('timeline').waitFor();
   await shoot(page, lang, 'session-detail');
+
+  await go(page, 'passes');
+  await page.getByTestId('pass-list').waitFor();
+  await shoot(page, lang, 'passes');
+  await page.getByTestId('pass-holder').fill('Anil Shah');
+  await page.getByTestId('pass-plate').fill(lang === 'en' ? 'KA03PS3003' : 'KA03PS4004');
+  await page.getByTestId('pass-price').fill('1500');
+  await page.getByTestId('pass-pay-cash').click();
+  await page.getByTestId('pass-exact').click();
+  await page.getByTestId('pass-confirm-cash').click();
+  await page.getByTestId('pass-card').waitFor();
+  await shoot(page, lang, 'passes-sold');
 
   for (const screen of ['shift', 'reports', 'supervisor', 'operators', 'lane']) {
     await go(page, screen);

@@ -29,6 +29,7 @@ import { PrintService, type PrintServiceOptions } from './print/service.js';
 import { installInvoicing } from './invoices/index.js';
 import { invoiceReceiptExtension } from './invoices/receipt-extension.js';
 import { OnlinePayments } from './services/online-payments.js';
+import { PassUpiSales } from './passes/upi-sale.js';
 import { FlaggedPayments } from './services/flagged-payments.js';
 import { serverLink } from './online/server-link.js';
 import { configureTax, facilityGstr1 } from './invoices/facility.js';
@@ -133,13 +134,17 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
   const server = serverLink(options, clock, storedClockOffset(store), log);
   const onlinePayments = new OnlinePayments(ctx, server?.port ?? null);
   const flaggedPayments = new FlaggedPayments(ctx, server?.review ?? null, (p) => onlinePayments.apply(p));
-  // Results the server pushes through the pull go to OnlinePayments.apply; the poller below stays as the fallback.
-  if (server) ctx.payments = onlinePayments;
+  const passUpi = new PassUpiSales(ctx, server?.port ?? null);
+  // Results the server pushes through the pull go to OnlinePayments.apply (a pass sale's to PassUpiSales); the poller below stays as the fallback.
+  if (server) ctx.payments = { apply: (p) => (passUpi.owns(p.paymentId) ? passUpi.apply(p) : onlinePayments.apply(p)) };
   const syncWorker = createSyncWorker(ctx, remoteKeys, server?.http ?? null, options.sync, (l) => emitter.on('event', l), log);
   if (syncWorker) ctx.sync = syncWorker;
   // Until the sync channel pushes results, open online payments are polled once a second.
   const poller = server
-    ? setInterval(() => onlinePayments.refreshPending().catch((err: unknown) => log('warn', 'payment poll failed', { error: String(err) })), 1000)
+    ? setInterval(() => {
+      onlinePayments.refreshPending().catch((err: unknown) => log('warn', 'payment poll failed', { error: String(err) }));
+      passUpi.refreshPending().catch((err: unknown) => log('warn', 'pass payment poll failed', { error: String(err) }));
+    }, 1000)
     : null;
   poller?.unref();
   // Retention, audit archive, vacuum; integrity.check asks the server for the audit anchor.
@@ -182,6 +187,7 @@ export async function createKiosk(options: KioskOptions): Promise<Kiosk> {
     sendInvoiceSms: (actor: Actor, input) => sendInvoiceSms(ctx, server?.client ?? null, actor, input.sessionId, input.mobile),
     configureTax: (actor: Actor, input) => configureTax(ctx, server?.client ?? null, actor, input),
     facilityGstr1: (month: string) => facilityGstr1(server?.client ?? null, month),
+    passUpi,
   };
 
   ops.start(); // the backup schedule

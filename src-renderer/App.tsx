@@ -12,6 +12,7 @@ import ShiftScreen from './screens/ShiftScreen.js';
 import ReportsScreen from './screens/ReportsScreen.js';
 import { SupervisorScreen } from './screens/SupervisorScreen.js';
 import { LaneDevicesScreen } from './lane/LaneDevicesScreen.js';
+import { PassesScreen } from './passes/PassesScreen.js';
 import { useShowSetupWizard } from './screens/SetupWizard.js';
 import { useConnectivity } from './stores/connectivity.js';
 import { useSession } from './stores/session.js';
@@ -49,6 +50,7 @@ function Nav({ screens, current, go, cashier }: { screens: ScreenId[]; current: 
     exit: cashier ? 'nav.exitCashier' : 'nav.exit',
     sessions: 'nav.sessions',
     shift: 'nav.shift',
+    passes: 'nav.passes',
     reports: 'nav.reports',
     supervisor: 'nav.supervisor',
     operators: 'nav.operators',
@@ -128,6 +130,7 @@ export function App() {
             {current === 'exit' && <ExitScreen />}
             {current === 'sessions' && <SessionsScreen />}
             {current === 'shift' && <ShiftScreen />}
+            {current === 'passes' && <PassesScreen />}
             {current === 'reports' && <ReportsScreen />}
             {current === 'supervisor' && <SupervisorScreen />}
             {current === 'operators' && <OperatorsScreen />}

@@ -3,7 +3,8 @@
  *
  * Naming rule: `NNNN_what_it_does.ts`, and every new file takes the NEXT FREE HUNDRED after the
  * highest name here (after 9100_: 9200_, 9300_, ...; parallel branches get their hundred allocated
- * up front; after 9900_ the next free ten: 9910_, 9920_, ...). Kysely applies migrations in name order and refuses to run when a file sorts before
+ * up front; after 9900_ the next free ten: 9910_, 9920_, ...; after 9980_ single numbers, allocated
+ * per branch: 9981_, 9982_, ...). Kysely applies migrations in name order and refuses to run when a file sorts before
  * one a database has already applied ("corrupted migrations"), so a file named e.g. 0002_* would
  * stop every existing server from starting. A landed migration is frozen: change the schema with a
  * new file. tests/migrations/server-migrations.test.ts upgrades a database of the previous version
@@ -21,6 +22,7 @@ import * as m9920 from './9920_invoice_series.js';
 import * as m9950 from './9950_validation_redemptions.js';
 import * as m9960 from './9960_pass_movements.js';
 import * as m9980 from './9980_facilities.js';
+import * as m9981 from './9981_zones_once.js';
 
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -34,4 +36,5 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '9950_validation_redemptions': m9950,
   '9960_pass_movements': m9960,
   '9980_facilities': m9980,
+  '9981_zones_once': m9981,
 };

@@ -27,6 +27,8 @@ import type { PrintService } from '../print/service.js';
 import * as invoices from '../invoices/api.js';
 import { validationHandlers } from '../validations/api.js';
 import { passHandlers } from '../passes/api.js';
+import { passUpiHandlers } from '../passes/upi-api.js';
+import type { PassUpiSales } from '../passes/upi-sale.js';
 
 export interface CallContext {
   ctx: ServiceContext;
@@ -45,6 +47,8 @@ export interface CallContext {
   sendInvoiceSms(actor: Actor, input: ApiParsedInput<'invoices.sendSms'>): Promise<ApiResult<'invoices.sendSms'>>;
   configureTax(actor: Actor, input: ApiParsedInput<'tax.configure'>): Promise<ApiResult<'tax.configure'>>;
   facilityGstr1(month: string): Promise<ApiResult<'reports.gstr1'>>;
+  /** Season pass sales paid by UPI (src-main/passes/upi-sale.ts). */
+  passUpi: PassUpiSales;
 }
 
 type Handler<M extends ApiMethod> = (c: CallContext, input: ApiParsedInput<M>) => ApiResult<M> | Promise<ApiResult<M>>;
@@ -165,6 +169,7 @@ export const handlers: HandlerMap = {
   'reports.gstr1': (c, i) => (i.facility ? c.facilityGstr1(i.month) : invoices.gstr1Export(c.ctx, i.month)),
   ...validationHandlers,
   ...passHandlers,
+  ...passUpiHandlers,
 
   'dev.setClock': (c, i) => {
     c.setClock(Date.parse(i.now));

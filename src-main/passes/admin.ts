@@ -22,14 +22,14 @@ export function expiringPasses(ctx: ServiceContext, days = REMINDER_DAYS): PassA
   return rows.map((r) => ({ ...passView(ctx, r), daysLeft: daysLeft({ validUntilMs: r.valid_until }, now) }));
 }
 
-export function resetPasses(ctx: ServiceContext, actor: Actor, input: { passId?: string | undefined; all?: true | undefined }): { reset: number } {
+export function resetPasses(ctx: ServiceContext, actor: Actor, input: { passId?: string | undefined; all?: true | undefined; reason?: string | undefined }): { reset: number } {
   const { q, db } = ctx.store;
   return q.tx(() => {
     const rows = input.passId !== undefined ? [passRow(ctx, input.passId)] : q.all(db.selectFrom('season_passes').selectAll().where('valid_until', '>', ctx.clock.now()));
     for (const r of rows) {
       const before = presenceOf(ctx, r);
       recordMovement(ctx, actor, { id: newId(ctx.clock), pass_id: r.id, direction: 'RESET', session_id: null, flag: null, operator_id: actor.operatorId, kiosk_id: ctx.kioskId, at: ctx.clock.now() }, {
-        scope: input.passId !== undefined ? 'ONE' : 'ALL', insideBefore: before.inside,
+        scope: input.passId !== undefined ? 'ONE' : 'ALL', insideBefore: before.inside, reason: input.reason ?? null,
       });
     }
     return { reset: rows.length };

@@ -29,15 +29,22 @@ function validityOf(kind: SeasonPass['kind'], tz: string, startDay: string, cust
   return { validFromMs: Date.parse(custom.validFrom), validUntilMs: Date.parse(custom.validUntil) };
 }
 
-function takeCash(ctx: ServiceContext, actor: Actor, passId: string, kind: 'SALE' | 'RENEWAL', price: number, tendered: number, v: { validFromMs: number; validUntilMs: number }) {
-  const shift = requireOpenShift(ctx, actor);
+/** How a sale is paid: cash handed over now, or a UPI payment the server verified (src-main/passes/upi-sale.ts). */
+export type PassTender = { method: 'CASH'; tenderedPaise: number } | { method: 'UPI'; paymentId: string; shiftId: string };
+
+function takeCash(ctx: ServiceContext, actor: Actor, passId: string, kind: 'SALE' | 'RENEWAL', price: number, tender: PassTender, v: { validFromMs: number; validUntilMs: number }) {
+  const shiftId = tender.method === 'UPI' ? tender.shiftId : requireOpenShift(ctx, actor).id;
+  const tendered = tender.method === 'CASH' ? tender.tenderedPaise : price;
   if (tendered < price) throw new AppError('INSUFFICIENT_TENDER', undefined, { amountDuePaise: price, tenderedPaise: tendered });
   const sale = {
-    id: newId(ctx.clock), pass_id: passId, kind, method: 'CASH' as const, amount_paise: price, shift_id: shift.id, operator_id: actor.operatorId,
+    id: newId(ctx.clock), pass_id: passId, kind, method: tender.method, amount_paise: price, shift_id: shiftId, operator_id: actor.operatorId,
     valid_from: v.validFromMs, valid_until: v.validUntilMs, kiosk_id: ctx.kioskId, created_at: ctx.clock.now(),
+    payment_id: tender.method === 'UPI' ? tender.paymentId : null,
   };
   ctx.store.q.run(ctx.store.db.insertInto('pass_sales').values(sale));
-  ctx.outbox.append('pass.sold', sale.id, { sale });
+  const { payment_id: _p, ...snap } = sale;
+  void _p;
+  ctx.outbox.append('pass.sold', sale.id, { sale: snap });
   return { saleId: sale.id, changePaise: tendered - price };
 }
 
@@ -46,7 +53,7 @@ function assertZones(ctx: ServiceContext, zones: readonly string[]): void {
   for (const z of zones) if (!q.first(db.selectFrom('zones').select('id').where('id', '=', z))) throw new AppError('NOT_FOUND', 'No such zone. Pick a zone from the list.', { zoneId: z });
 }
 
-export function sellPass(ctx: ServiceContext, actor: Actor, input: SellInput): PassSaleResult {
+export function sellPass(ctx: ServiceContext, actor: Actor, input: SellInput, tender: PassTender = { method: 'CASH', tenderedPaise: input.tenderedPaise }): PassSaleResult {
   const { q, db } = ctx.store;
   return q.tx(() => {
     const tz = getSettings(ctx).timeZone;
@@ -70,14 +77,17 @@ export function sellPass(ctx: ServiceContext, actor: Actor, input: SellInput): P
       hours: pass.hours ? JSON.stringify(pass.hours) : null, valid_from: v.validFromMs, valid_until: v.validUntilMs, max_cars: pass.maxCars,
       anti_passback: pass.antiPassback, price_paise: input.pricePaise, created_at: now, updated_at: now,
     }));
-    const cash = takeCash(ctx, actor, id, 'SALE', input.pricePaise, input.tenderedPaise, v);
+    const cash = takeCash(ctx, actor, id, 'SALE', input.pricePaise, tender, v);
     recordPass(ctx, actor, 'pass.sold', id, { kind: pass.kind, holderName: input.holderName, pricePaise: input.pricePaise, saleId: cash.saleId, validUntil: new Date(v.validUntilMs).toISOString() });
     return { pass: passView(ctx, passRow(ctx, id)), code: signPassCode(id, facilityId(ctx), ctx.ticketKey), ...cash };
   });
 }
 
 /** Extends a pass by its period from its end (or from today when it has ended); a custom pass takes a new end. */
-export function renewPass(ctx: ServiceContext, actor: Actor, input: { passId: string; pricePaise: number; tenderedPaise: number; validUntil?: string | undefined }): PassSaleResult {
+export function renewPass(
+  ctx: ServiceContext, actor: Actor, input: { passId: string; pricePaise: number; tenderedPaise: number; validUntil?: string | undefined },
+  tender: PassTender = { method: 'CASH', tenderedPaise: input.tenderedPaise },
+): PassSaleResult {
   const { q, db } = ctx.store;
   return q.tx(() => {
     const cur = passRow(ctx, input.passId);
@@ -92,7 +102,7 @@ export function renewPass(ctx: ServiceContext, actor: Actor, input: { passId: st
     if (until <= cur.valid_until || until <= now) throw new AppError('VALIDATION_FAILED', 'The renewal must end after the pass does now.', { reason: 'NOT_LATER' });
     const validFrom = cur.valid_until > now ? cur.valid_from : toPass(cur).kind === 'CUSTOM' ? now : periodValidity(cur.kind as 'MONTHLY', localDay(now, tz), tz).validFromMs;
     q.run(db.updateTable('season_passes').set({ valid_from: validFrom, valid_until: until, price_paise: input.pricePaise, updated_at: now }).where('id', '=', cur.id));
-    const cash = takeCash(ctx, actor, cur.id, 'RENEWAL', input.pricePaise, input.tenderedPaise, { validFromMs: validFrom, validUntilMs: until });
+    const cash = takeCash(ctx, actor, cur.id, 'RENEWAL', input.pricePaise, tender, { validFromMs: validFrom, validUntilMs: until });
     recordPass(ctx, actor, 'pass.renewed', cur.id, { pricePaise: input.pricePaise, saleId: cash.saleId, validUntil: new Date(until).toISOString() });
     return { pass: passView(ctx, passRow(ctx, cur.id)), code: signPassCode(cur.id, facilityId(ctx), ctx.ticketKey), ...cash };
   });

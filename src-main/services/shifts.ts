@@ -17,6 +17,7 @@ import { dayBounds, formatLocal } from '../reports/time.js';
 import type { ShiftRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { laneShiftLines } from '../lane/shift-lines.js';
+import { passShiftTotals, pendingPassUpi, type PassShiftTotals } from '../passes/shift-totals.js';
 import { getSettings } from './settings.js';
 import { iso } from './views.js';
 import { drawerTotal, loadCounts, loadLines, saveCounts } from './shift-counts.js';
@@ -24,7 +25,7 @@ import type { DenominationLine } from '../../src-shared/contracts/cash-count.js'
 
 export const NO_OPEN_SHIFT_MESSAGE = 'Open your cash shift (Shift screen) before taking cash.';
 
-interface Figures { sales: number; salesCount: number; refunds: number; paidIn: number; paidOut: number }
+interface Figures { sales: number; salesCount: number; refunds: number; paidIn: number; paidOut: number; passes: PassShiftTotals }
 
 function figures(ctx: ServiceContext, shiftId: string): Figures {
   const { q, db } = ctx.store;
@@ -38,12 +39,15 @@ function figures(ctx: ServiceContext, shiftId: string): Figures {
       .where('shift_id', '=', shiftId).groupBy('kind'),
   );
   const by = (kind: string) => Number(moves.find((m) => m.kind === kind)?.total ?? 0);
-  return { sales: Number(sales?.total ?? 0), salesCount: Number(sales?.n ?? 0), refunds: by('REFUND'), paidIn: by('PAID_IN'), paidOut: by('PAID_OUT') };
+  return {
+    sales: Number(sales?.total ?? 0), salesCount: Number(sales?.n ?? 0), refunds: by('REFUND'), paidIn: by('PAID_IN'), paidOut: by('PAID_OUT'),
+    passes: passShiftTotals(ctx, shiftId),
+  };
 }
 
-/** What the drawer must hold: float + cash sales - cash refunds + paid in - paid out. */
+/** What the drawer must hold: float + cash sales + cash pass sales - cash refunds + paid in - paid out. */
 export function expectedCash(row: Pick<ShiftRow, 'opening_float_paise'>, f: Figures): number {
-  return row.opening_float_paise + f.sales - f.refunds + f.paidIn - f.paidOut;
+  return row.opening_float_paise + f.sales + f.passes.cashPaise - f.refunds + f.paidIn - f.paidOut;
 }
 
 /** Tolerance boundary: a difference equal to the tolerance is still fine; one paisa more is not. */
@@ -76,6 +80,7 @@ function toShift(ctx: ServiceContext, row: ShiftRow, reveal: boolean): Shift {
     cashSalesPaise: hidden ? null : f.sales,
     cashRefundsPaise: hidden ? null : f.refunds,
     cashPayments: hidden ? null : f.salesCount,
+    passSales: hidden ? null : f.passes,
     expectedPaise: row.status === 'OPEN' ? (hidden ? null : expectedCash(row, f)) : row.expected_paise,
     countedPaise: row.counted_paise,
     differencePaise: row.difference_paise,
@@ -223,7 +228,7 @@ export function closeShift(
       if (!own) throw new AppError('NOT_FOUND', 'You have no open shift to close.');
       shift = own;
     }
-    const pending = pendingOnlineOfShift(ctx, shift);
+    const pending = pendingOnlineOfShift(ctx, shift) + pendingPassUpi(ctx, shift.id);
     if (pending > 0) {
       throw new AppError('PAYMENT_PENDING', `${pending} online payment(s) of this shift are still pending. Wait for them or cancel them, then close.`, { pending });
     }
@@ -241,7 +246,7 @@ export function closeShift(
     if (counts) saveCounts(ctx, shift.id, 'COUNT', counts);
     record(ctx, actor, 'shift.closed', shift.id, {
       countedPaise, expectedPaise: expected, differencePaise: difference, tolerancePaise: tolerance, status,
-      cashSalesPaise: f.sales, cashRefundsPaise: f.refunds, paidInPaise: f.paidIn, paidOutPaise: f.paidOut, note: input.note ?? null,
+      cashSalesPaise: f.sales, passCashPaise: f.passes.cashPaise, passUpiPaise: f.passes.upiPaise, cashRefundsPaise: f.refunds, paidInPaise: f.paidIn, paidOutPaise: f.paidOut, note: input.note ?? null,
     });
     return shiftRow(ctx, shift.id);
   });
@@ -310,6 +315,13 @@ function denominationLines(title: string, lines: DenominationLine[] | null | und
   ];
 }
 
+/** Season pass sales as their own lines: cash (in the drawer) and UPI (not), with their counts. */
+function passLines(shift: Shift): string[] {
+  const p = shift.passSales;
+  if (!p || p.cashCount + p.upiCount === 0) return [];
+  return [line(`Pass sales cash (${p.cashCount})`, money(p.cashPaise)), line(`Pass sales UPI (${p.upiCount})`, money(p.upiPaise))];
+}
+
 /** The printable Z report (40 columns, fits a receipt printer). */
 export function zReportText(ctx: ServiceContext, shift: Shift, movements: CashMovement[]): string {
   const { facilityName, timeZone } = getSettings(ctx);
@@ -327,6 +339,7 @@ export function zReportText(ctx: ServiceContext, shift: Shift, movements: CashMo
     rule,
     line('Opening float', money(shift.openingFloatPaise)),
     line(`Cash sales (${shift.cashPayments ?? 0})`, money(shift.cashSalesPaise)),
+    ...passLines(shift),
     line('Cash refunds', money(shift.cashRefundsPaise == null ? null : -shift.cashRefundsPaise)),
     line('Paid in', money(shift.cashInPaise)),
     line('Paid out', money(-shift.cashOutPaise)),

@@ -16,6 +16,7 @@ import * as m0017 from '../../migrations/kiosk/0017_lost_ticket_exits.js';
 import * as m0018 from '../../migrations/kiosk/0018_validations.js';
 import * as m0019 from '../../migrations/kiosk/0019_season_passes.js';
 import * as m0020 from '../../migrations/kiosk/0020_shift_denominations.js';
+import * as m0021 from '../../migrations/kiosk/0021_pass_upi_sales.js';
 
 export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -34,6 +35,7 @@ export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0018_validations': m0018,
   '0019_season_passes': m0019,
   '0020_shift_denominations': m0020,
+  '0021_pass_upi_sales': m0021,
 };
 
 export const kioskMigrationProvider: MigrationProvider = {

@@ -26,7 +26,9 @@ export interface PassSalesTable {
   id: string;
   pass_id: string;
   kind: 'SALE' | 'RENEWAL';
-  method: 'CASH';
+  method: 'CASH' | 'UPI';
+  /** The verified online payment of a UPI sale (migration 0021); null for cash. */
+  payment_id: string | null;
   amount_paise: number;
   shift_id: string;
   operator_id: string;

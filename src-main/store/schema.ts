@@ -6,9 +6,11 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { CashMovement, GatewayName, PaymentMethod, PaymentStatus, SessionStatus, ShiftStatus } from '../../src-shared/contracts/entities.js';
 import type { Role } from '../../src-shared/contracts/roles.js';
+import type { StoredEventColumns } from '../../src-shared/contracts/sync.js';
 import type { ValidationTables } from './schema-validations.js';
 import type { PassTables } from './schema-passes.js';
 import type { DenominationCode } from '../../src-shared/contracts/cash-count.js';
+import type { PassUpiTables } from './schema-pass-upi.js';
 
 /** A boolean column (SQLite has none). */
 export type Flag = 0 | 1;
@@ -210,15 +212,8 @@ export interface AuditLogTable {
   hash: string;
 }
 
-export interface OutboxTable {
-  id: string;
-  kiosk_id: string;
-  seq: number;
-  hlc: string;
-  type: string;
-  entity_id: string | null;
-  payload: string;
-  schema_version: number;
+/** One event the kiosk pushes (its wire columns: src-shared/contracts/sync.ts). */
+export interface OutboxTable extends StoredEventColumns {
   created_at: number;
   status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
   acked_at: number | null;
@@ -373,7 +368,7 @@ export interface InvoiceRequestsTable {
 }
 
 /** The validation tables are in schema-validations.ts, the season pass tables in schema-passes.ts. */
-export interface KioskDatabase extends ValidationTables, PassTables {
+export interface KioskDatabase extends ValidationTables, PassTables, PassUpiTables {
   meta: MetaTable;
   zones: ZonesTable;
   slots: SlotsTable;

@@ -4,12 +4,14 @@ import { coreEn } from './core.en.js';
 import { deskEn } from './desk.en.js';
 import { validationsEn } from './validations.en.js';
 import { cashEn } from './cash.en.js';
+import { passesEn } from './passes.en.js';
 
 export const en = {
   ...coreEn,
   ...deskEn,
   ...validationsEn,
   ...cashEn,
+  ...passesEn,
   'app.name': 'ParkGate',
   'app.tagline': 'Gate kiosk',
   'app.loading': 'Starting…',

@@ -5,12 +5,14 @@ import { coreHi } from './core.hi.js';
 import { deskHi } from './desk.hi.js';
 import { validationsHi } from './validations.hi.js';
 import { cashHi } from './cash.hi.js';
+import { passesHi } from './passes.hi.js';
 
 export const hi: Record<MessageKey, string> = {
   ...coreHi,
   ...deskHi,
   ...validationsHi,
   ...cashHi,
+  ...passesHi,
   'app.name': 'ParkGate',
   'app.tagline': 'गेट कियोस्क',
   'app.loading': 'शुरू हो रहा है…',

@@ -12,6 +12,7 @@ import { formatINR } from '../lib/format.js';
 import { sounds } from '../lib/sound.js';
 import { useApiAction } from '../lib/use-api-action.js';
 import { useKeyboardWedge } from '../lib/use-wedge.js';
+import { isPassCodeText, passEntry } from '../passes/gate-scan.js';
 
 type Outcome =
   | { kind: 'ok'; session: Session; seq: number; code: string; issued: boolean }
@@ -58,7 +59,7 @@ export function EntryScreen({ camera = true }: { camera?: boolean }) {
       let n = 0;
       await runScan(async () => {
         n = ++seq.current;
-        const session = await call('gate.scanEntry', { code });
+        const session = isPassCodeText(code) ? await passEntry(code) : await call('gate.scanEntry', { code });
         sounds.success();
         setOutcome({ kind: 'ok', session, seq: n, code, issued: false });
         void loadZones();

@@ -4,20 +4,21 @@ import type { Role } from '../../src-shared/contracts/roles.js';
 import { roleAtLeast } from '../../src-shared/contracts/roles.js';
 import type { LaneRole } from '../../src-shared/contracts/lane-role.js';
 
-export type ScreenId = 'entry' | 'exit' | 'sessions' | 'shift' | 'reports' | 'supervisor' | 'operators' | 'lane';
+export type ScreenId = 'entry' | 'exit' | 'sessions' | 'shift' | 'passes' | 'reports' | 'supervisor' | 'operators' | 'lane';
 
 const MIN_ROLE: Record<ScreenId, Role> = {
   entry: 'ATTENDANT',
   exit: 'ATTENDANT',
   sessions: 'ATTENDANT',
   shift: 'CASHIER',
+  passes: 'CASHIER', // sell and renew; resets are the supervisor's (the core checks)
   reports: 'SUPERVISOR',
   supervisor: 'SUPERVISOR',
   operators: 'SUPERVISOR', // supervisors unlock; account edits stay with admins
   lane: 'ADMIN',
 };
 
-export const SCREEN_ORDER: ScreenId[] = ['entry', 'exit', 'sessions', 'shift', 'reports', 'supervisor', 'operators', 'lane'];
+export const SCREEN_ORDER: ScreenId[] = ['entry', 'exit', 'sessions', 'shift', 'passes', 'reports', 'supervisor', 'operators', 'lane'];
 
 export function screensFor(role: Role): ScreenId[] {
   return SCREEN_ORDER.filter((s) => roleAtLeast(role, MIN_ROLE[s]));

@@ -121,14 +121,26 @@ export interface ZonesTable {
   facility_id: FacilityColumn;
   name: string;
   hourly_rate_paise: number;
-  is_active: number;
+  is_active: 0 | 1;
   created_at: number;
+  /** The gates' zone fields (9981); defaults for a zone the server made. */
+  position: ColumnType<number, number | undefined, number>;
+  grace_minutes: ColumnType<number, number | undefined, number>;
+  daily_cap_paise: ColumnType<number | null, number | null | undefined, number | null>;
+  lost_ticket_fee_paise: ColumnType<number | null, number | null | undefined, number | null>;
+  exit_grace_minutes: ColumnType<number, number | undefined, number>;
+  updated_at: ColumnType<number, number | undefined, number>;
+  /** HLC of the last gate write; null for a zone the server made (never published by a gate). */
+  hlc: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the server stored that gate write. */
+  synced_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SlotsTable {
   id: string;
   zone_id: string;
   slot_number: string;
+  position: ColumnType<number, number | undefined, number>;
 }
 
 export type BookingStatusValue = 'BOOKED' | 'CANCELLED';

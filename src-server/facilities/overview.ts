@@ -3,7 +3,7 @@
  * facility's own time zone; today by default).
  *
  * Occupancy: open synced sessions of the facility (cars in, bookings held at the gates) against the
- * slots of its published zones; bookings the server still holds in its own zones count too.
+ * slots of its zones (published by its gates, or the server's own); bookings the server still holds in its own zones count too.
  * Takings: the payments the gates recorded in the facility's sessions (cash and online) that
  * completed in the day and count under the shared rule (isCountedPayment: flagged late money only
  * once a supervisor accepted it), plus parker pre-payments of bookings that never reached a gate.
@@ -58,17 +58,13 @@ async function overview(db: Db, f: FacilityRow, now: number, date: string | unde
 async function occupancy(db: Db, facilityId: string): Promise<FacilityOverview['occupancy']> {
   const open = await db.selectFrom('sync_sessions').select((eb) => eb.fn.countAll().as('n')).where('facility_id', '=', facilityId).where('is_open', '=', 1)
     .executeTakeFirstOrThrow();
-  const zones = await db.selectFrom('sync_entities').select('data').where('entity_type', '=', 'zone').where('facility_id', '=', facilityId).execute();
-  let slots = 0;
-  for (const z of zones) slots += ((JSON.parse(z.data) as { slots?: unknown[] }).slots ?? []).length;
-  // Server-held bookings in the server's own zones (no gate knows those slots).
-  const ownZones = await db.selectFrom('zones').innerJoin('slots', 'slots.zone_id', 'zones.id').select((eb) => eb.fn.countAll().as('n'))
-    .where('zones.facility_id', '=', facilityId).where('zones.id', 'not in', db.selectFrom('sync_entities').select('entity_id').where('entity_type', '=', 'zone'))
-    .executeTakeFirstOrThrow();
+  // Slots of every zone of the facility: the ones its gates published and the server's own (no gate knows those).
+  const slots = await db.selectFrom('slots').innerJoin('zones', 'zones.id', 'slots.zone_id').select((eb) => eb.fn.countAll().as('n'))
+    .where('zones.facility_id', '=', facilityId).executeTakeFirstOrThrow();
   const held = await db.selectFrom('bookings').select((eb) => eb.fn.countAll().as('n')).where('facility_id', '=', facilityId).where('status', '=', 'BOOKED')
     .where('released_at', 'is', null).where('id', 'not in', db.selectFrom('sync_sessions').select('id')).executeTakeFirstOrThrow();
   const occupied = Number(open.n) + Number(held.n);
-  const totalSlots = slots + Number(ownZones.n);
+  const totalSlots = Number(slots.n);
   return { occupied, totalSlots, free: Math.max(0, totalSlots - occupied) };
 }
 

@@ -6,6 +6,7 @@
 import type { CanonicalSession } from '../../src-shared/contracts/sync.js';
 import { chunks, IN_CHUNK } from './bulk-insert.js';
 import { isOpenStatus } from './fold.js';
+import { facilitySlots } from './zones.js';
 import { serverEvent, type Batch, type SyncWriter, type Tx } from './write-batch.js';
 
 interface OpenRow { id: string; creation_hlc: string; zone_id: string; slot_id: string; vehicle_number: string }
@@ -82,14 +83,7 @@ export async function settleClashes(w: SyncWriter, trx: Tx, b: Batch, folded: Ma
  * with no free slot at all has no target: see docs/sync.md.
  */
 async function freeSlot(trx: Tx, b: Batch, zoneId: string, exclude: string): Promise<string | null> {
-  if (!b.zones) {
-    const rows = await trx.selectFrom('sync_entities').select(['entity_id', 'data']).where('entity_type', '=', 'zone').where('facility_id', '=', b.facilityId)
-      .orderBy('entity_id').execute();
-    b.zones = rows.map((z) => ({
-      id: z.entity_id,
-      slots: ((JSON.parse(z.data) as { slots?: { id: string; position: number }[] }).slots ?? []).slice().sort((x, y) => x.position - y.position),
-    }));
-  }
+  b.zones ??= await facilitySlots(trx, b.facilityId);
   // Own zone first; when it is full, the other zones (in a fixed order, so every run decides
   // the same). Leaving two open sessions in one slot is not an option: no gate can hold that
   // state (one open session per slot), so the gates would skip or provisionally move a session

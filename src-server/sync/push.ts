@@ -215,16 +215,15 @@ async function foreignSubjects(trx: Tx, facilityId: string, events: { type: stri
   const zoneIds = [...new Set([...sessions.values()].filter((z): z is string => z !== null))];
   const foreignZones = new Set<string>();
   for (const part of chunks(zoneIds, IN_CHUNK)) {
-    for (const r of await trx.selectFrom('sync_entities').select('entity_id').where('entity_type', '=', 'zone').where('entity_id', 'in', padded(part))
-      .where('facility_id', '!=', facilityId).execute()) foreignZones.add(r.entity_id);
+    for (const r of await trx.selectFrom('zones').select('id').where('id', 'in', padded(part)).where('facility_id', '!=', facilityId).execute()) foreignZones.add(r.id);
   }
   for (const [id, zone] of sessions) if (zone !== null && foreignZones.has(zone)) out.add(id);
-  for (const kind of ['zone', 'operator'] as const) {
-    const ids = entities.filter((x) => x.type === kind).map((x) => x.id);
-    for (const part of chunks(ids, IN_CHUNK)) {
-      for (const r of await trx.selectFrom('sync_entities').select('entity_id').where('entity_type', '=', kind).where('entity_id', 'in', padded(part))
-        .where('facility_id', '!=', facilityId).execute()) out.add(r.entity_id);
-    }
+  for (const part of chunks(entities.filter((x) => x.type === 'zone').map((x) => x.id), IN_CHUNK)) {
+    for (const r of await trx.selectFrom('zones').select('id').where('id', 'in', padded(part)).where('facility_id', '!=', facilityId).execute()) out.add(r.id);
+  }
+  for (const part of chunks(entities.filter((x) => x.type === 'operator').map((x) => x.id), IN_CHUNK)) {
+    for (const r of await trx.selectFrom('sync_entities').select('entity_id').where('entity_type', '=', 'operator').where('entity_id', 'in', padded(part))
+      .where('facility_id', '!=', facilityId).execute()) out.add(r.entity_id);
   }
   return out;
 }

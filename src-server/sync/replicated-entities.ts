@@ -1,10 +1,13 @@
 /**
  * Zones (with their slots), operators and ticket keys: replicated to every gate of the facility by id. Zone and
  * operator fields are last writer by HLC; slots are only ever added (union by id); a ticket key is
- * immutable (the first publisher keeps the id).
+ * immutable (the first publisher keeps the id). Zones are stored in the server's zones/slots tables
+ * (zones.ts), operators and ticket keys as JSON in sync_entities. A zone's change entry carries the
+ * zone as stored.
  */
 import type { OperatorSnap, ZoneChangePayload } from '../../src-shared/contracts/sync.js';
 import type { Batch, SyncWriter, Tx } from './write-batch.js';
+import { loadZone, storeZone } from './zones.js';
 
 export async function upsertEntity(w: SyncWriter, trx: Tx, b: Batch, type: string, id: string, naturalKey: string | null, hlc: string, data: unknown): Promise<boolean> {
   const have = await trx.selectFrom('sync_entities').select(['hlc']).where('entity_type', '=', type).where('entity_id', '=', id).executeTakeFirst();
@@ -16,20 +19,10 @@ export async function upsertEntity(w: SyncWriter, trx: Tx, b: Batch, type: strin
 }
 
 export async function applyZone(w: SyncWriter, trx: Tx, b: Batch, kioskId: string, e: { hlc: string; payload: ZoneChangePayload }): Promise<void> {
-  const p = e.payload as { zone: Record<string, unknown> & { id: string; name: string }; slots: { id: string; slot_number: string; position: number }[] };
-  const have = await trx.selectFrom('sync_entities').select(['hlc', 'data']).where('entity_type', '=', 'zone').where('entity_id', '=', p.zone.id).executeTakeFirst();
-  const prev = have ? (JSON.parse(have.data) as typeof p) : null;
-  // Slots are only ever added: union by id; zone fields: last writer by HLC.
-  const slots = new Map((prev?.slots ?? []).map((s) => [s.id, s]));
-  for (const s of p.slots) slots.set(s.id, s);
-  const zone = !prev || (have && have.hlc < e.hlc) ? p.zone : prev.zone;
-  const data = { zone, slots: [...slots.values()].sort((a, b) => a.position - b.position) };
-  const hlc = have && have.hlc > e.hlc ? have.hlc : e.hlc;
-  const row = { entity_type: 'zone', entity_id: p.zone.id, facility_id: b.facilityId, natural_key: String(zone.name).toLowerCase(), hlc, data: JSON.stringify(data), updated_at: w.now() };
-  if (have) await trx.updateTable('sync_entities').set(row).where('entity_type', '=', 'zone').where('entity_id', '=', p.zone.id).execute();
-  else await trx.insertInto('sync_entities').values(row).execute();
+  await storeZone(trx, b.facilityId, e.hlc, w.now(), e.payload);
+  const stored = await loadZone(trx, e.payload.zone.id);
   b.zones = null;
-  b.pending.push({ entityType: 'zone', entityId: p.zone.id, originKioskId: kioskId, data: { kind: 'zone', ...data } });
+  if (stored) b.pending.push({ entityType: 'zone', entityId: stored.zone.id, originKioskId: kioskId, data: { kind: 'zone', zone: stored.zone, slots: stored.slots } });
 }
 
 export async function applyOperator(w: SyncWriter, trx: Tx, b: Batch, kioskId: string, e: { hlc: string; payload: { operator: OperatorSnap } }): Promise<void> {

@@ -1,5 +1,7 @@
 /** Row types of the sync tables (migrations/server/9000_sync.ts). */
 import type { Kysely } from 'kysely';
+import type { StoredEventColumns } from '../../src-shared/contracts/sync.js';
+import type { SlotsTable, ZonesTable } from '../db/schema.js';
 import type { ValidationServerTables } from '../validations/schema.js';
 import type { PassServerTables } from '../passes/schema.js';
 
@@ -14,16 +16,9 @@ export interface SyncKiosksTable {
   last_pull_at: number | null;
   clock_offset_ms: number | null;
 }
-export interface SyncEventsTable {
+/** One event as a kiosk pushed it (its wire columns: src-shared/contracts/sync.ts), or a server decision. */
+export interface SyncEventsTable extends StoredEventColumns {
   facility_id: string;
-  id: string;
-  kiosk_id: string;
-  seq: number;
-  hlc: string;
-  type: string;
-  entity_id: string | null;
-  payload: string;
-  schema_version: number;
   outcome: string;
   error: string | null;
   received_at: number;
@@ -69,6 +64,9 @@ export interface SyncDatabase extends ValidationServerTables, PassServerTables {
   sync_changes: SyncChangesTable;
   sync_sessions: SyncSessionsTable;
   sync_entities: SyncEntitiesTable;
+  /** Zones are kept once, in the server's own tables (src-server/sync/zones.ts). */
+  zones: ZonesTable;
+  slots: SlotsTable;
 }
 
 export type SyncDb = Kysely<SyncDatabase>;

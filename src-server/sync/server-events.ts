@@ -2,11 +2,11 @@
  * Glue between the server's own modules (parker bookings, online payments) and sync
  * (docs/sync.md "Parker bookings and online payment results").
  *
- * - Zones: the facility's gates publish zones/slots through sync (sync_entities). When any are
- *   published, the server mirrors them into its own `zones`/`slots` tables (same ids, so the
- *   bookings' foreign keys hold) and parkers list and book ONLY those; the server's own seeded
- *   zones are the source only while no gate has published a zone (such bookings never reach a
- *   gate: no gate knows those slots).
+ * - Zones: the facility's gates publish zones/slots through sync, stored in the server's own
+ *   `zones`/`slots` tables (src-server/sync/zones.ts; same ids, so the bookings' foreign keys hold).
+ *   When any are published, parkers list and book ONLY those; the server's own seeded zones are
+ *   the source only while no gate has published a zone (such bookings never reach a gate: no gate
+ *   knows those slots).
  * - A booking in a published zone is a synced session with the booking's id: a server event
  *   `session.booked` (status BOOKED, slot held, code = the QR- booking code, the vehicle), and on
  *   the parker's cancel a `session.cancelled`. Both go through the session fold, so a slot clash
@@ -21,10 +21,11 @@ import type { Logger } from 'pino';
 import type { BookingRow, PaymentRow, ServerDatabase } from '../db/schema.js';
 import { toPaymentView } from '../payments/view.js';
 import type { Clock } from '../util/clock.js';
-import type { CanonicalSession, SessionSnap, ZoneChangePayload } from '../../src-shared/contracts/sync.js';
+import type { CanonicalSession, SessionSnap } from '../../src-shared/contracts/sync.js';
 import { PREPAID_EVENT, prepaymentSnap } from './prepaid.js';
 import type { SyncDatabase } from './schema.js';
 import { SERVER_NODE, type SyncService } from './service.js';
+import { publishedZones } from './zones.js';
 
 export type ServerSyncDb = Kysely<ServerDatabase & SyncDatabase>;
 
@@ -42,9 +43,6 @@ export interface PublishedZone {
   slots: { id: string; slot_number: string; position: number }[];
 }
 
-/** A published zone as sync_entities keeps it (the gates' zone payload, src-shared/contracts/sync.ts). */
-type ZoneEntity = ZoneChangePayload;
-
 export class ServerSyncEvents {
   readonly db: ServerSyncDb;
 
@@ -59,41 +57,11 @@ export class ServerSyncEvents {
 
   // ------------------------------------------------------------------ zones
 
-  /**
-   * Zones the gates of a facility published (of every facility when none is named), mirrored into
-   * the server's zones/slots (same ids, same facility). Empty when none.
-   */
+  /** Zones the gates of a facility published (of every facility when none is named), in name order. Empty when none. */
   async publishedZones(facilityId?: string): Promise<PublishedZone[]> {
-    let q = this.db.selectFrom('sync_entities').select(['data', 'facility_id']).where('entity_type', '=', 'zone');
-    if (facilityId !== undefined) q = q.where('facility_id', '=', facilityId);
-    const rows = await q.execute();
-    if (rows.length === 0) return [];
-    const zones = rows.map((r) => ({ ...(JSON.parse(r.data) as ZoneEntity), facilityId: r.facility_id })).sort((a, b) => (a.zone.name < b.zone.name ? -1 : 1));
-    const publishedIds = new Set(zones.map((z) => z.zone.id));
-    const out: PublishedZone[] = [];
-    for (const { zone: z, slots, facilityId: facility } of zones) {
-      const rate = Number(z.hourly_rate_paise ?? 0);
-      const active = Number(z.is_active ?? 1);
-      const have = await this.db.selectFrom('zones').selectAll().where('id', '=', z.id).executeTakeFirst();
-      if (!have || have.name !== z.name || have.hourly_rate_paise !== rate || have.is_active !== active) {
-        // zones.name is unique per facility: a server-seeded zone (or a second gate's same-named zone) gives way.
-        const clash = await this.db.selectFrom('zones').select(['id', 'name']).where('facility_id', '=', facility).where('name', '=', z.name).where('id', '!=', z.id).executeTakeFirst();
-        if (clash) {
-          await this.db.updateTable('zones')
-            .set({ name: `${clash.name}~${clash.id.slice(-6)}`, ...(publishedIds.has(clash.id) ? {} : { is_active: 0 }) })
-            .where('id', '=', clash.id).execute();
-        }
-        if (have) await this.db.updateTable('zones').set({ name: z.name, hourly_rate_paise: rate, is_active: active }).where('id', '=', z.id).execute();
-        else await this.db.insertInto('zones').values({ id: z.id, facility_id: facility, name: z.name, hourly_rate_paise: rate, is_active: active, created_at: z.created_at ?? this.clock.now() }).execute();
-      }
-      const count = await this.db.selectFrom('slots').select((eb) => eb.fn.countAll().as('n')).where('zone_id', '=', z.id).executeTakeFirstOrThrow();
-      if (Number(count.n) < slots.length) {
-        await this.db.insertInto('slots').values(slots.map((s) => ({ id: s.id, zone_id: z.id, slot_number: s.slot_number })))
-          .onConflict((oc) => oc.doNothing()).execute();
-      }
-      out.push({ id: z.id, facilityId: facility, name: z.name, hourlyRatePaise: rate, isActive: active === 1, slots });
-    }
-    return out;
+    return (await publishedZones(this.sync.db, facilityId)).map(({ zone: z, slots, facilityId: facility }) => ({
+      id: z.id, facilityId: facility, name: z.name, hourlyRatePaise: z.hourly_rate_paise, isActive: z.is_active === 1, slots,
+    }));
   }
 
   // ------------------------------------------------------------------ sessions

@@ -1,6 +1,7 @@
 /**
- * The server's own zones and slots (for parker bookings). Seeded by `server:cli -- zone add` or
- * SEED_ZONES on first start; the sync issue will reconcile them with the kiosks' zones.
+ * Zones and slots of the server: its own (for parker bookings before any gate published; seeded by
+ * `server:cli -- zone add` or SEED_ZONES on first start) and the ones the gates published, kept in
+ * the same tables (src-server/sync/zones.ts). `listZones` shows both.
  */
 import type { Kysely } from 'kysely';
 import type { ServerDatabase } from '../db/schema.js';

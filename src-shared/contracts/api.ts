@@ -21,6 +21,7 @@ import {
 } from './invoices.js';
 import { VALIDATION_API, type ValidationApiResults } from './validations.js';
 import { PASS_API, type PassApiResults } from './passes.js';
+import { PASS_UPI_API, type PassUpiApiResults } from './pass-upi.js';
 
 const MAX_TEXT = 200;
 
@@ -350,6 +351,7 @@ export const API = {
   ...VALIDATION_API,
   // Season passes and anti-passback (docs/passes.md).
   ...PASS_API,
+  ...PASS_UPI_API,
 
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
@@ -364,7 +366,7 @@ export interface LoginResult {
   expiresAt: string;
 }
 
-export interface ApiResults extends ValidationApiResults, PassApiResults {
+export interface ApiResults extends ValidationApiResults, PassApiResults, PassUpiApiResults {
   'system.health': Health & { needsSetup: boolean };
   'auth.login': LoginResult;
   'auth.logout': { ok: true };

@@ -217,6 +217,8 @@ export interface Shift {
   cashRefundsPaise: number | null;
   /** Number of CASH payments in this shift; null while open for its cashier. */
   cashPayments: number | null;
+  /** Season pass sales and renewals of this shift, cash (in the drawer) and UPI apart; null while open for its cashier. */
+  passSales: { cashPaise: number; cashCount: number; upiPaise: number; upiCount: number } | null;
   expectedPaise: number | null;
   countedPaise: number | null;
   differencePaise: number | null;

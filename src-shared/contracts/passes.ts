@@ -43,7 +43,13 @@ export const PASS_API = {
   'passes.code': { role: 'CASHIER', input: z.object({ passId: id }).strict() },
   'passes.enter': { role: 'ATTENDANT', input: z.object({ code: z.string().min(1).max(100), vehicleNumber: plate.optional(), zoneId: id.optional() }).strict() },
   'passes.exit': { role: 'ATTENDANT', input: z.object({ code: z.string().min(1).max(100) }).strict() },
-  'passes.reset': { role: 'SUPERVISOR', input: z.object({ passId: id.optional(), all: z.literal(true).optional() }).strict().refine((i) => (i.passId === undefined) !== (i.all === undefined), 'Give passId or all: true') },
+  /** `all` (after a gate was left open) needs the reason, kept in the audit log. */
+  'passes.reset': {
+    role: 'SUPERVISOR',
+    input: z.object({ passId: id.optional(), all: z.literal(true).optional(), reason: z.string().trim().min(3).max(200).optional() }).strict()
+      .refine((i) => (i.passId === undefined) !== (i.all === undefined), 'Give passId or all: true')
+      .refine((i) => i.all === undefined || i.reason !== undefined, 'Give the reason for resetting every pass'),
+  },
   'passes.expiring': { role: 'CASHIER', input: z.object({ days: z.number().int().min(1).max(60).optional() }).strict() },
 } as const;
 
@@ -98,7 +104,7 @@ export const movementSnapSchema = z.object({
 export type MovementSnap = z.infer<typeof movementSnapSchema>;
 
 export const passSaleSnapSchema = z.object({
-  id, pass_id: id, kind: z.enum(['SALE', 'RENEWAL']), method: z.literal('CASH'), amount_paise: z.number().int().min(0), shift_id: id,
+  id, pass_id: id, kind: z.enum(['SALE', 'RENEWAL']), method: z.enum(['CASH', 'UPI']), amount_paise: z.number().int().min(0), shift_id: id,
   operator_id: id, valid_from: z.number().int(), valid_until: z.number().int(), kiosk_id: z.string().min(1).max(64), created_at: z.number(),
 });
 
@@ -107,7 +113,7 @@ export const PASS_EVENT_PAYLOADS = {
   'seasonPass.upserted': z.object({ pass: passSnapSchema }),
   /** An entry, exit or supervisor reset on a pass (every gate replays them; the server's fold flags what offline gates could not see). */
   'pass.movement': z.object({ movement: movementSnapSchema }),
-  /** A cash sale or renewal (stored). */
+  /** A sale or renewal, cash or verified UPI (stored). */
   'pass.sold': z.object({ sale: passSaleSnapSchema }),
 } as const;
 

@@ -311,6 +311,21 @@ export const wireEventSchema = z.object({
 });
 export type WireEvent = z.infer<typeof wireEventSchema>;
 
+/**
+ * A wire event as a database row stores it, the same on both sides: the kiosk's outbox and the
+ * server's sync_events (the payload as its JSON text). Each table adds its own bookkeeping columns.
+ */
+export interface StoredEventColumns {
+  id: string;
+  kiosk_id: string;
+  seq: number;
+  hlc: string;
+  type: string;
+  entity_id: string | null;
+  payload: string;
+  schema_version: number;
+}
+
 export const ticketKeyPublishSchema = z.object({ keyId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), secret: z.string().min(16).max(200) });
 
 /** POST /sync/v1/push. Loose: fields added later by newer kiosks pass through to the handlers. */

@@ -26,6 +26,7 @@ import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
 import { KIOSK_MIGRATIONS } from '../../src-main/store/migrations.js';
 import { decodeHlc, encodeHlc, hlcNow } from '../../src-shared/domain/hlc.js';
 import { uuidv7 } from '../../src-shared/domain/ids.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const GENERATOR_VERSION = 1;
@@ -60,18 +61,6 @@ function removeDb(path: string): void {
 }
 
 /* ------------------------------------------------------------------ dataset */
-
-/** mulberry32: a seeded PRNG so the dataset is the same on every machine. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function cachedDatasetOk(): boolean {
   if (!existsSync(CACHE)) return false;
@@ -137,7 +126,7 @@ async function generateDataset(): Promise<void> {
   const zoneB = byZone.get('B')!;
   const zoneBench = byZone.get('BENCH')!;
 
-  const rnd = prng(20_240_601);
+  const rnd = mulberry32(20_240_601);
   const rand10 = new Uint8Array(10);
   const id = (ms: number) => {
     for (let i = 0; i < 10; i++) rand10[i] = (rnd() * 256) | 0;

@@ -16,6 +16,7 @@ import Database from 'better-sqlite3';
 import { createKiosk } from '../../src-main/kiosk.js';
 import { dayBounds } from '../../src-main/reports/time.js';
 import type { DailyReport } from '../../src-shared/contracts/entities.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DB = join(ROOT, '.data', 'bench-report-1m.db');
@@ -27,17 +28,6 @@ const DAY_MS = 86_400_000;
 const MID_DAY = '2026-02-20'; // day 50 of 100: half the history before it, half after
 const LAST_DAY = '2026-04-10'; // day 100
 const GEN_VERSION = 'report-bench-v2';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 /** Ids sortable like uuidv7 (time-prefixed), cheap to make. */
@@ -57,7 +47,7 @@ async function generate(): Promise<void> {
   const slots = zones.map((z) => (db.prepare(`SELECT id FROM slots WHERE zone_id = ?`).all(z.id) as { id: string }[]).map((s) => s.id));
   const ops = Object.fromEntries((db.prepare(`SELECT username, id FROM operators`).all() as { username: string; id: string }[]).map((o) => [o.username, o.id]));
   const kioskId = (db.prepare(`SELECT value FROM meta WHERE key = 'kiosk_id'`).get() as { value: string }).value;
-  const rnd = prng(42);
+  const rnd = mulberry32(42);
   const insVehicle = db.prepare(`INSERT INTO vehicles (id, vehicle_number, owner_name, created_at, updated_at) VALUES (?, ?, NULL, 0, 0)`);
   const insSession = db.prepare(`INSERT INTO sessions (id, code, vehicle_id, zone_id, slot_id, status, booked_at, entry_at, exit_at,
       amount_due_paise, amount_paid_paise, last_paid_at, lost_ticket, conflict, conflict_reason, origin_kiosk_id, created_by, created_at, updated_at)

@@ -2,17 +2,14 @@
  * End to end: a ticket issued at gate 1 reaches gate 2 through the central server; then the
  * server goes down and, at gate 2 (offline), the cashier types the ticket's short number into
  * the manual field in Chromium: the fee, cash, GATE OPEN. A typo in the number is refused there
- * by its check character, without the server. Real processes: `npm run server` (SQLite) and two
- * `npm run serve --server ...` kiosks.
+ * by its check character, without the server. Real processes (tests/helpers/stack.ts): the
+ * central server (SQLite) and two `npm run serve --server ...` kiosks.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TICKET_NUMBER_ALPHABET } from '../../src-shared/domain/ticket-number.js';
 import { chromiumAvailable, launchChromium, screenshot } from '../helpers/chromium.js';
-import { startServe, type ServeHandle } from '../helpers/serve.js';
-import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
-import { serverEnv } from '../server/helpers/env.js';
-import { freePort, runScript, startScript, type Proc } from '../server/helpers/processes.js';
+import { startStack, type Stack, type StackKiosk } from '../helpers/stack.js';
 import { loginUi } from './ui-helpers.js';
 
 interface Session { id: string; code: string; status: string; ticketNumber: string; vehicleNumber: string }
@@ -29,39 +26,22 @@ async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 6
 }
 
 describe.skipIf(!chromiumAvailable())('short ticket number typed at another gate, offline (e2e)', () => {
-  let db: TestDatabase;
-  let server: Proc | null = null;
-  let gate1: ServeHandle;
-  let gate2: ServeHandle;
+  let stack: Stack | undefined;
+  let gate1: StackKiosk;
+  let gate2: StackKiosk;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    const port = await freePort();
-    const serverUrl = `http://127.0.0.1:${port}`;
-    const env = serverEnv({ databaseUrl: db.url, gateway: 'sim', simUrl: 'http://127.0.0.1:9', port });
-    const enrol = async (name: string) => {
-      const r = await runScript('server:cli', ['kiosk', 'add', name], env);
-      const id = /kiosk id:\s+(\S+)/.exec(r.out)?.[1];
-      const secret = /kiosk secret:\s+(\S+)/.exec(r.out)?.[1];
-      if (r.code !== 0 || !id || !secret) throw new Error(`enrolment failed: ${r.out}`);
-      return { extraArgs: ['--server', serverUrl, '--kiosk-id', id], env: { PARKGATE_KIOSK_SECRET: secret } };
-    };
-    const [args1, args2] = [await enrol('Gate 1'), await enrol('Gate 2')];
-    server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
-    gate1 = await startServe({ seedDemo: true, fakeClock: true, ...args1 });
-    gate2 = await startServe({ seedDemo: false, fakeClock: true, ...args2 });
+    stack = await startStack({ kiosks: [{ name: 'Gate 1', ui: true, seedDemo: true, fakeClock: true }, { name: 'Gate 2', ui: true, seedDemo: false, fakeClock: true }] });
+    [gate1, gate2] = stack.kiosks as [StackKiosk, StackKiosk];
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
-    await gate2?.stop();
-    await gate1?.stop();
-    await server?.stop();
-    await db?.drop();
+    await stack?.stop();
   }, 60_000);
 
   it('gate 2 learns the ticket by sync, loses the server, and still bills the typed number; a typo is refused', async () => {
@@ -82,8 +62,7 @@ describe.skipIf(!chromiumAvailable())('short ticket number typed at another gate
     await gate2.call('shifts.open', { openingFloatPaise: 50_000 }, cashier2);
 
     // The server goes away; gate 2 notices.
-    await server!.stop();
-    server = null;
+    await stack!.stopServer();
     await until('gate 2 offline', async () => {
       const h = await gate2.call<{ online: boolean }>('system.health', {});
       return h.online ? null : true;

@@ -9,10 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium, screenshot } from '../helpers/chromium.js';
-import { startServe, type ServeHandle } from '../helpers/serve.js';
-import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
-import { SECRETS, serverEnv } from '../server/helpers/env.js';
-import { freePort, runScript, startScript, type Proc } from '../server/helpers/processes.js';
+import { startStack, type Stack, type StackKiosk } from '../helpers/stack.js';
 import { captureScreen, loginUi, wedgeScan } from './ui-helpers.js';
 
 interface Session { id: string; code: string; status: string; payments: Payment[] }
@@ -31,28 +28,16 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs
 }
 
 describe.skipIf(!chromiumAvailable())('UPI with the central server killed (e2e)', () => {
-  let db: TestDatabase;
-  let server: Proc | null = null;
-  let sim: Proc;
-  let kiosk: ServeHandle;
+  let stack: Stack | undefined;
+  let kiosk: StackKiosk;
   let browser: Browser;
   let page: Page;
-  let env: Record<string, string>;
   let simUrl = '';
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    const [serverPort, simPort] = [await freePort(), await freePort()];
-    const serverUrl = `http://127.0.0.1:${serverPort}`;
-    simUrl = `http://127.0.0.1:${simPort}`;
-    env = serverEnv({ databaseUrl: db.url, gateway: 'razorpay', simUrl, port: serverPort });
-    const enrol = await runScript('server:cli', ['kiosk', 'add', 'UPI lost gate'], env);
-    const kioskId = /kiosk id:\s+(\S+)/.exec(enrol.out)?.[1];
-    const kioskSecret = /kiosk secret:\s+(\S+)/.exec(enrol.out)?.[1];
-    if (enrol.code !== 0 || !kioskId || !kioskSecret) throw new Error(`enrolment failed: ${enrol.out}`);
-    sim = await startScript('gateway-sim', { ...SECRETS, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: serverUrl }, /gateway-sim listening/);
-    server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
-    kiosk = await startServe({ seedDemo: true, fakeClock: false, extraArgs: ['--server', serverUrl, '--kiosk-id', kioskId], env: { PARKGATE_KIOSK_SECRET: kioskSecret } });
+    stack = await startStack({ gateway: 'razorpay', kiosks: [{ name: 'UPI lost gate', ui: true, fakeClock: false }] });
+    kiosk = stack.kiosks[0]!;
+    simUrl = stack.simUrl;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   }, 180_000);
@@ -63,10 +48,7 @@ describe.skipIf(!chromiumAvailable())('UPI with the central server killed (e2e)'
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
-    await kiosk?.stop();
-    await server?.stop();
-    await sim?.stop();
-    await db?.drop();
+    await stack?.stop();
   }, 60_000);
 
   it('status unknown within 3 s of the kill, warned cash, and the late UPI money flagged with the car\'s context', async () => {
@@ -94,7 +76,7 @@ describe.skipIf(!chromiumAvailable())('UPI with the central server killed (e2e)'
 
     // Kill the central server (the whole process group, no goodbye).
     const killedAt = Date.now();
-    process.kill(-server!.child.pid!, 'SIGKILL');
+    process.kill(-stack!.server.child.pid!, 'SIGKILL');
     await page.getByTestId('upi-unknown').waitFor({ timeout: 3000 });
     const noticedMs = Date.now() - killedAt;
     expect(noticedMs).toBeLessThan(3000);
@@ -112,7 +94,7 @@ describe.skipIf(!chromiumAvailable())('UPI with the central server killed (e2e)'
     await page.getByText('GATE OPEN').waitFor();
 
     // The server comes back; the driver's UPI payment arrives after all: flagged, not kept.
-    server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
+    await stack!.restartServer();
     await until(() => kiosk.call<{ pendingEvents: number; online: boolean }>('system.health', {}), (h) => h.online, 60_000);
     const paid = await fetch(`${simUrl}/_sim/payments/${attempt.gatewayRef}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(paid.status).toBe(200);

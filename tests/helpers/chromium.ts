@@ -21,15 +21,17 @@ export const BASE_ARGS = [
   '--disable-sync',
 ];
 
+/** Chromium's fake camera playing `y4m`, with the camera permission granted. */
+export function fakeCameraArgs(y4m: string): string[] {
+  return ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`];
+}
+
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
 export async function launchChromium(opts: { fakeVideo?: string; args?: string[] } = {}): Promise<Browser> {
-  const args = [...BASE_ARGS, ...(opts.args ?? [])];
-  if (opts.fakeVideo) {
-    args.push('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${opts.fakeVideo}`);
-  }
+  const args = [...BASE_ARGS, ...(opts.args ?? []), ...(opts.fakeVideo ? fakeCameraArgs(opts.fakeVideo) : [])];
   return chromium.launch({ executablePath: CHROMIUM_PATH, args, headless: true });
 }
 

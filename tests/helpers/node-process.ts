@@ -15,7 +15,7 @@ export interface Proc {
   exited: Promise<void>;
 }
 
-/** Resolves with the URL the process printed; rejects with its output when it exits or is not ready in time. */
+/** Resolves with the URL the process printed; rejects with its output when it exits or is not ready in time (then it is killed). */
 export async function startNode(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<Proc> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -23,7 +23,14 @@ export async function startNode(args: string[], env: Record<string, string>, tim
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      reject(new Error(`${args.join(' ')}: not ready in ${timeoutMs} ms:\n${out}`));
+      try {
+        process.kill(-child.pid!, 'SIGKILL'); // not left running behind a failed start
+      } catch {
+        /* already gone */
+      }
+    }, timeoutMs);
     const check = () => {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {

@@ -7,6 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { kioskClient, type KioskClient } from './kiosk-client.js';
+
+export type { ApiFailure } from './kiosk-client.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -19,21 +22,13 @@ export interface ServeOptions {
   env?: Record<string, string>;
 }
 
-export interface ApiFailure {
-  code: string;
-  message: string;
-}
-
-export interface ServeHandle {
+export interface ServeHandle extends KioskClient {
   url: string;
   port: number;
   dbPath: string;
+  /** The npm process, leader of the kiosk's process group. */
+  child: ChildProcess;
   output(): string;
-  /** POST /api/v1/<method>; resolves with the HTTP status and the parsed body. */
-  api<T = unknown>(method: string, input?: unknown, token?: string): Promise<{ status: number; ok: boolean; data: T; error: ApiFailure | null }>;
-  /** Like api() but throws unless ok. */
-  call<T = unknown>(method: string, input?: unknown, token?: string): Promise<T>;
-  login(username: string, pin?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -96,32 +91,14 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
     });
   });
 
-  const api: ServeHandle['api'] = async (method, input = {}, token) => {
-    const res = await fetch(`${url}/api/v1/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(input),
-    });
-    const body = (await res.json()) as { ok: boolean; data?: unknown; error?: ApiFailure };
-    return { status: res.status, ok: body.ok, data: body.data as never, error: body.error ?? null };
-  };
-  const call: ServeHandle['call'] = async (method, input, token) => {
-    const r = await api(method, input, token);
-    if (!r.ok) throw new Error(`${method} failed: ${r.status} ${r.error?.code} ${r.error?.message}`);
-    return r.data as never;
-  };
-
   let stopped = false;
   return {
     url,
     port,
     dbPath,
+    child,
     output: () => out,
-    api,
-    call,
-    async login(username, pin = '2468') {
-      return (await call<{ token: string }>('auth.login', { username, pin })).token;
-    },
+    ...kioskClient(url),
     async stop() {
       if (stopped) return;
       stopped = true;

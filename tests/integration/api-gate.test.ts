@@ -1,6 +1,6 @@
 /** Gate methods through the HTTP bridge against a real database file: happy paths and every error code. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './kiosk-harness.js';
+import { startDesk, startHarness, type Harness } from './kiosk-harness.js';
 
 let h: Harness;
 let cashier: string;
@@ -12,14 +12,7 @@ let plate = 0;
 const nextPlate = () => `KA01AB${String(1000 + plate++)}`;
 
 beforeAll(async () => {
-  h = await startHarness();
-  await h.setClock(T0);
-  cashier = await h.login('cashier');
-  attendant = await h.login('attendant');
-  supervisor = await h.login('supervisor');
-  // Cash goes into a drawer: the cashier opens a shift before taking any.
-  const shift = await h.post('shifts.open', { openingFloatPaise: 50_000 }, cashier);
-  if (!shift.json.ok) throw new Error(JSON.stringify(shift.json));
+  ({ h, cashier, attendant, supervisor } = await startDesk(T0));
 });
 afterAll(() => h.close());
 beforeEach(() => h.setClock(T0));

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKiosk } from '../../src-main/kiosk.js';
+import { mulberry32 } from '../helpers/prng.js';
 import { prepareWorker, REPO_ROOT, spawnWorker, type WorkerCommand } from './workers/child.js';
 
 const KILLS = 52;
@@ -23,18 +24,6 @@ let cashier: string;
 let supervisor: string;
 let zoneId: string;
 let worker: WorkerCommand | undefined;
-
-/** Small deterministic PRNG so a failing run can be replayed with the printed seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -67,7 +56,7 @@ afterAll(() => {
 describe('SIGKILL during book/entry/exit/pay cycles', () => {
   it(`survives ${KILLS} kills: integrity, audit chain and every acknowledged payment hold`, async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
-    const rnd = prng(seed);
+    const rnd = mulberry32(seed);
     const acknowledged = new Map<string, string>(); // paymentId -> sessionId
     const modes = { beforeReady: 0, afterReady: 0, afterPaid: 0 };
     const started = Date.now();

@@ -47,3 +47,22 @@ export async function startHarness(opts: { seedDemo?: boolean; fakeClock?: boole
     },
   };
 }
+
+export interface Desk {
+  h: Harness;
+  cashier: string;
+  attendant: string;
+  supervisor: string;
+}
+
+/** A harness at `t0` with the cashier, attendant and supervisor logged in and the cashier's shift open (cash goes into a drawer). */
+export async function startDesk(t0: string, openingFloatPaise = 50_000): Promise<Desk> {
+  const h = await startHarness();
+  await h.setClock(t0);
+  const cashier = await h.login('cashier');
+  const attendant = await h.login('attendant');
+  const supervisor = await h.login('supervisor');
+  const shift = await h.post('shifts.open', { openingFloatPaise }, cashier);
+  if (!shift.json.ok) throw new Error(JSON.stringify(shift.json));
+  return { h, cashier, attendant, supervisor };
+}

@@ -4,7 +4,7 @@
  * leaves the database as it was.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './kiosk-harness.js';
+import { startDesk, type Harness } from './kiosk-harness.js';
 
 let h: Harness;
 let cashier: string;
@@ -17,13 +17,7 @@ const nextPlate = () => `KA02CD${String(1000 + plate++)}`;
 const PROOF = { proof: 'RC', reason: 'driver lost the ticket' } as const;
 
 beforeAll(async () => {
-  h = await startHarness();
-  await h.setClock(T0);
-  cashier = await h.login('cashier');
-  attendant = await h.login('attendant');
-  supervisor = await h.login('supervisor');
-  const shift = await h.post('shifts.open', { openingFloatPaise: 50_000 }, cashier);
-  if (!shift.json.ok) throw new Error(JSON.stringify(shift.json));
+  ({ h, cashier, attendant, supervisor } = await startDesk(T0));
 });
 afterAll(() => h.close());
 beforeEach(() => h.setClock(T0));

@@ -10,87 +10,28 @@
  *   money the customer still paid is flagged, refundable by a supervisor, never counted, and
  *   integrity stays clean. While online: the QR is closed at the gateway at once.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerClient, type ServerPayment } from '../../src-main/online/server-client.js';
-import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
-import { serverEnv } from '../server/helpers/env.js';
-import { freePort } from '../server/helpers/processes.js';
+import { kioskRow as readKioskRow } from '../helpers/kiosk-db.js';
+import { startStack, type Stack, type StackKiosk } from '../helpers/stack.js';
+import { until as untilEvery } from '../helpers/until.js';
 import { FaultProxy } from '../sync/fault-proxy.js';
-import { startNode, type Proc } from '../helpers/node-process.js';
 
-const PIN = '2468';
 const TTL_S = 6;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-
-async function stop(p: Proc | null): Promise<void> {
-  if (!p) return;
-  try {
-    process.kill(-p.child.pid!, 'SIGCONT');
-    process.kill(-p.child.pid!, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-  await p.exited;
-}
-
-async function runNode(args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}:\n${out}`);
-  return out;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 45_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined | null | false>) => untilEvery(what, probe, 45_000, 200);
 
 describe('late and abandoned UPI payments with real processes (kiosk + server + gateway simulator)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parkgate-latepay-'));
-  const kioskDb = join(dir, 'kiosk.db');
-  let database: TestDatabase;
-  let server: Proc | null = null;
-  let sim: Proc | null = null;
-  let kiosk: Proc | null = null;
+  let stack: Stack | undefined;
+  let kiosk: StackKiosk;
   let proxy: FaultProxy;
   let serverClient: ServerClient;
   const tokens = { attendant: '', cashier: '', supervisor: '' };
   let plate = 1000;
 
-  const api = async (method: string, input: unknown, who: keyof typeof tokens): Promise<any> => {
-    const res = await fetch(`${kiosk!.url}/api/v1/${method}`, {
-      method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(20_000),
-      headers: { 'content-type': 'application/json', ...(tokens[who] ? { authorization: `Bearer ${tokens[who]}` } : {}) },
-    });
-    return res.json();
-  };
-  const simCall = async (method: 'GET' | 'POST', path: string, body: unknown = {}) => {
-    const res = await fetch(`${sim!.url}${path}`, { method, ...(method === 'POST' ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
-    return res.json() as Promise<any>;
-  };
-  const kioskRow = (sql: string, ...args: unknown[]) => {
-    const db = new Database(kioskDb, { readonly: true, fileMustExist: true });
-    try {
-      db.pragma('busy_timeout = 5000');
-      return db.prepare(sql).get(...args) as any;
-    } finally {
-      db.close();
-    }
-  };
+  const api = (method: string, input: unknown, who: keyof typeof tokens): Promise<any> => kiosk.api(method, input, tokens[who]);
+  const simCall = (method: 'GET' | 'POST', path: string, body: unknown = {}) => stack!.simCall(method, path, body);
+  const kioskRow = (sql: string, ...args: unknown[]) => readKioskRow(kiosk.dbPath, sql, ...args);
   const setClock = (ms: number) => api('dev.setClock', { now: new Date(ms).toISOString() }, 'attendant');
   /** A car parked 70 minutes (₹80 due) with a started UPI payment. */
   const carAtExitPayingUpi = async () => {
@@ -111,25 +52,17 @@ describe('late and abandoned UPI payments with real processes (kiosk + server + 
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
     proxy = new FaultProxy(0);
     await proxy.start();
-    const serverPort = await freePort();
-    const simPort = await freePort();
-    proxy.targetPort = serverPort;
-    const simUrl = `http://127.0.0.1:${simPort}`;
-    const env = serverEnv({ databaseUrl: database.url, gateway: 'razorpay', simUrl, port: serverPort, extra: { PAYMENT_TTL_SECONDS: String(TTL_S), RECONCILE_INTERVAL_MS: '200' } });
-    const out = await runNode(['src-server/cli.ts', 'kiosk', 'add', 'Gate 1'], env);
-    const kioskId = /kiosk id:\s+(\S+)/.exec(out)![1]!;
-    const kioskSecret = /kiosk secret:\s+(\S+)/.exec(out)![1]!;
-    [server, sim] = await Promise.all([
-      startNode(['src-server/main.ts'], env),
-      startNode(['src-server/sim/main.ts'], { ...env, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: `http://127.0.0.1:${serverPort}` }),
-    ]);
-    kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', kioskDb, '--port', '0', '--fake-clock', '--seed-demo', '--server', proxy.url, '--kiosk-id', kioskId], { PARKGATE_KIOSK_SECRET: kioskSecret });
-    serverClient = new ServerClient({ baseUrl: server.url, kioskId, kioskSecret });
+    const behindProxy = (serverUrl: string) => {
+      proxy.targetPort = Number(new URL(serverUrl).port);
+      return proxy.url;
+    };
+    stack = await startStack({ gateway: 'razorpay', serverExtra: { PAYMENT_TTL_SECONDS: String(TTL_S), RECONCILE_INTERVAL_MS: '200' }, kiosks: [{ serverUrl: behindProxy }] });
+    kiosk = stack.kiosks[0]!;
+    serverClient = new ServerClient({ baseUrl: stack.serverUrl, kioskId: kiosk.creds.id, kioskSecret: kiosk.creds.secret });
     for (const who of ['attendant', 'cashier', 'supervisor'] as const) {
-      const r = await api('auth.login', { username: who, pin: PIN }, who);
+      const r = await api('auth.login', { username: who, pin: '2468' }, who);
       expect(r.ok, JSON.stringify(r)).toBe(true);
       tokens[who] = r.data.token;
     }
@@ -137,11 +70,8 @@ describe('late and abandoned UPI payments with real processes (kiosk + server + 
   }, 240_000);
 
   afterAll(async () => {
-    await stop(kiosk);
-    await Promise.all([stop(server), stop(sim)]);
+    await stack?.stop();
     await proxy?.close();
-    await database?.drop();
-    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   /** The deadline passes on the server (it closes the QR), then the customer pays: a late success. */
@@ -176,11 +106,11 @@ describe('late and abandoned UPI payments with real processes (kiosk + server + 
 
   it('kiosk paused by SIGSTOP across the deadline: the late success never opens the gate', async () => {
     const car = await carAtExitPayingUpi();
-    process.kill(-kiosk!.child.pid!, 'SIGSTOP');
+    kiosk.signal('SIGSTOP');
     try {
       await deadlinePassesThenCustomerPays(car.payment);
     } finally {
-      process.kill(-kiosk!.child.pid!, 'SIGCONT');
+      kiosk.signal('SIGCONT');
     }
     await gateStayedClosed(car);
   }, 120_000);

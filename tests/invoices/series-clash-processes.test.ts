@@ -4,78 +4,34 @@
  * (409 SERIES_TAKEN, nothing saved), another prefix is accepted, the first gate may save again,
  * and a gate linked to an unreachable server saves nothing.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNode, type Proc } from '../helpers/node-process.js';
-import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
-import { serverEnv } from '../server/helpers/env.js';
+import { startStack, type Stack, type StackKiosk } from '../helpers/stack.js';
 import { freePort } from '../server/helpers/processes.js';
 import { FACILITY_GSTIN } from './helpers.js';
-
-async function stop(p: Proc | null): Promise<void> {
-  if (!p) return;
-  try {
-    process.kill(-p.child.pid!, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-  await p.exited;
-}
-
-async function runNode(args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}:\n${out}`);
-  return out;
-}
 
 const TAX = { legalName: 'Fort Parking Services LLP', address: '1 Marine Drive, Mumbai 400020', stateCode: '27', gstin: FACILITY_GSTIN };
 
 describe('invoice series prefixes are unique across gates (server + two kiosk processes)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parkgate-series-'));
-  let database: TestDatabase;
-  let server: Proc | null = null;
-  const kiosks: Proc[] = [];
+  let stack: Stack | undefined;
+  let kiosks: StackKiosk[] = [];
 
-  const api = async (k: Proc, method: string, input: unknown, token: string | null = null): Promise<any> => {  
-    const res = await fetch(`${k.url}/api/v1/${method}`, { method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(20_000), headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-    return res.json();
-  };
-  const admin = async (k: Proc) => (await api(k, 'auth.login', { username: 'admin', pin: '2468' })).data.token as string;
+  const api = (k: StackKiosk, method: string, input: unknown, token: string | null = null): Promise<any> => k.api(method, input, token);
+  const admin = async (k: StackKiosk) => (await api(k, 'auth.login', { username: 'admin', pin: '2468' })).data.token as string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    const port = await freePort();
-    const env = serverEnv({ databaseUrl: database.url, gateway: 'sim', simUrl: 'http://127.0.0.1:9', port });
-    const creds = [];
-    for (const name of ['Gate 1', 'Gate 2']) {
-      const out = await runNode(['src-server/cli.ts', 'kiosk', 'add', name], env);
-      creds.push({ id: /kiosk id:\s+(\S+)/.exec(out)![1]!, secret: /kiosk secret:\s+(\S+)/.exec(out)![1]! });
-    }
-    server = await startNode(['src-server/main.ts'], env);
-    for (const [i, c] of creds.entries()) {
-      kiosks.push(await startNode(['src-main/cli.ts', 'serve', '--db', join(dir, `k${i}.db`), '--port', '0', '--fake-clock', '--seed-demo', '--server', server.url, '--kiosk-id', c.id], { PARKGATE_KIOSK_SECRET: c.secret }));
-    }
+    stack = await startStack({ kiosks: [{ name: 'Gate 1' }, { name: 'Gate 2' }] });
     // A third gate whose server address leads nowhere.
     const dead = await freePort();
-    kiosks.push(await startNode(['src-main/cli.ts', 'serve', '--db', join(dir, 'k2.db'), '--port', '0', '--fake-clock', '--seed-demo', '--server', `http://127.0.0.1:${dead}`, '--kiosk-id', creds[0]!.id], { PARKGATE_KIOSK_SECRET: creds[0]!.secret }));
+    await stack.startKiosk({ creds: stack.kiosks[0]!.creds, serverUrl: `http://127.0.0.1:${dead}` });
+    kiosks = stack.kiosks;
   }, 240_000);
 
   afterAll(async () => {
-    for (const k of kiosks) await stop(k);
-    await stop(server);
-    await database?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   }, 60_000);
 
   it('the second gate cannot take the first gate\'s prefix; another prefix is fine; offline saves nothing', async () => {
-    const [a, b, offline] = kiosks as [Proc, Proc, Proc];
+    const [a, b, offline] = kiosks as [StackKiosk, StackKiosk, StackKiosk];
     const ta = await admin(a);
     const tb = await admin(b);
     expect(await api(a, 'tax.configure', { ...TAX, seriesPrefix: 'g01' }, ta)).toMatchObject({ ok: true, data: { seriesPrefix: 'G01', invoicing: true } });
@@ -97,7 +53,7 @@ describe('invoice series prefixes are unique across gates (server + two kiosk pr
   }, 120_000);
 
   it('the facility GSTR-1 from the server has both gates\' invoices and series; the totals are the gates\' returns summed', async () => {
-    const [a, b] = kiosks as [Proc, Proc];
+    const [a, b] = kiosks as [StackKiosk, StackKiosk];
     const month = new Date(Date.now() + 5.5 * 3600_000).toISOString().slice(0, 7);
     const numbers: string[] = [];
     for (const k of [a, b]) {
@@ -125,7 +81,7 @@ describe('invoice series prefixes are unique across gates (server + two kiosk pr
     }
     expect(facility!.fileName).toBe(`gstr1-${month}-facility.csv`);
     for (const n of numbers) expect(facility!.csv).toContain(n);
-    const own = async (k: Proc, t: string) => (await api(k, 'reports.gstr1', { month }, t)).data.csv as string;
+    const own = async (k: StackKiosk, t: string) => (await api(k, 'reports.gstr1', { month }, t)).data.csv as string;
     const [ownA, ownB] = [await own(a, supA), await own(b, supB)];
     expect(ownA).toContain(numbers[0]);
     expect(ownA).not.toContain(numbers[1]);

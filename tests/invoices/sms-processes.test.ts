@@ -4,73 +4,31 @@
  * SMS simulator. A paid exit's invoice syncs to the server; invoices.sendSms on the kiosk makes the
  * server send the link, which serves the invoice. Every failure is typed and sends nothing.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmsSim } from '../../src-server/sim/sms-sim.js';
-import { startNode, type Proc } from '../helpers/node-process.js';
-import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
-import { serverEnv } from '../server/helpers/env.js';
-import { freePort } from '../server/helpers/processes.js';
+import { startStack, type Stack, type StackKiosk } from '../helpers/stack.js';
 import { FACILITY_GSTIN } from './helpers.js';
 
-const PIN = '2468';
 const AUTH_KEY = 'sms-test-key-hprint';
 
-async function stop(p: Proc | null): Promise<void> {
-  if (!p) return;
-  try {
-    process.kill(-p.child.pid!, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-  await p.exited;
-}
-
-async function runNode(args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}:\n${out}`);
-  return out;
-}
-
 describe('e-receipt SMS (kiosk + server processes + SMS simulator)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parkgate-sms-'));
-  let database: TestDatabase;
-  let server: Proc | null = null;
-  let kiosk: Proc | null = null;
+  let stack: Stack | undefined;
+  let kiosk: StackKiosk;
   let sms: Awaited<ReturnType<typeof startSmsSim>>;
   const tokens: Record<string, string> = {};
 
-  const api = async (method: string, input: unknown, who: string): Promise<any> => {  
-    const res = await fetch(`${kiosk!.url}/api/v1/${method}`, {
-      method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(30_000),
-      headers: { 'content-type': 'application/json', ...(tokens[who] ? { authorization: `Bearer ${tokens[who]}` } : {}) },
-    });
-    return res.json();
-  };
+  const api = (method: string, input: unknown, who: string): Promise<any> => kiosk.api(method, input, tokens[who]);
   const setMode = (mode: string) => fetch(`${sms.url}/_sim/state`, { method: 'POST', body: JSON.stringify({ mode }), headers: { 'content-type': 'application/json' } });
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
     sms = await startSmsSim({ authKey: AUTH_KEY });
-    const port = await freePort();
-    const env = serverEnv({
-      databaseUrl: database.url, gateway: 'sim', simUrl: 'http://127.0.0.1:9', port,
-      extra: { SMS_API_BASE: sms.url, SMS_AUTH_KEY: AUTH_KEY, SMS_TEMPLATE_ID: 'ereceipt-1', PUBLIC_BASE_URL: `http://127.0.0.1:${port}` },
+    stack = await startStack({
+      serverExtra: (serverUrl) => ({ SMS_API_BASE: sms.url, SMS_AUTH_KEY: AUTH_KEY, SMS_TEMPLATE_ID: 'ereceipt-1', PUBLIC_BASE_URL: serverUrl }),
+      kiosks: [{}],
     });
-    const out = await runNode(['src-server/cli.ts', 'kiosk', 'add', 'Gate 1'], env);
-    const kioskId = /kiosk id:\s+(\S+)/.exec(out)![1]!;
-    const kioskSecret = /kiosk secret:\s+(\S+)/.exec(out)![1]!;
-    server = await startNode(['src-server/main.ts'], env);
-    kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', join(dir, 'kiosk.db'), '--port', '0', '--fake-clock', '--seed-demo', '--server', server.url, '--kiosk-id', kioskId], { PARKGATE_KIOSK_SECRET: kioskSecret });
+    kiosk = stack.kiosks[0]!;
     for (const who of ['attendant', 'cashier', 'admin']) {
-      const r = await api('auth.login', { username: who, pin: PIN }, who);
+      const r = await api('auth.login', { username: who, pin: '2468' }, who);
       expect(r.ok, JSON.stringify(r)).toBe(true);
       tokens[who] = r.data.token;
     }
@@ -80,11 +38,8 @@ describe('e-receipt SMS (kiosk + server processes + SMS simulator)', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await stop(kiosk);
-    await stop(server);
+    await stack?.stop();
     await sms?.close();
-    await database?.drop();
-    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('sends the link of the paid exit\'s invoice; the link serves it; failures are typed and send nothing', async () => {
@@ -116,7 +71,7 @@ describe('e-receipt SMS (kiosk + server processes + SMS simulator)', () => {
     const sent = await api('invoices.sendSms', { sessionId: s.data.id, mobile: '+91 98765 43210' }, 'cashier');
     expect(sent, JSON.stringify(sent)).toMatchObject({ ok: true, data: { sent: true } });
     expect(sms.sent).toHaveLength(1);
-    expect(sms.sent[0]).toMatchObject({ mobiles: '919876543210', templateId: 'ereceipt-1', vars: { number: invoice.number, url: `${server!.url}/r/${invoice.token}` } });
+    expect(sms.sent[0]).toMatchObject({ mobiles: '919876543210', templateId: 'ereceipt-1', vars: { number: invoice.number, url: `${stack!.serverUrl}/r/${invoice.token}` } });
     const page = await fetch(sms.sent[0]!.vars.url!);
     expect(page.status).toBe(200);
     const html = await page.text();

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LANE_TIMING_KEYS, LANE_TIMING_LIMITS, MANUAL_REASONS_MAX, type LaneConfig } from '../../src-shared/contracts/lane.js';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
+import { loginCore, mustCall } from '../helpers/core-call.js';
 import { MemoryLane } from './memory-devices.js';
 
 const PIN = '2468';
@@ -18,12 +19,8 @@ let kiosk: Kiosk;
 let admin: string;
 let lane: MemoryLane;
 
-async function ok<T = any>(method: string, input: unknown, token: string | null): Promise<T> {
-  const r = await kiosk.call(method, input, token);
-  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
-  return r.data as T;
-}
-const login = async (username: string) => (await ok<{ token: string }>('auth.login', { username, pin: PIN }, null)).token;
+const ok = <T = any>(method: string, input: unknown, token: string | null) => mustCall<T>(kiosk, method, input, token);
+const login = (username: string) => loginCore(kiosk, username, PIN);
 const config = async () => (await ok<{ config: LaneConfig }>('lane.getSettings', {}, admin)).config;
 
 /** The update is refused with a typed error and the saved settings are unchanged. */

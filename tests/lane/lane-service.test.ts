@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
 import { strFromU8, unzipSync } from 'fflate';
+import { loginCore, mustCall } from '../helpers/core-call.js';
 import { MemoryLane } from './memory-devices.js';
 
 const PIN = '2468';
@@ -21,12 +22,8 @@ let dir: string;
 let kiosk: Kiosk;
 let lane: MemoryLane;
 
-async function ok<T = any>(method: string, input: unknown, token: string | null): Promise<T> {
-  const r = await kiosk.call(method, input, token);
-  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
-  return r.data as T;
-}
-const login = async (username: string) => (await ok<{ token: string }>('auth.login', { username, pin: PIN }, null)).token;
+const ok = <T = any>(method: string, input: unknown, token: string | null) => mustCall<T>(kiosk, method, input, token);
+const login = (username: string) => loginCore(kiosk, username, PIN);
 
 async function start(): Promise<void> {
   kiosk = await createKiosk({ dbPath: join(dir, 'kiosk.db'), seedDemo: true, fakeClock: true, laneDevices: (s) => (s.barrier.driver === 'none' ? null : lane) });

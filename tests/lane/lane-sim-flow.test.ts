@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createKiosk, type Kiosk } from '../../src-main/kiosk.js';
 import { startLaneSim, type LaneSim } from '../../src-sim/lane/sim.js';
+import { mustCall } from '../helpers/core-call.js';
 import { sim, waitFor } from './helpers.js';
 
 let s: LaneSim;
@@ -16,11 +17,7 @@ let kiosk: Kiosk;
 let dir: string;
 let cashier: string;
 
-async function ok<T = any>(method: string, input: unknown, token: string | null): Promise<T> {
-  const r = await kiosk.call(method, input, token);
-  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
-  return r.data as T;
-}
+const ok = <T = any>(method: string, input: unknown, token: string | null) => mustCall<T>(kiosk, method, input, token);
 const lane = () => s.lane.snapshot() as { barrier: { state: string }; passes: number; openings: number };
 const status = () => ok('lane.status', {}, cashier);
 

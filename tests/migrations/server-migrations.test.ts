@@ -165,6 +165,65 @@ describe.each(BACKENDS)('server migrations keep the data of the version before (
     expect(await db.selectFrom('facilities').select(['id', 'name', 'time_zone']).execute()).toEqual([{ id: 'main', name: 'Facility 1', time_zone: 'Asia/Kolkata' }]);
   });
 
+  it('9980 -> 9981_zones_once: every published zone moves from the JSON into zones/slots (the mirror completed), nothing lost; names stay unique per facility', async () => {
+    await migrateTo('9980_facilities');
+    await seedV1(); // server-made zone z1 "A" (slots s1, s2) with booking b1 in s1
+    await db.insertInto('facilities').values({ id: 'f2', name: 'Airport', time_zone: 'Asia/Kolkata', created_at: T, updated_at: T }).execute();
+    const zone = (id: string, name: string, position: number, extra: Record<string, unknown> = {}) => ({
+      id, name, position, hourly_rate_paise: 3000, is_active: 1, grace_minutes: 5, daily_cap_paise: 20000, lost_ticket_fee_paise: null, exit_grace_minutes: 15,
+      created_at: T + 1, updated_at: T + 2, ...extra,
+    });
+    const entity = (id: string, facility: string, hlc: string, zoneJson: unknown, slots: unknown[], at: number) => ({
+      entity_type: 'zone', entity_id: id, facility_id: facility, natural_key: 'x', hlc, data: JSON.stringify({ zone: zoneJson, slots }), updated_at: at,
+    });
+    // g1: published in main, already mirrored (a stale rate in the mirror, one slot not mirrored yet); its name "a" takes the name from z1 (server-made).
+    await db.insertInto('zones').values({ id: 'g1', facility_id: 'main', name: 'Old', hourly_rate_paise: 1000, is_active: 1, created_at: T }).execute();
+    await db.insertInto('slots').values({ id: 'g1s1', zone_id: 'g1', slot_number: 'A-01' }).execute();
+    // g2: published in f2, never mirrored, named like g1 (another facility: allowed); g3: published in main with g1's name (g1 keeps it).
+    await db.insertInto('sync_entities').values([
+      entity('g1', 'main', 'hlc-g1', zone('g1', 'a', 1), [{ id: 'g1s1', slot_number: 'A-01', position: 1 }, { id: 'g1s2', slot_number: 'A-02', position: 2 }], T + 10),
+      entity('g2', 'f2', 'hlc-g2', zone('g2', 'a', 1, { lost_ticket_fee_paise: 50000, is_active: 0 }), [{ id: 'g2s1', slot_number: 'P-1', position: 1 }], T + 11),
+      entity('g3', 'main', 'hlc-g3', zone('g3', 'A', 2), [{ id: 'g3s1', slot_number: 'B-01', position: 1 }], T + 12),
+      { entity_type: 'operator', entity_id: 'op1', facility_id: 'main', natural_key: 'admin', hlc: 'h', data: '{"operator":{"id":"op1"}}', updated_at: T },
+    ]).execute();
+    await migrateTo('9981_zones_once');
+
+    const zones = await db.selectFrom('zones').selectAll().orderBy('id').execute();
+    const norm = (z: Record<string, unknown>) => Object.fromEntries(Object.entries(z).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v]));
+    expect(zones.map(norm)).toEqual([
+      { ...zone('g1', 'a', 1), facility_id: 'main', hlc: 'hlc-g1', synced_at: T + 10 },
+      { ...zone('g2', 'a', 1, { lost_ticket_fee_paise: 50000, is_active: 0 }), facility_id: 'f2', hlc: 'hlc-g2', synced_at: T + 11 },
+      { ...zone('g3', 'A~' + 'g3'.slice(-6), 2), facility_id: 'main', hlc: 'hlc-g3', synced_at: T + 12 },
+      // The server-made zone gave its name to the gates' one and no longer takes bookings; its own fields are defaults, its slots numbered.
+      { id: 'z1', facility_id: 'main', name: 'A~z1', hourly_rate_paise: 4000, is_active: 0, created_at: T, position: 0, grace_minutes: 0, daily_cap_paise: null,
+        lost_ticket_fee_paise: null, exit_grace_minutes: 0, updated_at: T, hlc: null, synced_at: null },
+    ]);
+    expect(await db.selectFrom('slots').select(['id', 'zone_id', 'slot_number', 'position']).orderBy('id').execute()).toEqual([
+      { id: 'g1s1', zone_id: 'g1', slot_number: 'A-01', position: 1 },
+      { id: 'g1s2', zone_id: 'g1', slot_number: 'A-02', position: 2 },
+      { id: 'g2s1', zone_id: 'g2', slot_number: 'P-1', position: 1 },
+      { id: 'g3s1', zone_id: 'g3', slot_number: 'B-01', position: 1 },
+      { id: 's1', zone_id: 'z1', slot_number: 'A-01', position: 1 },
+      { id: 's2', zone_id: 'z1', slot_number: 'A-02', position: 2 },
+    ]);
+    // Zones are no longer kept as JSON; other entities stay; the booking in the server-made zone keeps its slot.
+    expect(await db.selectFrom('sync_entities').select(['entity_type', 'entity_id']).execute()).toEqual([{ entity_type: 'operator', entity_id: 'op1' }]);
+    expect(await db.selectFrom('bookings').select(['id', 'zone_id', 'slot_id']).execute()).toEqual([{ id: 'b1', zone_id: 'z1', slot_id: 's1' }]);
+    await expect(db.insertInto('zones').values({ id: 'z9', facility_id: 'main', name: 'a', hourly_rate_paise: 0, is_active: 1, created_at: T }).execute()).rejects.toThrow(/unique|UNIQUE/);
+    await db.insertInto('zones').values({ id: 'z9', facility_id: 'f2', name: 'B', hourly_rate_paise: 0, is_active: 1, created_at: T }).execute();
+
+    // And back: the published zones return to the JSON, with every field and slot.
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => Object.fromEntries(NAMES.filter((n) => n <= '9981_zones_once').map((n) => [n, SERVER_MIGRATIONS[n]!])) } })
+      .migrateDown();
+    if (error) throw error;
+    const back = await db.selectFrom('sync_entities').select(['entity_id', 'facility_id', 'hlc', 'data']).where('entity_type', '=', 'zone').orderBy('entity_id').execute();
+    expect(back.map((b) => ({ ...b, data: JSON.parse(b.data) }))).toEqual([
+      { entity_id: 'g1', facility_id: 'main', hlc: 'hlc-g1', data: { zone: zone('g1', 'a', 1), slots: [{ id: 'g1s1', slot_number: 'A-01', position: 1 }, { id: 'g1s2', slot_number: 'A-02', position: 2 }] } },
+      { entity_id: 'g2', facility_id: 'f2', hlc: 'hlc-g2', data: { zone: zone('g2', 'a', 1, { lost_ticket_fee_paise: 50000, is_active: 0 }), slots: [{ id: 'g2s1', slot_number: 'P-1', position: 1 }] } },
+      { entity_id: 'g3', facility_id: 'main', hlc: 'hlc-g3', data: { zone: zone('g3', 'A~g3', 2), slots: [{ id: 'g3s1', slot_number: 'B-01', position: 1 }] } },
+    ]);
+  });
+
   it('a 9100 database migrates to the latest and keeps its rows', async () => {
     await migrateTo('9100_booking_sync');
     await seedV1();

@@ -155,7 +155,7 @@ describe('season passes: two gates and the server', () => {
     expect(await fail(b, 'passes.enter', { code: sold.code })).toBe('CONFLICT:ANTI_PASSBACK');
     // A supervisor resets all passes (after a gate was left open): the reset replicates.
     clock.advance(MIN);
-    expect(await call(a, 'passes.reset', { all: true }, 'supervisor')).toEqual({ reset: 1 });
+    expect(await call(a, 'passes.reset', { all: true, reason: 'exit gate left open' }, 'supervisor')).toEqual({ reset: 1 });
     await heal([a, b]);
     expect((await call<PassView[]>(b, 'passes.list', {}, 'cashier'))[0]).toMatchObject({ inside: 0, neutral: true });
   });

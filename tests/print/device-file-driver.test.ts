@@ -19,20 +19,11 @@ import { cut, qr, text } from '../../src-main/print/templates/blocks.js';
 import { parseEscPos } from '../../src-sim/printer/escpos-parser.js';
 import { renderPaper } from '../../src-sim/printer/paper.js';
 import { startPrinterSim, type PrinterSim } from '../../src-sim/printer/sim.js';
+import { until } from '../helpers/until.js';
 import { decodeQr } from './helpers.js';
 
 const haveSocat = spawnSync('socat', ['-V']).status === 0;
 const ROOT = join(import.meta.dirname, '..', '..');
-
-async function until<T>(f: () => T | undefined | false, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const job = (label: string, code: string) => renderEscPos([text(label), qr(code), cut], { paperWidth: 58, qrMode: 'native' });
 
@@ -54,7 +45,7 @@ describe.skipIf(!haveSocat)('device-file printer on a pty (a bidirectional print
     sim = await startPrinterSim({ paperWidth: 58 });
     tty = join(dir, 'lp0');
     children.push(spawn('socat', [`pty,raw,echo=0,link=${tty}`, `tcp:127.0.0.1:${sim.tcpPort}`], { stdio: 'ignore' }));
-    await until(() => existsSync(tty));
+    await until('the pty', () => existsSync(tty), 5000, 20);
   });
   afterEach(async () => {
     await sim.close();
@@ -106,7 +97,7 @@ describe.skipIf(!haveSocat)('device-file printer on a pty (a bidirectional print
       const [page] = await sim.waitForPages(1);
       expect(page!.text.map((l) => l.trim().replace(/\s+/g, ' '))).toContain('Vehicle KA01AB1234');
       expect(await decodeQr(renderPaper(page!.items, 384))).toEqual([s.code]);
-      await until(() => kiosk.ctx.devices.all().find((d) => d.device === 'printer')?.driver === 'escpos-device');
+      await until('the device-file printer', () => kiosk.ctx.devices.all().find((d) => d.device === 'printer')?.driver === 'escpos-device', 5000, 20);
     } finally {
       await kiosk.close();
     }

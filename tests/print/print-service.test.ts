@@ -15,6 +15,7 @@ import { rupees } from '../../src-main/print/templates/labels.js';
 import { parseEscPos } from '../../src-sim/printer/escpos-parser.js';
 import { renderPaper } from '../../src-sim/printer/paper.js';
 import { startPrinterSim, type PrinterSim } from '../../src-sim/printer/sim.js';
+import { until } from '../helpers/until.js';
 import { decodeQr } from './helpers.js';
 
 let dir: string;
@@ -29,16 +30,6 @@ async function call<T = any>(method: string, input: unknown, token: string | nul
   return r.data as T;
 }
 const login = async (u: string) => (await call<{ token: string }>('auth.login', { username: u, pin: '2468' })).token;
-
-async function until<T>(f: () => T | undefined | false, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'parkgate-print-'));
@@ -73,18 +64,18 @@ describe('printing at the lane', () => {
   it('paper out: tickets are still issued, the lane status says paper out, and they print in order once paper is loaded', async () => {
     const t = await login('attendant');
     sim.set({ paperOut: true });
-    await until(() => printerHealth().reason === 'PAPER_OUT');
+    await until('paper out', () => printerHealth().reason === 'PAPER_OUT', 5000, 20);
     const a = await call('gate.issueTicket', { vehicleNumber: 'KA01AA0001' }, t);
     const b = await call('gate.issueTicket', { vehicleNumber: 'KA01AA0002' }, t);
     expect(a.code).toBeTruthy();
     const health = (await call('system.health', {})).devices.find((d: { device: string }) => d.device === 'printer');
     expect(health).toMatchObject({ state: 'fault', reason: 'PAPER_OUT' });
-    await until(() => (kiosk.print.status().waiting === 2 ? true : undefined));
+    await until('two jobs waiting', () => (kiosk.print.status().waiting === 2 ? true : undefined), 5000, 20);
     expect(sim.pages()).toHaveLength(0);
     sim.set({ paperOut: false });
     const pages = await sim.waitForPages(2);
     expect(pages.map((p) => p.qr[0])).toEqual([a.code, b.code]);
-    await until(() => printerHealth().state === 'ok' && kiosk.print.status().waiting === 0);
+    await until('the queue to drain', () => printerHealth().state === 'ok' && kiosk.print.status().waiting === 0, 5000, 20);
   });
 
   it('a paid exit prints a receipt with the next number of this kiosk\'s series; a closed shift prints its Z report', async () => {

@@ -7,36 +7,32 @@
  * its SQLite file directly.
  */
 import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretsPathFor } from '../../src-main/core/secrets.js';
 import { createKiosk } from '../../src-main/kiosk.js';
-import { serverEnv } from '../server/helpers/env.js';
-import { api, doctor, must, type DoctorResult, openRaw, rehashFrom, runNode, signal, startNode, stolenAuditKey, tempDir, withoutAuditTriggers, type Proc } from './helpers.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { api, doctor, must, type DoctorResult, openRaw, rehashFrom, stolenAuditKey, withoutAuditTriggers } from './helpers.js';
 
 const DEAD_SERVER = 'http://127.0.0.1:9';
 const SESSIONS = 5;
 
 describe('records: tampering with a stopped kiosk is found', () => {
-  const t = tempDir();
-  let server: Proc | null = null;
-  let kiosk: Proc | null = null;
+  let stack: Stack | undefined;
   let serverUrl = '';
   let kioskId = '';
   let kioskSecret = '';
-  const dbPath = join(t.dir, 'kiosk.db');
-  const serverDb = join(t.dir, 'server.db');
+  let dbPath = '';
+  let serverDb = '';
 
   beforeAll(async () => {
-    const env = serverEnv({ databaseUrl: `sqlite:${serverDb}`, gateway: 'sim', simUrl: DEAD_SERVER });
-    const added = await runNode(['src-server/cli.ts', 'kiosk', 'add', 'Gate 1'], env);
-    kioskId = /kiosk id:\s+(\S+)/.exec(added.out)![1]!;
-    kioskSecret = /kiosk secret:\s+(\S+)/.exec(added.out)![1]!;
-    server = await startNode(['src-server/main.ts'], env);
-    serverUrl = server.url;
-    kiosk = await startNode(['src-main/cli.ts', 'serve', '--db', dbPath, '--port', '0', '--fake-clock', '--seed-demo',
-      '--server', serverUrl, '--kiosk-id', kioskId], { PARKGATE_KIOSK_SECRET: kioskSecret });
+    stack = await startStack({ kiosks: [{ name: 'Gate 1' }] });
+    const kiosk = stack.kiosks[0]!;
+    ({ id: kioskId, secret: kioskSecret } = kiosk.creds);
+    serverUrl = stack.serverUrl;
+    dbPath = kiosk.dbPath;
+    serverDb = stack.database.url.replace(/^sqlite:/, '');
     const url = kiosk.url;
     const token = async (u: string) => (await must<{ token: string }>(url, 'auth.login', { username: u, pin: '2468' })).token;
     const [attendant, cashier] = [await token('attendant'), await token('cashier')];
@@ -59,21 +55,18 @@ describe('records: tampering with a stopped kiosk is found', () => {
       const ack = db.prepare('SELECT seq FROM audit_anchor WHERE id = 1').get() as { seq: number } | undefined;
       db.close();
       if (h.ok && h.data.pendingEvents === 0 && ack?.seq === head.id) break;
-      if (Date.now() > end) throw new Error(`kiosk did not sync: ${kiosk.out()}`);
+      if (Date.now() > end) throw new Error(`kiosk did not sync: ${kiosk.output()}`);
     }
-    await signal(kiosk, 'SIGTERM');
-    kiosk = null;
+    await kiosk.stop(true);
   }, 240_000);
 
   afterAll(async () => {
-    if (kiosk) await signal(kiosk, 'SIGKILL');
-    if (server) await signal(server, 'SIGKILL');
-    t.cleanup();
+    await stack?.stop();
   });
 
-  /** A copy of the stopped kiosk's files (database + secrets) to tamper with. */
+  /** A copy of the stopped kiosk's files (database + secrets) to tamper with, in its folder (whose secret store holds the kiosk secret). */
   function copy(name: string): string {
-    const file = join(t.dir, `${name}.db`);
+    const file = join(dirname(dbPath), `${name}.db`);
     const src = new Database(dbPath, { readonly: true });
     src.exec(`VACUUM INTO '${file}'`);
     src.close();

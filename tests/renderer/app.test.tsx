@@ -40,9 +40,9 @@ describe('App shell', () => {
 
   it.each([
     ['ATTENDANT', ['Entry', 'Exit', 'Sessions']],
-    ['CASHIER', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift']],
-    ['SUPERVISOR', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Reports', 'Supervisor', 'Operators']],
-    ['ADMIN', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Reports', 'Supervisor', 'Operators', 'Lane devices']],
+    ['CASHIER', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Passes']],
+    ['SUPERVISOR', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Passes', 'Reports', 'Supervisor', 'Operators']],
+    ['ADMIN', ['Entry', 'Exit & pay', 'Sessions', 'Cash shift', 'Passes', 'Reports', 'Supervisor', 'Operators', 'Lane devices']],
   ] as const)('%s sees exactly its screens', async (role, expected) => {
     installBridge(handlers());
     loginAs(role);

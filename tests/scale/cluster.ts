@@ -3,7 +3,8 @@
  * processes on one PostgreSQL database, each on its own free loopback port, plus real kiosks
  * (`src-main/cli.ts serve`). For the scale-out tests and the scale bench.
  */
-import { spawn } from 'node:child_process';
+import { enrolKiosk, type KioskCreds } from '../helpers/enrol.js';
+import { apiOrDown as api } from '../helpers/kiosk-client.js';
 import { startNode, type Proc } from '../helpers/node-process.js';
 import { serverEnv } from '../server/helpers/env.js';
 import { freePort } from '../server/helpers/processes.js';
@@ -40,16 +41,6 @@ export async function stopProc(p: Proc): Promise<void> {
   clearTimeout(t);
 }
 
-export async function runNode(args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}:\n${out}`);
-  return out;
-}
-
 export class Cluster {
   readonly instances: Instance[] = [];
   constructor(readonly env: Record<string, string>) {}
@@ -59,9 +50,8 @@ export class Cluster {
   }
 
   /** Enrols a kiosk with the server CLI; returns its id and secret. */
-  async enrol(name: string): Promise<{ id: string; secret: string }> {
-    const out = await runNode(['src-server/cli.ts', 'kiosk', 'add', name], this.env);
-    return { id: /kiosk id:\s+(\S+)/.exec(out)![1]!, secret: /kiosk secret:\s+(\S+)/.exec(out)![1]! };
+  enrol(name: string): Promise<KioskCreds> {
+    return enrolKiosk(this.env, name);
   }
 
   /** Adds (and starts) instance n (1-based names: i1, i2, ...) on a free port. */
@@ -110,19 +100,7 @@ export class Cluster {
 
 // ------------------------------------------------------------------------------------- kiosks
 
-type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true };
-
-export async function api(url: string, method: string, input: unknown, token?: string, timeoutMs = 15_000): Promise<ApiResult> {
-  try {
-    const res = await fetch(`${url}/api/v1/${method}`, {
-      method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(timeoutMs),
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    });
-    return (await res.json()) as ApiResult;
-  } catch {
-    return { down: true };
-  }
-}
+export { api };
 
 export interface Kiosk {
   proc: Proc;

@@ -11,12 +11,12 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { BASE_ARGS, CHROMIUM_PATH } from '../helpers/chromium.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const REPO_ROOT = resolve(here, '../..');
 export const FIXTURES_DIR = resolve(REPO_ROOT, '../shared/fixtures/zxing-qrcode');
 export const PAGE_ROOT = join(here, 'fixture-page');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * The renderer CSP the harness pages are served with: the same policy the kiosk needs for the
@@ -32,24 +32,7 @@ export const SCANNER_CSP = [
   "connect-src 'self'",
 ].join('; ');
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export function cameraArgs(y4m: string): string[] {
-  return [
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-video-capture=${y4m}`,
-  ];
-}
+export { fakeCameraArgs as cameraArgs } from '../helpers/chromium.js';
 
 export interface Fixture {
   /** URL path on the harness server, e.g. /fixtures/qrcode-3/07.png */
@@ -161,7 +144,7 @@ export async function serve(outDir: string, fixturesDir = FIXTURES_DIR): Promise
 }
 
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...BASE_ARGS, ...extraArgs] });
 }
 
 export interface OpenedPage {

@@ -108,10 +108,13 @@ describe.each(BACKENDS)('head-office API (%s)', (backend) => {
       session('s2', 'main', 1, [pay('p3', 'ONLINE', 7000, lastIst - 3_600_000, { late: 1, review_reason: 'LATE_PAYMENT' }), pay('p4', 'CASH', 1000, lastIst, { status: 'REFUNDED' })]),
       session('s3', 'utc', 1, [pay('p5', 'CASH', 2000, lastIst), pay('p6', 'CASH', 4000, firstNextIst)]),
     ]).execute();
-    await db.insertInto('sync_entities').values([
-      { entity_type: 'zone', entity_id: 'zm', facility_id: 'main', natural_key: 'a', hlc: 'h', data: JSON.stringify({ slots: [{}, {}, {}, {}] }), updated_at: 0 },
-      { entity_type: 'zone', entity_id: 'zu', facility_id: 'utc', natural_key: 'a', hlc: 'h', data: JSON.stringify({ slots: [{}, {}] }), updated_at: 0 },
+    // A published zone of 4 slots in main and one of 2 in utc, both named A (names are unique per facility only).
+    await db.insertInto('zones').values([
+      { id: 'zm', facility_id: 'main', name: 'A', hourly_rate_paise: 4000, is_active: 1, created_at: 0, hlc: 'h' },
+      { id: 'zu', facility_id: 'utc', name: 'A', hourly_rate_paise: 4000, is_active: 1, created_at: 0, hlc: 'h' },
     ]).execute();
+    await db.insertInto('slots').values([...[1, 2, 3, 4].map((i) => ({ id: `zm-${i}`, zone_id: 'zm', slot_number: `A-${i}`, position: i })),
+      ...[1, 2].map((i) => ({ id: `zu-${i}`, zone_id: 'zu', slot_number: `A-${i}`, position: i }))]).execute();
 
     const overview = async (date?: string) =>
       (await call('GET', `/admin/v1/overview${date ? `?date=${date}` : ''}`)).body.data as { facility: { id: string }; day: { date: string }; occupancy: unknown; revenue: unknown }[];

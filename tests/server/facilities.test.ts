@@ -105,7 +105,10 @@ describe.each(BACKENDS)('facility isolation (%s)', (backend) => {
       expect(r, e.type).toMatchObject({ outcome: 'REJECTED', reason: 'FOREIGN_FACILITY' });
     }
     expect(await f2Sessions()).toEqual(before);
-    const zones = await db.selectFrom('sync_entities').select(['facility_id']).where('entity_type', 'in', ['zone', 'operator']).execute();
+    const operators = await db.selectFrom('sync_entities').select(['facility_id']).where('entity_type', '=', 'operator').execute();
+    expect(new Set(operators.map((z) => z.facility_id))).toEqual(new Set(['f2']));
+    const zones = await db.selectFrom('zones').select(['facility_id']).where('hlc', 'is not', null).execute();
+    expect(zones.length).toBeGreaterThan(0);
     expect(new Set(zones.map((z) => z.facility_id))).toEqual(new Set(['f2']));
     expect((await k1.pull(0, 1000, 0)).changes).toEqual([]);
   });

@@ -3,46 +3,10 @@
  * -> central server -> gateway simulator -> signed webhook -> server -> kiosk sees SUCCESS ->
  * session COMPLETED and slot freed. Also expiry, and cash while the server is down.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
-import { SECRETS, serverEnv } from './helpers/env.js';
-import { freePort, runScript, startScript, type Proc } from './helpers/processes.js';
+import { startStack, type Stack, type StackKiosk } from '../helpers/stack.js';
 
-interface Kiosk { url: string; child: ChildProcess; dir: string }
-
-async function startKiosk(args: string[], env: Record<string, string> = {}): Promise<Kiosk> {
-  const dir = mkdtempSync(join(tmpdir(), 'parkgate-kflow-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', 'serve', '--db', join(dir, 'k.db'), '--port', '0', '--seed-demo', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`kiosk not ready: ${out}`)), 30_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.stderr!.on('data', (d) => (out += d));
-    child.once('exit', (code) => reject(new Error(`kiosk exited ${code}: ${out}`)));
-  });
-  return { url, child, dir };
-}
-
-async function call(k: Kiosk, method: string, body: unknown, token?: string) {
-  const res = await fetch(`${k.url}/api/v1/${method}`, {
-    method: 'POST', body: JSON.stringify(body), headers: token ? { Authorization: `Bearer ${token}` } : {},
-  });
-  return (await res.json()) as any;
-}
+const call = (k: StackKiosk, method: string, body: unknown, token?: string): Promise<any> => k.api(method, body, token);
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -59,37 +23,24 @@ async function simPay(simUrl: string, ref: string, action: 'pay' | 'fail' = 'pay
 }
 
 describe.each(['razorpay', 'phonepe'] as const)('kiosk -> server -> %s simulator', (gateway) => {
-  let db: TestDatabase;
-  let server: Proc;
-  let sim: Proc;
-  let kiosk: Kiosk;
+  let stack: Stack | undefined;
+  let kiosk: StackKiosk;
   let simUrl: string;
   let attendant: string;
   let cashier: string;
   let plate = 0;
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    const [serverPort, simPort] = [await freePort(), await freePort()];
-    simUrl = `http://127.0.0.1:${simPort}`;
-    const env = serverEnv({ databaseUrl: db.url, gateway, simUrl, port: serverPort, extra: { PAYMENT_TTL_SECONDS: '6', RECONCILE_INTERVAL_MS: '200' } });
-    const enrol = await runScript('server:cli', ['kiosk', 'add', `Gate ${gateway}`], env);
-    const kioskId = /kiosk id:\s+(\S+)/.exec(enrol.out)![1]!;
-    const kioskSecret = /kiosk secret:\s+(\S+)/.exec(enrol.out)![1]!;
-    sim = await startScript('gateway-sim', { ...SECRETS, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: `http://127.0.0.1:${serverPort}` }, /gateway-sim listening/);
-    server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
-    kiosk = await startKiosk(['--server', `http://127.0.0.1:${serverPort}`, '--kiosk-id', kioskId], { PARKGATE_KIOSK_SECRET: kioskSecret });
+    stack = await startStack({ gateway, serverExtra: { PAYMENT_TTL_SECONDS: '6', RECONCILE_INTERVAL_MS: '200' }, kiosks: [{ name: `Gate ${gateway}`, fakeClock: false }] });
+    kiosk = stack.kiosks[0]!;
+    simUrl = stack.simUrl;
     attendant = (await call(kiosk, 'auth.login', { username: 'attendant', pin: '2468' })).data.token;
     cashier = (await call(kiosk, 'auth.login', { username: 'cashier', pin: '2468' })).data.token;
     await call(kiosk, 'shifts.open', { openingFloatPaise: 0 }, cashier);
   }, 90_000);
 
   afterAll(async () => {
-    kiosk?.child.kill('SIGTERM');
-    await server?.stop();
-    await sim?.stop();
-    await db?.drop();
-    if (kiosk) rmSync(kiosk.dir, { recursive: true, force: true });
+    await stack?.stop();
   }, 30_000);
 
   async function exitingSession() {
@@ -143,7 +94,7 @@ describe.each(['razorpay', 'phonepe'] as const)('kiosk -> server -> %s simulator
   it('cash still works with the server down, and online says OFFLINE', async () => {
     const s = await exitingSession();
     await call(kiosk, 'gate.lostTicket', { vehicleNumber: s.vehicleNumber, proof: 'RC', reason: 'ticket lost' }, cashier);
-    await server.stop();
+    await stack!.stopServer();
     const online = await call(kiosk, 'gate.startOnlinePayment', { sessionId: s.id }, cashier);
     expect(online.error.code).toBe('OFFLINE');
     const cash = await call(kiosk, 'gate.payCash', { sessionId: s.id, tenderedPaise: 20000 }, cashier);

@@ -1,16 +1,16 @@
 /**
- * Full flows with real processes on loopback: `npm run server` + `npm run gateway-sim` (+ the
- * enrolment CLI), the kiosk-side ServerClient polling as the kiosk will: Razorpay and PhonePe
- * success by signed webhook, expiry at the deadline, late success. SQLite and PostgreSQL.
+ * Full flows with real processes on loopback (tests/helpers/stack.ts): the server + the gateway
+ * simulator (+ the enrolment CLI), the kiosk-side ServerClient polling as the kiosk will:
+ * Razorpay and PhonePe success by signed webhook, expiry at the deadline, late success. SQLite
+ * and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerClient } from '../../src-main/online/server-client.js';
 import type { ServerPayment } from '../../src-main/online/server-client.js';
-import type { Backend, TestDatabase } from './helpers/databases.js';
-import { BACKENDS, createTestDatabase } from './helpers/databases.js';
-import { SECRETS, serverEnv } from './helpers/env.js';
-import type { Proc } from './helpers/processes.js';
-import { freePort, runScript, startScript } from './helpers/processes.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import type { Backend } from './helpers/databases.js';
+import { BACKENDS } from './helpers/databases.js';
+import { runScript } from './helpers/processes.js';
 
 async function waitFor(client: ServerClient, id: string, pred: (p: ServerPayment) => boolean, timeoutMs = 15_000): Promise<ServerPayment> {
   const until = Date.now() + timeoutMs;
@@ -28,25 +28,16 @@ async function simPost(simUrl: string, path: string, body: unknown = {}) {
 }
 
 function stack(backend: Backend, gateway: 'razorpay' | 'phonepe', extra: Record<string, string> = {}) {
-  const s = { db: null as TestDatabase | null, server: null as Proc | null, sim: null as Proc | null, client: null as unknown as ServerClient, simUrl: '' };
+  const s = { procs: null as Stack | null, client: null as unknown as ServerClient, simUrl: '' };
   beforeAll(async () => {
-    s.db = await createTestDatabase(backend);
-    const [serverPort, simPort] = [await freePort(), await freePort()];
-    s.simUrl = `http://127.0.0.1:${simPort}`;
-    const env = serverEnv({ databaseUrl: s.db.url, gateway, simUrl: s.simUrl, port: serverPort, extra: { PAYMENT_TTL_SECONDS: '5', RECONCILE_INTERVAL_MS: '200', ...extra } });
-    const enrol = await runScript('server:cli', ['kiosk', 'add', 'Process gate'], env);
-    expect(enrol.code).toBe(0);
-    const kioskId = /kiosk id:\s+(\S+)/.exec(enrol.out)?.[1];
-    const kioskSecret = /kiosk secret:\s+(\S+)/.exec(enrol.out)?.[1];
+    s.procs = await startStack({ backend, gateway, serverExtra: { PAYMENT_TTL_SECONDS: '5', RECONCILE_INTERVAL_MS: '200', ...extra } });
+    s.simUrl = s.procs.simUrl;
+    const { id: kioskId, secret: kioskSecret } = await s.procs.enrol('Process gate');
     expect(kioskId && kioskSecret).toBeTruthy();
-    s.sim = await startScript('gateway-sim', { ...SECRETS, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: `http://127.0.0.1:${serverPort}` }, /gateway-sim listening/);
-    s.server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
-    s.client = new ServerClient({ baseUrl: `http://127.0.0.1:${serverPort}`, kioskId: kioskId!, kioskSecret: kioskSecret! });
+    s.client = new ServerClient({ baseUrl: s.procs.serverUrl, kioskId, kioskSecret });
   }, 60_000);
   afterAll(async () => {
-    await s.server?.stop();
-    await s.sim?.stop();
-    await s.db?.drop();
+    await s.procs?.stop();
   }, 30_000);
   return s;
 }

@@ -4,15 +4,13 @@
  * payment at gate A is listed for a supervisor, refunded or accepted through the server (the
  * refund by the gateway), audited at the kiosk and mirrored at gate B. Offline: typed errors.
  */
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlaggedPaymentList, ResolvedPayment } from '../../src-shared/contracts/api.js';
-import { createKiosk } from '../../src-main/kiosk.js';
-import { addKiosk } from '../../src-server/kiosks/enrolment.js';
 import type { ServerSyncEvents } from '../../src-server/sync/server-events.js';
 import { BACKENDS } from '../server/helpers/databases.js';
 import { simControl, startHarness, type Harness } from '../server/helpers/harness.js';
-import { call, heal, InProcTransport, tempDir, tryCall, type TestKiosk } from './harness.js';
+import { call, heal, tempDir, tryCall, type TestKiosk } from './harness.js';
+import { openServerGate } from './server-gate.js';
 
 interface Pay { id: string; gatewayRef: string; status: string; amountPaise: number }
 
@@ -23,15 +21,7 @@ describe.each(BACKENDS)('flagged payments at the kiosk (%s)', (backend) => {
   let b: TestKiosk;
   const gates = () => h.server.ctx.syncEvents as ServerSyncEvents;
 
-  async function openGate(name: string, seed: boolean, serverUrl = h.serverUrl): Promise<TestKiosk> {
-    const enrolled = await addKiosk(h.server.ctx.db, h.clock, name);
-    const transport = new InProcTransport(() => gates().sync, enrolled.id);
-    const kiosk = await createKiosk({
-      dbPath: join(tmp.dir, `${name}.db`), clock: h.clock, kioskId: enrolled.id, seedDemo: seed,
-      serverUrl, kioskSecret: enrolled.secret, sync: { transport, autoStart: false },
-    });
-    return { name, kiosk, worker: kiosk.syncWorker!, transport, dbPath: '', tokens: new Map() };
-  }
+  const openGate = (name: string, seed: boolean, serverUrl?: string) => openServerGate(h, tmp.dir, name, seed, serverUrl);
   const localPayment = (k: TestKiosk, id: string) =>
     k.kiosk.ctx.store.sqlite.prepare('SELECT status, late, review_reason, amount_paise FROM payments WHERE id = ?').get(id) as
       { status: string; late: number; review_reason: string | null; amount_paise: number } | undefined;

@@ -4,19 +4,17 @@
  * cores syncing with its SyncService through the in-process transport (tests/sync/harness.ts).
  * Gate A is seeded and publishes zones A/B; gate B starts empty.
  */
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createKiosk } from '../../src-main/kiosk.js';
 import { ServerClient } from '../../src-main/online/server-client.js';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import { sweepBookings } from '../../src-server/bookings/service.js';
-import { addKiosk } from '../../src-server/kiosks/enrolment.js';
 import type { ServerSyncEvents } from '../../src-server/sync/server-events.js';
 import { BACKENDS } from '../server/helpers/databases.js';
 import { simControl, startHarness, type Harness } from '../server/helpers/harness.js';
-import { call, heal, InProcTransport, kioskSessions, serverSessions, tempDir, type TestKiosk } from './harness.js';
+import { call, heal, kioskSessions, serverSessions, tempDir, type TestKiosk } from './harness.js';
+import { parkerRequest } from './parker-api.js';
+import { openServerGate } from './server-gate.js';
 
-interface Envelope<T> { ok: boolean; data: T; error?: { code: string; message: string } }
 interface Booking {
   id: string; code: string; status: string; slotNumber: string; zoneName: string; zoneId: string;
   refundPaise: number | null; refundStatus: string | null; sessionStatus: string | null; reviewReason: string | null;
@@ -31,14 +29,7 @@ describe.each(BACKENDS)('parker bookings and payment results reach the gates (%s
   let parker: string;
   const gates = () => h.server.ctx.syncEvents as ServerSyncEvents;
 
-  const api = async <T>(method: string, path: string, body?: unknown, auth: string | null = parker) => {
-    const res = await fetch(`${h.serverUrl}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Envelope<T> };
-  };
+  const api = <T>(method: string, path: string, body?: unknown, auth: string | null = parker) => parkerRequest<T>(h, method, path, body, auth);
   const book = async (vehicleNumber: string, prepay = false) => {
     const r = await api<Booking>('POST', '/parker/v1/bookings', { vehicleNumber, zoneId: 'A', prepay });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -47,15 +38,7 @@ describe.each(BACKENDS)('parker bookings and payment results reach the gates (%s
   const booking = async (id: string) => (await api<Booking>('GET', `/parker/v1/bookings/${id}`)).body.data;
   const bookingDeps = () => ({ payments: h.server.ctx.payments, reconciler: h.server.ctx.reconciler, gates: gates() });
 
-  async function openGate(name: string, seed: boolean): Promise<TestKiosk> {
-    const enrolled = await addKiosk(h.server.ctx.db, h.clock, name);
-    const transport = new InProcTransport(() => gates().sync, enrolled.id);
-    const kiosk = await createKiosk({
-      dbPath: join(tmp.dir, `${name}.db`), clock: h.clock, kioskId: enrolled.id, seedDemo: seed,
-      serverUrl: h.serverUrl, kioskSecret: enrolled.secret, sync: { transport, autoStart: false },
-    });
-    return { name, kiosk, worker: kiosk.syncWorker!, transport, dbPath: '', tokens: new Map() };
-  }
+  const openGate = (name: string, seed: boolean) => openServerGate(h, tmp.dir, name, seed);
   const sessionAt = (k: TestKiosk, id: string) => kioskSessions(k).find((s) => s.id === id);
   const slotHolder = (k: TestKiosk, slotId: string) =>
     (k.kiosk.ctx.store.sqlite.prepare('SELECT current_session_id AS s FROM slots WHERE id = ?').get(slotId) as { s: string | null }).s;

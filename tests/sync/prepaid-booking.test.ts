@@ -6,19 +6,17 @@
  * had pulled the pre-payment still credits it once it syncs. A late pre-payment is credited only
  * after a supervisor accepts it; a refunded one reaches the gates as a refund. SQLite and PostgreSQL.
  */
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DailyReport, Quote } from '../../src-shared/contracts/entities.js';
-import { createKiosk } from '../../src-main/kiosk.js';
 import { sweepBookings } from '../../src-server/bookings/service.js';
-import { addKiosk } from '../../src-server/kiosks/enrolment.js';
 import { resolveFlagged } from '../../src-server/payments/flagged.js';
 import type { ServerSyncEvents } from '../../src-server/sync/server-events.js';
 import { BACKENDS } from '../server/helpers/databases.js';
 import { simControl, startHarness, type Harness } from '../server/helpers/harness.js';
-import { call, heal, InProcTransport, kioskSessions, serverSessions, tempDir, type TestKiosk } from './harness.js';
+import { call, heal, kioskSessions, serverSessions, tempDir, type TestKiosk } from './harness.js';
+import { parkerRequest } from './parker-api.js';
+import { openServerGate } from './server-gate.js';
 
-interface Envelope<T> { ok: boolean; data: T; error?: { code: string; message: string } }
 interface Booking { id: string; code: string; status: string; refundStatus: string | null; payment: { paymentId: string; status: string; gatewayRef: string; amountPaise: number } | null }
 
 describe.each(BACKENDS)('a booking pre-paid online is credited at the exit (%s)', (backend) => {
@@ -29,14 +27,7 @@ describe.each(BACKENDS)('a booking pre-paid online is credited at the exit (%s)'
   let parker: string;
   const gates = () => h.server.ctx.syncEvents as ServerSyncEvents;
 
-  const api = async <T>(method: string, path: string, body?: unknown, auth: string | null = parker) => {
-    const res = await fetch(`${h.serverUrl}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await res.json()) as Envelope<T>;
-  };
+  const api = async <T>(method: string, path: string, body?: unknown, auth: string | null = parker) => (await parkerRequest<T>(h, method, path, body, auth)).body;
   const book = async (vehicleNumber: string) => {
     const r = await api<Booking>('POST', '/parker/v1/bookings', { vehicleNumber, zoneId: 'A', prepay: true });
     expect(r.ok, JSON.stringify(r)).toBe(true);
@@ -48,15 +39,7 @@ describe.each(BACKENDS)('a booking pre-paid online is credited at the exit (%s)'
     await gates().drain();
   };
 
-  async function openGate(name: string, seed: boolean): Promise<TestKiosk> {
-    const enrolled = await addKiosk(h.server.ctx.db, h.clock, name);
-    const transport = new InProcTransport(() => gates().sync, enrolled.id);
-    const kiosk = await createKiosk({
-      dbPath: join(tmp.dir, `${name}.db`), clock: h.clock, kioskId: enrolled.id, seedDemo: seed,
-      serverUrl: h.serverUrl, kioskSecret: enrolled.secret, sync: { transport, autoStart: false },
-    });
-    return { name, kiosk, worker: kiosk.syncWorker!, transport, dbPath: '', tokens: new Map() };
-  }
+  const openGate = (name: string, seed: boolean) => openServerGate(h, tmp.dir, name, seed);
   const payments = (k: TestKiosk, sessionId: string) =>
     k.kiosk.ctx.store.sqlite.prepare('SELECT id, method, status, amount_paise, gateway, gateway_ref, operator_id FROM payments WHERE session_id = ? ORDER BY created_at').all(sessionId) as
       { id: string; method: string; status: string; amount_paise: number; gateway: string | null; gateway_ref: string | null; operator_id: string | null }[];

@@ -32,7 +32,9 @@ import Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openServerDb } from '../../src-server/db/connect.js';
-import { runNode, signalGroup, startNode, type Proc } from '../helpers/node-process.js';
+import { enrolKiosk } from '../helpers/enrol.js';
+import { apiOrDown as api, type ApiResultOrDown as ApiResult } from '../helpers/kiosk-client.js';
+import { signalGroup, startNode, type Proc } from '../helpers/node-process.js';
 import type { SyncDatabase } from '../../src-server/sync/schema.js';
 import { SyncService } from '../../src-server/sync/service.js';
 import { createTestDatabase, type Backend, type TestDatabase } from '../server/helpers/databases.js';
@@ -61,29 +63,6 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------- processes
 
 const kill9 = (p: Proc) => signalGroup(p, 'SIGKILL');
-
-/** A CLI command that must succeed; its output. */
-async function runCli(args: string[], env: Record<string, string>): Promise<string> {
-  const r = await runNode(args, env);
-  if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}:\n${r.out}`);
-  return r.out;
-}
-
-// ---------------------------------------------------------------------------------------- kiosk API
-
-type ApiResult = { ok: true; data: any } | { ok: false; error: { code: string; message: string } } | { down: true };  
-
-async function api(url: string, method: string, input: unknown, token?: string, timeoutMs = 15_000): Promise<ApiResult> {
-  try {
-    const res = await fetch(`${url}/api/v1/${method}`, {
-      method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(timeoutMs),
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    });
-    return (await res.json()) as ApiResult;
-  } catch {
-    return { down: true }; // killed, restarting, or cut off mid-answer
-  }
-}
 
 /** The comparable view of a kiosk database file (same fields as harness.kioskSessions). */
 function kioskFileSessions(file: string): ComparableSession[] {
@@ -165,10 +144,10 @@ describe.each(BACKENDS)('sync with real processes, SIGKILLs and a faulty network
     /** Gate i: its proxy first, then the instances its proxy does not lead to. */
     const serverUrls = (i: number) => [proxies[i]!.url, ...ports.map((_, k) => k).filter((k) => k !== i % instances).map(direct)].join(',');
     for (let i = 0; i < 3; i++) {
-      const out = await runCli(['src-server/cli.ts', 'kiosk', 'add', `Gate ${i + 1}`], env);
+      const { id, secret } = await enrolKiosk(env, `Gate ${i + 1}`);
       const proxy = proxies[i]!;
       gates.push({
-        name: `gate${i + 1}`, id: /kiosk id:\s+(\S+)/.exec(out)![1]!, secret: /kiosk secret:\s+(\S+)/.exec(out)![1]!,
+        name: `gate${i + 1}`, id, secret,
         db: join(dir, `gate${i + 1}.db`), proxy, proc: null, restarting: null, tokens: { attendant: '', cashier: '', supervisor: '' }, virtual: 0, ops: 0,
       });
     }

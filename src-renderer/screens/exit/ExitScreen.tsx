@@ -28,6 +28,7 @@ import { QuoteFacts } from './QuoteFacts.js';
 import { QuotePanel } from './QuotePanel.js';
 import { EXIT_DETAIL_PANELS } from './slots.js';
 import { isValidationCodeText } from '../../../src-shared/contracts/validations.js';
+import { isPassCodeText, passExitQuote } from '../../passes/gate-scan.js';
 
 export function ExitScreen({ camera = true }: { camera?: boolean }) {
   const t = useT();
@@ -90,7 +91,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
       setScanSeq((n) => n + 1);
       setLastCode(code);
       if (isValidationCodeText(code)) return; // a merchant's code: the quote's validation panel takes it
-      bill(() => call('gate.quoteExit', { code }), false);
+      bill(() => (isPassCodeText(code) ? passExitQuote(code) : call('gate.quoteExit', { code })), false);
     },
     [bill],
   );

@@ -1,7 +1,7 @@
 /** Verifies and normalises a Razorpay webhook (signature over the RAW body, before parsing). */
 import type { GatewayEvent } from '../gateway.js';
 import type { HeaderMap, WebhookVerdict } from '../webhook-verdict.js';
-import { headerValue as header } from '../webhook-verdict.js';
+import { headerValue as header, readJson, webhookEventId } from '../webhook-verdict.js';
 import { verifyRazorpayWebhook } from './signature.js';
 import { merchantRefFromNotes, webhookSchema } from './wire.js';
 
@@ -15,17 +15,11 @@ export function parseRazorpayWebhook(
 ): WebhookVerdict {
   const signature = header(headers, 'x-razorpay-signature');
   if (!verifyRazorpayWebhook(rawBody, signature, webhookSecret)) return { ok: false, reason: 'bad_signature' };
-  const eventId = header(headers, 'x-razorpay-event-id');
-  if (!eventId || eventId.length > 100) return { ok: false, reason: 'missing_event_id' };
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'malformed' };
-  }
-  const parsed = webhookSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: 'malformed' };
-  const { event, payload } = parsed.data;
+  const eventId = webhookEventId(headers, 'x-razorpay-event-id');
+  if (!eventId) return { ok: false, reason: 'missing_event_id' };
+  const body = readJson(rawBody.toString('utf8'), webhookSchema);
+  if (!body) return { ok: false, reason: 'malformed' };
+  const { event, payload } = body;
   const payment = payload.payment?.entity;
   const qr = payload.qr_code?.entity;
   const order = payload.order?.entity;
