@@ -120,7 +120,7 @@ export const handlers: HandlerMap = {
   'audit.list': (c, i) => c.ctx.audit.list({ entityIds: i.entityId ? [i.entityId] : undefined, limit: i.limit, beforeId: i.beforeId }),
   'audit.verify': (c) => c.ctx.audit.verify(),
 
-  'shifts.open': (c, i) => shifts.openShift(c.ctx, actorOf(c), i.openingFloatPaise),
+  'shifts.open': (c, i) => shifts.openShift(c.ctx, actorOf(c), i),
   'shifts.current': (c) => shifts.currentShift(c.ctx, actorOf(c)),
   'shifts.cashMovement': (c, i) => shifts.cashMovement(c.ctx, actorOf(c), i),
   'shifts.close': (c, i) => shifts.closeShift(c.ctx, actorOf(c), i),

@@ -20,6 +20,8 @@ import { laneShiftLines } from '../lane/shift-lines.js';
 import { passShiftTotals, pendingPassUpi, type PassShiftTotals } from '../passes/shift-totals.js';
 import { getSettings } from './settings.js';
 import { iso } from './views.js';
+import { drawerTotal, loadCounts, loadLines, saveCounts } from './shift-counts.js';
+import type { DenominationLine } from '../../src-shared/contracts/cash-count.js';
 
 export const NO_OPEN_SHIFT_MESSAGE = 'Open your cash shift (Shift screen) before taking cash.';
 
@@ -83,6 +85,8 @@ function toShift(ctx: ServiceContext, row: ShiftRow, reveal: boolean): Shift {
     countedPaise: row.counted_paise,
     differencePaise: row.difference_paise,
     tolerancePaise: row.tolerance_paise,
+    floatDenominations: loadLines(ctx, row.id, 'FLOAT'),
+    countedDenominations: loadLines(ctx, row.id, 'COUNT'),
     status: row.status,
     note: row.note,
     approvedBy: row.approved_by,
@@ -116,12 +120,19 @@ function record(ctx: ServiceContext, actor: Actor, action: `shift.${string}` & S
   const { q, db } = ctx.store;
   ctx.audit.append({ operatorId: actor.operatorId, action, entityType: 'shift', entityId: shiftId, details });
   const shift = q.first(db.selectFrom('shifts').selectAll().where('id', '=', shiftId));
-  ctx.outbox.append(action, shiftId, { shift, details, operatorId: actor.operatorId });
+  const float = loadCounts(ctx, shiftId, 'FLOAT');
+  const counted = loadCounts(ctx, shiftId, 'COUNT');
+  const denominations = float || counted ? { denominations: { ...(float ? { float } : {}), ...(counted ? { counted } : {}) } } : {};
+  ctx.outbox.append(action, shiftId, { shift, details, operatorId: actor.operatorId, ...denominations });
   ctx.changes.run({ action, entityType: 'shift', entityId: shiftId, paymentId: null });
 }
 
-export function openShift(ctx: ServiceContext, actor: Actor, openingFloatPaise: number): Shift {
+/** Opens the actor's shift with a float given as a total, by note and coin (the core sums it), or both (they must agree). */
+export function openShift(
+  ctx: ServiceContext, actor: Actor, input: { openingFloatPaise?: number | undefined; floatCounts?: Record<string, number> | undefined },
+): Shift {
   const { q, db } = ctx.store;
+  const { totalPaise: openingFloatPaise, counts } = drawerTotal(input.openingFloatPaise, input.floatCounts, 'float');
   const row = q.tx(() => {
     const existing = openShiftRow(ctx, actor.operatorId);
     if (existing) {
@@ -135,7 +146,8 @@ export function openShift(ctx: ServiceContext, actor: Actor, openingFloatPaise: 
       tolerance_paise: getSettings(ctx).shiftTolerancePaise, note: null, closed_by: null, approved_by: null,
       approved_at: null, approval_note: null, created_at: now, updated_at: now,
     }));
-    record(ctx, actor, 'shift.opened', id, { openingFloatPaise });
+    if (counts) saveCounts(ctx, id, 'FLOAT', counts);
+    record(ctx, actor, 'shift.opened', id, { openingFloatPaise, ...(counts ? { byDenomination: true } : {}) });
     return shiftRow(ctx, id);
   });
   return toShift(ctx, row, false);
@@ -198,9 +210,11 @@ function pendingOnlineOfShift(ctx: ServiceContext, shift: ShiftRow): number {
 }
 
 export function closeShift(
-  ctx: ServiceContext, actor: Actor, input: { countedPaise: number; note?: string | undefined; shiftId?: string | undefined },
+  ctx: ServiceContext, actor: Actor,
+  input: { countedPaise?: number | undefined; countedCounts?: Record<string, number> | undefined; note?: string | undefined; shiftId?: string | undefined },
 ): { shift: Shift } {
   const { q, db } = ctx.store;
+  const { totalPaise: countedPaise, counts } = drawerTotal(input.countedPaise, input.countedCounts, 'count');
   const row = q.tx(() => {
     let shift: ShiftRow;
     if (input.shiftId) {
@@ -220,17 +234,18 @@ export function closeShift(
     }
     const f = figures(ctx, shift.id);
     const expected = expectedCash(shift, f);
-    const difference = input.countedPaise - expected;
+    const difference = countedPaise - expected;
     const tolerance = getSettings(ctx).shiftTolerancePaise;
     const status = closeStatus(difference, tolerance);
     const now = ctx.clock.now();
     const changed = q.run(db.updateTable('shifts').set({
-      status, closed_at: now, counted_paise: input.countedPaise, expected_paise: expected, difference_paise: difference,
+      status, closed_at: now, counted_paise: countedPaise, expected_paise: expected, difference_paise: difference,
       tolerance_paise: tolerance, note: input.note || null, closed_by: actor.operatorId, updated_at: now,
     }).where('id', '=', shift.id).where('status', '=', 'OPEN'));
     if (changed !== 1) throw new AppError('CONFLICT', 'This shift is already closed.');
+    if (counts) saveCounts(ctx, shift.id, 'COUNT', counts);
     record(ctx, actor, 'shift.closed', shift.id, {
-      countedPaise: input.countedPaise, expectedPaise: expected, differencePaise: difference, tolerancePaise: tolerance, status,
+      countedPaise, expectedPaise: expected, differencePaise: difference, tolerancePaise: tolerance, status,
       cashSalesPaise: f.sales, passCashPaise: f.passes.cashPaise, passUpiPaise: f.passes.upiPaise, cashRefundsPaise: f.refunds, paidInPaise: f.paidIn, paidOutPaise: f.paidOut, note: input.note ?? null,
     });
     return shiftRow(ctx, shift.id);
@@ -286,6 +301,20 @@ const W = 40;
 const line = (label: string, value: string) => `${label}${' '.repeat(Math.max(1, W - label.length - value.length))}${value}`;
 const money = (paise: number | null) => (paise == null ? '-' : paiseToRupeesString(paise));
 
+/** A count by note and coin for the Z report: pieces x value = amount, the denominations held only. */
+function denominationLines(title: string, lines: DenominationLine[] | null | undefined): string[] {
+  if (!lines) return [];
+  const held = lines.filter((l) => l.count > 0);
+  const total = lines.reduce((sum, l) => sum + l.totalPaise, 0);
+  return [
+    '-'.repeat(W),
+    title,
+    ...(held.length ? held : []).map((l) => line(`  ${l.kind === 'NOTE' ? 'Note' : 'Coin'} ${paiseToRupeesString(l.valuePaise).replace(/\.00$/, '').padStart(3)} x ${l.count}`, money(l.totalPaise))),
+    ...(held.length ? [] : ['  (none)']),
+    line('  Total', money(total)),
+  ];
+}
+
 /** Season pass sales as their own lines: cash (in the drawer) and UPI (not), with their counts. */
 function passLines(shift: Shift): string[] {
   const p = shift.passSales;
@@ -320,6 +349,7 @@ export function zReportText(ctx: ServiceContext, shift: Shift, movements: CashMo
     line('Tolerance', money(shift.tolerancePaise)),
     line('Status', shift.status),
   ];
+  out.push(...denominationLines('Float by denomination', shift.floatDenominations), ...denominationLines('Counted by denomination', shift.countedDenominations));
   if (shift.note) out.push(`Note: ${shift.note}`);
   if (shift.approvedByName) out.push(`Approved by ${shift.approvedByName} at ${t(shift.approvedAt)}`, `  "${shift.approvalNote ?? ''}"`);
   const manual = movements.filter((m) => m.kind !== 'PAYMENT');

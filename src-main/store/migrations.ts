@@ -15,6 +15,7 @@ import * as m0016 from '../../migrations/kiosk/0016_ticket_numbers.js';
 import * as m0017 from '../../migrations/kiosk/0017_lost_ticket_exits.js';
 import * as m0018 from '../../migrations/kiosk/0018_validations.js';
 import * as m0019 from '../../migrations/kiosk/0019_season_passes.js';
+import * as m0020 from '../../migrations/kiosk/0020_shift_denominations.js';
 import * as m0021 from '../../migrations/kiosk/0021_pass_upi_sales.js';
 import * as m0022 from '../../migrations/kiosk/0022_pass_reserved_spaces.js';
 
@@ -34,6 +35,7 @@ export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0017_lost_ticket_exits': m0017,
   '0018_validations': m0018,
   '0019_season_passes': m0019,
+  '0020_shift_denominations': m0020,
   '0021_pass_upi_sales': m0021,
   '0022_pass_reserved_spaces': m0022,
 };

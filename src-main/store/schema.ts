@@ -9,6 +9,7 @@ import type { Role } from '../../src-shared/contracts/roles.js';
 import type { StoredEventColumns } from '../../src-shared/contracts/sync.js';
 import type { ValidationTables } from './schema-validations.js';
 import type { PassTables } from './schema-passes.js';
+import type { DenominationCode } from '../../src-shared/contracts/cash-count.js';
 import type { PassUpiTables } from './schema-pass-upi.js';
 
 /** A boolean column (SQLite has none). */
@@ -143,6 +144,15 @@ export interface ShiftsTable {
   approval_note: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** The drawer by note and coin (migration 0020): the float at sign-on and the blind count at close. */
+export interface ShiftDenominationsTable {
+  shift_id: string;
+  stage: 'FLOAT' | 'COUNT';
+  denomination: DenominationCode;
+  value_paise: number;
+  count: number;
 }
 
 export interface CashMovementsTable {
@@ -377,6 +387,7 @@ export interface KioskDatabase extends ValidationTables, PassTables, PassUpiTabl
   lost_ticket_exits: LostTicketExitsTable;
   shifts: ShiftsTable;
   cash_movements: CashMovementsTable;
+  shift_denominations: ShiftDenominationsTable;
   lane_openings: LaneOpeningsTable;
   lane_passes: LanePassesTable;
   lane_exceptions: LaneExceptionsTable;

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { useT } from '../i18n/index.js';
+import { useT, type MessageKey } from '../i18n/index.js';
 import { startCamera, type CameraInfo, type CameraScanner } from '../lib/scanners.js';
 
 let panelMounts = 0;
@@ -8,6 +8,12 @@ let panelMounts = 0;
  * Live camera preview that reads QR tickets. Starts when shown (a kiosk camera is always on at
  * the gate), can be stopped, and lets the operator pick another camera.
  */
+/** The camera library's English error in words the screen translates (its raw text goes to no one). */
+function cameraReasonKey(message: string): MessageKey {
+  const name = /\b(NotFoundError|NotAllowedError|NotReadableError)\b/.exec(message)?.[1];
+  return name ? (`scan.cameraReason.${name}` as MessageKey) : 'scan.cameraReason.other';
+}
+
 export function CameraPanel({ onCode, autoStart = true }: { onCode(code: string): void; autoStart?: boolean }) {
   const t = useT();
   const rawId = useId();
@@ -91,7 +97,7 @@ export function CameraPanel({ onCode, autoStart = true }: { onCode(code: string)
         {!running && <div className="camera-overlay">{t('scan.cameraOff')}</div>}
         {running && error && (
           <div className="camera-overlay camera-overlay-error" role="alert">
-            {t('scan.cameraError', { reason: error })}
+            {t('scan.cameraError', { reason: t(cameraReasonKey(error)) })}
           </div>
         )}
         {running && !error && <div className={`camera-hint ${hint ? 'camera-hint-strong' : ''}`}>{t('scan.cameraHint')}</div>}

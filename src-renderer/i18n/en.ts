@@ -3,6 +3,7 @@ import { gstEn } from './gst.en.js';
 import { coreEn } from './core.en.js';
 import { deskEn } from './desk.en.js';
 import { validationsEn } from './validations.en.js';
+import { cashEn } from './cash.en.js';
 import { passesEn } from './passes.en.js';
 import { serverUrlsEn } from './server-urls.en.js';
 
@@ -10,6 +11,7 @@ export const en = {
   ...coreEn,
   ...deskEn,
   ...validationsEn,
+  ...cashEn,
   ...passesEn,
   ...serverUrlsEn,
   'app.name': 'ParkGate',

@@ -4,6 +4,7 @@ import { gstHi } from './gst.hi.js';
 import { coreHi } from './core.hi.js';
 import { deskHi } from './desk.hi.js';
 import { validationsHi } from './validations.hi.js';
+import { cashHi } from './cash.hi.js';
 import { passesHi } from './passes.hi.js';
 import { serverUrlsHi } from './server-urls.hi.js';
 
@@ -11,6 +12,7 @@ export const hi: Record<MessageKey, string> = {
   ...coreHi,
   ...deskHi,
   ...validationsHi,
+  ...cashHi,
   ...passesHi,
   ...serverUrlsHi,
   'app.name': 'ParkGate',

@@ -163,7 +163,8 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
   const lang = useLanguage((s) => s.lang);
   const [session, setSession] = useState<(Session & { payments: Payment[] }) | null>(null);
   const [timeline, setTimeline] = useState<AuditEntry[] | null>(null);
-  const loading = useApiAction();
+  // Not a single-flight action: a load started again (a reload, an effect run twice) must never be dropped.
+  const [loading, setLoading] = useState<{ busy: boolean; error: unknown }>({ busy: true, error: null });
   const [reloads, setReloads] = useState(0);
   // Kept here: the reload after a refund shows the payment REFUNDED, and its form goes away.
   const [refundDone, setRefundDone] = useState<string | null>(null);
@@ -171,7 +172,11 @@ export function SessionDetail({ sessionId, onBack }: { sessionId: string; onBack
 
   useEffect(() => {
     let live = true;
-    void loading.run(() => call('sessions.get', { sessionId })).then((s) => live && s && setSession(s));
+    setLoading({ busy: true, error: null });
+    call('sessions.get', { sessionId }).then(
+      (s) => live && (setSession(s), setLoading({ busy: false, error: null })),
+      (error: unknown) => live && setLoading({ busy: false, error }),
+    );
     call('sessions.timeline', { sessionId }).then((tl) => live && setTimeline(tl), () => live && setTimeline([]));
     return () => {
       live = false;

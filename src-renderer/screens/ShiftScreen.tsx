@@ -5,6 +5,9 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Shift } from '../../src-shared/contracts/entities.js';
+import type { DenominationCounts } from '../../src-shared/contracts/cash-count.js';
+import { DenominationCounter, previewTotalPaise } from '../components/DenominationCounter.js';
+import { DenominationTable } from '../components/DenominationTable.js';
 import { call } from '../api/client.js';
 import { SelectField, TextField } from '../components/Field.js';
 import { errorText, useT } from '../i18n/index.js';
@@ -23,9 +26,9 @@ export default function ShiftScreen() {
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const action = useApiAction();
   const busy = action.busy;
-  const [float, setFloat] = useState('');
+  const [float, setFloat] = useState<DenominationCounts>({});
   const [move, setMove] = useState({ kind: 'PAID_OUT' as 'PAID_IN' | 'PAID_OUT', amount: '', reason: '' });
-  const [counted, setCounted] = useState('');
+  const [counted, setCounted] = useState<DenominationCounts>({});
   const [note, setNote] = useState('');
   const [closed, setClosed] = useState<{ shift: Shift; text: string } | null>(null);
 
@@ -44,17 +47,14 @@ export default function ShiftScreen() {
     if (okText) setMsg({ ok: true, text: okText });
   };
 
-  const floatPaise = rupeesToPaise(float);
   const movePaise = rupeesToPaise(move.amount);
-  const countedPaise = rupeesToPaise(counted);
 
   const submitOpen = (e: FormEvent) => {
     e.preventDefault();
-    if (floatPaise === null) return;
     void run(async () => {
-      await open(floatPaise);
+      await open({ floatCounts: float });
       setClosed(null);
-      setFloat('');
+      setFloat({});
     }, t('shiftScreen.opened'));
   };
 
@@ -78,13 +78,12 @@ export default function ShiftScreen() {
 
   const submitClose = (e: FormEvent) => {
     e.preventDefault();
-    if (countedPaise === null) return;
-    if (!window.confirm(t('shiftScreen.confirmClose', { amount: formatINR(countedPaise) }))) return;
+    if (!window.confirm(t('shiftScreen.confirmClose', { amount: formatINR(previewTotalPaise(counted)) }))) return;
     void run(async () => {
-      const result = await close(countedPaise, note.trim() || undefined);
+      const result = await close({ countedCounts: counted }, note.trim() || undefined);
       const report = await call('shifts.report', { shiftId: result.id });
       setClosed({ shift: report.shift, text: report.text });
-      setCounted('');
+      setCounted({});
       setNote('');
     });
   };
@@ -104,6 +103,7 @@ export default function ShiftScreen() {
             <dt>{t('shiftScreen.tolerance')}</dt><dd>{formatINR(closed.shift.tolerancePaise)}</dd>
             <dt>{t('shiftScreen.status')}</dt><dd>{t(`shiftScreen.status.${closed.shift.status}`)}</dd>
           </dl>
+          <DenominationTable float={closed.shift.floatDenominations ?? null} counted={closed.shift.countedDenominations ?? null} />
           {closed.shift.status === 'NEEDS_APPROVAL' && <p className="notice notice-warn" role="alert">{t('shiftScreen.needsApproval')}</p>}
           <h3>{t('shiftScreen.zReport')}</h3>
           <pre className="z-report print-area" data-testid="z-report" style={{ fontFamily: 'monospace', whiteSpace: 'pre', overflowX: 'auto' }}>{closed.text}</pre>
@@ -115,13 +115,14 @@ export default function ShiftScreen() {
         <form className="card" onSubmit={submitOpen} aria-labelledby="shift-open">
           <h2 id="shift-open" className="card-title">{closed ? t('shiftScreen.newShift') : t('shiftScreen.open')}</h2>
           <p className="muted">{t('shiftScreen.none')}</p>
-          <TextField label={t('shiftScreen.float')} value={float} onValue={(v) => setFloat(money(v))} inputMode="decimal" autoComplete="off" />
-          <button type="submit" className="btn btn-primary btn-lg" disabled={busy || floatPaise === null}>{t('shiftScreen.open')}</button>
+          <DenominationCounter label={t('cash.floatTitle')} counts={float} onCounts={setFloat} disabled={busy} testId="shift-float" />
+          <button type="submit" className="btn btn-primary btn-lg" disabled={busy}>{t('shiftScreen.open')}</button>
         </form>
       )}
 
       {shift && (
-        <>
+        <div className="shift-columns">
+          <div className="shift-side">
           <section className="card" aria-labelledby="shift-now">
             <h2 id="shift-now" className="card-title">{t('shiftScreen.openSince', { time: formatDateTime(shift.openedAt, lang) })}</h2>
             <dl className="facts">
@@ -144,14 +145,19 @@ export default function ShiftScreen() {
             </div>
             <button type="submit" className="btn btn-secondary" disabled={busy || !movePaise || move.reason.trim().length < 3}>{t('shiftScreen.record')}</button>
           </form>
-          <form className="card" onSubmit={submitClose} aria-labelledby="shift-close">
+          {/* The close form's note, beside it so its Close shift stays on screen. */}
+          <section className="card">
+            <TextField label={t('shiftScreen.note')} value={note} onValue={setNote} autoComplete="off" form="shift-close-form" />
+          </section>
+          </div>
+          <form className="card" onSubmit={submitClose} aria-labelledby="shift-close" id="shift-close-form">
             <h2 id="shift-close" className="card-title">{t('shiftScreen.closeTitle')}</h2>
             <p className="muted">{t('shiftScreen.blindHint')}</p>
-            <TextField label={t('shiftScreen.counted')} value={counted} onValue={(v) => setCounted(money(v))} inputMode="decimal" autoComplete="off" />
-            <TextField label={t('shiftScreen.note')} value={note} onValue={setNote} autoComplete="off" />
-            <button type="submit" className="btn btn-danger btn-lg" disabled={busy || countedPaise === null}>{t('shiftScreen.close')}</button>
+            <DenominationCounter label={t('cash.countTitle')} counts={counted} onCounts={setCounted} disabled={busy} testId="shift-count">
+              <button type="submit" className="btn btn-danger btn-lg" disabled={busy}>{t('shiftScreen.close')}</button>
+            </DenominationCounter>
           </form>
-        </>
+        </div>
       )}
     </div>
   );

@@ -40,6 +40,9 @@ const pin = z.string().regex(/^\d{4,8}$/, 'PIN must be 4 to 8 digits');
 const username = z.string().trim().toLowerCase().pipe(z.string().regex(/^[a-z0-9._-]{2,32}$/, 'Username: 2 to 32 letters, digits, . _ -'));
 const role = z.enum(ROLES);
 const empty = z.object({}).strict();
+/** Pieces per note/coin code (src-shared/contracts/cash-count.ts); the core refuses unknown codes and bad counts with its own message. */
+const denominationCounts = z.record(z.string().min(1).max(8), z.number())
+  .refine((o) => Object.keys(o).length <= 32, 'Too many denominations');
 
 export const tariffInputSchema = z
   .object({
@@ -219,7 +222,12 @@ export const API = {
   },
   'audit.verify': { role: 'SUPERVISOR', input: empty },
 
-  'shifts.open': { role: 'CASHIER', input: z.object({ openingFloatPaise: paise }).strict() },
+  // The float as a total (older clients) or counted by note and coin (the core sums it); with both, they must agree.
+  'shifts.open': {
+    role: 'CASHIER',
+    input: z.object({ openingFloatPaise: paise.optional(), floatCounts: denominationCounts.optional() }).strict()
+      .refine((v) => v.openingFloatPaise !== undefined || v.floatCounts !== undefined, 'Give the float as a total or by denomination'),
+  },
   'shifts.current': { role: 'CASHIER', input: empty },
   'shifts.cashMovement': {
     role: 'CASHIER',
@@ -230,7 +238,9 @@ export const API = {
   'shifts.close': {
     role: 'CASHIER',
     // shiftId: a supervisor closing another cashier's drawer; a cashier may only name their own.
-    input: z.object({ countedPaise: paise, note: text(500).optional(), shiftId: id.optional() }).strict(),
+    // countedCounts: the blind count by note and coin (the core sums it); countedPaise alone still works.
+    input: z.object({ countedPaise: paise.optional(), countedCounts: denominationCounts.optional(), note: text(500).optional(), shiftId: id.optional() }).strict()
+      .refine((v) => v.countedPaise !== undefined || v.countedCounts !== undefined, 'Give the count as a total or by denomination'),
   },
   'shifts.approve': {
     role: 'SUPERVISOR',

@@ -4,6 +4,7 @@ import type { DeviceHealth } from './devices.js';
 import type { Role } from './roles.js';
 import type { DailyTax } from './invoices.js';
 import type { LaneOpening, VendException } from './lane.js';
+import type { DenominationLine } from './cash-count.js';
 
 export const SESSION_STATUSES = ['BOOKED', 'PARKED', 'EXITING', 'COMPLETED', 'CANCELLED', 'EXPIRED'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -222,6 +223,10 @@ export interface Shift {
   countedPaise: number | null;
   differencePaise: number | null;
   tolerancePaise: number;
+  /** The float by note and coin, every denomination; null when it was given as a total. */
+  floatDenominations?: DenominationLine[] | null;
+  /** The blind count by note and coin; null until closed, or when counted as a total. */
+  countedDenominations?: DenominationLine[] | null;
   status: ShiftStatus;
   note: string | null;
   approvedBy: string | null;

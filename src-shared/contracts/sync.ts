@@ -229,11 +229,16 @@ export type ZoneChangePayload = z.infer<typeof zoneChangePayload>;
 
 export const operatorChangePayload = z.object({ operator: operatorSnapSchema });
 
+/** Pieces per note/coin code (contracts/cash-count.ts); a newer kiosk's new code passes through. */
+const denominationCountsSnap = z.record(z.string().min(1).max(8), z.number().int().min(0));
+
 /** Cash-shift records: stored on the server for reports, not replicated to other gates. */
 export const shiftChangePayload = z.object({
   shift: shiftSnapSchema,
   details: z.record(z.string(), z.unknown()),
   operatorId: z.string().nullable(),
+  /** The drawer by denomination (optional: kiosks before it send none, and old events stay valid). */
+  denominations: z.object({ float: denominationCountsSnap.optional(), counted: denominationCountsSnap.optional() }).optional(),
 });
 
 /** Kiosk settings after a change (stored on the server, not replicated); new settings pass through. */

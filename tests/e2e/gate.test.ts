@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium, pngToY4m, screenshot } from '../helpers/chromium.js';
 import { startServe, type ServeHandle } from '../helpers/serve.js';
-import { captureScreen, loginUi, navTabs, saveTicketQr, wedgeScan } from './ui-helpers.js';
+import { captureScreen, countDrawer, loginUi, navTabs, saveTicketQr, wedgeScan } from './ui-helpers.js';
 
 interface Session { id: string; code: string; status: string; slotNumber: string; zoneId: string; amountPaidPaise: number; vehicleNumber: string }
 interface Zone { id: string; name: string; hourlyRatePaise: number; availableSlots: number; totalSlots: number }
@@ -127,7 +127,7 @@ describe.skipIf(!chromiumAvailable())('gate kiosk in Chromium (e2e)', () => {
     await captureScreen(camPage, '05-exit-quote');
 
     // Cash needs the cashier's drawer open (opening float), then Cash is enabled.
-    await camPage.getByLabel('Opening float (₹)').fill('1000');
+    await countDrawer(camPage, { N500: 2 }); // Rs 1000 float: two Rs 500 notes on the touch keypad
     await camPage.getByRole('button', { name: 'Open shift' }).click();
     await camPage.locator('[data-testid="shift-card"][data-open="true"]').waitFor();
     await camPage.getByRole('group', { name: 'Take payment' }).getByRole('button', { name: /Cash/ }).click();

@@ -66,3 +66,12 @@ export async function wedgeScan(page: Page, code: string): Promise<void> {
     await cdp.detach();
   }
 }
+
+/** Counts a drawer on the touch keypad: tap each denomination, then its count (e.g. { N500: 2 } = Rs 1000). */
+export async function countDrawer(page: Page, counts: Record<string, number>, scope = page.getByTestId('shift-card')): Promise<void> {
+  const pad = scope.getByRole('group', { name: 'Count keypad' });
+  for (const [code, n] of Object.entries(counts)) {
+    await scope.getByTestId(`denom-${code}`).click();
+    for (const d of String(n)) await pad.getByRole('button', { name: d, exact: true }).click();
+  }
+}

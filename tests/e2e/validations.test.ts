@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { startServe, type ServeHandle } from '../helpers/serve.js';
-import { captureScreen, loginUi, wedgeScan } from './ui-helpers.js';
+import { captureScreen, countDrawer, loginUi, wedgeScan } from './ui-helpers.js';
 
 interface Session { id: string; code: string; status: string; amountPaidPaise: number }
 
@@ -38,7 +38,7 @@ describe.skipIf(!chromiumAvailable())('validations at the exit (e2e)', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await loginUi(page, srv.url, 'cashier');
     await page.getByTestId('nav-exit').click();
-    await page.getByLabel('Opening float (₹)').fill('1000');
+    await countDrawer(page, { N500: 2 });
     await page.getByRole('button', { name: 'Open shift' }).click();
     await page.locator('[data-testid="shift-card"][data-open="true"]').waitFor();
   }, 180_000);

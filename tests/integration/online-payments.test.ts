@@ -221,6 +221,26 @@ describe('online payment at the kiosk', () => {
     expect(row('SELECT COUNT(*) n FROM payments').n).toBe(before);
   });
 
+  it('gate.cancelQuote is refused with PAYMENT_PENDING while a UPI payment for the quote is pending, and changes nothing', async () => {
+    const { session, token } = await parkedFor(70);
+    const p = await online.start(cashier, session.id);
+    const snapshot = () => ({
+      session: row('SELECT * FROM sessions WHERE id = ?', session.id),
+      payment: row('SELECT * FROM payments WHERE id = ?', p.id),
+      audit: row('SELECT COUNT(*) n FROM audit_log').n,
+      outbox: row('SELECT COUNT(*) n FROM outbox').n,
+    });
+    const before = snapshot();
+    expect(before.session.status).toBe('EXITING');
+    const r = await kiosk.call('gate.cancelQuote', { sessionId: session.id }, token);
+    expect(r).toMatchObject({ ok: false, error: { code: 'PAYMENT_PENDING' } });
+    expect(snapshot()).toEqual(before);
+    // Once the attempt is ended, the quote can be dropped.
+    online.cancel(cashier, p.id);
+    const dropped = await kiosk.call('gate.cancelQuote', { sessionId: session.id }, token);
+    expect(dropped).toMatchObject({ ok: true, data: { status: 'PARKED' } });
+  });
+
   it('refuses when nothing is due', async () => {
     const { session } = await parkedFor(3);
     await expect(online.start(cashier, session.id)).rejects.toMatchObject({ code: 'CONFLICT' });

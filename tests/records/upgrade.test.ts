@@ -68,6 +68,7 @@ function downgrade(dbPath: string): number {
     ALTER TABLE receipt_numbers DROP COLUMN lost_ticket_fee_paise; DELETE FROM kysely_migration WHERE name = '0014_receipt_lines';
     DROP INDEX sessions_id_tail; DELETE FROM kysely_migration WHERE name = '0016_ticket_numbers';
     DROP TABLE pass_upi_attempts; DELETE FROM kysely_migration WHERE name = '0021_pass_upi_sales';
+    DROP TABLE shift_denominations; DELETE FROM kysely_migration WHERE name = '0020_shift_denominations';
     DROP TABLE pass_movements; DROP TABLE pass_sales; DROP TABLE season_passes; DELETE FROM kysely_migration WHERE name = '0019_season_passes';`);
   db.pragma('auto_vacuum = NONE');
   db.exec('VACUUM');

@@ -79,31 +79,43 @@ describe('Exit / cashier screen', () => {
     const bridge = installBridge({
       ...base,
       'shifts.current': () => current,
-      'shifts.open': (i) => (current = { ...openShift, openingFloatPaise: i.openingFloatPaise as number }),
+      'shifts.open': () => (current = { ...openShift, openingFloatPaise: 50000 }),
     });
     render(<ExitScreen camera={false} />);
     await scanAtExit();
     expect((screen.getByRole('button', { name: /Cash/ }) as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByTestId('shift-needed').textContent).toBe('Open your cash shift first');
-    fireEvent.change(screen.getByLabelText('Opening float (₹)'), { target: { value: '500' } });
+    // The float by note and coin on the keypad: 1 x Rs 200 note tapped, 3 x Rs 100 typed on a keyboard.
+    const pad = screen.getByRole('group', { name: 'Count keypad' });
+    fireEvent.focus(screen.getByLabelText('Number of ₹200 notes'));
+    fireEvent.click(within(pad).getByRole('button', { name: '1' }));
+    fireEvent.change(screen.getByLabelText('Number of ₹100 notes'), { target: { value: '3' } });
+    expect(screen.getByTestId('shift-float-total').textContent).toContain('₹500.00');
     fireEvent.click(screen.getByRole('button', { name: 'Open shift' }));
     await waitFor(() => expect((screen.getByRole('button', { name: /Cash/ }) as HTMLButtonElement).disabled).toBe(false));
-    expect(bridge.callsOf('shifts.open')).toEqual([{ openingFloatPaise: 50000 }]);
+    expect(bridge.callsOf('shifts.open')).toEqual([{ floatCounts: { N200: 1, N100: 3 } }]);
     expect(screen.getByTestId('shift-card').textContent).toContain('float ₹500.00');
   });
 
   it('closing the shift is a blind count; the expected figure is shown after', async () => {
     const bridge = installBridge({
       ...base,
-      'shifts.close': (i) => ({ shift: { ...openShift, status: 'CLOSED', expectedPaise: 112000, countedPaise: i.countedPaise, differencePaise: (i.countedPaise as number) - 112000 } }),
+      'shifts.close': () => ({ shift: { ...openShift, status: 'CLOSED', expectedPaise: 112000, countedPaise: 110000, differencePaise: -2000 } }),
     });
     render(<ExitScreen camera={false} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Close shift' }));
     expect(screen.getByTestId('shift-card').textContent).not.toContain('1,120');
-    fireEvent.change(screen.getByLabelText('Counted cash in drawer (₹)'), { target: { value: '1100' } });
+    const pad = screen.getByRole('group', { name: 'Count keypad' });
+    fireEvent.focus(screen.getByLabelText('Number of ₹500 notes'));
+    fireEvent.click(within(pad).getByRole('button', { name: '2' }));
+    fireEvent.focus(screen.getByLabelText('Number of ₹50 notes'));
+    fireEvent.click(within(pad).getByRole('button', { name: '2' }));
+    fireEvent.click(within(pad).getByRole('button', { name: '3' }));
+    fireEvent.click(within(pad).getByRole('button', { name: 'Delete last digit' }));
+    expect(screen.getByTestId('shift-count-total').textContent).toContain('₹1,100.00');
     fireEvent.click(screen.getByRole('button', { name: 'Close shift' }));
     expect(await screen.findByText('Shift closed. Expected ₹1,120.00, counted ₹1,100.00, difference -₹20.00.')).toBeTruthy();
-    expect(bridge.callsOf('shifts.close')).toEqual([{ countedPaise: 110000 }]);
+    expect(bridge.callsOf('shifts.close')).toEqual([{ countedCounts: { N500: 2, N50: 2 } }]);
   });
 
   it('zero due opens the gate at once (completeExit), without payment', async () => {

@@ -67,16 +67,20 @@ describe('ShiftScreen', () => {
     await screen.findByRole('heading', { name: 'Close the shift (blind count)' });
     expect(screen.queryByText('Expected')).toBeNull();
     expect(screen.queryByTestId('z-report')).toBeNull();
-    fireEvent.change(screen.getByLabelText('Cash counted (₹)'), { target: { value: '40' } });
+    // The blind count by note and coin: two Rs 20 notes (typed on a keyboard into the count).
+    fireEvent.change(screen.getByLabelText('Number of ₹20 notes'), { target: { value: '2' } });
     fireEvent.click(screen.getByRole('button', { name: 'Close shift' }));
     const z = await screen.findByTestId('z-report');
     expect(z.textContent).toMatch(/Expected in drawer\s+40\.00/);
     expect(screen.getByText('Expected')).toBeTruthy();
     expect(screen.getByText('Closed')).toBeTruthy();
+    expect(z.textContent).toMatch(/Counted by denomination\s+Note {2}20 x 2\s+40\.00/);
+    expect(screen.getByTestId('shift-denominations').textContent).toContain('₹20 note—2 · ₹40.00');
     // A new shift can be opened right away.
-    fireEvent.change(screen.getByLabelText('Opening float (₹)'), { target: { value: '250.50' } });
+    fireEvent.change(screen.getByLabelText('Number of ₹200 notes'), { target: { value: '1' } });
+    fireEvent.change(screen.getByLabelText('Number of ₹50 notes'), { target: { value: '1' } });
     fireEvent.click(screen.getByRole('button', { name: 'Open shift' }));
     await screen.findByRole('heading', { name: 'Close the shift (blind count)' });
-    expect((await f.call<{ openingFloatPaise: number }>('shifts.current', {}, 'cashier')).openingFloatPaise).toBe(25_050);
+    expect((await f.call<{ openingFloatPaise: number }>('shifts.current', {}, 'cashier')).openingFloatPaise).toBe(25_000);
   });
 });

@@ -14,7 +14,7 @@ import { paperPng, renderPaper } from '../../../src-sim/printer/paper.js';
 import { startPrinterSim, type PrinterSim } from '../../../src-sim/printer/sim.js';
 import { chromiumAvailable, launchChromium, pngToY4m, screenshot } from '../../helpers/chromium.js';
 import { startServe, type ServeHandle } from '../../helpers/serve.js';
-import { loginUi } from '../../e2e/ui-helpers.js';
+import { countDrawer, loginUi } from '../../e2e/ui-helpers.js';
 
 interface Session { id: string; code: string; status: string; slotNumber: string; amountPaidPaise: number }
 
@@ -78,7 +78,7 @@ describe.skipIf(!chromiumAvailable())('lane printer end to end (Chromium + simul
     await camPage.getByTestId('nav-exit').click();
     await camPage.getByTestId('quote').waitFor({ timeout: 60_000 });
     await camPage.getByRole('button', { name: 'Stop camera' }).click();
-    await camPage.getByLabel('Opening float (₹)').fill('1000');
+    await countDrawer(camPage, { N500: 2 });
     await camPage.getByRole('button', { name: 'Open shift' }).click();
     await camPage.locator('[data-testid="shift-card"][data-open="true"]').waitFor();
     await camPage.getByRole('group', { name: 'Take payment' }).getByRole('button', { name: /Cash/ }).click();
