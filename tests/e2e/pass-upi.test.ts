@@ -12,7 +12,7 @@ import { startServe, type ServeHandle } from '../helpers/serve.js';
 import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
 import { SECRETS, serverEnv } from '../server/helpers/env.js';
 import { freePort, runScript, startScript, type Proc } from '../server/helpers/processes.js';
-import { captureScreen, loginUi } from './ui-helpers.js';
+import { captureScreen, countDrawer, loginUi } from './ui-helpers.js';
 
 interface PassView { id: string; holderName: string }
 interface SimPayment { ref: string; upiUri: string | null }
@@ -62,7 +62,7 @@ describe.skipIf(!chromiumAvailable())('season pass sold by UPI through server + 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await loginUi(page, kiosk.url, 'cashier');
-    await page.getByLabel('Opening float (₹)').fill('1000');
+    await countDrawer(page, { N500: 2 }); // Rs 1000 float: two Rs 500 notes on the touch keypad
     await page.getByRole('button', { name: 'Open shift' }).click();
     await page.locator('[data-testid="shift-card"][data-open="true"]').waitFor();
     await page.getByTestId('nav-passes').click();

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium, screenshot } from '../helpers/chromium.js';
 import { startServe, type ServeHandle } from '../helpers/serve.js';
-import { captureScreen, loginUi } from './ui-helpers.js';
+import { captureScreen, countDrawer, loginUi } from './ui-helpers.js';
 
 interface PassView { id: string; holderName: string; inside: number; neutral: boolean }
 
@@ -29,7 +29,7 @@ describe.skipIf(!chromiumAvailable())('season pass sold at the desk, used at the
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await loginUi(page, srv.url, 'cashier');
-    await page.getByLabel('Opening float (₹)').fill('1000');
+    await countDrawer(page, { N500: 2 }); // Rs 1000 float: two Rs 500 notes on the touch keypad
     await page.getByRole('button', { name: 'Open shift' }).click();
     await page.locator('[data-testid="shift-card"][data-open="true"]').waitFor();
   }, 180_000);
