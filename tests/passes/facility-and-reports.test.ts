@@ -14,7 +14,8 @@ import { setFacilityId } from '../../src-main/validations/facility.js';
 import type { Zone } from '../../src-shared/contracts/entities.js';
 import type { PassApiResults, PassSaleResult } from '../../src-shared/contracts/passes.js';
 import { SYNC_PROTOCOL_VERSION, type WireEvent } from '../../src-shared/contracts/sync.js';
-import { call, heal, memoryServer, openKiosk, tempDir, TestClock, token, type TestKiosk } from '../sync/harness.js';
+import { call, heal, TestClock, token, type TestKiosk } from '../sync/harness.js';
+import { closeTwoGates, openTwoGates, type TwoGates } from './two-gates-fixture.js';
 
 const HOUR = 3600_000;
 const DAY = '2025-01-06'; // the harness clock: Monday 2025-01-06 13:30 IST
@@ -24,27 +25,18 @@ describe('passes: facilities and reports', () => {
   let server: { service: SyncService; db: Kysely<unknown>; close(): Promise<void> };
   let a: TestKiosk;
   let b: TestKiosk;
-  let tmp: ReturnType<typeof tempDir>;
   let zone: Zone;
   const sdb = () => server.db as unknown as Kysely<SyncDatabase>;
 
+  let g: TwoGates;
+
   beforeEach(async () => {
-    tmp = tempDir('pg-passfac-');
-    clock = new TestClock();
-    server = await memoryServer(clock.now);
-    a = await openKiosk(tmp.dir, 'gate-a', clock, () => server.service, true);
-    b = await openKiosk(tmp.dir, 'gate-b', clock, () => server.service, false);
-    await heal([a, b]);
-    for (const k of [a, b]) await call(k, 'shifts.open', { openingFloatPaise: 0 }, 'cashier');
-    zone = (await call<Zone[]>(a, 'zones.list', {}, 'attendant'))[0]!;
+    g = await openTwoGates('pg-passfac-');
+    ({ clock, server, a, b } = g);
+    zone = g.zones[0]!;
   });
 
-  afterEach(async () => {
-    await a.kiosk.close();
-    await b.kiosk.close();
-    await server.close();
-    tmp.cleanup();
-  });
+  afterEach(() => closeTwoGates(g));
 
   const sell = (k: TestKiosk, extra: Record<string, unknown> = {}) =>
     call<PassSaleResult>(k, 'passes.sell', { kind: 'MONTHLY', holderName: 'R. Rao', plates: ['TS09AB1234', 'TS09AB5678'], zones: [zone.id], pricePaise: 150000, tenderedPaise: 150000, ...extra }, 'cashier');

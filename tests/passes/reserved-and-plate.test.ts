@@ -8,39 +8,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Session, Zone } from '../../src-shared/contracts/entities.js';
 import type { PassApiResults, PassSaleResult, PassView } from '../../src-shared/contracts/passes.js';
-import { call, heal, memoryServer, openKiosk, tempDir, TestClock, token, type TestKiosk } from '../sync/harness.js';
-import type { SyncService } from '../../src-server/sync/service.js';
-import type { Kysely } from 'kysely';
+import { call, heal, token, type TestKiosk } from '../sync/harness.js';
+import { closeTwoGates, openTwoGates, type TwoGates } from './two-gates-fixture.js';
 
 type EnterByPlate = PassApiResults['passes.enterByPlate'];
 type ExitByPlate = PassApiResults['passes.exitByPlate'];
 const JPEG = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
 
 describe('reserved spaces and passes by plate', () => {
-  let clock: TestClock;
-  let server: { service: SyncService; db: Kysely<unknown>; close(): Promise<void> };
   let a: TestKiosk;
   let b: TestKiosk;
-  let tmp: ReturnType<typeof tempDir>;
   let zoneB: Zone;
 
+  let g: TwoGates;
+
   beforeEach(async () => {
-    tmp = tempDir('pg-passres-');
-    clock = new TestClock();
-    server = await memoryServer(clock.now);
-    a = await openKiosk(tmp.dir, 'gate-a', clock, () => server.service, true);
-    b = await openKiosk(tmp.dir, 'gate-b', clock, () => server.service, false);
-    await heal([a, b]);
-    for (const k of [a, b]) await call(k, 'shifts.open', { openingFloatPaise: 0 }, 'cashier');
-    zoneB = (await call<Zone[]>(a, 'zones.list', {}, 'attendant')).find((z) => z.name === 'B')!;
+    g = await openTwoGates('pg-passres-');
+    ({ a, b } = g);
+    zoneB = g.zones.find((z) => z.name === 'B')!;
   });
 
-  afterEach(async () => {
-    await a.kiosk.close();
-    await b.kiosk.close();
-    await server.close();
-    tmp.cleanup();
-  });
+  afterEach(() => closeTwoGates(g));
 
   const sell = (k: TestKiosk, extra: Record<string, unknown> = {}) =>
     call<PassSaleResult>(k, 'passes.sell', { kind: 'MONTHLY', holderName: 'R. Rao', plates: ['TS09AB1234'], zones: [zoneB.id], pricePaise: 150000, tenderedPaise: 150000, ...extra }, 'cashier');
