@@ -43,7 +43,9 @@ function vitest(name, args) {
 const phases = extra.length
   ? [vitest('run', extra)]
   : [
-    vitest('main', BROWSER_SUITES.flatMap((dir) => ['--exclude', `${dir}/**`])),
+    // Two workers even on two cores: most suites wait on child processes (servers, PostgreSQL,
+    // socat), and vitest's default (cores - 1) would run them one file at a time.
+    vitest('main', [`--maxWorkers=${process.env.TEST_MAX_WORKERS ?? 2}`, ...BROWSER_SUITES.flatMap((dir) => ['--exclude', `${dir}/**`])]),
     vitest('browser', [...BROWSER_SUITES, '--no-file-parallelism']),
   ];
 const total = phases.reduce((a, p) => ({ passed: a.passed + p.passed, failed: a.failed + p.failed, skipped: a.skipped + p.skipped }), { passed: 0, failed: 0, skipped: 0 });

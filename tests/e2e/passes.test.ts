@@ -99,7 +99,8 @@ describe.skipIf(!chromiumAvailable())('season pass sold at the desk, used at the
     await row.getByTestId('pass-reset').click();
     await page.getByTestId('pass-note').waitFor();
     expect(await page.getByTestId('pass-note').innerText()).toBe('Anti-passback reset for 1 pass(es).');
-    expect(await row.getByTestId('pass-status').innerText()).toBe('Neutral');
+    // The note comes with the core's answer; the row follows when the list is read again.
+    await expect.poll(() => row.getByTestId('pass-status').innerText(), { timeout: 15_000 }).toBe('Neutral');
     await captureScreen(page, 'passes-05-supervisor');
     // After a gate was left open: every pass back to neutral, with the reason.
     await page.getByTestId('pass-reset-reason').fill('Exit barrier left open 14:00-14:20');
