@@ -17,11 +17,12 @@ import { useApiAction } from '../lib/use-api-action.js';
 import { useLanguage } from '../stores/language.js';
 import { saveFile } from './ReportsScreen.js';
 
-function todayIn(timeZone: string): string {
+/** The facility-local day of an instant (the core's clock, not this screen's). */
+function todayIn(timeZone: string, now: Date = new Date()): string {
   try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
   } catch {
-    return new Date().toISOString().slice(0, 10);
+    return now.toISOString().slice(0, 10);
   }
 }
 
@@ -63,9 +64,9 @@ export function ValidationsReportScreen() {
     void (async () => {
       let day = from;
       try {
-        const s = await call('settings.get', {});
+        const [s, health] = await Promise.all([call('settings.get', {}), call('system.health', {})]);
         setTimeZone(s.timeZone);
-        day = todayIn(s.timeZone);
+        day = todayIn(s.timeZone, new Date(health.now));
         setFrom(day);
         setTo(day);
         setMonth(day.slice(0, 7));
