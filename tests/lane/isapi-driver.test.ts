@@ -89,8 +89,10 @@ describe('ISAPI barrier', () => {
     expect((await deviceError(d.barrier!.raise())).reason).toBe('DEVICE_EXCEPTION');
     await sim(s.url, '/_sim/fault?device=isapi&mode=slow');
     const t0 = Date.now();
-    expect((await deviceError(d.barrier!.raise())).reason).toBe('TIMEOUT');
-    expect(Date.now() - t0).toBeLessThan(1500);
+    const hung = await deviceError(d.barrier!.raise());
+    expect(hung.reason).toBe('TIMEOUT');
+    expect(hung.message).toMatch(/within 400 ms/); // the configured timeout, not the 1 s default
+    expect(Date.now() - t0).toBeLessThan(10_000); // a generous bound for a loaded machine: no hang
     await waitHealth(d, 'barrier', 'fault', 'TIMEOUT');
     await sim(s.url, '/_sim/fault?device=isapi&mode=none');
     await d.barrier!.raise();
