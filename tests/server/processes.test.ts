@@ -61,7 +61,7 @@ describe.each(BACKENDS)('real processes, Razorpay, on %s', (backend) => {
     await simPost(s.simUrl, `/_sim/payments/${p.gatewayRef}/pay`);
     const late = await waitFor(s.client, p.paymentId, (x) => x.status === 'SUCCESS');
     expect(late).toMatchObject({ status: 'SUCCESS', late: true, needsReview: true });
-  }, 20_000);
+  });
 });
 
 describe.each(BACKENDS)('real processes, Razorpay Orders (RAZORPAY_MODE=order), on %s', (backend) => {
@@ -78,7 +78,7 @@ describe.each(BACKENDS)('real processes, Razorpay Orders (RAZORPAY_MODE=order), 
     expect((await waitFor(s.client, q.paymentId, (x) => x.status !== 'PENDING')).status).toBe('EXPIRED');
     await simPost(s.simUrl, `/_sim/payments/${q.gatewayRef}/pay`, { razorpayEvent: 'payment.captured' });
     expect(await waitFor(s.client, q.paymentId, (x) => x.status === 'SUCCESS')).toMatchObject({ late: true, reviewReason: 'LATE_PAYMENT' });
-  }, 20_000);
+  });
 });
 
 describe.each(BACKENDS)('real processes, PhonePe, on %s', (backend) => {
@@ -100,7 +100,7 @@ describe.each(BACKENDS)('real processes, PhonePe, on %s', (backend) => {
     expect((await waitFor(s.client, p.paymentId, (x) => x.status !== 'PENDING')).status).toBe('EXPIRED');
     await simPost(s.simUrl, `/_sim/payments/${p.gatewayRef}/pay`, { phonepeVersion: 'v2' });
     expect(await waitFor(s.client, p.paymentId, (x) => x.status === 'SUCCESS')).toMatchObject({ late: true, reviewReason: 'LATE_PAYMENT' });
-  }, 20_000);
+  });
 });
 
 describe('server start-up refusals', () => {
