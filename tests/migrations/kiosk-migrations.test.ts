@@ -217,6 +217,31 @@ describe('kiosk migrations keep the data of the version before', () => {
     });
   });
 
+  it('0026 -> 0027: a gate that signed codes under the old unassigned facility keeps it pinned; a fresh one or one already assigned is left alone', async () => {
+    const meta = (db: Database.Database) => db.prepare(`SELECT value FROM meta WHERE key = 'facility_id'`).get();
+    // Passes sold (their codes say 'default'): pinned.
+    await migrateTo('0026_pass_print_jobs');
+    withDb((db) => db.prepare(`INSERT INTO season_passes VALUES ('p1', 'MONTHLY', 'A', '["KA01AB0001"]', NULL, '[]', NULL, 0, 10, 1, 'HARD', 0, 0, 0, '[]')`).run());
+    await migrateTo('0027_facility_identity');
+    withDb((db) => expect(meta(db)).toEqual({ value: 'default' }));
+    rmSync(path, { force: true });
+    // Nothing signed yet: no row (the server's default facility, or what the server says).
+    await migrateTo('0001_initial');
+    withDb((db) => seedV1(db));
+    await migrateTo('0026_pass_print_jobs');
+    await migrateTo('0027_facility_identity');
+    withDb((db) => expect(meta(db)).toBeUndefined());
+    rmSync(path, { force: true });
+    // Already assigned: kept.
+    await migrateTo('0026_pass_print_jobs');
+    withDb((db) => {
+      db.prepare(`INSERT INTO meta (key, value) VALUES ('facility_id', 'north-mall')`).run();
+      db.prepare(`INSERT INTO season_passes VALUES ('p1', 'MONTHLY', 'A', '["KA01AB0001"]', NULL, '[]', NULL, 0, 10, 1, 'HARD', 0, 0, 0, '[]')`).run();
+    });
+    await migrateTo('0027_facility_identity');
+    withDb((db) => expect(meta(db)).toEqual({ value: 'north-mall' }));
+  });
+
   it('a 0004 database opens with every later migration and keeps its rows', async () => {
     await migrateTo('0004_sync_slot_overflow');
     const before = withDb((db) => (seedV1(db), dataOf(db)));
