@@ -9,12 +9,12 @@
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FACILITY_ID as SERVER_DEFAULT } from '../../src-server/facilities/facilities.js';
-import { DEFAULT_FACILITY_ID, facilityId } from '../../src-main/validations/facility.js';
+import { DEFAULT_FACILITY_ID, facilityId, setFacilityId } from '../../src-main/validations/facility.js';
 import { RemoteTicketKeys } from '../../src-main/sync/ticket-keys.js';
 import type { Merchant, ValidationProgramView } from '../../src-shared/contracts/validations.js';
 import type { Quote } from '../../src-shared/contracts/entities.js';
 import type { PassSaleResult } from '../../src-shared/contracts/passes.js';
-import { call, memoryServer, openKiosk, tempDir, TestClock, token, type TestKiosk } from '../sync/harness.js';
+import { call, memoryServer, openKiosk, reopenKiosk, tempDir, TestClock, token, type TestKiosk } from '../sync/harness.js';
 
 type Raw = Kysely<{ facilities: Record<string, unknown>; kiosks: Record<string, unknown> }>;
 
@@ -105,6 +105,38 @@ describe('a standalone gate', () => {
       await k.worker.syncNow();
       expect(facilityId(k.kiosk.ctx)).toBe(SERVER_DEFAULT);
       expect(await outcome(k, 'passes.enter', { code: sold.code }, 'attendant')).toBe('OK');
+    } finally {
+      await k.kiosk.close();
+      await server.close();
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('upgrading a gate that sold passes under the old unassigned facility', () => {
+  it('keeps them scanning: migration 0027 pins that name; the server then assigns the real one', async () => {
+    const tmp = tempDir('pg-facility-upgrade-');
+    const clock = new TestClock();
+    const server = await memoryServer(clock.now);
+    let k = await openKiosk(tmp.dir, 'gate-old', clock, () => server.service, true);
+    try {
+      k.transport.online = false;
+      // The build before: no facility row, codes signed for 'default'.
+      setFacilityId(k.kiosk.ctx, 'default');
+      await call(k, 'shifts.open', { openingFloatPaise: 0 }, 'cashier');
+      const sold = await call<PassSaleResult>(k, 'passes.sell', { kind: 'MONTHLY', holderName: 'O. Old', plates: ['KA01OL0001'], zones: [], pricePaise: 100000, tenderedPaise: 100000 }, 'cashier');
+      k.kiosk.ctx.store.sqlite.exec(`DELETE FROM meta WHERE key = 'facility_id'; DELETE FROM kysely_migration WHERE name = '0027_facility_identity'`);
+      k = await reopenKiosk(tmp.dir, k, clock, () => server.service);
+      k.transport.online = false;
+      expect(facilityId(k.kiosk.ctx)).toBe('default');
+      expect(await outcome(k, 'passes.enter', { code: sold.code }, 'attendant')).toBe('OK');
+      // Enrolled in the server's default facility: the gate takes it, and the pass is printed again with it.
+      k.transport.online = true;
+      await k.worker.syncNow();
+      expect(facilityId(k.kiosk.ctx)).toBe(SERVER_DEFAULT);
+      expect(await outcome(k, 'passes.exit', { code: sold.code }, 'attendant')).toBe('TICKET_INVALID:WRONG_FACILITY');
+      const fresh = await call<{ code: string }>(k, 'passes.code', { passId: sold.pass.id }, 'cashier');
+      expect(await outcome(k, 'passes.exit', { code: fresh.code }, 'attendant')).toBe('OK');
     } finally {
       await k.kiosk.close();
       await server.close();
