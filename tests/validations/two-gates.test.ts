@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flaggedRedemptions } from '../../src-server/validations/redemptions.js';
-import { setFacilityId } from '../../src-main/validations/facility.js';
+import { DEFAULT_FACILITY_ID, setFacilityId } from '../../src-main/validations/facility.js';
 import { call, heal, tryCall, type TestClock, type TestKiosk } from '../sync/harness.js';
 import { closeTwoGates, openTwoGates, type TwoGates } from '../passes/two-gates-fixture.js';
 import type { Quote } from '../../src-shared/contracts/entities.js';
@@ -174,7 +174,7 @@ describe('validations: two gates and the server', () => {
     setFacilityId(a.kiosk.ctx, 'another-mall');
     expect(await reasonOf(fresh.code)).toBe('TICKET_INVALID:WRONG_FACILITY');
     expect(a.kiosk.ctx.store.sqlite.prepare('SELECT COUNT(*) AS n FROM session_validations').get()).toEqual(before);
-    setFacilityId(a.kiosk.ctx, 'default');
+    setFacilityId(a.kiosk.ctx, DEFAULT_FACILITY_ID);
     const q = await call<Quote>(a, 'validations.scan', { sessionId: s.id, code: fresh.code }, 'cashier');
     expect(q.amountDuePaise).toBe(0);
   });
