@@ -120,8 +120,9 @@ export class RecordsKeeper {
       if (left === 0) break;
       await pause();
     }
-    // Still idle: the file shrinks by the vacuumed pages and the WAL is emptied (docs/records.md "Vacuum").
-    if (!this.stopped && Date.now() - this.lastActivity >= (this.o.idleMs ?? 2000)) r.walTruncated = truncateWal(this.ctx.store.sqlite);
+    // Pages were vacuumed and the gate is still idle: the file shrinks by them and the WAL is emptied
+    // (docs/records.md "Vacuum"). A run that vacuumed nothing leaves the WAL to SQLite's own checkpoints.
+    if (!this.stopped && r.vacuumedPages > 0 && Date.now() - this.lastActivity >= (this.o.idleMs ?? 2000)) r.walTruncated = truncateWal(this.ctx.store.sqlite);
     this.ctx.store.sqlite.prepare('UPDATE records_state SET last_run_at = ? WHERE id = 1').run(this.ctx.clock.now());
     const moved = r.standaloneReleased + r.outboxDeleted + r.auditArchived + r.auditDeleted + r.sessionsDeleted;
     if (moved > 0) this.o.log?.('info', 'records maintenance', { ...r });
