@@ -11,10 +11,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { entryHash, GENESIS, prunedSignature } from '../services/audit.js';
+import { GENESIS, prunedSignature } from '../services/audit.js';
 import type { ServiceContext } from '../services/context.js';
 import type { AuditRow } from '../store/schema.js';
-import { unpackSegment } from './audit-archive.js';
+import { readSegment } from './audit-archive.js';
 
 const SETUP = [
   `CREATE TEMP TABLE IF NOT EXISTS audit_archived (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL,
@@ -60,13 +60,11 @@ export function loadArchivedAudit(ctx: ServiceContext, dir: string | null): stri
     if (!key || prunedSignature(key, { throughId: cp.through_id, hash: cp.hash, at: cp.at, segment: cp.segment }) !== cp.sig) return `the checkpoint of segment ${cp.segment} is not signed with this kiosk's audit key`;
     const file = join(dir, cp.segment);
     if (!existsSync(file)) return `segment ${cp.segment} is missing`;
-    const rows = unpackSegment(readFileSync(file)).split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRow);
-    for (const r of rows) {
-      const { hash, ...rest } = r;
-      if (r.id !== expected || r.prev_hash !== prev || entryHash(key, rest) !== hash) return `archived entry ${expected} in segment ${cp.segment} does not verify`;
-      prev = hash;
-      expected++;
-    }
+    const segment = readSegment(readFileSync(file), key, prev, expected);
+    if (segment.bad) return `archived entry ${segment.bad.id} in segment ${cp.segment} does not verify`;
+    const rows = segment.rows;
+    expected += rows.length;
+    prev = segment.end;
     if (expected - 1 !== cp.through_id || prev !== cp.hash) return `segment ${cp.segment} does not end at its checkpoint`;
     db.transaction(() => {
       for (const r of rows) if (needed(r)) insert.run(r.id, r.at, r.action, r.entity_type, r.entity_id, r.details);

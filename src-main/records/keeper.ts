@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import type { ServiceContext } from '../services/context.js';
 import { archiveDirFor, archiveStep, removeOrphanSegments } from './audit-archive.js';
 import { DEFAULT_POLICY, isStandalone, pruneOutboxBatch, pruneSessionsBatch, releaseStandaloneBatch, type RetentionPolicy } from './retention.js';
-import { incrementalVacuumStep } from './vacuum.js';
+import { incrementalVacuumStep, truncateWal } from './vacuum.js';
 
 export interface KeeperOptions {
   dbPath: string;
@@ -28,6 +28,8 @@ export interface RunReport {
   auditDeleted: number;
   sessionsDeleted: number;
   vacuumedPages: number;
+  /** The WAL was checkpointed and truncated in idle time at the end of the run. */
+  walTruncated: boolean;
   batches: number;
 }
 
@@ -81,7 +83,7 @@ export class RecordsKeeper {
   }
 
   private async run(): Promise<RunReport> {
-    const r: RunReport = { standaloneReleased: 0, outboxDeleted: 0, auditArchived: 0, auditDeleted: 0, sessionsDeleted: 0, vacuumedPages: 0, batches: 0 };
+    const r: RunReport = { standaloneReleased: 0, outboxDeleted: 0, auditArchived: 0, auditDeleted: 0, sessionsDeleted: 0, vacuumedPages: 0, walTruncated: false, batches: 0 };
     const pause = async () => {
       r.batches++;
       await sleep(this.o.pauseMs ?? 5);
@@ -118,6 +120,9 @@ export class RecordsKeeper {
       if (left === 0) break;
       await pause();
     }
+    // Pages were vacuumed and the gate is still idle: the file shrinks by them and the WAL is emptied
+    // (docs/records.md "Vacuum"). A run that vacuumed nothing leaves the WAL to SQLite's own checkpoints.
+    if (!this.stopped && r.vacuumedPages > 0 && Date.now() - this.lastActivity >= (this.o.idleMs ?? 2000)) r.walTruncated = truncateWal(this.ctx.store.sqlite);
     this.ctx.store.sqlite.prepare('UPDATE records_state SET last_run_at = ? WHERE id = 1').run(this.ctx.clock.now());
     const moved = r.standaloneReleased + r.outboxDeleted + r.auditArchived + r.auditDeleted + r.sessionsDeleted;
     if (moved > 0) this.o.log?.('info', 'records maintenance', { ...r });

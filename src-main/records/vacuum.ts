@@ -20,16 +20,36 @@ export function autoVacuumMode(sqlite: Database.Database): 'none' | 'full' | 'in
   return mode === 2 ? 'incremental' : mode === 1 ? 'full' : 'none';
 }
 
+/** Bytes on disk of the database: the file, its WAL and the WAL's shared-memory index (-shm). */
 export function dbFileBytes(path: string): number {
   let n = 0;
-  for (const f of [path, `${path}-wal`]) {
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) {
     try {
       n += statSync(f).size;
     } catch {
-      /* no WAL file */
+      /* not there (no WAL, or closed) */
     }
   }
   return n;
+}
+
+/**
+ * Gives the WAL's bytes back (`wal_checkpoint(TRUNCATE)`): after vacuuming, the freed pages leave
+ * the main file only when a checkpoint copies the shorter database back, and the WAL keeps its
+ * largest size until it is truncated. It never waits: with a reader or writer in the way it does
+ * nothing (busy), since a wait would hold the kiosk's event loop. Returns whether the WAL is empty.
+ */
+export function truncateWal(sqlite: Database.Database): boolean {
+  const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma('busy_timeout = 0');
+  try {
+    const [r] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    return r !== undefined && r.busy === 0 && r.log === 0;
+  } catch {
+    return false;
+  } finally {
+    sqlite.pragma(`busy_timeout = ${timeout}`);
+  }
 }
 
 /** Converts to auto_vacuum=INCREMENTAL (one VACUUM) when the file is at most maxBytes. */

@@ -4,7 +4,7 @@
  *
  * Plain SQL on purpose (like services/integrity.ts): each query is one readable statement whose
  * plan can be checked with EXPLAIN QUERY PLAN; all of them are index range scans over the day
- * (sessions_entry, sessions_exit, sessions_booked, sessions_long_stay, payments_completed,
+ * (sessions_entry_exit, sessions_exit, sessions_booked, sessions_long_stay, payments_completed,
  * payments_refunded, payments_created, audit_action_at), so the cost follows the day's volume,
  * not the size of the database. Definitions are in docs/reports.md.
  */

@@ -254,6 +254,28 @@ describe('kiosk migrations keep the data of the version before', () => {
     }
   });
 
+  it('0022 -> 0023: rows kept; entry ranges use sessions_entry_exit, open payments the partial payments_created', async () => {
+    await migrateTo('0001_initial');
+    withDb((db) => seedV1(db));
+    await migrateTo('0022_pass_reserved_spaces');
+    const before = withDb((db) => dataOf(db));
+    await migrateTo('0023_storage_indexes');
+    withDb((db) => {
+      expect(dataOf(db)).toEqual(before);
+      const plan = (q: string) => (db.prepare(`EXPLAIN QUERY PLAN ${q}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
+      expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'sessions_entry'`).get()).toBeUndefined();
+      expect(plan('SELECT id FROM sessions WHERE entry_at >= 1 AND entry_at < 2')).toContain('sessions_entry_exit');
+      expect(plan(`SELECT status, COUNT(*) AS n FROM payments WHERE created_at >= 1 AND created_at < 2 AND status IN ('PENDING','FAILED','EXPIRED') GROUP BY status`)).toContain('payments_created');
+      // A succeeded payment has no entry; one still pending has.
+      const entries = () => (db.prepare(`SELECT COUNT(*) AS n FROM payments INDEXED BY payments_created WHERE created_at > 0 AND status IN ('PENDING','FAILED','EXPIRED')`).get() as { n: number }).n;
+      expect(entries()).toBe(0);
+      db.prepare(`INSERT INTO payments (id, session_id, method, status, amount_paise, created_at, updated_at) VALUES ('pay2', 'sess-open', 'ONLINE', 'PENDING', 100, ?, ?)`).run(T, T);
+      expect(entries()).toBe(1);
+      db.prepare(`UPDATE payments SET status = 'SUCCESS', completed_at = ? WHERE id = 'pay2'`).run(T);
+      expect(entries()).toBe(0);
+    });
+  });
+
   it('-> 0016: rows kept; a short ticket number is found through the id-tail index', async () => {
     await migrateTo('0001_initial');
     const before = withDb((db) => (seedV1(db), dataOf(db)));

@@ -57,6 +57,8 @@ function downgrade(dbPath: string): number {
   const db = openRaw(dbPath);
   withoutAuditTriggers(db, () => rehashFrom(db, 1, null));
   db.exec(`DELETE FROM kysely_migration WHERE name = '0027_facility_identity'; DELETE FROM kysely_migration WHERE name = '0026_pass_print_jobs';
+    DROP INDEX payments_created; CREATE INDEX payments_created ON payments(created_at); CREATE INDEX sessions_entry ON sessions(entry_at);
+    DELETE FROM kysely_migration WHERE name = '0023_storage_indexes';
     DROP TABLE pass_fold_flags; ALTER TABLE season_passes DROP COLUMN reserved; DELETE FROM kysely_migration WHERE name = '0022_pass_reserved_spaces';
     DELETE FROM meta WHERE key = 'audit_keyed_from';
     DROP TABLE audit_anchor; DROP TRIGGER audit_pruned_no_update; DROP TRIGGER audit_pruned_no_delete; DROP TABLE audit_pruned;
