@@ -133,15 +133,16 @@ describe.skipIf(!chromiumAvailable())('main actions inside the viewport (e2e)', 
             const name = tab.slice(4);
             await page.getByTestId(tab).click();
             await page.locator(`[data-testid="${tab}"][aria-current="page"]`).waitFor();
-            if (tab === 'nav-supervisor') {
-              const subtabs = page.getByRole('tab');
+            // A screen with sub-tabs (Supervisor, Reports): every sub-tab is a screen of its own.
+            const subtabs = page.locator('main').getByRole('tab');
+            if (await subtabs.count() > 0) {
               const n = await subtabs.count();
               for (let i = 0; i < n; i++) {
                 const sub = await subtabs.nth(i).innerText();
                 await subtabs.nth(i).click();
                 await page.locator(`[role="tab"][aria-selected="true"]`, { hasText: sub }).waitFor();
-                await checkMarked(`${role} supervisor / ${sub}`, '[role="tabpanel"]');
-                await screenshot(page, `viewport-${tag}-${role}-supervisor-${i}`);
+                await checkMarked(`${role} ${name} / ${sub}`, '[role="tabpanel"]');
+                await screenshot(page, `viewport-${tag}-${role}-${name}-${i}`);
               }
               continue;
             }
