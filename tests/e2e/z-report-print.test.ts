@@ -62,7 +62,7 @@ describe.skipIf(!chromiumAvailable())('Z report print (e2e)', () => {
 
     await page.emulateMedia({ media: 'print' });
     for (const text of ['Z REPORT - cash shift', 'Expected in drawer', 'Parking UPI (0)', 'Tickets issued', 'Free exits (nothing due)', 'Cashier signature:', 'Supervisor signature:']) {
-      await expect.poll(() => page.getByText(text, { exact: false }).first().isVisible(), text).toBe(true);
+      await expect.poll(() => page.getByText(text, { exact: false }).first().isVisible(), { message: text }).toBe(true);
     }
     // Every line of the report lies inside the printed width (nothing cut off at the right edge).
     const box = await report.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));

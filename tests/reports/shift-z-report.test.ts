@@ -12,7 +12,7 @@ const T0 = Date.parse('2026-06-01T03:30:00.000Z');
 const OPEN = T0 + 60 * 60_000;
 const CLOSE = OPEN + 8 * 60 * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-let tokens: Record<string, string> = {};
+const tokens = { attendant: '', cashier: '' };
 let zoneA = '';
 
 async function ok<T = any>(method: string, body: unknown, token: string): Promise<T> {
