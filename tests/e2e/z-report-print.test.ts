@@ -59,10 +59,13 @@ describe.skipIf(!chromiumAvailable())('Z report print (e2e)', () => {
     const report = page.getByTestId('z-report');
     await report.waitFor();
     await expect.poll(() => report.textContent()).toContain('Z REPORT');
+    // The screen's figures, apart from the report text.
+    expect(await page.getByTestId('shift-tickets-issued').textContent()).toBe('1');
+    expect(await page.getByTestId('shift-free-exits').textContent()).toBe('1');
 
     await page.emulateMedia({ media: 'print' });
     for (const text of ['Z REPORT - cash shift', 'Expected in drawer', 'Parking UPI (0)', 'Tickets issued', 'Free exits (nothing due)', 'Cashier signature:', 'Supervisor signature:']) {
-      await expect.poll(() => page.getByText(text, { exact: false }).first().isVisible(), { message: text }).toBe(true);
+      await expect.poll(() => report.filter({ hasText: text }).isVisible(), { message: text }).toBe(true);
     }
     // Every line of the report lies inside the printed width (nothing cut off at the right edge).
     const box = await report.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
