@@ -158,6 +158,7 @@ export const handlers: HandlerMap = {
   'print.configure': (c, i) => c.print.configure(actorOf(c), i),
   'print.reprint': (c, i) => c.print.reprint(actorOf(c), i.sessionId, i.kind),
   'print.zReport': (c, i) => c.print.printZReport(actorOf(c), i.shiftId),
+  'print.pass': (c, i) => c.print.printPass(actorOf(c), i.passId),
   'print.test': (c) => c.print.printTest(actorOf(c)),
   'tax.settings': (c) => invoices.getTaxSettings(c.ctx),
   'tax.configure': (c, i) => c.configureTax(actorOf(c), i),

@@ -20,6 +20,10 @@ import { receiptBlocks, type ReceiptData, type ReceiptExtensions } from './templ
 import { testPageBlocks } from './templates/test-page.js';
 import { ticketBlocks, type TicketData } from './templates/ticket.js';
 import { zReportBlocks } from './templates/z-report.js';
+import { hoursText, passBlocks, type PassPrintData } from './templates/pass.js';
+import { signPassCode } from '../../src-shared/domain/season-pass-code.js';
+import { passRow, toPass } from '../passes/records.js';
+import { facilityId } from '../validations/facility.js';
 
 export function ticketData(ctx: ServiceContext, sessionId: string, copy: boolean): TicketData {
   const s = sessionView(ctx, sessionId);
@@ -65,6 +69,21 @@ export function receiptData(ctx: ServiceContext, sessionId: string, copy: boolea
   };
 }
 
+/** A season pass as it prints: the code is signed now, with this gate's key, as `passes.code` gives it. */
+export function passPrintData(ctx: ServiceContext, passId: string, copy: boolean): PassPrintData {
+  const row = passRow(ctx, passId);
+  const pass = toPass(row);
+  const { facilityName, timeZone } = getSettings(ctx);
+  const { q, db } = ctx.store;
+  const names = new Map(pass.zones.length === 0 ? [] : q.all(db.selectFrom('zones').select(['id', 'name']).where('id', 'in', [...pass.zones])).map((z) => [z.id, z.name]));
+  return {
+    facilityName, kind: pass.kind, holderName: row.holder_name, plates: pass.plates, cardId: pass.cardId,
+    validFrom: formatLocal(pass.validFromMs, timeZone), validUntil: formatLocal(pass.validUntilMs, timeZone),
+    zoneNames: pass.zones.map((z) => names.get(z) ?? z), hours: hoursText(pass.hours), maxCars: pass.maxCars,
+    code: signPassCode(row.id, facilityId(ctx), ctx.ticketKey), copy,
+  };
+}
+
 /** Receipt extensions (tax invoice fields) are added by whoever owns them; none by default. */
 export type ReceiptExtender = (ctx: ServiceContext, sessionId: string) => ReceiptExtensions;
 
@@ -81,6 +100,8 @@ export function jobBlocks(ctx: ServiceContext, job: PrintJobRow, settings: Print
       const report = shiftReport(ctx, { operatorId: 'print-queue', username: 'print-queue', name: 'Print queue', role: 'ADMIN' }, job.entity_id!);
       return zReportBlocks(report.text, settings.paperWidth, copy);
     }
+    case 'PASS':
+      return passBlocks(passPrintData(ctx, job.entity_id!, copy), settings.language);
     case 'TEST': {
       const { facilityName, timeZone } = getSettings(ctx);
       return testPageBlocks(facilityName, settings, formatLocal(job.created_at, timeZone), ctx.kioskId);

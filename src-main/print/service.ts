@@ -20,6 +20,7 @@ import { PrinterNotReady, type Printer } from './port.js';
 import { PrintQueue, toPrintJob, type PrintJobRow } from './queue.js';
 import { allocateReceiptNumber, receiptNumberOf } from './receipt-numbers.js';
 import { hasValidationDiscount } from '../validations/receipt.js';
+import { passRow } from '../passes/records.js';
 import { renderEscPos } from './render.js';
 import { readPrinterSettings, writePrinterSettings } from './settings.js';
 import { blockingProblem, type PrinterStatus } from './status.js';
@@ -262,7 +263,8 @@ export class PrintService implements HealthSource {
       const copy = entityId !== null && this.queue.hasOriginal(kind, entityId) ? 1 : 0;
       const job = this.queue.enqueue(kind, entityId, copy, actor.operatorId);
       this.ctx.audit.append({
-        operatorId: actor.operatorId, action: copy ? 'print.reprint' : 'print.requested', entityType: kind === 'Z_REPORT' ? 'shift' : kind === 'TEST' ? 'printer' : 'session',
+        operatorId: actor.operatorId, action: copy ? 'print.reprint' : 'print.requested',
+        entityType: kind === 'Z_REPORT' ? 'shift' : kind === 'TEST' ? 'printer' : kind === 'PASS' ? 'seasonPass' : 'session',
         entityId, details: { kind, jobId: job.id, copy },
       });
       return job;
@@ -285,6 +287,13 @@ export class PrintService implements HealthSource {
   printZReport(actor: Actor, shiftId: string): PrintJob {
     shiftReport(this.ctx, actor, shiftId); // who may see this report (and only a counted shift for a cashier)
     return this.queueByHand(actor, 'Z_REPORT', shiftId);
+  }
+
+  /** A season pass on the lane printer (its QR, holder, vehicles or card, validity, zones); a second print says COPY. */
+  printPass(actor: Actor, passId: string): PrintJob {
+    if (!roleAtLeast(actor.role, 'CASHIER')) throw new AppError('FORBIDDEN', 'Only a cashier or a supervisor can print a season pass.');
+    passRow(this.ctx, passId); // NOT_FOUND for a pass this gate does not know
+    return this.queueByHand(actor, 'PASS', passId);
   }
 
   printTest(actor: Actor): PrintJob {

@@ -18,6 +18,8 @@ import * as m0019 from '../../migrations/kiosk/0019_season_passes.js';
 import * as m0020 from '../../migrations/kiosk/0020_shift_denominations.js';
 import * as m0021 from '../../migrations/kiosk/0021_pass_upi_sales.js';
 import * as m0022 from '../../migrations/kiosk/0022_pass_reserved_spaces.js';
+import * as m0026 from '../../migrations/kiosk/0026_pass_print_jobs.js';
+import * as m0027 from '../../migrations/kiosk/0027_facility_identity.js';
 
 export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -38,6 +40,8 @@ export const KIOSK_MIGRATIONS: Record<string, Migration> = {
   '0020_shift_denominations': m0020,
   '0021_pass_upi_sales': m0021,
   '0022_pass_reserved_spaces': m0022,
+  '0026_pass_print_jobs': m0026,
+  '0027_facility_identity': m0027,
 };
 
 export const kioskMigrationProvider: MigrationProvider = {

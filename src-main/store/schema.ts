@@ -300,7 +300,7 @@ export interface LaneExceptionsTable {
 /** The lane printer's durable queue (migration 0009, src-main/print/queue.ts). */
 export interface PrintJobsTable {
   id: string;
-  kind: 'TICKET' | 'RECEIPT' | 'Z_REPORT' | 'TEST';
+  kind: 'TICKET' | 'RECEIPT' | 'Z_REPORT' | 'TEST' | 'PASS';
   entity_id: string | null;
   copy: number;
   status: 'QUEUED' | 'SENDING' | 'DONE' | 'FAILED';

@@ -22,6 +22,7 @@ import type { OutboxRow } from '../store/schema.js';
 import type { RemoteTicketKeys } from './ticket-keys.js';
 import { acknowledge, auditHead } from '../records/audit-anchor.js';
 import { SyncServerError, type SyncTransport } from './transport.js';
+import { adoptServerFacility } from '../validations/facility.js';
 
 export interface SyncWorkerOptions {
   ctx: ServiceContext;
@@ -292,6 +293,7 @@ export class SyncWorker implements SyncPort {
       const nextCursor = Math.max(res.cursor, cursor);
       let applied = 0;
       q.tx(() => {
+        if (res.facilityId) adoptServerFacility(this.ctx, res.facilityId);
         let maxHlc = '';
         for (const c of changes) {
           if (c.seq <= cursor) continue;

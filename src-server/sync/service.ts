@@ -96,7 +96,8 @@ export class SyncService implements SyncWriter {
   async pull(kioskId: string, after: number, limit: number, waitMs = 0, signal?: AbortSignal, protocolVersion?: number): Promise<PullResult> {
     checkProtocol(this.protocol, protocolVersion);
     this.stats.pulls++;
-    return this.reader.pull(kioskId, await this.facilityOf(kioskId), after, limit, waitMs, signal, this.protocol.current);
+    const facilityId = await this.facilityOf(kioskId);
+    return { ...(await this.reader.pull(kioskId, facilityId, after, limit, waitMs, signal, this.protocol.current)), facilityId };
   }
 
   /**

@@ -343,6 +343,7 @@ export const API = {
   'print.reprint': { role: 'ATTENDANT', input: z.object({ sessionId: id, kind: z.enum(['TICKET', 'RECEIPT']) }).strict() },
   'print.zReport': { role: 'CASHIER', input: z.object({ shiftId: id }).strict() },
   'print.test': { role: 'SUPERVISOR', input: empty },
+  'print.pass': { role: 'CASHIER', input: z.object({ passId: id }).strict() },
   'tax.settings': { role: 'SUPERVISOR', input: empty },
   'tax.configure': { role: 'ADMIN', input: taxSettingsInputSchema },
   'invoices.request': { role: 'CASHIER', input: z.object({ sessionId: id, buyer: buyerSchema }).strict() },
@@ -431,6 +432,7 @@ export interface ApiResults extends ValidationApiResults, PassApiResults, PassUp
   'print.reprint': PrintJob;
   'print.zReport': PrintJob;
   'print.test': PrintJob;
+  'print.pass': PrintJob;
   'tax.settings': TaxSettings;
   'tax.configure': TaxSettings;
   'invoices.request': { ok: true };

@@ -14,7 +14,7 @@ export type PaperWidth = (typeof PAPER_WIDTHS)[number];
 export const PRINT_LANGUAGES = ['en', 'hi'] as const;
 export type PrintLanguage = (typeof PRINT_LANGUAGES)[number];
 
-export const PRINT_KINDS = ['TICKET', 'RECEIPT', 'Z_REPORT', 'TEST'] as const;
+export const PRINT_KINDS = ['TICKET', 'RECEIPT', 'Z_REPORT', 'TEST', 'PASS'] as const;
 export type PrintKind = (typeof PRINT_KINDS)[number];
 
 export const PRINT_JOB_STATUSES = ['QUEUED', 'SENDING', 'DONE', 'FAILED'] as const;
@@ -76,7 +76,7 @@ export const DEFAULT_PRINTER_SETTINGS: PrinterSettings = Object.freeze({
 export interface PrintJob {
   id: string;
   kind: PrintKind;
-  /** The session (TICKET, RECEIPT), the shift (Z_REPORT); null for a test page. */
+  /** The session (TICKET, RECEIPT), the shift (Z_REPORT), the season pass (PASS); null for a test page. */
   entityId: string | null;
   status: PrintJobStatus;
   /** 0 for the original; reprints and re-sends after an interrupted job print "COPY". */

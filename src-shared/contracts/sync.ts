@@ -481,5 +481,7 @@ export const pullResultSchema = z.object({
   hasMore: z.boolean(),
   serverTime: z.number(),
   protocolVersion: z.number().int().optional(),
+  /** The facility the server has the kiosk in (its enrolment); the kiosk signs and checks codes with it. Absent from older servers. */
+  facilityId: z.string().min(1).max(64).optional(),
 });
 export type PullResult = z.infer<typeof pullResultSchema>;

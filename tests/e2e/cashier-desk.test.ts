@@ -156,20 +156,38 @@ describe.skipIf(!chromiumAvailable())('cashier desk: lost ticket, refund, Hindi 
 
   it('in Hindi every screen is in Hindi and the core\'s messages are translated, never shown in English', async () => {
     const s = await park('KA03HI3001');
-    await loginUi(page, srv.url, 'supervisor');
-    await page.getByRole('button', { name: /हिन्दी/ }).click();
-    const tabs = page.locator('nav button');
-    const n = await tabs.count();
-    expect(n).toBeGreaterThan(3);
-    for (let i = 0; i < n; i++) {
-      await tabs.nth(i).click();
+    const inHindi = async (what: string, root: string) => {
       await page.waitForTimeout(300);
-      const body = await page.locator('main, .screen').first().innerText();
-      expect(body, `screen ${i}`).toMatch(/[\u0900-\u097F]/);
+      const body = await page.locator(root).first().innerText();
+      expect(body, what).toMatch(/[\u0900-\u097F]/);
       for (const alert of await page.getByRole('alert').allInnerTexts()) {
-        expect(latinWords(alert, ['ParkGate']), `alert on screen ${i}: ${alert}`).toEqual([]);
+        expect(latinWords(alert, ['ParkGate']), `alert on ${what}: ${alert}`).toEqual([]);
+      }
+    };
+    // The supervisor's screens, then the admin's (Lane devices and the rest), each sub-tab as a screen.
+    const english = () => page.evaluate(() => localStorage.clear());
+    for (const role of ['supervisor', 'admin'] as const) {
+      await english(); // the login helper reads the English PIN pad
+      await loginUi(page, srv.url, role);
+      const hindi = page.getByRole('button', { name: /हिन्दी/ });
+      if (await hindi.count()) await hindi.click();
+      const tabs = page.locator('nav button');
+      const n = await tabs.count();
+      expect(n).toBeGreaterThan(3);
+      for (let i = 0; i < n; i++) {
+        await tabs.nth(i).click();
+        await inHindi(`${role} screen ${i}`, 'main, .screen');
+        const subtabs = page.locator('main').getByRole('tab');
+        const m = await subtabs.count();
+        for (let j = 0; j < m; j++) {
+          await subtabs.nth(j).click();
+          await inHindi(`${role} screen ${i} / tab ${j}`, '[role="tabpanel"]');
+        }
       }
     }
+    await english();
+    await loginUi(page, srv.url, 'supervisor');
+    if (await page.getByRole('button', { name: /हिन्दी/ }).count()) await page.getByRole('button', { name: /हिन्दी/ }).click();
     // A duplicate walk-in: the core's message, with its facts, in Hindi.
     await page.getByTestId('nav-entry').click();
     const walkIn = page.locator('form').filter({ has: page.locator('.field-vehicle') });

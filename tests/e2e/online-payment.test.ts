@@ -1,63 +1,40 @@
 /**
  * End to end, the README's "Paying online with the simulator": the central server
- * (`npm run server`, SQLite), the gateway simulator (`npm run gateway-sim`) and the kiosk
- * (`npm run serve --server ...`) as real processes, the cashier's screen in Chromium. The UPI QR
+ * (`src-server/main.ts`, what `npm run server` runs; SQLite), the gateway simulator
+ * (`src-server/sim/main.ts`) and the kiosk (`npm run serve --server ...`) as real processes
+ * (tests/helpers/stack.ts), the cashier's screen in Chromium. The UPI QR
  * is shown and the gate stays closed — also through a forged webhook — until the simulator's
  * signed webhook reaches the server; then the exit completes by itself and the screen says
  * GATE OPEN. The kiosk runs a fake clock 2 h 10 min ahead of the server's: its requests still
  * authenticate (signed in server time as measured) and the QR's countdown is right.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium, screenshot } from '../helpers/chromium.js';
-import { startServe, type ServeHandle } from '../helpers/serve.js';
-import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
-import { SECRETS, serverEnv } from '../server/helpers/env.js';
-import { freePort, runScript, startScript, type Proc } from '../server/helpers/processes.js';
-import { captureScreen, loginUi, wedgeScan } from './ui-helpers.js';
+import { chromiumAvailable } from '../helpers/chromium.js';
+import type { StackKiosk } from '../helpers/stack.js';
+import { captureScreen, loginUi, onFailure, startUpiDesk, stopUpiDesk, wedgeScan, type UpiDesk } from './ui-helpers.js';
 
 interface Session { id: string; code: string; status: string; amountPaidPaise: number; zoneId: string }
 interface Payment { id: string; status: string; method: string; amountPaise: number; gatewayRef: string | null }
 interface Zone { id: string; name: string; hourlyRatePaise: number }
 
 describe.skipIf(!chromiumAvailable())('UPI payment from the cashier screen through server + simulator (e2e)', () => {
-  let db: TestDatabase;
-  let server: Proc;
-  let sim: Proc;
-  let kiosk: ServeHandle;
-  let browser: Browser;
+  let desk: UpiDesk | undefined;
+  let kiosk: StackKiosk;
   let page: Page;
   let serverUrl = '';
   let simUrl = '';
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    const [serverPort, simPort] = [await freePort(), await freePort()];
-    serverUrl = `http://127.0.0.1:${serverPort}`;
-    simUrl = `http://127.0.0.1:${simPort}`;
-    const env = serverEnv({ databaseUrl: db.url, gateway: 'razorpay', simUrl, port: serverPort });
-    const enrol = await runScript('server:cli', ['kiosk', 'add', 'UI gate'], env);
-    const kioskId = /kiosk id:\s+(\S+)/.exec(enrol.out)?.[1];
-    const kioskSecret = /kiosk secret:\s+(\S+)/.exec(enrol.out)?.[1];
-    if (enrol.code !== 0 || !kioskId || !kioskSecret) throw new Error(`enrolment failed: ${enrol.out}`);
-    sim = await startScript('gateway-sim', { ...SECRETS, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: serverUrl }, /gateway-sim listening/);
-    server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
-    kiosk = await startServe({ seedDemo: true, fakeClock: true, extraArgs: ['--server', serverUrl, '--kiosk-id', kioskId], env: { PARKGATE_KIOSK_SECRET: kioskSecret } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    desk = await startUpiDesk({ name: 'UI gate', fakeClock: true }, { width: 1280, height: 860 });
+    ({ kiosk, page } = desk);
+    serverUrl = desk.stack.serverUrl;
+    simUrl = desk.stack.simUrl;
   }, 180_000);
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await screenshot(page, 'FAILED-online-payment').catch(() => undefined);
-  });
+  afterEach(async (ctx) => onFailure(ctx, desk, 'online-payment'));
 
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await kiosk?.stop();
-    await server?.stop();
-    await sim?.stop();
-    await db?.drop();
-  }, 60_000);
+  afterAll(async () => stopUpiDesk(desk), 60_000);
 
   it('QR shown, gate closed until the verified webhook, then GATE OPEN and the session COMPLETED', async () => {
     const admin = await kiosk.login('admin');
@@ -106,6 +83,7 @@ describe.skipIf(!chromiumAvailable())('UPI payment from the cashier screen throu
     // The parker pays: the simulator sends the gateway's signed webhook to the server.
     const paid = await fetch(`${simUrl}/_sim/payments/${attempt.gatewayRef}/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(paid.status).toBe(200);
+    expect((await paid.json() as { delivered: unknown }).delivered, 'the webhook reached the server and was applied').toMatchObject({ status: 200, body: expect.stringContaining('"outcome":"applied"') });
     await page.getByText('GATE OPEN').waitFor({ timeout: 15_000 });
     await captureScreen(page, '21-exit-upi-gate-open');
 

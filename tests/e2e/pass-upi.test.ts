@@ -1,29 +1,24 @@
 /**
- * End to end with real processes: the central server (`npm run server`, SQLite), the gateway
- * simulator (`npm run gateway-sim`) and the kiosk (`npm run serve --server ...`), the cashier's
+ * End to end with real processes (tests/helpers/stack.ts): the central server
+ * (`src-server/main.ts`, what `npm run server` runs; SQLite), the gateway simulator
+ * (`src-server/sim/main.ts`) and the kiosk (`npm run serve --server ...`), the cashier's
  * Passes screen in Chromium. A pass sold by UPI shows its QR and no pass exists until the
  * simulator's signed webhook reaches the server; then the pass is shown and counted on the
  * shift's report as a UPI pass sale. A failed UPI payment leaves no pass.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium, screenshot } from '../helpers/chromium.js';
-import { startServe, type ServeHandle } from '../helpers/serve.js';
-import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
-import { SECRETS, serverEnv } from '../server/helpers/env.js';
-import { freePort, runScript, startScript, type Proc } from '../server/helpers/processes.js';
-import { captureScreen, countDrawer, loginUi } from './ui-helpers.js';
+import { chromiumAvailable } from '../helpers/chromium.js';
+import type { StackKiosk } from '../helpers/stack.js';
+import { captureScreen, countDrawer, loginUi, onFailure, startUpiDesk, stopUpiDesk, type UpiDesk } from './ui-helpers.js';
 
 interface PassView { id: string; holderName: string }
 interface SimPayment { ref: string; upiUri: string | null }
 interface Shift { id: string; operatorName: string; status: string }
 
 describe.skipIf(!chromiumAvailable())('season pass sold by UPI through server + simulator (e2e)', () => {
-  let db: TestDatabase;
-  let server: Proc;
-  let sim: Proc;
-  let kiosk: ServeHandle;
-  let browser: Browser;
+  let desk: UpiDesk | undefined;
+  let kiosk: StackKiosk;
   let page: Page;
   let simUrl = '';
   let supervisor = '';
@@ -46,21 +41,10 @@ describe.skipIf(!chromiumAvailable())('season pass sold by UPI through server + 
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    const [serverPort, simPort] = [await freePort(), await freePort()];
-    const serverUrl = `http://127.0.0.1:${serverPort}`;
-    simUrl = `http://127.0.0.1:${simPort}`;
-    const env = serverEnv({ databaseUrl: db.url, gateway: 'razorpay', simUrl, port: serverPort });
-    const enrol = await runScript('server:cli', ['kiosk', 'add', 'Pass desk'], env);
-    const kioskId = /kiosk id:\s+(\S+)/.exec(enrol.out)?.[1];
-    const kioskSecret = /kiosk secret:\s+(\S+)/.exec(enrol.out)?.[1];
-    if (enrol.code !== 0 || !kioskId || !kioskSecret) throw new Error(`enrolment failed: ${enrol.out}`);
-    sim = await startScript('gateway-sim', { ...SECRETS, GATEWAY_SIM_PORT: String(simPort), SIM_SERVER_URL: serverUrl }, /gateway-sim listening/);
-    server = await startScript('server', env, /listening on http:\/\/127\.0\.0\.1:\d+/);
-    kiosk = await startServe({ seedDemo: true, fakeClock: true, extraArgs: ['--server', serverUrl, '--kiosk-id', kioskId], env: { PARKGATE_KIOSK_SECRET: kioskSecret } });
+    desk = await startUpiDesk({ name: 'Pass desk', fakeClock: true }, { width: 1280, height: 900 });
+    ({ kiosk, page } = desk);
+    simUrl = desk.stack.simUrl;
     supervisor = await kiosk.login('supervisor');
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await loginUi(page, kiosk.url, 'cashier');
     await countDrawer(page, { N500: 2 }); // Rs 1000 float: two Rs 500 notes on the touch keypad
     await page.getByRole('button', { name: 'Open shift' }).click();
@@ -69,17 +53,9 @@ describe.skipIf(!chromiumAvailable())('season pass sold by UPI through server + 
     await page.getByTestId('pass-order').waitFor();
   }, 180_000);
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await screenshot(page, 'FAILED-pass-upi').catch(() => undefined);
-  });
+  afterEach(async (ctx) => onFailure(ctx, desk, 'pass-upi'));
 
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await kiosk?.stop();
-    await server?.stop();
-    await sim?.stop();
-    await db?.drop();
-  }, 60_000);
+  afterAll(async () => stopUpiDesk(desk), 60_000);
 
   it('QR shown, no pass until the verified payment; then the pass and a UPI pass sale on the shift', async () => {
     await fillSale('Kiran Das', 'TS07UP1001');

@@ -1,9 +1,10 @@
 /** Shared steps for the browser tests: log in through the real UI, screenshots + axe per screen. */
 import { writeFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { screenshot, seriousA11yViolations, type AxeViolation } from '../helpers/chromium.js';
+import type { Browser, Page } from 'playwright-core';
+import { expect, type TestContext } from 'vitest';
+import { launchChromium, screenshot, seriousA11yViolations, type AxeViolation } from '../helpers/chromium.js';
 import { chooseOperator } from '../helpers/login.js';
+import { startStack, type KioskSpec, type Stack, type StackKiosk } from '../helpers/stack.js';
 
 export async function loginUi(page: Page, url: string, username: string, pin = '2468'): Promise<void> {
   await page.goto(url);
@@ -74,4 +75,37 @@ export async function countDrawer(page: Page, counts: Record<string, number>, sc
     await scope.getByTestId(`denom-${code}`).click();
     for (const d of String(n)) await pad.getByRole('button', { name: d, exact: true }).click();
   }
+}
+
+/** The central server, the gateway simulator (Razorpay) and one UI kiosk (tests/helpers/stack.ts), and a Chromium page. */
+export interface UpiDesk {
+  stack: Stack;
+  kiosk: StackKiosk;
+  browser: Browser;
+  page: Page;
+}
+
+export async function startUpiDesk(kiosk: Omit<KioskSpec, 'ui'>, viewport: { width: number; height: number }): Promise<UpiDesk> {
+  const stack = await startStack({ gateway: 'razorpay', kiosks: [{ ...kiosk, ui: true }] });
+  try {
+    const browser = await launchChromium();
+    return { stack, kiosk: stack.kiosks[0]!, browser, page: await browser.newPage({ viewport }) };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+}
+
+export async function stopUpiDesk(desk: Partial<UpiDesk> | undefined): Promise<void> {
+  await desk?.browser?.close().catch(() => undefined);
+  await desk?.stack?.stop();
+}
+
+/** For afterEach: after a failed test, a screenshot and the last of what the server, simulator and kiosk printed. */
+export async function onFailure(ctx: TestContext, desk: Partial<UpiDesk> | undefined, name: string): Promise<void> {
+  if (ctx.task.result?.state !== 'fail' || !desk) return;
+  if (desk.page) await screenshot(desk.page, `FAILED-${name}`).catch(() => undefined);
+  const tail = (label: string, out: string | undefined) => (out === undefined ? '' : `--- ${label}\n${out.slice(-4000)}\n`);
+  const s = desk.stack;
+  console.error(`${name} failed; the processes printed:\n${tail('server', s?.server?.out())}${tail('gateway simulator', s?.sim?.out())}${tail('kiosk', desk.kiosk?.output())}`);
 }

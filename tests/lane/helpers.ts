@@ -1,5 +1,6 @@
 /** Shared bits of the lane driver tests: a log that records, a poll-until, the sim's control panel. */
 import { request } from 'node:http';
+import { expect } from 'vitest';
 import type { DeviceHealth } from '../../src-shared/contracts/devices.js';
 import type { LaneLog } from '../../src-main/lane/device-health.js';
 import type { LaneDevices } from '../../src-main/lane/ports.js';
@@ -70,4 +71,20 @@ export async function deviceError(p: Promise<unknown>): Promise<DeviceError> {
     throw new Error(`expected a DeviceError, got ${String(e)}`);
   }
   throw new Error('expected a DeviceError, but the call succeeded');
+}
+
+/** How long a command to a silent device may take on a loaded machine before it counts as a hang. */
+export const NO_HANG_MS = 10_000;
+
+/**
+ * A command to a device that does not answer: TIMEOUT after the configured `timeoutMs` (the error
+ * names it, so a default timeout would not do), and no hang.
+ */
+export async function expectTimeout(command: Promise<unknown>, timeoutMs: number): Promise<DeviceError> {
+  const t0 = Date.now();
+  const e = await deviceError(command);
+  expect(e.reason).toBe('TIMEOUT');
+  expect(e.message).toContain(`within ${timeoutMs} ms`);
+  expect(Date.now() - t0).toBeLessThan(NO_HANG_MS);
+  return e;
 }

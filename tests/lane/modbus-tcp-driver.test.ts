@@ -8,7 +8,7 @@ import { createLaneDevices } from '../../src-main/lane/devices.js';
 import { ModbusLink } from '../../src-main/lane/modbus/link.js';
 import type { LaneDevices, LoopState } from '../../src-main/lane/ports.js';
 import { startLaneSim, type LaneSim } from '../../src-sim/lane/sim.js';
-import { clock, deviceError, recordingLog, sim, waitFor, waitHealth } from './helpers.js';
+import { clock, deviceError, expectTimeout, recordingLog, sim, waitFor, waitHealth } from './helpers.js';
 
 let s: LaneSim;
 const open: LaneDevices[] = [];
@@ -111,10 +111,7 @@ describe('Modbus TCP barrier', () => {
     const d = devices({ pulseMs: 100, timeoutMs: 300 });
     await waitHealth(d, 'barrier', 'ok');
     await sim(s.url, '/_sim/fault?device=modbus-tcp&mode=silent');
-    const t0 = Date.now();
-    const e = await deviceError(d.barrier!.raise());
-    expect(e.reason).toBe('TIMEOUT');
-    expect(Date.now() - t0).toBeLessThan(1500);
+    await expectTimeout(d.barrier!.raise(), 300);
     await sim(s.url, '/_sim/fault?device=modbus-tcp&mode=none');
     await waitHealth(d, 'barrier', 'ok');
     await d.barrier!.raise();
@@ -132,7 +129,7 @@ describe('Modbus TCP barrier', () => {
 
   it('unplugged: health goes fault DISCONNECTED, a command rejects at once; plugged back: ok again and a command works', async () => {
     // A long timeout, so "rejects at once" cannot be a timeout that happened to be short.
-    const d = devices({ pulseMs: 100, timeoutMs: 3000 }, { arming: { input: 0 }, safety: { input: 1 } });
+    const d = devices({ pulseMs: 100, timeoutMs: 10_000 }, { arming: { input: 0 }, safety: { input: 1 } });
     await waitHealth(d, 'barrier', 'ok');
     await waitHealth(d, 'loops', 'ok');
     await sim(s.url, '/_sim/unplug?device=modbus-tcp');
@@ -141,7 +138,7 @@ describe('Modbus TCP barrier', () => {
     const t0 = Date.now();
     const e = await deviceError(d.barrier!.raise());
     expect(e.reason).toBe('DISCONNECTED');
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Date.now() - t0).toBeLessThan(5000); // generous for a loaded machine, and half the timeout
     await expect(d.loops!.read()).rejects.toMatchObject({ reason: 'DISCONNECTED' });
     await sim(s.url, '/_sim/replug?device=modbus-tcp');
     await waitHealth(d, 'barrier', 'ok');

@@ -196,6 +196,52 @@ describe('kiosk migrations keep the data of the version before', () => {
     });
   });
 
+  it('0022 -> 0026: print jobs kept (waiting ones still waiting, by the same index); the kind PASS is accepted, an unknown kind still refused', async () => {
+    await migrateTo('0001_initial');
+    withDb((db) => seedV1(db));
+    await migrateTo('0022_pass_reserved_spaces');
+    const job = (db0: Database.Database) => db0.prepare(`INSERT INTO print_jobs (id, kind, entity_id, copy, status, attempts, created_at, updated_at) VALUES (?, ?, ?, 0, ?, 0, ?, ?)`);
+    withDb((db) => {
+      job(db).run('j1', 'TICKET', 'sess-open', 'QUEUED', T, T);
+      job(db).run('j2', 'RECEIPT', 'sess-paid', 'DONE', T + 1, T + 1);
+      expect(() => job(db).run('j3', 'PASS', 'p1', 'QUEUED', T, T)).toThrow(/CHECK/);
+    });
+    const before = withDb((db) => [dataOf(db), db.prepare('SELECT * FROM print_jobs ORDER BY id').all()]);
+    await migrateTo('0026_pass_print_jobs');
+    withDb((db) => {
+      expect([dataOf(db), db.prepare('SELECT * FROM print_jobs ORDER BY id').all()]).toEqual(before);
+      job(db).run('j3', 'PASS', 'p1', 'QUEUED', T + 2, T + 2);
+      expect(() => job(db).run('j4', 'FLYER', null, 'QUEUED', T, T)).toThrow(/CHECK/);
+      const plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM print_jobs WHERE status IN ('QUEUED', 'SENDING') ORDER BY created_at").all() as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toContain('print_jobs_waiting');
+    });
+  });
+
+  it('0026 -> 0027: a gate that signed codes under the old unassigned facility keeps it pinned; a fresh one or one already assigned is left alone', async () => {
+    const meta = (db: Database.Database) => db.prepare(`SELECT value FROM meta WHERE key = 'facility_id'`).get();
+    // Passes sold (their codes say 'default'): pinned.
+    await migrateTo('0026_pass_print_jobs');
+    withDb((db) => db.prepare(`INSERT INTO season_passes VALUES ('p1', 'MONTHLY', 'A', '["KA01AB0001"]', NULL, '[]', NULL, 0, 10, 1, 'HARD', 0, 0, 0, '[]')`).run());
+    await migrateTo('0027_facility_identity');
+    withDb((db) => expect(meta(db)).toEqual({ value: 'default' }));
+    rmSync(path, { force: true });
+    // Nothing signed yet: no row (the server's default facility, or what the server says).
+    await migrateTo('0001_initial');
+    withDb((db) => seedV1(db));
+    await migrateTo('0026_pass_print_jobs');
+    await migrateTo('0027_facility_identity');
+    withDb((db) => expect(meta(db)).toBeUndefined());
+    rmSync(path, { force: true });
+    // Already assigned: kept.
+    await migrateTo('0026_pass_print_jobs');
+    withDb((db) => {
+      db.prepare(`INSERT INTO meta (key, value) VALUES ('facility_id', 'north-mall')`).run();
+      db.prepare(`INSERT INTO season_passes VALUES ('p1', 'MONTHLY', 'A', '["KA01AB0001"]', NULL, '[]', NULL, 0, 10, 1, 'HARD', 0, 0, 0, '[]')`).run();
+    });
+    await migrateTo('0027_facility_identity');
+    withDb((db) => expect(meta(db)).toEqual({ value: 'north-mall' }));
+  });
+
   it('a 0004 database opens with every later migration and keeps its rows', async () => {
     await migrateTo('0004_sync_slot_overflow');
     const before = withDb((db) => (seedV1(db), dataOf(db)));

@@ -1,6 +1,6 @@
 /**
  * Two kiosk cores in process (gate-a seeds, gate-b joins) on one in-memory server, synced, each
- * with a cashier shift open: the set-up the pass tests share.
+ * with a cashier shift open: the set-up the pass and validation tests share.
  */
 import type { Kysely } from 'kysely';
 import type { Zone } from '../../src-shared/contracts/entities.js';

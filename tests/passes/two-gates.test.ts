@@ -7,12 +7,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Kysely } from 'kysely';
-import type { SyncService } from '../../src-server/sync/service.js';
 import type { SyncDatabase } from '../../src-server/sync/schema.js';
 import { flaggedPassMovements } from '../../src-server/passes/replicate.js';
 import type { Quote, Session, Zone } from '../../src-shared/contracts/entities.js';
 import type { PassApiResults, PassSaleResult, PassView } from '../../src-shared/contracts/passes.js';
-import { call, heal, memoryServer, openKiosk, tempDir, TestClock, type TestKiosk } from '../sync/harness.js';
+import { call, heal, type TestClock, type TestKiosk } from '../sync/harness.js';
+import { closeTwoGates, openTwoGates, type TwoGates } from './two-gates-fixture.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -20,31 +20,20 @@ type Enter = PassApiResults['passes.enter'];
 type Exit = PassApiResults['passes.exit'];
 
 describe('season passes: two gates and the server', () => {
+  let g: TwoGates;
   let clock: TestClock;
-  let server: { service: SyncService; db: Kysely<unknown>; close(): Promise<void> };
+  let server: TwoGates['server'];
   let a: TestKiosk;
   let b: TestKiosk;
-  let tmp: ReturnType<typeof tempDir>;
   let zone: Zone;
 
   beforeEach(async () => {
-    tmp = tempDir('pg-pass-');
-    clock = new TestClock(); // Monday 2025-01-06 13:30 IST
-    server = await memoryServer(clock.now);
-    a = await openKiosk(tmp.dir, 'gate-a', clock, () => server.service, true);
-    b = await openKiosk(tmp.dir, 'gate-b', clock, () => server.service, false);
-    await a.worker.syncNow();
-    await b.worker.syncNow();
-    for (const k of [a, b]) await call(k, 'shifts.open', { openingFloatPaise: 0 }, 'cashier');
-    zone = (await call<Zone[]>(a, 'zones.list', {}, 'attendant'))[0]!;
+    g = await openTwoGates('pg-pass-'); // the clock: Monday 2025-01-06 13:30 IST
+    ({ clock, server, a, b } = g);
+    zone = g.zones[0]!;
   });
 
-  afterEach(async () => {
-    await a.kiosk.close();
-    await b.kiosk.close();
-    await server.close();
-    tmp.cleanup();
-  });
+  afterEach(async () => closeTwoGates(g));
 
   const sell = (k: TestKiosk, extra: Record<string, unknown> = {}) =>
     call<PassSaleResult>(k, 'passes.sell', { kind: 'MONTHLY', holderName: 'R. Rao', plates: ['ts 09-ab 1234'], zones: [zone.id], pricePaise: 150000, tenderedPaise: 200000, ...extra }, 'cashier');

@@ -45,7 +45,7 @@ describe.skipIf(!haveSocat)('device-file printer on a pty (a bidirectional print
     sim = await startPrinterSim({ paperWidth: 58 });
     tty = join(dir, 'lp0');
     children.push(spawn('socat', [`pty,raw,echo=0,link=${tty}`, `tcp:127.0.0.1:${sim.tcpPort}`], { stdio: 'ignore' }));
-    await until('the pty', () => existsSync(tty), 5000, 20);
+    await until('the pty', () => existsSync(tty), 15_000, 20);
   });
   afterEach(async () => {
     await sim.close();
@@ -97,7 +97,7 @@ describe.skipIf(!haveSocat)('device-file printer on a pty (a bidirectional print
       const [page] = await sim.waitForPages(1);
       expect(page!.text.map((l) => l.trim().replace(/\s+/g, ' '))).toContain('Vehicle KA01AB1234');
       expect(await decodeQr(renderPaper(page!.items, 384))).toEqual([s.code]);
-      await until('the device-file printer', () => kiosk.ctx.devices.all().find((d) => d.device === 'printer')?.driver === 'escpos-device', 5000, 20);
+      await until('the device-file printer', () => kiosk.ctx.devices.all().find((d) => d.device === 'printer')?.driver === 'escpos-device', 15_000, 20);
     } finally {
       await kiosk.close();
     }

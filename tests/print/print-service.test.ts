@@ -64,18 +64,18 @@ describe('printing at the lane', () => {
   it('paper out: tickets are still issued, the lane status says paper out, and they print in order once paper is loaded', async () => {
     const t = await login('attendant');
     sim.set({ paperOut: true });
-    await until('paper out', () => printerHealth().reason === 'PAPER_OUT', 5000, 20);
+    await until('paper out', () => printerHealth().reason === 'PAPER_OUT', 15_000, 20);
     const a = await call('gate.issueTicket', { vehicleNumber: 'KA01AA0001' }, t);
     const b = await call('gate.issueTicket', { vehicleNumber: 'KA01AA0002' }, t);
     expect(a.code).toBeTruthy();
     const health = (await call('system.health', {})).devices.find((d: { device: string }) => d.device === 'printer');
     expect(health).toMatchObject({ state: 'fault', reason: 'PAPER_OUT' });
-    await until('two jobs waiting', () => (kiosk.print.status().waiting === 2 ? true : undefined), 5000, 20);
+    await until('two jobs waiting', () => (kiosk.print.status().waiting === 2 ? true : undefined), 15_000, 20);
     expect(sim.pages()).toHaveLength(0);
     sim.set({ paperOut: false });
     const pages = await sim.waitForPages(2);
     expect(pages.map((p) => p.qr[0])).toEqual([a.code, b.code]);
-    await until('the queue to drain', () => printerHealth().state === 'ok' && kiosk.print.status().waiting === 0, 5000, 20);
+    await until('the queue to drain', () => printerHealth().state === 'ok' && kiosk.print.status().waiting === 0, 15_000, 20);
   });
 
   it('a paid exit prints a receipt with the next number of this kiosk\'s series; a closed shift prints its Z report', async () => {

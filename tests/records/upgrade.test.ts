@@ -56,7 +56,8 @@ async function exits(k: Kiosk, clock: TestClock, n: number, tag: string): Promis
 function downgrade(dbPath: string): number {
   const db = openRaw(dbPath);
   withoutAuditTriggers(db, () => rehashFrom(db, 1, null));
-  db.exec(`DROP TABLE pass_fold_flags; ALTER TABLE season_passes DROP COLUMN reserved; DELETE FROM kysely_migration WHERE name = '0022_pass_reserved_spaces';
+  db.exec(`DELETE FROM kysely_migration WHERE name = '0027_facility_identity'; DELETE FROM kysely_migration WHERE name = '0026_pass_print_jobs';
+    DROP TABLE pass_fold_flags; ALTER TABLE season_passes DROP COLUMN reserved; DELETE FROM kysely_migration WHERE name = '0022_pass_reserved_spaces';
     DELETE FROM meta WHERE key = 'audit_keyed_from';
     DROP TABLE audit_anchor; DROP TRIGGER audit_pruned_no_update; DROP TRIGGER audit_pruned_no_delete; DROP TABLE audit_pruned;
     DROP TABLE records_state; DROP INDEX outbox_acked_at; DROP TRIGGER audit_no_delete; ${OLD_NO_DELETE};

@@ -13,7 +13,7 @@ import type { ServerDb } from '../../src-server/db/connect.js';
 import { createTestDatabase, type TestDatabase } from '../server/helpers/databases.js';
 
 const WAIT_MS = 10_000;
-const FALLBACK_MS = 400;
+const FALLBACK_MS = 1000;
 
 describe('change-log wake-ups across instances (PostgreSQL LISTEN/NOTIFY)', () => {
   let database: TestDatabase;
@@ -21,19 +21,22 @@ describe('change-log wake-ups across instances (PostgreSQL LISTEN/NOTIFY)', () =
   const wakers: PgWaker[] = [];
   let one: SyncService;
   let two: SyncService;
+  /** Instance two without re-reads while it waits: only a notification can end its wait early. */
+  let twoNoFallback: SyncService;
   let silent: SyncService;
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
     dbs = [database.open(), database.open(), database.open()];
     await migrateToLatest(dbs[0]!.db);
-    for (let i = 0; i < 2; i++) {
-      const w = new PgWaker({ url: database.url, fallbackMs: FALLBACK_MS });
+    for (const fallbackMs of [FALLBACK_MS, FALLBACK_MS, 10 * WAIT_MS]) {
+      const w = new PgWaker({ url: database.url, fallbackMs });
       await w.start();
       wakers.push(w);
     }
     one = new SyncService({ db: dbs[0]!.db, waker: wakers[0]! });
     two = new SyncService({ db: dbs[1]!.db, waker: wakers[1]! });
+    twoNoFallback = new SyncService({ db: dbs[1]!.db, waker: wakers[2]! });
     // Appends without any NOTIFY (its waker reaches no other process).
     silent = new SyncService({ db: dbs[2]!.db, waker: new LocalWaker() });
   });
@@ -51,22 +54,23 @@ describe('change-log wake-ups across instances (PostgreSQL LISTEN/NOTIFY)', () =
   }
 
   it('an append on instance one wakes the pull waiting on instance two at once', async () => {
-    const waiting = timedPull(two, 0);
+    const waiting = timedPull(twoNoFallback, 0);
     await new Promise((r) => setTimeout(r, 100));
     await one.recordServerChange('test', 'e1', { n: 1 });
     const { ms, seqs } = await waiting;
     expect(seqs).toEqual([1]);
-    expect(ms).toBeLessThan(FALLBACK_MS); // woken by the notification, before any re-read
+    // No re-read while it waits: back before the wait's end only when the notification woke it.
+    expect(ms).toBeLessThan(WAIT_MS);
   });
 
   it('a lost notification costs the fallback interval, not the whole wait', async () => {
     const waiting = timedPull(two, 1);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300)); // the pull's first read is done (a slower one would see e2 and return at once)
     await silent.recordServerChange('test', 'e2', { n: 2 });
     const { ms, seqs } = await waiting;
     expect(seqs).toEqual([2]);
-    expect(ms).toBeGreaterThanOrEqual(FALLBACK_MS - 100);
-    expect(ms).toBeLessThan(FALLBACK_MS * 3);
+    expect(ms).toBeGreaterThanOrEqual(FALLBACK_MS - 100); // found by a re-read, not by the first read
+    expect(ms).toBeLessThan(WAIT_MS); // not by the read at the end of the whole wait
   });
 
   it('a notification of another scope wakes the pull but it keeps waiting (nothing new for it)', async () => {

@@ -1,9 +1,11 @@
 /**
  * Several server instances on one PostgreSQL database, as real processes, with real kiosks: a
  * ticket issued at gate A (synced through instance 1) reaches gate B (long-polling instance 2,
- * then gate C on instance 3 once a third instance joins) within a second: instance 1's commit
- * is announced with NOTIFY and wakes the pulls waiting on the others. Without the cross-instance
- * wake-up the other gate saw it only when its 20 s long-poll ended.
+ * then gate C on instance 3 once a third instance joins): instance 1's commit is announced with
+ * NOTIFY and wakes the pulls waiting on the others. The instances' own re-read of the log is set
+ * to a minute here, so without the cross-instance wake-up a ticket would arrive only when the
+ * other gate's 20 s long-poll ends: each ticket must arrive within HANG_MS, well under that.
+ * How fast it arrives (p95 < 1 s) is measured by `npm run bench -- --only scale`, not asserted here.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from '../server/helpers/databas
 import { api, Cluster, percentile, startKiosk, stopProc, until, type Kiosk } from './cluster.js';
 
 const TICKETS = Number(process.env.SCALE_TICKETS ?? 20);
+/** Generous for a loaded machine, yet short of the 20 s long-poll that ends a pull nobody woke. */
+const HANG_MS = 15_000;
 
 describe('propagation between gates on different server instances (PostgreSQL)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parkgate-scale-'));
@@ -38,7 +42,7 @@ describe('propagation between gates on different server instances (PostgreSQL)',
       await until(async () => {
         const r = await api(to.url, 'sessions.get', { code }, to.token);
         return 'ok' in r && r.ok;
-      }, 30_000, 10, `ticket ${code} at the other gate`);
+      }, HANG_MS, 10, `ticket ${code} at the other gate`);
       times.push(Date.now() - t0);
       const done = await api(from.url, 'gate.completeExit', { sessionId: (issued as { data: { id: string } }).data.id }, from.token);
       expect('ok' in done && done.ok, JSON.stringify(done)).toBe(true);
@@ -46,9 +50,9 @@ describe('propagation between gates on different server instances (PostgreSQL)',
     return times;
   }
 
-  it(`gate A on instance 1 -> gate B on instance 2, then gate C on instance 3: p95 < 1 s over ${TICKETS} tickets each`, async () => {
+  it(`gate A on instance 1 -> gate B on instance 2, then gate C on instance 3: each of ${TICKETS} tickets arrives, woken across instances`, async () => {
     database = await createTestDatabase('postgres');
-    cluster = Cluster.forDatabase(database.url);
+    cluster = Cluster.forDatabase(database.url, { SYNC_PULL_FALLBACK_MS: '60000' });
     const [a, b, c] = [await cluster.enrol('Gate A'), await cluster.enrol('Gate B'), await cluster.enrol('Gate C')];
     const i1 = await cluster.add();
     expect(i1.proc!.out()).toContain('LISTEN/NOTIFY');
@@ -65,7 +69,6 @@ describe('propagation between gates on different server instances (PostgreSQL)',
     const three = await propagation(gateA, gateC, 'THR');
     const summary = (t: number[]) => ({ p50: percentile(t, 50), p95: percentile(t, 95), max: Math.max(...t) });
     console.log(JSON.stringify({ tickets: TICKETS, twoInstances: summary(two), threeInstances: summary(three) }));
-    expect(percentile(two, 95)).toBeLessThan(1000);
-    expect(percentile(three, 95)).toBeLessThan(1000);
-  }, 240_000);
+    expect([two.length, three.length]).toEqual([TICKETS, TICKETS]);
+  }, 600_000);
 });

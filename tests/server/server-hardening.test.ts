@@ -63,7 +63,7 @@ beforeAll(async () => {
   expect(add.code, add.out).toBe(0);
   kiosk = { id: /kiosk id:\s+(\S+)/.exec(add.out)![1]!, secret: /kiosk secret:\s+(\S+)/.exec(add.out)![1]! };
   port = await freePort();
-  server = await startScript('server', env(dbFile, port), /listening on http:\/\/127\.0\.0\.1:\d+/, 60_000);
+  server = await startScript('server', env(dbFile, port), /listening on http:\/\/127\.0\.0\.1:\d+/);
 }, 120_000);
 afterAll(async () => {
   await server?.stop();
@@ -135,7 +135,7 @@ describe('rows written before encryption at rest', () => {
     await old.close();
 
     const p = await freePort();
-    const proc = await startScript('server', env(file, p), /listening on http:\/\/127\.0\.0\.1:\d+/, 60_000);
+    const proc = await startScript('server', env(file, p), /listening on http:\/\/127\.0\.0\.1:\d+/);
     try {
       const client = new ServerClient({ baseUrl: `http://127.0.0.1:${p}`, kioskId: 'old-kiosk', kioskSecret: 'an-old-kiosk-secret' });
       expect((await client.ping()).kioskId).toBe('old-kiosk');

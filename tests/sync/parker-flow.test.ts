@@ -186,10 +186,11 @@ describe.each(BACKENDS)('parker bookings and payment results reach the gates (%s
       (a.kiosk.ctx.store.sqlite.prepare('SELECT status FROM payments WHERE id = ?').get(pay.id) as { status: string }).status;
     const t0 = performance.now();
     await simControl(h, `/_sim/payments/${pay.gatewayRef}/pay`);
-    while (paymentStatus() !== 'SUCCESS' && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 5));
+    // Generous for a loaded machine, yet short of the worker's 20 s long-poll: only a woken pull
+    // brings it in time (how fast is `npm run bench`'s business).
+    while (paymentStatus() !== 'SUCCESS' && performance.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 5));
     const delayMs = performance.now() - t0;
     expect(paymentStatus()).toBe('SUCCESS');
-    expect(delayMs).toBeLessThan(2000); // sanity bound, not a performance test
     console.info(`[parker-flow ${backend}] webhook -> kiosk SUCCESS via pull: ${delayMs.toFixed(0)} ms`);
     expect(sessionAt(a, s.id)).toMatchObject({ status: 'COMPLETED' });
     await a.worker.stop();

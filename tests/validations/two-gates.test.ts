@@ -6,10 +6,10 @@
  * typed error and changes nothing; prepaid balance is drawn; statement, report and audit show it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SyncService } from '../../src-server/sync/service.js';
 import { flaggedRedemptions } from '../../src-server/validations/redemptions.js';
-import { setFacilityId } from '../../src-main/validations/facility.js';
-import { call, heal, memoryServer, openKiosk, tempDir, TestClock, tryCall, type TestKiosk } from '../sync/harness.js';
+import { DEFAULT_FACILITY_ID, setFacilityId } from '../../src-main/validations/facility.js';
+import { call, heal, tryCall, type TestClock, type TestKiosk } from '../sync/harness.js';
+import { closeTwoGates, openTwoGates, type TwoGates } from '../passes/two-gates-fixture.js';
 import type { Quote } from '../../src-shared/contracts/entities.js';
 import type { Merchant, ValidationProgramView } from '../../src-shared/contracts/validations.js';
 import type { SyncDatabase } from '../../src-server/sync/schema.js';
@@ -19,23 +19,17 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 describe('validations: two gates and the server', () => {
+  let g: TwoGates;
   let clock: TestClock;
-  let server: { service: SyncService; db: Kysely<unknown>; close(): Promise<void> };
+  let server: TwoGates['server'];
   let a: TestKiosk;
   let b: TestKiosk;
-  let tmp: ReturnType<typeof tempDir>;
   let mall: Merchant;
   let programs: ValidationProgramView[];
 
   beforeEach(async () => {
-    tmp = tempDir('pg-val-');
-    clock = new TestClock();
-    server = await memoryServer(clock.now);
-    a = await openKiosk(tmp.dir, 'gate-a', clock, () => server.service, true);
-    b = await openKiosk(tmp.dir, 'gate-b', clock, () => server.service, false);
-    await a.worker.syncNow();
-    await b.worker.syncNow();
-    for (const k of [a, b]) await call(k, 'shifts.open', { openingFloatPaise: 0 }, 'cashier');
+    g = await openTwoGates('pg-val-');
+    ({ clock, server, a, b } = g);
     mall = await call<Merchant>(a, 'merchants.create', { name: 'Inorbit Mall', prepaid: false });
     const preset = await call<{ programs: ValidationProgramView[]; tariff: { graceMinutes: number } }>(a, 'validations.applyPreset', { merchantId: mall.id, preset: 'HYDERABAD_MALL' });
     programs = preset.programs;
@@ -43,12 +37,7 @@ describe('validations: two gates and the server', () => {
     await heal([a, b]);
   });
 
-  afterEach(async () => {
-    await a.kiosk.close();
-    await b.kiosk.close();
-    await server.close();
-    tmp.cleanup();
-  });
+  afterEach(async () => closeTwoGates(g));
 
   const enter = (k: TestKiosk, plate: string) => call<{ id: string; code: string }>(k, 'gate.issueTicket', { vehicleNumber: plate }, 'attendant');
 
@@ -185,7 +174,7 @@ describe('validations: two gates and the server', () => {
     setFacilityId(a.kiosk.ctx, 'another-mall');
     expect(await reasonOf(fresh.code)).toBe('TICKET_INVALID:WRONG_FACILITY');
     expect(a.kiosk.ctx.store.sqlite.prepare('SELECT COUNT(*) AS n FROM session_validations').get()).toEqual(before);
-    setFacilityId(a.kiosk.ctx, 'default');
+    setFacilityId(a.kiosk.ctx, DEFAULT_FACILITY_ID);
     const q = await call<Quote>(a, 'validations.scan', { sessionId: s.id, code: fresh.code }, 'cashier');
     expect(q.amountDuePaise).toBe(0);
   });

@@ -42,6 +42,19 @@ const en = {
   due: 'Due',
   paid: 'PAID',
   exempted: 'EXEMPTED',
+  seasonPass: 'SEASON PASS',
+  passMONTHLY: 'Monthly',
+  passQUARTERLY: 'Quarterly',
+  passCUSTOM: 'Custom dates',
+  holder: 'Holder',
+  card: 'Card',
+  validFrom: 'Valid from',
+  validUntil: 'Valid until',
+  zones: 'Zones',
+  allZones: 'All zones',
+  hours: 'Hours',
+  cars: 'Cars at once',
+  keepPass: 'Scan this pass at entry and exit.',
 } as const;
 
 export type PrintLabels = { [K in keyof typeof en]: string };
@@ -84,6 +97,19 @@ const hi: PrintLabels = {
   due: 'देय',
   paid: 'भुगतान हुआ',
   exempted: 'शुल्क माफ़',
+  seasonPass: 'सीज़न पास',
+  passMONTHLY: 'मासिक',
+  passQUARTERLY: 'त्रैमासिक',
+  passCUSTOM: 'चुनी हुई तारीखें',
+  holder: 'धारक',
+  card: 'कार्ड',
+  validFrom: 'से मान्य',
+  validUntil: 'तक मान्य',
+  zones: 'ज़ोन',
+  allZones: 'सभी ज़ोन',
+  hours: 'समय',
+  cars: 'एक साथ गाड़ियाँ',
+  keepPass: 'प्रवेश और निकास पर यह पास स्कैन करें।',
 };
 
 export function printLabels(language: PrintLanguage): PrintLabels {

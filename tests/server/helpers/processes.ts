@@ -20,29 +20,55 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-/** Starts `npm run -s <script>` in its own process group and waits for `ready` on stdout. */
-export async function startScript(script: string, env: Record<string, string>, ready: RegExp, timeoutMs = 20_000): Promise<Proc> {
+/**
+ * How long a script may take to print its ready line. Generous: under CI two test files run at
+ * once on two cores, and `npm` + `tsx` compile on every start; a start that hangs still fails.
+ */
+export const START_TIMEOUT_MS = 90_000;
+
+/** The last part of a process's output for an error message (or a note that it printed nothing). */
+function printed(out: string): string {
+  if (!out.trim()) return '(it printed nothing)';
+  return out.length > 20_000 ? `...${out.slice(-20_000)}` : out;
+}
+
+/**
+ * Starts `npm run -s <script>` in its own process group and waits for `ready` on stdout.
+ * A script that exits first or is not ready in `timeoutMs` fails with what it printed, and is not
+ * left running.
+ */
+export async function startScript(script: string, env: Record<string, string>, ready: RegExp, timeoutMs = START_TIMEOUT_MS): Promise<Proc> {
   const child = spawn('npm', ['run', '-s', script], { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const proc: Proc = {
     child,
     output: () => out,
     stop: () => stopGroup(child),
   };
+  let stdout = '';
+  const started = Date.now();
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const check = () => {
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => {
+    let done = false;
+    const timer = setTimeout(() => {
+      finish(new Error(`npm run ${script}: not ready (no line matching ${ready}) in ${timeoutMs} ms; it printed:\n${printed(out)}`));
+      void stopGroup(child);
+    }, timeoutMs);
+    function finish(err?: Error): void {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code}:\n${out}`));
+      if (err) reject(err);
+      else resolve();
+    }
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      stdout += d.toString();
+      if (ready.test(stdout)) finish();
+    });
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', (err) => finish(new Error(`npm run ${script}: could not start (${err.message})`)));
+    child.once('exit', (code, signal) => {
+      finish(new Error(`npm run ${script}: exited (${code ?? signal}) after ${Date.now() - started} ms before it was ready; it printed:\n${printed(out)}`));
     });
   });
   return proc;
