@@ -17,6 +17,7 @@ import type { CreateOnlinePaymentInput, ServerPayment } from '../online/server-c
 import type { PaymentRow } from '../store/schema.js';
 import type { Actor, ServiceContext } from './context.js';
 import { completeExit } from './gate-exit.js';
+import { openShiftRow } from './shifts.js';
 import { lostTicketRequoteError } from './exit-facts.js';
 import { cancelUnsent, markCancelFailed, markCancelSent, queueCancel, unsentCancels, wasCancelled } from './payment-cancels.js';
 import { creditedPaise, pendingOnlinePayment, recordSessionChange, sessionRowById, zoneRow } from './session-records.js';
@@ -101,7 +102,8 @@ export class OnlinePayments {
         idempotency_key: plan.idempotencyKey, operator_id: actor.operatorId, late: 0, review_reason: null,
         created_at: now, expires_at: Date.parse(created.expiresAt) - (server.clockOffsetMs?.() ?? 0), completed_at: null, updated_at: now,
       };
-      ctx.store.q.run(ctx.store.db.insertInto('payments').values(inserted));
+      // Started at a cashier's desk with the drawer open: the Z report counts it in that shift.
+      ctx.store.q.run(ctx.store.db.insertInto('payments').values({ ...inserted, shift_id: openShiftRow(ctx, actor.operatorId)?.id ?? null }));
       recordSessionChange(ctx, actor, 'payment.started', sessionId, { paymentId: created.paymentId, amountPaise: plan.amount, gateway: created.gateway }, inserted);
       return inserted;
     });

@@ -5,7 +5,9 @@
  * - paid in / paid out / cash refunds are cash_movements with a reason;
  * - close = blind count: the cashier submits what is in the drawer, and only the answer carries
  *   the expected figure; |counted - expected| > tolerance -> NEEDS_APPROVAL (a supervisor approves
- *   with a note, audited); a shift with a PENDING online payment cannot close (PAYMENT_PENDING).
+ *   with a note, audited); a shift with a PENDING online payment cannot close (PAYMENT_PENDING);
+ * - an exit's ONLINE payment started while the cashier's shift is open carries its id too; the Z
+ *   report's UPI and count lines are in ./shift-activity.ts.
  */
 import { AppError } from '../../src-shared/contracts/errors.js';
 import type { CashMovement, Shift, ShiftStatus } from '../../src-shared/contracts/entities.js';
@@ -19,6 +21,7 @@ import type { Actor, ServiceContext } from './context.js';
 import { laneShiftLines } from '../lane/shift-lines.js';
 import { passShiftTotals, pendingPassUpi, type PassShiftTotals } from '../passes/shift-totals.js';
 import { getSettings } from './settings.js';
+import { shiftActivity } from './shift-activity.js';
 import { iso } from './views.js';
 import { drawerTotal, loadCounts, loadLines, saveCounts } from './shift-counts.js';
 import type { DenominationLine } from '../../src-shared/contracts/cash-count.js';
@@ -81,6 +84,7 @@ function toShift(ctx: ServiceContext, row: ShiftRow, reveal: boolean): Shift {
     cashRefundsPaise: hidden ? null : f.refunds,
     cashPayments: hidden ? null : f.salesCount,
     passSales: hidden ? null : f.passes,
+    activity: hidden ? null : shiftActivity(ctx, row),
     expectedPaise: row.status === 'OPEN' ? (hidden ? null : expectedCash(row, f)) : row.expected_paise,
     countedPaise: row.counted_paise,
     differencePaise: row.difference_paise,
@@ -238,6 +242,7 @@ export function closeShift(
     const tolerance = getSettings(ctx).shiftTolerancePaise;
     const status = closeStatus(difference, tolerance);
     const now = ctx.clock.now();
+    const activity = shiftActivity(ctx, { ...shift, closed_at: now });
     const changed = q.run(db.updateTable('shifts').set({
       status, closed_at: now, counted_paise: countedPaise, expected_paise: expected, difference_paise: difference,
       tolerance_paise: tolerance, note: input.note || null, closed_by: actor.operatorId, updated_at: now,
@@ -246,7 +251,9 @@ export function closeShift(
     if (counts) saveCounts(ctx, shift.id, 'COUNT', counts);
     record(ctx, actor, 'shift.closed', shift.id, {
       countedPaise, expectedPaise: expected, differencePaise: difference, tolerancePaise: tolerance, status,
-      cashSalesPaise: f.sales, passCashPaise: f.passes.cashPaise, passUpiPaise: f.passes.upiPaise, cashRefundsPaise: f.refunds, paidInPaise: f.paidIn, paidOutPaise: f.paidOut, note: input.note ?? null,
+      cashSalesPaise: f.sales, passCashPaise: f.passes.cashPaise, passUpiPaise: f.passes.upiPaise, cashRefundsPaise: f.refunds, paidInPaise: f.paidIn, paidOutPaise: f.paidOut,
+      upiPaise: activity.upiPaise, upiFlaggedPaise: activity.upiFlaggedPaise, ticketsIssued: activity.ticketsIssued,
+      lostTicketExits: activity.lostTicketExits, freeExits: activity.freeExits, note: input.note ?? null,
     });
     return shiftRow(ctx, shift.id);
   });
@@ -322,6 +329,20 @@ function passLines(shift: Shift): string[] {
   return [line(`Pass sales cash (${p.cashCount})`, money(p.cashPaise)), line(`Pass sales UPI (${p.upiCount})`, money(p.upiPaise))];
 }
 
+/** Parking UPI (collected, not in the drawer; late ones apart) and the kiosk's counts in the shift's window. */
+function activityLines(shift: Shift): string[] {
+  const a = shift.activity;
+  if (!a) return [];
+  return [
+    '-'.repeat(W),
+    line(`Parking UPI (${a.upiCount})`, money(a.upiPaise)),
+    ...(a.upiFlaggedCount ? [line(`UPI flagged, not counted (${a.upiFlaggedCount})`, money(a.upiFlaggedPaise))] : []),
+    line('Tickets issued', String(a.ticketsIssued)),
+    line('Lost-ticket exits', String(a.lostTicketExits)),
+    line('Free exits (nothing due)', String(a.freeExits)),
+  ];
+}
+
 /** The printable Z report (40 columns, fits a receipt printer). */
 export function zReportText(ctx: ServiceContext, shift: Shift, movements: CashMovement[]): string {
   const { facilityName, timeZone } = getSettings(ctx);
@@ -348,6 +369,7 @@ export function zReportText(ctx: ServiceContext, shift: Shift, movements: CashMo
     line('Difference', money(shift.differencePaise)),
     line('Tolerance', money(shift.tolerancePaise)),
     line('Status', shift.status),
+    ...activityLines(shift),
   ];
   out.push(...denominationLines('Float by denomination', shift.floatDenominations), ...denominationLines('Counted by denomination', shift.countedDenominations));
   if (shift.note) out.push(`Note: ${shift.note}`);

@@ -36,4 +36,9 @@ export const cashEn = {
   'scan.cameraReason.NotAllowedError': 'camera permission was refused',
   'scan.cameraReason.NotReadableError': 'the camera is in use by another program',
   'scan.cameraReason.other': 'the camera could not be started',
+  'shiftScreen.upi': 'Parking UPI ({count})',
+  'shiftScreen.upiFlagged': 'UPI flagged, not counted ({count})',
+  'shiftScreen.ticketsIssued': 'Tickets issued',
+  'shiftScreen.lostExits': 'Lost-ticket exits',
+  'shiftScreen.freeExits': 'Free exits (nothing due)',
 } as const;

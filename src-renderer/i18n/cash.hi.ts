@@ -38,4 +38,9 @@ export const cashHi: Record<keyof typeof cashEn, string> = {
   'scan.cameraReason.NotAllowedError': 'कैमरे की अनुमति नहीं दी गई',
   'scan.cameraReason.NotReadableError': 'कैमरा किसी दूसरे प्रोग्राम में चल रहा है',
   'scan.cameraReason.other': 'कैमरा शुरू नहीं हो सका',
+  'shiftScreen.upi': 'पार्किंग UPI ({count})',
+  'shiftScreen.upiFlagged': 'जाँच वाले UPI, गिने नहीं गए ({count})',
+  'shiftScreen.ticketsIssued': 'जारी टिकट',
+  'shiftScreen.lostExits': 'खोए टिकट वाली निकासी',
+  'shiftScreen.freeExits': 'मुफ़्त निकासी (कुछ देय नहीं)',
 };

@@ -102,6 +102,17 @@ export default function ShiftScreen() {
             <dt>{t('shiftScreen.difference')}</dt><dd className="facts-strong">{formatINR(closed.shift.differencePaise ?? 0)}</dd>
             <dt>{t('shiftScreen.tolerance')}</dt><dd>{formatINR(closed.shift.tolerancePaise)}</dd>
             <dt>{t('shiftScreen.status')}</dt><dd>{t(`shiftScreen.status.${closed.shift.status}`)}</dd>
+            {closed.shift.activity && (
+              <>
+                <dt>{t('shiftScreen.upi', { count: closed.shift.activity.upiCount })}</dt><dd>{formatINR(closed.shift.activity.upiPaise)}</dd>
+                {closed.shift.activity.upiFlaggedCount > 0 && (
+                  <><dt>{t('shiftScreen.upiFlagged', { count: closed.shift.activity.upiFlaggedCount })}</dt><dd>{formatINR(closed.shift.activity.upiFlaggedPaise)}</dd></>
+                )}
+                <dt>{t('shiftScreen.ticketsIssued')}</dt><dd data-testid="shift-tickets-issued">{closed.shift.activity.ticketsIssued}</dd>
+                <dt>{t('shiftScreen.lostExits')}</dt><dd>{closed.shift.activity.lostTicketExits}</dd>
+                <dt>{t('shiftScreen.freeExits')}</dt><dd data-testid="shift-free-exits">{closed.shift.activity.freeExits}</dd>
+              </>
+            )}
           </dl>
           <DenominationTable float={closed.shift.floatDenominations ?? null} counted={closed.shift.countedDenominations ?? null} />
           {closed.shift.status === 'NEEDS_APPROVAL' && <p className="notice notice-warn" role="alert">{t('shiftScreen.needsApproval')}</p>}

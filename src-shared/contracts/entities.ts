@@ -199,6 +199,20 @@ export interface StorageHealth {
 export const SHIFT_STATUSES = ['OPEN', 'CLOSED', 'NEEDS_APPROVAL', 'APPROVED'] as const;
 export type ShiftStatus = (typeof SHIFT_STATUSES)[number];
 
+/** The Z report's figures outside the drawer (docs/shifts.md "Z report: UPI and counts"), integer paise. */
+export interface ShiftActivity {
+  /** Parking UPI that succeeded on time: collected, not in the drawer. */
+  upiPaise: number;
+  upiCount: number;
+  /** Late (flagged) UPI successes: awaiting a supervisor, not counted as collected. */
+  upiFlaggedPaise: number;
+  upiFlaggedCount: number;
+  ticketsIssued: number;
+  lostTicketExits: number;
+  /** Exits with nothing paid (zero due: grace, pass, full validation). */
+  freeExits: number;
+}
+
 /** A cashier's drawer session. expected/difference are null until the blind count is entered. */
 export interface Shift {
   id: string;
@@ -219,6 +233,8 @@ export interface Shift {
   cashPayments: number | null;
   /** Season pass sales and renewals of this shift, cash (in the drawer) and UPI apart; null while open for its cashier. */
   passSales: { cashPaise: number; cashCount: number; upiPaise: number; upiCount: number } | null;
+  /** Parking UPI and the kiosk's ticket and exit counts in the shift's window; null while open for its cashier. */
+  activity?: ShiftActivity | null;
   expectedPaise: number | null;
   countedPaise: number | null;
   differencePaise: number | null;

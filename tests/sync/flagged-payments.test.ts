@@ -137,4 +137,27 @@ describe.each(BACKENDS)('flagged payments at the kiosk (%s)', (backend) => {
     expect(localPayment(a, onTime.id)?.status).toBe('SUCCESS');
     expect(await tryCall(a, 'payments.resolveFlagged', { paymentId: 'no-such', action: 'refund', reason: 'why not' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
+
+  it('a UPI payment started with the cashier\'s shift open carries the shift; its Z report counts it, a late one apart', async () => {
+    const shift = await call<{ id: string }>(a, 'shifts.open', { openingFloatPaise: 10_000 }, 'cashier');
+    const s = await call<{ id: string; code: string }>(a, 'gate.issueTicket', { vehicleNumber: 'KA01FL0006' }, 'attendant');
+    h.clock.advance(3600_000 + 60_000);
+    await call(a, 'gate.quoteExit', { code: s.code }, 'attendant');
+    const onTime = await call<Pay>(a, 'gate.startOnlinePayment', { sessionId: s.id }, 'cashier');
+    const shiftOf = (id: string) => (a.kiosk.ctx.store.sqlite.prepare('SELECT shift_id FROM payments WHERE id = ?').get(id) as { shift_id: string | null }).shift_id;
+    expect(shiftOf(onTime.id)).toBe(shift.id);
+    await simControl(h, `/_sim/payments/${onTime.gatewayRef}/pay`);
+    await gates().drain();
+    await a.worker.syncNow();
+    expect(localPayment(a, onTime.id)?.status).toBe('SUCCESS');
+    expect(shiftOf(onTime.id)).toBe(shift.id); // the server's result keeps the kiosk's link
+    const { pay: late } = await latePaymentAtA('KA01FL0007');
+    expect(shiftOf(late.id)).toBe(shift.id);
+    const closed = await call<{ shift: { activity: Record<string, number> } }>(a, 'shifts.close', { countedPaise: 10_000 }, 'cashier');
+    expect(closed.shift.activity).toMatchObject({
+      upiPaise: onTime.amountPaise, upiCount: 1, upiFlaggedPaise: late.amountPaise, upiFlaggedCount: 1, ticketsIssued: 2,
+    });
+    const report = await call<{ text: string }>(a, 'shifts.report', { shiftId: (closed.shift as unknown as { id: string }).id }, 'cashier');
+    expect(report.text).toMatch(/Parking UPI \(1\)\s+\d+\.\d\d/);
+  });
 });
