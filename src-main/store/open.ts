@@ -36,14 +36,27 @@ function appliedMigrationNames(sqlite: Database.Database): string[] {
   return allRows(sqlite.prepare('SELECT name FROM kysely_migration'), z.object({ name: z.string() })).map((r) => r.name);
 }
 
+function isEmpty(sqlite: Database.Database): boolean {
+  return sqlite.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get() === undefined;
+}
+
 export async function openStore(path: string, options: { readonly?: boolean } = {}): Promise<Store> {
   const sqlite = new Database(path, { readonly: options.readonly ?? false });
   try {
-    if (!options.readonly) applyPragmas(sqlite);
-    const unknown = appliedMigrationNames(sqlite).filter((name) => !(name in KIOSK_MIGRATIONS));
+    if (!options.readonly) {
+      // A new file: incremental vacuum from the first page, so the start need not VACUUM it
+      // (the mode can only be set before the first table; records/vacuum.ts converts older files).
+      if (isEmpty(sqlite)) sqlite.pragma('auto_vacuum = INCREMENTAL');
+      applyPragmas(sqlite);
+    }
+    const applied = appliedMigrationNames(sqlite);
+    const unknown = applied.filter((name) => !(name in KIOSK_MIGRATIONS));
     if (unknown.length > 0) throw new DatabaseTooNewError(unknown);
     const db = new Kysely<KioskDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
-    if (!options.readonly) {
+    // Every known migration applied (every start but the first after an update): nothing to
+    // migrate, so the migrator (its tables, lock and transaction) is not needed.
+    const upToDate = applied.length === Object.keys(KIOSK_MIGRATIONS).length;
+    if (!options.readonly && !upToDate) {
       const migrator = new Migrator({ db, provider: kioskMigrationProvider });
       // Two processes may open a fresh file at once: the migration lock serialises them.
       const { error } = await migrator.migrateToLatest();

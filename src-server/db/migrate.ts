@@ -17,6 +17,9 @@ export async function migrateToLatest(db: Kysely<ServerDatabase>): Promise<strin
   if (unknown.length > 0) {
     throw new DatabaseTooNewError(`database has migrations this server does not know (${unknown.join(', ')}): upgrade the server`);
   }
+  // Every known migration applied (every start but the first after an update): nothing to do,
+  // so the migrator (its lock table and transaction) is not needed.
+  if (applied.length === known.size) return [];
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -90,15 +90,22 @@ const scenarioArb = fc.integer({ min: 3, max: 5 }).chain((n) =>
 
 describe('sync convergence (property)', () => {
   let tmp: ReturnType<typeof tempDir>;
-  let template: string;
+  /** templates[i]: gate i as createKiosk leaves it at the start of a run, copied into every run. */
+  const templates: string[] = [];
   let runNo = 0;
 
   beforeAll(async () => {
     tmp = tempDir('pg-sync-prop-');
-    template = join(tmp.dir, 'template.db');
     // One seeded gate (zones, slots, operators) reused by copying: seeding hashes PINs, slow on purpose.
-    const k = await createKiosk({ dbPath: template, kioskId: 'k0', seedDemo: true, clock: new TestClock() });
-    await k.close();
+    // The empty gates 1-4 likewise (created the way a run creates them): migrating a new file
+    // costs more than a whole short run. Each keeps its own secrets, so the gates' ticket keys differ.
+    for (let i = 0; i < 5; i++) {
+      const dbPath = join(tmp.dir, `template-k${i}.db`);
+      const sync = i === 0 ? undefined : { transport: new InProcTransport(() => { throw new Error('no server while templating'); }, `k${i}`), autoStart: false };
+      const k = await createKiosk({ dbPath, kioskId: `k${i}`, clock: new TestClock(), ...(i === 0 ? { seedDemo: true } : { sync }) });
+      await k.close();
+      templates.push(dbPath);
+    }
   });
   afterAll(() => tmp.cleanup());
 
@@ -122,9 +129,9 @@ describe('sync convergence (property)', () => {
 
         const open = async (i: number, transport?: InProcTransport): Promise<TestKiosk> => {
           const dbPath = join(tmp.dir, `r${run}-k${i}.db`);
-          if (i === 0 && !transport) {
-            copyFileSync(template, dbPath);
-            copyFileSync(secretsPathFor(template), secretsPathFor(dbPath));
+          if (!transport) {
+            copyFileSync(templates[i]!, dbPath);
+            copyFileSync(secretsPathFor(templates[i]!), secretsPathFor(dbPath));
           }
           const t = transport ?? new InProcTransport(() => service, `k${i}`);
           t.rand = rand;

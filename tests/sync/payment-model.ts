@@ -5,7 +5,6 @@
  * closed (the race a real customer's app can win). Each kiosk reaches it through a port that
  * fails with OFFLINE while that kiosk's network is down, like the HTTP client does.
  */
-import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import pino from 'pino';
 import { migrateToLatest } from '../../src-server/db/migrate.js';
@@ -21,6 +20,7 @@ import type { CreateGatewayPayment, GatewayEvent, GatewayPaymentCreated, Payment
 import { ingestEvent } from '../../src-server/payments/ingest.js';
 import { Reconciler } from '../../src-server/payments/reconciler.js';
 import { toPaymentView } from '../../src-server/payments/view.js';
+import { migratedMemoryDb } from './harness.js';
 
 interface ModelQr {
   merchantRef: string;
@@ -79,8 +79,8 @@ export interface PaymentModel {
 }
 
 export async function paymentModel(now: () => number, ttlSeconds = 300): Promise<PaymentModel> {
-  const db = new Kysely<ServerDatabase>({ dialect: new CachingSqliteDialect(new Database(':memory:')) });
-  await migrateToLatest(db);
+  const db = new Kysely<ServerDatabase>({ dialect: new CachingSqliteDialect(await migratedMemoryDb()) });
+  await migrateToLatest(db); // already at the latest: checks the image, applies nothing
   // payments.kiosk_id references the enrolled kiosks (the property model's gates are k0..k9).
   for (let i = 0; i < 10; i++) await db.insertInto('kiosks').values({ id: `k${i}`, name: `Gate ${i}`, signing_key: 'x', created_at: now(), revoked_at: null }).execute();
   const gateway = new ModelGateway();
