@@ -6,7 +6,7 @@
  * A delta whose base this server has not applied (parked, or not this session's) is parked as
  * MALFORMED: its changes cannot be placed.
  */
-import { sessionChangePayload, type SessionDeltaPayload, type WireEvent } from '../../src-shared/contracts/sync.js';
+import { paymentSnapSchema, sessionChangePayload, sessionSnapSchema, type SessionDeltaPayload, type WireEvent } from '../../src-shared/contracts/sync.js';
 import { isSessionDelta, resolveSessionDelta, type ResolvedSessionChange } from '../../src-shared/domain/session-delta.js';
 import { chunks, IN_CHUNK, padded } from './bulk-insert.js';
 import { handlingOf } from './event-handlers.js';
@@ -15,11 +15,42 @@ import type { Tx } from './write-batch.js';
 
 export type Verdict = { ok: true; payload: object } | { ok: false; reason: SyncReason; error: string };
 
-interface Base { entityId: string | null; state: ResolvedSessionChange }
+/**
+ * `parsed`: the base's rows are this server's schema output (an event of this batch), not rows
+ * read back from storage (which an older server may have written).
+ */
+interface Base { entityId: string | null; state: ResolvedSessionChange; parsed: boolean }
 
-function baseOf(entityId: string | null, payload: object): Base | null {
+function baseOf(entityId: string | null, payload: object, parsed: boolean): Base | null {
   const p = payload as { session?: ResolvedSessionChange['session']; payment?: ResolvedSessionChange['payment'] };
-  return p.session ? { entityId, state: { session: p.session, payment: p.payment ?? null } } : null;
+  return p.session ? { entityId, state: { session: p.session, payment: p.payment ?? null }, parsed } : null;
+}
+
+const SESSION_KEYS = Object.keys(sessionSnapSchema.shape);
+const PAYMENT_KEYS = Object.keys(paymentSnapSchema.shape);
+
+/** The object's keys of `keys`, in that order: what a zod object schema without transforms outputs for input whose values it accepts. */
+function inShapeOrder(keys: readonly string[], from: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (k in from) out[k] = from[k];
+  return out;
+}
+
+/**
+ * What `sessionChangePayload.safeParse(resolveSessionDelta(base, d))` gives, without checking
+ * every field again, when that is certain: the base is schema output with every field of the
+ * full rows, the delta's fields passed the same field schemas (the delta schema is the full one
+ * made partial) and the schemas have no transforms or cross-field rules, so the merge is valid
+ * and the parse would only put the keys in schema order. A payment that is not the base's own
+ * (a new one, possibly partial) is left to the schema (null).
+ */
+function resolveParsedBase(base: ResolvedSessionChange, d: SessionDeltaPayload): { session: unknown; payment: unknown; operatorId: string | null } | null {
+  if (d.payment !== null && base.payment?.id !== d.payment.id) return null;
+  return {
+    session: inShapeOrder(SESSION_KEYS, { ...base.session, ...d.session }),
+    payment: d.payment === null ? null : inShapeOrder(PAYMENT_KEYS, { ...base.payment, ...d.payment }),
+    operatorId: d.operatorId,
+  };
 }
 
 /** The verdicts with every delta replaced by its full rows (or parked when it cannot be resolved). */
@@ -34,7 +65,7 @@ export async function resolveDeltas(trx: Tx, kioskId: string, list: { e: WireEve
     const rows = await trx.selectFrom('sync_events').select(['id', 'entity_id', 'payload'])
       .where('id', 'in', padded(part)).where('kiosk_id', '=', kioskId).where('outcome', '=', 'APPLIED').execute();
     for (const r of rows) {
-      const b = baseOf(r.entity_id, JSON.parse(r.payload) as object);
+      const b = baseOf(r.entity_id, JSON.parse(r.payload) as object, false);
       if (b) bases.set(r.id, b);
     }
   }
@@ -43,7 +74,10 @@ export async function resolveDeltas(trx: Tx, kioskId: string, list: { e: WireEve
     let verdict = v.verdict;
     if (d) {
       const base = bases.get(d.base);
-      const resolved = base && base.entityId === v.e.entityId ? sessionChangePayload.safeParse(resolveSessionDelta(base.state, d)) : null;
+      const fast = base && base.entityId === v.e.entityId && base.parsed ? resolveParsedBase(base.state, d) : null;
+      const resolved = !base || base.entityId !== v.e.entityId ? null
+        : fast ? { success: true as const, data: fast as object }
+          : sessionChangePayload.safeParse(resolveSessionDelta(base.state, d));
       if (!resolved) {
         verdict = { ok: false, reason: 'MALFORMED', error: `MALFORMED: ${v.e.type} changes event ${d.base}, which this server has not applied for ${v.e.entityId ?? 'null'}` };
       } else if (!resolved.success) {
@@ -52,7 +86,7 @@ export async function resolveDeltas(trx: Tx, kioskId: string, list: { e: WireEve
       } else verdict = { ok: true, payload: resolved.data };
     }
     if (verdict.ok && handlingOf(v.e.type) === 'session') {
-      const b = baseOf(v.e.entityId, verdict.payload);
+      const b = baseOf(v.e.entityId, verdict.payload, true);
       if (b) bases.set(v.e.id, b);
     }
     return { e: v.e, verdict };

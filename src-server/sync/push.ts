@@ -20,8 +20,8 @@
 import type { z } from 'zod';
 import { AppError } from '../../src-shared/contracts/errors.js';
 import {
-  OLDEST_ACCEPTED_PROTOCOL_VERSION, SYNC_EVENT_PAYLOADS, SYNC_PROTOCOL_VERSION, type PushBody, type PushResult, type SyncEventType,
-  type SyncReason, type WireEvent,
+  OLDEST_ACCEPTED_PROTOCOL_VERSION, sessionDeltaPayload, sessionEventPayload, sessionSnapSchema, SYNC_EVENT_PAYLOADS, SYNC_PROTOCOL_VERSION,
+  type PushBody, type PushResult, type SyncEventType, type SyncReason, type WireEvent,
 } from '../../src-shared/contracts/sync.js';
 import { decodeHlc } from '../../src-shared/domain/hlc.js';
 import { chunks, IN_CHUNK, insertRows, padded } from './bulk-insert.js';
@@ -65,7 +65,7 @@ export function validateEvent(window: ProtocolWindow, e: WireEvent): Verdict {
   if (!decodeHlc(e.hlc)) return { ok: false, reason: 'BAD_HLC', error: 'BAD_HLC' };
   const handling = handlingOf(e.type);
   if (!handling) return { ok: false, reason: 'UNKNOWN_TYPE', error: `UNKNOWN_TYPE: ${e.type}` };
-  const parsed = SYNC_EVENT_PAYLOADS[e.type as SyncEventType].safeParse(e.payload);
+  const parsed = parsePayload(SYNC_EVENT_PAYLOADS[e.type as SyncEventType], e.payload);
   if (!parsed.success) {
     const issue = payloadIssue(parsed.error.issues, e.payload);
     return { ok: false, reason: 'MALFORMED', error: `MALFORMED: ${e.type} ${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}` };
@@ -75,6 +75,32 @@ export function validateEvent(window: ProtocolWindow, e: WireEvent): Verdict {
     : handling === 'merchant' ? p.merchant?.id : handling === 'validationProgram' ? p.program?.id : undefined;
   if (handling !== 'stored' && subject !== e.entityId) return { ok: false, reason: 'MALFORMED', error: `MALFORMED: ${e.type} is about ${subject ?? 'nothing'}, not ${e.entityId ?? 'null'}` };
   return { ok: true, payload: parsed.data };
+}
+
+/** The session-snapshot keys whose schema refuses a missing value: a session without one is not full rows. */
+const REQUIRED_SESSION_KEYS = Object.entries(sessionSnapSchema.shape).filter(([, s]) => !s.safeParse(undefined).success).map(([k]) => k);
+
+/** True when the full-rows form cannot accept this payload (its session lacks a required field): a delta, or malformed. */
+function cannotBeFullRows(payload: unknown): boolean {
+  if (typeof payload !== 'object' || payload === null) return false;
+  const session = (payload as { session?: unknown }).session;
+  if (typeof session !== 'object' || session === null || Array.isArray(session)) return false;
+  return REQUIRED_SESSION_KEYS.some((k) => (session as Record<string, unknown>)[k] === undefined);
+}
+
+/**
+ * `schema.safeParse(payload)`, same result. A session event whose session lacks a full-rows field
+ * (a protocol 3 delta) fails the union's first form for certain, so the delta form is tried
+ * directly: the union would return exactly its result, without first building (and discarding)
+ * an issue for every field the delta leaves out. When the delta form fails too, the union runs,
+ * so a malformed payload gets the union's issues as before.
+ */
+function parsePayload(schema: (typeof SYNC_EVENT_PAYLOADS)[SyncEventType], payload: unknown): ReturnType<typeof schema.safeParse> {
+  if (schema === sessionEventPayload && cannotBeFullRows(payload)) {
+    const delta = sessionDeltaPayload.safeParse(payload);
+    if (delta.success) return delta;
+  }
+  return schema.safeParse(payload);
 }
 
 /**

@@ -97,4 +97,32 @@ describe('sync: delta session events', () => {
     const local = k.kiosk.ctx.store.sqlite.prepare('SELECT status, amount_paid_paise AS paid FROM sessions WHERE id = ?').get(s.id);
     expect((await serverSessions(server.service)).find((x) => x.id === s.id)).toMatchObject({ ...local as object, conflict: 0 });
   });
+
+  it('a delta on a base of the same push stores the same rows, in the same key order, as one on a stored base', async () => {
+    const id = await exit('KA03DE0004');
+    const rows = k.kiosk.ctx.store.sqlite.prepare('SELECT id, seq, hlc, type, entity_id, payload, schema_version, created_at FROM outbox WHERE entity_id = ? ORDER BY seq')
+      .all(id) as { id: string; seq: number; hlc: string; type: string; entity_id: string; payload: string; schema_version: number; created_at: number }[];
+    const events = rows.map((r, i) => ({ id: r.id, seq: i + 1, hlc: r.hlc, type: r.type, entityId: r.entity_id, schemaVersion: r.schema_version, createdAt: r.created_at, payload: JSON.parse(r.payload) as { session: Record<string, unknown> } }));
+    // A base without the optional vehicle_id and a delta that sets it: the stored rows put it in schema order, not last.
+    delete events[0]!.payload.session.vehicle_id;
+    events[1]!.payload.session.vehicle_id = 'veh-later';
+    const together = await memoryServer(clock.now);
+    const apart = await memoryServer(clock.now);
+    try {
+      await together.service.push('gate-x', { protocolVersion: SYNC_PROTOCOL_VERSION, events });
+      for (const e of events) await apart.service.push('gate-x', { protocolVersion: SYNC_PROTOCOL_VERSION, events: [e] });
+      const payloads = async (s: typeof together) => (await s.db.selectFrom('sync_events' as never).select(['id', 'outcome', 'payload'] as never)
+        .where('kiosk_id' as never, '=', 'gate-x' as never).orderBy('seq' as never).execute()) as { id: string; outcome: string; payload: string }[];
+      const a = await payloads(together);
+      expect(a.map((r) => r.outcome)).toEqual(['APPLIED', 'APPLIED', 'APPLIED']);
+      expect(a).toEqual(await payloads(apart));
+      const quoted = JSON.parse(a[1]!.payload) as { session: Record<string, unknown> };
+      expect(quoted.session.vehicle_id).toBe('veh-later');
+      expect(Object.keys(quoted.session)).toEqual(Object.keys(sessionSnapSchema.shape).filter((key) => key in quoted.session));
+      expect(await serverSessions(together.service)).toEqual(await serverSessions(apart.service));
+    } finally {
+      await together.close();
+      await apart.close();
+    }
+  });
 });
