@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { build } from 'esbuild';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -26,6 +25,8 @@ export function bundled(entry: string): Promise<string> {
     const file = join(ROOT, 'dist', `test-${process.pid}-${basename(entry, '.ts')}-${bundles.size}.mjs`);
     out = (async () => {
       mkdirSync(join(ROOT, 'dist'), { recursive: true });
+      // Loaded here, not at the top: jsdom test files import this module and esbuild refuses jsdom's TextEncoder.
+      const { build } = await import('esbuild');
       await build({
         entryPoints: [join(ROOT, entry)], outfile: file, bundle: true, platform: 'node', format: 'esm', target: 'node20',
         packages: 'external', sourcemap: 'linked', logLevel: 'warning',
