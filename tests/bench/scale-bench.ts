@@ -103,8 +103,8 @@ async function topology(instances: number): Promise<Figures> {
   await adminQuery(`CREATE DATABASE ${dbName}`);
   const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`);
   const redis: Record<string, string> = REDIS_URL ? { REDIS_URL, REDIS_KEY_PREFIX: `${REDIS_PREFIX}${instances}:` } : {};
-  // SCALE_SERVER_NODE_OPTIONS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the instances.
-  const nodeOptions: Record<string, string> = process.env.SCALE_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SCALE_SERVER_NODE_OPTIONS } : {};
+  // SCALE_SERVER_NODE_ARGS: node flags for the instances, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
+  const nodeOptions: Record<string, string> = process.env.SCALE_SERVER_NODE_ARGS ? { NODE_ARGS: process.env.SCALE_SERVER_NODE_ARGS } : {};
   const cluster = Cluster.forDatabase(url, { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(Math.ceil(12 / instances)), ...redis, ...nodeOptions });
   try {
     const sdb = openServerDb(url, { poolSize: 4 });

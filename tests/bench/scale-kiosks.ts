@@ -35,10 +35,12 @@ interface SimKiosk {
   seq: number;
   open: { id: string; plate: string } | null;
   cursor: number;
+  /** A push that failed: sent again, unchanged, as a kiosk's outbox does (a new event at its sequence number would be SEQ_REUSED if the server had stored it). */
+  unsent: ReturnType<typeof nextEvent> | null;
 }
 
 const kiosks: SimKiosk[] = input.kiosks.map((k) => ({
-  id: k.id, facility: k.facility, seq: 0, open: null, cursor: 0,
+  id: k.id, facility: k.facility, seq: 0, open: null, cursor: 0, unsent: null,
   http: new SignedClient({ baseUrl: input.urls[k.index % input.urls.length]!, kioskId: k.id, kioskSecret: k.secret, now: () => Date.now() }),
 }));
 /** A push still to be seen: when it started and the gates of its facility in this process that have not pulled it yet. */
@@ -90,9 +92,12 @@ function nextEvent(k: SimKiosk) {
 }
 
 async function push(k: SimKiosk, saturating: boolean): Promise<void> {
-  const { entityId, event } = nextEvent(k);
+  const resend = k.unsent;
+  const { entityId, event } = resend ?? nextEvent(k);
+  k.unsent = null;
   const t0 = Date.now();
-  if (!saturating) {
+  // Propagation counts from the first attempt of a resent push.
+  if (!saturating && !resend) {
     const others = (byFacility.get(k.facility) ?? []).filter((o) => o !== k);
     if (others.length) sentAt.set(entityId + event.type, { t0, waiting: new Set(others) });
   }
@@ -103,9 +108,7 @@ async function push(k: SimKiosk, saturating: boolean): Promise<void> {
   } catch (err) {
     countError('push', err);
     counts.pushErrors++;
-    k.seq--; // resent as the same sequence number next time (a new event: the server never stored it)
-    if (event.type === 'session.ticketIssued') k.open = null;
-    else k.open = { id: entityId, plate: event.vehicle.vehicle_number };
+    k.unsent = { entityId, event };
   }
 }
 

@@ -17,7 +17,9 @@ export interface Proc {
 
 /** Resolves with the URL the process printed; rejects with its output when it exits or is not ready in time (then it is killed). */
 export async function startNode(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // NODE_ARGS: flags for node itself that NODE_OPTIONS refuses (e.g. --cpu-prof), space-separated.
+  const { NODE_ARGS: nodeArgs, ...rest } = env;
+  const child = spawn(process.execPath, [...(nodeArgs ? nodeArgs.split(' ').filter(Boolean) : []), '--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...rest }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
