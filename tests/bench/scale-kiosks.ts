@@ -48,6 +48,8 @@ const sentAt = new Map<string, { t0: number; waiting: Set<SimKiosk> }>();
 const byFacility = new Map<number, SimKiosk[]>();
 for (const k of kiosks) byFacility.set(k.facility, [...(byFacility.get(k.facility) ?? []), k]);
 const propagation: number[] = [];
+/** ms from a steady push's start to its answer (the commit): the part of propagation before any pull can see it. */
+const pushMs: number[] = [];
 const counts = { pushes: 0, pushErrors: 0, pulls: 0, pullErrors: 0, entries: 0, satPushes: 0 };
 /** Failed requests by what failed (the first words of the error): the table says why, not just how many. */
 const errorKinds: Record<string, number> = {};
@@ -104,7 +106,10 @@ async function push(k: SimKiosk, saturating: boolean): Promise<void> {
   try {
     await k.http.request('POST', '/sync/v1/push', { events: [event], clientTime: t0, protocolVersion: SYNC_PROTOCOL_VERSION }, { timeoutMs: 10_000 }); // bounded: the bench must end in its time
     if (saturating) counts.satPushes++;
-    else counts.pushes++;
+    else {
+      counts.pushes++;
+      pushMs.push(Date.now() - t0);
+    }
   } catch (err) {
     countError('push', err);
     counts.pushErrors++;
@@ -170,7 +175,7 @@ async function main(): Promise<void> {
   let unseen = 0;
   for (const s of sentAt.values()) unseen += s.waiting.size;
   const cpu = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ ...counts, satMs, propagation, unseen, errorKinds, cpuS: (cpu.user + cpu.system) / 1e6 })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...counts, satMs, propagation, pushMs, unseen, errorKinds, cpuS: (cpu.user + cpu.system) / 1e6 })}\n`);
   // Pulls still waiting end with the process.
   void pulls;
   process.exit(0);
