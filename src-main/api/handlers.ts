@@ -130,7 +130,8 @@ export const handlers: HandlerMap = {
   'settings.get': (c) => settings.getSettings(c.ctx),
   'settings.update': (c, i) => settings.updateSettings(c.ctx, actorOf(c), i),
   'reports.daily': (c, i) => reports.dailyReport(c.ctx, i.date),
-  'reports.export': (c, i) => reports.exportReport(c.ctx, actorOf(c), i.date, i.format),
+  'reports.export': (c, i) => reports.exportReport(c.ctx, actorOf(c), i.date, i.format, i.kind, i.to),
+  'reports.validations': (c, i) => reports.validationsReport(c.ctx, i.from, i.to),
 
   'backups.list': (c) => ops.listBackupsApi(c.ctx),
   'backups.create': (c) => ops.createBackupApi(c.ctx, c.actor),

@@ -15,13 +15,15 @@ import { iso, zoneTariff } from '../services/views.js';
 import { dayBounds } from '../reports/time.js';
 import { passBilledFrom } from './visit.js';
 
-function bounds(ctx: ServiceContext, date: string) {
-  return dayBounds(date, getSettings(ctx).timeZone);
+/** From the start of `date` to the end of `to` (the same day when absent), facility-local. */
+function bounds(ctx: ServiceContext, date: string, to = date) {
+  const timeZone = getSettings(ctx).timeZone;
+  return { start: dayBounds(date, timeZone).start, end: dayBounds(to, timeZone).end };
 }
 
-export function passMovementsReport(ctx: ServiceContext, date: string): PassApiResults['passes.movements'] {
+export function passMovementsReport(ctx: ServiceContext, date: string, to?: string): PassApiResults['passes.movements'] {
   const { q, db } = ctx.store;
-  const { start, end } = bounds(ctx, date);
+  const { start, end } = bounds(ctx, date, to);
   const rows = q.all(db.selectFrom('pass_movements as m').innerJoin('season_passes as p', 'p.id', 'm.pass_id')
     .leftJoin('sessions as s', 's.id', 'm.session_id').leftJoin('vehicles as v', 'v.id', 's.vehicle_id')
     .select(['m.id', 'm.pass_id', 'p.holder_name', 'm.direction', 'm.session_id', 'v.vehicle_number', 'm.flag', 'm.kiosk_id', 'm.operator_id', 'm.at'])
@@ -34,14 +36,14 @@ export function passMovementsReport(ctx: ServiceContext, date: string): PassApiR
   return { date, entries: n('ENTRY'), exits: n('EXIT'), resets: n('RESET'), items };
 }
 
-export function passFlagsReport(ctx: ServiceContext, date: string | undefined): PassApiResults['passes.flags'] {
+export function passFlagsReport(ctx: ServiceContext, date: string | undefined, to?: string): PassApiResults['passes.flags'] {
   const { q, db } = ctx.store;
   let query = db.selectFrom('pass_movements as m').innerJoin('season_passes as p', 'p.id', 'm.pass_id')
     .leftJoin('pass_fold_flags as f', 'f.movement_id', 'm.id')
     .select(['m.id', 'm.pass_id', 'p.holder_name', 'p.anti_passback', 'm.direction', 'm.session_id', 'm.kiosk_id', 'm.at', 'm.flag', 'f.status as fold_status', 'f.flag as fold_flag'])
     .where((eb) => eb.or([eb('m.flag', 'is not', null), eb('f.status', '=', 'FLAGGED')]));
   if (date !== undefined) {
-    const { start, end } = bounds(ctx, date);
+    const { start, end } = bounds(ctx, date, to);
     query = query.where('m.at', '>=', start).where('m.at', '<', end);
   }
   return q.all(query.orderBy('m.at').orderBy('m.id')).map((r) => ({
@@ -51,9 +53,9 @@ export function passFlagsReport(ctx: ServiceContext, date: string | undefined): 
   }));
 }
 
-export function passForgoneReport(ctx: ServiceContext, date: string): PassApiResults['passes.forgone'] {
+export function passForgoneReport(ctx: ServiceContext, date: string, to?: string): PassApiResults['passes.forgone'] {
   const { q, db } = ctx.store;
-  const { start, end } = bounds(ctx, date);
+  const { start, end } = bounds(ctx, date, to);
   const rows = q.all(db.selectFrom('pass_movements as m').innerJoin('sessions as s', 's.id', 'm.session_id').innerJoin('season_passes as p', 'p.id', 'm.pass_id')
     .selectAll('s').select(['p.id as pass_id', 'p.holder_name'])
     .where('m.direction', '=', 'ENTRY').where('s.status', '=', 'COMPLETED').where('s.exit_at', '>=', start).where('s.exit_at', '<', end)

@@ -16,10 +16,10 @@ export function pdfMoney(paise: number | null): string {
   return paise == null ? '-' : formatInr(paise).replace('₹', '');
 }
 
-const COLORS = { ink: '#1b1f24', muted: '#5b6570', rule: '#c9d1d9', head: '#e8eef4', zebra: '#f6f8fa', bar: '#2f6fb3', bar2: '#3c9d5d', bad: '#b42318' };
+export const COLORS = { ink: '#1b1f24', muted: '#5b6570', rule: '#c9d1d9', head: '#e8eef4', zebra: '#f6f8fa', bar: '#2f6fb3', bar2: '#3c9d5d', bad: '#b42318' };
 
 let fontFiles: { regular: string; bold: string } | null | undefined;
-function resolveFonts(): { regular: string; bold: string } | null {
+export function resolveFonts(): { regular: string; bold: string } | null {
   if (fontFiles !== undefined) return fontFiles;
   try {
     const require = createRequire(import.meta.url);
@@ -33,9 +33,9 @@ function resolveFonts(): { regular: string; bold: string } | null {
   return fontFiles;
 }
 
-interface TableColumn<T> { header: string; width: number; align?: 'left' | 'right'; value: (row: T) => string }
+export interface TableColumn<T> { header: string; width: number; align?: 'left' | 'right'; value: (row: T) => string }
 
-class Writer {
+export class Writer {
   readonly left: number;
   readonly width: number;
   constructor(readonly doc: Doc, readonly regular: string, readonly bold: string) {

@@ -6,6 +6,7 @@ import { validationsEn } from './validations.en.js';
 import { cashEn } from './cash.en.js';
 import { passesEn } from './passes.en.js';
 import { serverUrlsEn } from './server-urls.en.js';
+import { reportsValidationsEn } from './reports-validations.en.js';
 
 export const en = {
   ...coreEn,
@@ -14,6 +15,7 @@ export const en = {
   ...cashEn,
   ...passesEn,
   ...serverUrlsEn,
+  ...reportsValidationsEn,
   'app.name': 'ParkGate',
   'app.tagline': 'Gate kiosk',
   'app.loading': 'Starting…',

@@ -7,6 +7,7 @@ import { validationsHi } from './validations.hi.js';
 import { cashHi } from './cash.hi.js';
 import { passesHi } from './passes.hi.js';
 import { serverUrlsHi } from './server-urls.hi.js';
+import { reportsValidationsHi } from './reports-validations.hi.js';
 
 export const hi: Record<MessageKey, string> = {
   ...coreHi,
@@ -15,6 +16,7 @@ export const hi: Record<MessageKey, string> = {
   ...cashHi,
   ...passesHi,
   ...serverUrlsHi,
+  ...reportsValidationsHi,
   'app.name': 'ParkGate',
   'app.tagline': 'गेट कियोस्क',
   'app.loading': 'शुरू हो रहा है…',

@@ -15,6 +15,7 @@ import { useLanguage } from '../stores/language.js';
 import { sounds } from '../lib/sound.js';
 import { useApiAction } from '../lib/use-api-action.js';
 import { VendExceptionsPanel } from '../lane/VendExceptionsPanel.js';
+import { ValidationsReportScreen } from './ValidationsReportScreen.js';
 
 function todayIn(timeZone: string): string {
   try {
@@ -41,7 +42,34 @@ export function saveFile(fileName: string, mimeType: string, base64: string): vo
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+type ReportView = 'daily' | 'validations';
+
+/** The daily report, or the validations and passes report (a range, with merchant statements). */
 export default function ReportsScreen() {
+  const t = useT();
+  const [view, setView] = useState<ReportView>('daily');
+  const views: { id: ReportView; label: string }[] = [
+    { id: 'daily', label: t('valReport.tabDaily') },
+    { id: 'validations', label: t('valReport.tab') },
+  ];
+  return (
+    <>
+      <div className="subtabs" role="tablist" aria-label={t('valReport.views')}>
+        {views.map((x) => (
+          <button key={x.id} type="button" role="tab" id={`reports-tab-${x.id}`} aria-selected={view === x.id} aria-controls={`reports-panel-${x.id}`}
+            className={`subtab ${view === x.id ? 'is-active' : ''}`} onClick={() => setView(x.id)} data-testid={`reports-tab-${x.id}`}>
+            {x.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`reports-panel-${view}`} aria-labelledby={`reports-tab-${view}`}>
+        {view === 'daily' ? <DailyReportScreen /> : <ValidationsReportScreen />}
+      </div>
+    </>
+  );
+}
+
+function DailyReportScreen() {
   const t = useT();
   const lang = useLanguage((st) => st.lang);
   const [timeZone, setTimeZone] = useState('Asia/Kolkata');

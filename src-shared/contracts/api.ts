@@ -22,6 +22,7 @@ import {
 import { VALIDATION_API, type ValidationApiResults } from './validations.js';
 import { PASS_API, type PassApiResults } from './passes.js';
 import { PASS_UPI_API, type PassUpiApiResults } from './pass-upi.js';
+import { VALIDATION_REPORT_API, type ValidationReportApiResults } from './validation-reports.js';
 
 const MAX_TEXT = 200;
 
@@ -274,7 +275,13 @@ export const API = {
   'reports.daily': { role: 'SUPERVISOR', input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD') }).strict() },
   'reports.export': {
     role: 'SUPERVISOR',
-    input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD'), format: z.enum(['csv', 'pdf']) }).strict(),
+    input: z.object({
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD'),
+      format: z.enum(['csv', 'pdf']),
+      // 'validations': the reports.validations report from `date` to `to` (default: the one day).
+      kind: z.enum(['daily', 'validations']).optional(),
+      to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date as YYYY-MM-DD').optional(),
+    }).strict(),
   },
 
   // Operations: backups, staged restore, diagnostics bundle. See docs/operations.md.
@@ -352,6 +359,7 @@ export const API = {
   // Season passes and anti-passback (docs/passes.md).
   ...PASS_API,
   ...PASS_UPI_API,
+  ...VALIDATION_REPORT_API,
 
   'dev.setClock': { role: null, input: z.object({ now: isoTime }).strict() },
 } as const satisfies Record<string, { role: Role | null; input: z.ZodType }>;
@@ -366,7 +374,7 @@ export interface LoginResult {
   expiresAt: string;
 }
 
-export interface ApiResults extends ValidationApiResults, PassApiResults, PassUpiApiResults {
+export interface ApiResults extends ValidationApiResults, PassApiResults, PassUpiApiResults, ValidationReportApiResults {
   'system.health': Health & { needsSetup: boolean };
   'auth.login': LoginResult;
   'auth.logout': { ok: true };

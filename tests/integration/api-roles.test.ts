@@ -60,7 +60,7 @@ it('the role table matches API.md for the money and admin methods', () => {
   expect(API['operators.create'].role).toBe('ADMIN');
   expect(API['merchants.list'].role).toBe('CASHIER');
   for (const m of ['merchants.create', 'merchants.update', 'merchants.topUp', 'merchants.statement', 'validations.createProgram', 'validations.updateProgram',
-    'validations.applyPreset', 'validations.report'] as const) expect(API[m].role, m).toBe('SUPERVISOR');
+    'validations.applyPreset', 'validations.report', 'reports.validations', 'reports.export'] as const) expect(API[m].role, m).toBe('SUPERVISOR');
   for (const m of ['validations.programs', 'validations.issueCode', 'validations.scan', 'validations.apply'] as const) expect(API[m].role, m).toBe('CASHIER');
   expect(API['validations.forSession'].role).toBe('ATTENDANT');
   expect(API['passes.reset'].role).toBe('SUPERVISOR');
