@@ -4,9 +4,14 @@
  * and `npm test` call it, so nobody needs a separate build step.
  *
  * Fresh = dist-renderer/.build-stamp records a source time >= the newest file under
- * src-renderer/, src-shared/, index.html, vite.config.ts, package.json. Otherwise Vite builds into
- * a temporary folder which then replaces dist-renderer/ (a running server never sees a half-written
- * build). A lock folder serialises concurrent callers (parallel test workers, two serves).
+ * src-renderer/, src-shared/, index.html, vite.config.ts, package.json, and says the build is a
+ * production one. Otherwise Vite builds into a temporary folder which then replaces dist-renderer/
+ * (a running server never sees a half-written build).
+ *
+ * Always the production build the kiosk ships: Vite takes React's development build whenever
+ * NODE_ENV is not "production" in its environment (vitest sets NODE_ENV=test, and the serve it
+ * starts inherits it), so the build gets NODE_ENV=production and is checked for development
+ * markers before it replaces dist-renderer/. A lock folder serialises concurrent callers (parallel test workers, two serves).
  *
  * Flags: --force (always build), --quiet.
  */
@@ -46,16 +51,36 @@ function sourceTime() {
   return Math.max(...SOURCES.map((s) => newest(join(root, s))));
 }
 
+const MODE = 'production';
+
 function builtTime() {
   try {
     if (!existsSync(join(OUT, 'index.html'))) return -1;
-    return Number(readFileSync(STAMP, 'utf8').trim()) || -1;
+    const [time, mode] = readFileSync(STAMP, 'utf8').trim().split(/\s+/);
+    if (mode !== MODE) return -1; // a build from before the mode was recorded, or a development one
+    return Number(time) || -1;
   } catch {
     return -1;
   }
 }
 
+// Strings only React's development builds contain (react/jsx-dev-runtime, react-dom's DOM-nesting warning).
+const DEV_MARKERS = ['jsxDEV', 'In HTML, %s cannot be a child of'];
+
 const fresh = () => !args.has('--force') && builtTime() >= sourceTime();
+
+/** Files of a build holding React's development code (its dev-only JSX runtime or warnings). */
+function developmentMarkers(dir) {
+  const found = [];
+  const assets = join(dir, 'assets');
+  if (!existsSync(assets)) return found;
+  for (const name of readdirSync(assets)) {
+    if (!name.endsWith('.js')) continue;
+    const text = readFileSync(join(assets, name), 'utf8');
+    for (const marker of DEV_MARKERS) if (text.includes(marker)) found.push(`${name}: ${marker}`);
+  }
+  return found;
+}
 
 function sleep(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -102,16 +127,18 @@ try {
     rmSync(tmp, { recursive: true, force: true });
     log('building the UI (vite build)…');
     const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-    const r = spawnSync(process.execPath, [vite, 'build', '--outDir', tmp, '--emptyOutDir', '--logLevel', quiet ? 'error' : 'warn'], {
+    const r = spawnSync(process.execPath, [vite, 'build', '--mode', MODE, '--outDir', tmp, '--emptyOutDir', '--logLevel', quiet ? 'error' : 'warn'], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NODE_ENV: MODE },
     });
-    if (r.status !== 0) {
+    const dev = r.status === 0 ? developmentMarkers(tmp) : [];
+    if (r.status !== 0 || dev.length > 0) {
       rmSync(tmp, { recursive: true, force: true });
-      console.error('[ensure-ui] vite build failed');
+      console.error(r.status !== 0 ? '[ensure-ui] vite build failed' : `[ensure-ui] the UI build is a development build (${dev.join(', ')})`);
       status = 1;
     } else {
-      writeFileSync(join(tmp, '.build-stamp'), String(started));
+      writeFileSync(join(tmp, '.build-stamp'), `${started} ${MODE}`);
       const old = join(root, `.dist-renderer-old-${process.pid}`);
       if (existsSync(OUT)) renameSync(OUT, old);
       renameSync(tmp, OUT);

@@ -17,6 +17,7 @@ import { useShowSetupWizard } from './screens/SetupWizard.js';
 import { useConnectivity } from './stores/connectivity.js';
 import { useSession } from './stores/session.js';
 import { canTakePayment, landingScreen, screensFor, useUi, type ScreenId } from './stores/ui.js';
+import type { LaneRole } from '../src-shared/contracts/lane-role.js';
 import type { MessageKey } from './i18n/en.js';
 
 const HEALTH_POLL_MS = 5000;
@@ -95,9 +96,14 @@ export function App() {
   useEffect(() => {
     if (!operatorId || !operatorRole) return;
     let live = true;
+    // An operator who already picked a screen while the settings were on their way stays there.
+    const before = useUi.getState().moves;
+    const land = (laneRole: LaneRole | null) => {
+      if (live && useUi.getState().moves === before) go(landingScreen(operatorRole, laneRole));
+    };
     call('settings.get', {})
-      .then((s) => live && go(landingScreen(operatorRole, s.laneRole ?? null)))
-      .catch(() => live && go(landingScreen(operatorRole, null)));
+      .then((s) => land(s.laneRole ?? null))
+      .catch(() => land(null));
     return () => {
       live = false;
     };

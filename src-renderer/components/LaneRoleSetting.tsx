@@ -24,7 +24,7 @@ export function LaneRoleSetting() {
     <section className="card" aria-labelledby="lane-role-title" data-testid="lane-role">
       <h2 id="lane-role-title" className="card-title">{t('laneRole.title')}</h2>
       <p className="muted">{t('laneRole.hint')}</p>
-      <div className="zone-options" role="radiogroup" aria-labelledby="lane-role-title">
+      <div data-main-action className="zone-options" role="radiogroup" aria-labelledby="lane-role-title">
         {LANE_ROLES.map((r) => (
           <label key={r} className={`zone-option ${role === r ? 'is-selected' : ''}`}>
             <input type="radio" name="lane-role" checked={role === r} disabled={busy} onChange={() => void choose(r)} />

@@ -65,17 +65,19 @@ export function TaxSettingsForm() {
     <fieldset className="tax-settings" data-testid="tax-settings">
       <legend>{t('tax.title')}</legend>
       <p className={`notice ${s.invoicing ? 'notice-ok' : ''}`}>{s.invoicing ? t('tax.invoicingOn') : t('tax.invoicingOff')}</p>
-      <TextField label={t('tax.legalName')} value={d.legalName} onValue={f('legalName')} />
-      <TextField label={t('tax.address')} value={d.address} onValue={f('address')} />
-      <TextField label={t('tax.stateCode')} value={d.stateCode} onValue={(v) => setD({ ...d, stateCode: v.replace(/\D/g, '').slice(0, 2) })} inputMode="numeric" hint={s.stateName} />
-      <TextField label={t('tax.gstin')} value={d.gstin} onValue={(v) => setD({ ...d, gstin: v.toUpperCase() })} autoComplete="off" maxLength={15} />
-      <CheckField label={t('tax.inclusive')} checked={d.inclusive} onChecked={(inclusive) => setD({ ...d, inclusive })} />
-      <TextField label={t('tax.rate')} value={d.rate} onValue={f('rate')} inputMode="decimal" />
-      <TextField label={t('tax.rateFrom')} value={d.rateFrom} onValue={f('rateFrom')} type="date" hint={t('tax.rateFromHint')} />
-      <TextField label={t('tax.sac')} value={d.sac} onValue={f('sac')} inputMode="numeric" />
-      <TextField label={t('tax.seriesPrefix')} value={d.seriesPrefix} onValue={(v) => setD({ ...d, seriesPrefix: v.toUpperCase().slice(0, 3) })} autoComplete="off" hint={t('tax.seriesPrefixHint')} />
-      <div className="setup-actions">
-        <button type="button" className="btn btn-primary" onClick={() => void save()}>{t('tax.save')}</button>
+      <div className="form-grid">
+        <TextField label={t('tax.legalName')} value={d.legalName} onValue={f('legalName')} />
+        <TextField label={t('tax.address')} value={d.address} onValue={f('address')} />
+        <TextField label={t('tax.stateCode')} value={d.stateCode} onValue={(v) => setD({ ...d, stateCode: v.replace(/\D/g, '').slice(0, 2) })} inputMode="numeric" hint={s.stateName} />
+        <TextField label={t('tax.gstin')} value={d.gstin} onValue={(v) => setD({ ...d, gstin: v.toUpperCase() })} autoComplete="off" maxLength={15} />
+        <CheckField label={t('tax.inclusive')} checked={d.inclusive} onChecked={(inclusive) => setD({ ...d, inclusive })} />
+        <TextField label={t('tax.rate')} value={d.rate} onValue={f('rate')} inputMode="decimal" />
+        <TextField label={t('tax.rateFrom')} value={d.rateFrom} onValue={f('rateFrom')} type="date" hint={t('tax.rateFromHint')} />
+        <TextField label={t('tax.sac')} value={d.sac} onValue={f('sac')} inputMode="numeric" />
+        <TextField label={t('tax.seriesPrefix')} value={d.seriesPrefix} onValue={(v) => setD({ ...d, seriesPrefix: v.toUpperCase().slice(0, 3) })} autoComplete="off" hint={t('tax.seriesPrefixHint')} />
+      </div>
+      <div className="setup-actions sticky-actions">
+        <button data-main-action type="button" className="btn btn-primary" onClick={() => void save()}>{t('tax.save')}</button>
       </div>
       {msg && <p className={`notice ${msg.ok ? 'notice-ok' : 'notice-error'}`} role="status">{msg.text}</p>}
     </fieldset>

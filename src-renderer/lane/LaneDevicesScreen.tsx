@@ -146,7 +146,7 @@ export function LaneDevicesScreen() {
           </>
         )}
         <div className="dialog-actions">
-          <button type="button" className="btn btn-primary" disabled={saving.busy} aria-busy={saving.busy} onClick={() => void save()} data-testid="lane-save">{t('lane.admin.save')}</button>
+          <button type="button" className="btn btn-primary" disabled={saving.busy} aria-busy={saving.busy} onClick={() => void save()} data-testid="lane-save" data-main-action>{t('lane.admin.save')}</button>
           <button type="button" className="btn" disabled={testing.busy} onClick={() => runTest(t('lane.admin.testBarrier'), () => call('lane.testBarrier', {}))} data-testid="lane-test-barrier">
             {t('lane.admin.testBarrier')}
           </button>

@@ -88,7 +88,7 @@ export function PassOrderForm({ passes, renewing, onCash, onUpi, onCancelRenew }
       <TextField label={t('passes.price')} value={price} onValue={setPrice} inputMode="decimal" autoComplete="off" className="field-money" data-testid="pass-price" />
       {starting.error !== null && <p className="notice notice-error" role="alert">{errorText(t, starting.error)}</p>}
       <div className="pay-actions pay-methods" role="group" aria-label={t('exit.payWith')}>
-        <button type="submit" className="btn btn-cash btn-xl" disabled={!ready} data-testid="pass-pay-cash">₹ {t('passes.payCash')}</button>
+        <button data-main-action type="submit" className="btn btn-cash btn-xl" disabled={!ready} data-testid="pass-pay-cash">₹ {t('passes.payCash')}</button>
         <button type="button" className="btn btn-online btn-xl" disabled={!ready || !online || starting.busy} onClick={upi} data-testid="pass-pay-upi">{t('passes.payUpi')}</button>
       </div>
       {renewing && <button type="button" className="btn btn-secondary" onClick={onCancelRenew}>{t('passes.cancel')}</button>}

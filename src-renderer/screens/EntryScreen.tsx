@@ -114,13 +114,14 @@ export function EntryScreen({ camera = true }: { camera?: boolean }) {
             </div>
           )}
         </div>
-        {camera && <CameraPanel onCode={(c) => void scan(c)} />}
+        {/* The typed code keeps its place under the result; the camera below gives way on a short screen. */}
         <form className="inline-form" onSubmit={submitManual}>
           <TextField label={t('scan.code')} value={manual} onValue={setManual} autoComplete="off" spellCheck={false} />
-          <button type="submit" className="btn btn-primary" disabled={!manual.trim() || busy}>
+          <button data-main-action type="submit" className="btn btn-primary" disabled={!manual.trim() || busy}>
             {t('entry.manualSubmit')}
           </button>
         </form>
+        {camera && <CameraPanel onCode={(c) => void scan(c)} />}
       </div>
 
       <div className="col col-side">
@@ -166,7 +167,7 @@ export function EntryScreen({ camera = true }: { camera?: boolean }) {
                 {isApiError(issuing.error) && issuing.error.code === 'VALIDATION_FAILED' && serverDetail(issuing.error) && <small>{serverDetail(issuing.error)}</small>}
               </div>
             )}
-            <button type="submit" className="btn btn-primary btn-xl" disabled={!vehicleOk || !zoneId || issuing.busy}>
+            <button data-main-action type="submit" className="btn btn-primary btn-xl" disabled={!vehicleOk || !zoneId || issuing.busy}>
               {issuing.busy ? t('entry.issuing') : t('entry.issue')}
             </button>
           </form>

@@ -47,12 +47,13 @@ export function FlaggedPaymentsPanel() {
       {list && !list.serverReachable && <p className="notice notice-warn" role="status">{t('flagged.offline')}</p>}
       {error !== null && <div className="notice notice-error" role="alert">{errorText(t, error)}</div>}
       {done && <p className="notice notice-ok" role="status">{done}</p>}
-      {list && list.items.length === 0 && <p className="muted" data-testid="flagged-empty">{t('flagged.none')}</p>}
+      {list && list.items.length === 0 && <p className="muted" data-testid="flagged-empty" data-main-action>{t('flagged.none')}</p>}
       <ul className="flagged-list" data-testid="flagged-list">
-        {list?.items.map((item) => (
+        {list?.items.map((item, i) => (
           <FlaggedRow
             key={item.payment.id}
             item={item}
+            first={i === 0}
             canDecide={list.serverReachable}
             onDone={(text) => {
               setDone(text);
@@ -65,7 +66,7 @@ export function FlaggedPaymentsPanel() {
   );
 }
 
-function FlaggedRow({ item, canDecide, onDone }: { item: FlaggedPayment; canDecide: boolean; onDone(text: string): void }) {
+function FlaggedRow({ item, first, canDecide, onDone }: { item: FlaggedPayment; first: boolean; canDecide: boolean; onDone(text: string): void }) {
   const t = useT();
   const lang = useLanguage((s) => s.lang);
   const [reason, setReason] = useState('');
@@ -118,7 +119,7 @@ function FlaggedRow({ item, canDecide, onDone }: { item: FlaggedPayment; canDeci
       ) : (
         <div className="inline-form">
           <TextField label={t('flagged.reasonFor', { vehicle: who })} value={reason} onValue={setReason} autoComplete="off" />
-          <button type="button" className="btn btn-primary" disabled={!ready} onClick={() => void decide('accept')}>
+          <button type="button" className="btn btn-primary" disabled={!ready} onClick={() => void decide('accept')} data-main-action={first || undefined}>
             {t('flagged.accept')}
           </button>
           <button type="button" className="btn btn-danger" disabled={!ready} onClick={() => void decide('refund')}>

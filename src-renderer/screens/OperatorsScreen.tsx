@@ -76,7 +76,7 @@ export function OperatorsScreen() {
         <div className="table-wrap">
           <table className="table" data-testid="operators-table">
             <thead>
-              <tr>
+              <tr data-main-action={isAdmin ? undefined : true}>
                 <th scope="col">{t('ops.name')}</th>
                 <th scope="col">{t('ops.username')}</th>
                 <th scope="col">{t('ops.role')}</th>
@@ -170,7 +170,7 @@ export function OperatorsScreen() {
             <TextField label={t('ops.name')} value={form.name} onValue={(name) => setForm({ ...form, name })} autoComplete="off" />
             <SelectField label={t('ops.role')} value={form.role} onValue={(role) => setForm({ ...form, role: role as Role })} options={roleOptions} />
             <TextField label={t('ops.pin')} type="password" inputMode="numeric" autoComplete="new-password" value={form.pin} onValue={(pin) => setForm({ ...form, pin: pin.replace(/\D/g, '').slice(0, 8) })} />
-            <button type="submit" className="btn btn-primary btn-lg" disabled={!form.username || !form.name || form.pin.length < 4}>
+            <button data-main-action type="submit" className="btn btn-primary btn-lg" disabled={!form.username || !form.name || form.pin.length < 4}>
               {t('ops.create')}
             </button>
           </form>

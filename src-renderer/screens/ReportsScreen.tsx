@@ -167,7 +167,7 @@ function DailyReportScreen() {
       <h1 className="screen-title">{t('reports.title')}</h1>
       <form className="inline-form" onSubmit={submit}>
         <TextField label={t('reports.date')} type="date" value={date} onValue={setDate} hint={formatDay(date, lang)} />
-        <button type="submit" className="btn btn-primary" disabled={loading.busy || !date} aria-busy={loading.busy}>{t('reports.load')}</button>
+        <button data-main-action type="submit" className="btn btn-primary" disabled={loading.busy || !date} aria-busy={loading.busy}>{t('reports.load')}</button>
         <button type="button" className="btn btn-secondary" disabled={!r || exporter.busy} aria-busy={exporting === 'csv'} onClick={() => void exportAs('csv')}>{t('reports.exportCsv')}</button>
         <button type="button" className="btn btn-secondary" disabled={!r || exporter.busy} aria-busy={exporting === 'pdf'} onClick={() => void exportAs('pdf')}>{t('reports.exportPdf')}</button>
       </form>

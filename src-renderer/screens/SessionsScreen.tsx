@@ -100,7 +100,7 @@ export function SessionsScreen() {
           options={[{ value: '', label: t('common.all') }, ...zones.map((z) => ({ value: z.id, label: z.name }))]}
         />
         <CheckField label={t('desk.sessions.lostOnly')} checked={Boolean(draft.lostOnly)} onChecked={(lostOnly) => setDraft({ ...draft, lostOnly })} />
-        <button type="submit" className="btn btn-primary" disabled={listing.busy} aria-busy={listing.busy}>{t('sessions.apply')}</button>
+        <button data-main-action type="submit" className="btn btn-primary" disabled={listing.busy} aria-busy={listing.busy}>{t('sessions.apply')}</button>
       </form>
       {listing.error != null && <div className="notice notice-error" role="alert">{errorText(t, listing.error)}</div>}
       <div className="table-wrap">

@@ -195,9 +195,11 @@ function AdminStep({ onDone }: { onDone(): void }) {
         <PinEntry label={t('login.confirmPin')} value={pin2} onValue={setPin2} autoFocus />
       )}
       <ErrorNotice error={error} />
-      <button type="submit" className="btn btn-primary btn-xl" disabled={busy || !username || !name || pin.length < 4}>
-        {t('login.setupSubmit')}
-      </button>
+      <div className="setup-actions">
+        <button type="submit" className="btn btn-primary btn-xl" disabled={busy || !username || !name || pin.length < 4}>
+          {t('login.setupSubmit')}
+        </button>
+      </div>
     </StepCard>
   );
 }

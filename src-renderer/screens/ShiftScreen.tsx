@@ -116,7 +116,7 @@ export default function ShiftScreen() {
           <h2 id="shift-open" className="card-title">{closed ? t('shiftScreen.newShift') : t('shiftScreen.open')}</h2>
           <p className="muted">{t('shiftScreen.none')}</p>
           <DenominationCounter label={t('cash.floatTitle')} counts={float} onCounts={setFloat} disabled={busy} testId="shift-float" />
-          <button type="submit" className="btn btn-primary btn-lg" disabled={busy}>{t('shiftScreen.open')}</button>
+          <button data-main-action type="submit" className="btn btn-primary btn-lg" disabled={busy}>{t('shiftScreen.open')}</button>
         </form>
       )}
 
@@ -154,7 +154,7 @@ export default function ShiftScreen() {
             <h2 id="shift-close" className="card-title">{t('shiftScreen.closeTitle')}</h2>
             <p className="muted">{t('shiftScreen.blindHint')}</p>
             <DenominationCounter label={t('cash.countTitle')} counts={counted} onCounts={setCounted} disabled={busy} testId="shift-count">
-              <button type="submit" className="btn btn-danger btn-lg" disabled={busy}>{t('shiftScreen.close')}</button>
+              <button data-main-action type="submit" className="btn btn-danger btn-lg" disabled={busy}>{t('shiftScreen.close')}</button>
             </DenominationCounter>
           </form>
         </div>

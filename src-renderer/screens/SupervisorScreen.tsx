@@ -125,9 +125,9 @@ function ZoneForm({ initial, submitLabel, onSubmit }: { initial: ZoneDraft; subm
         <TextField label={t('zone.dailyCap')} value={d.dailyCap} onValue={f('dailyCap')} inputMode="decimal" />
         <TextField label={t('zone.lostFee')} value={d.lostFee} onValue={f('lostFee')} inputMode="decimal" />
       </div>
-      <div className="form-row">
+      <div className="form-row sticky-actions">
         <CheckField label={t('zone.active')} checked={d.active} onChecked={(active) => setD({ ...d, active })} />
-        <button type="submit" className="btn btn-primary" disabled={saving.busy || !d.name.trim() || rupeesToPaise(d.rate) === null} aria-busy={saving.busy}>
+        <button data-main-action type="submit" className="btn btn-primary" disabled={saving.busy || !d.name.trim() || rupeesToPaise(d.rate) === null} aria-busy={saving.busy}>
           {submitLabel}
         </button>
         {saved && <span className="saved" role="status">{t('common.saved')}</span>}
@@ -187,7 +187,7 @@ function ZonesPanel() {
             {!z.isActive && <span className="tag tag-warn">{t('zone.inactive')}</span>}
           </button>
         ))}
-        <button type="button" className="zone-card zone-card-add" onClick={() => setAdding((a) => !a)}>
+        <button data-main-action type="button" className="zone-card zone-card-add" onClick={() => setAdding((a) => !a)}>
           + {t('zone.add')}
         </button>
       </div>
@@ -298,7 +298,7 @@ function IntegrityPanel() {
   });
   return (
     <section className="card" aria-label={t('sup.integrity')}>
-      <button type="button" className="btn btn-primary btn-lg" onClick={() => void run()} disabled={busy}>
+      <button data-main-action type="button" className="btn btn-primary btn-lg" onClick={() => void run()} disabled={busy}>
         {busy ? t('common.loading') : t('integrity.run')}
       </button>
       {error !== null && <div className="notice notice-error" role="alert">{errorText(t, error)}</div>}
@@ -385,7 +385,7 @@ function CancelPanel() {
     <section className="card" aria-label={t('sup.cancel')}>
       <form className="inline-form" onSubmit={(e) => void find(e)}>
         <TextField label={t('cancel.lookup')} value={lookup} onValue={setLookup} autoComplete="off" />
-        <button type="submit" className="btn btn-primary">{t('cancel.find')}</button>
+        <button data-main-action type="submit" className="btn btn-primary">{t('cancel.find')}</button>
       </form>
       {error !== null && <div className="notice notice-error" role="alert">{errorText(t, error)}</div>}
       {session && (

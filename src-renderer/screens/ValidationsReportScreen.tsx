@@ -110,7 +110,7 @@ export function ValidationsReportScreen() {
       <form className="inline-form" onSubmit={submit}>
         <TextField label={t('valReport.from')} type="date" value={from} onValue={setFrom} hint={formatDay(from, lang)} data-testid="valrep-from" />
         <TextField label={t('valReport.to')} type="date" value={to} onValue={setTo} hint={formatDay(to, lang)} data-testid="valrep-to" />
-        <button type="submit" className="btn btn-primary" disabled={loading.busy || !from || !to} aria-busy={loading.busy} data-testid="valrep-show">{t('valReport.show')}</button>
+        <button data-main-action type="submit" className="btn btn-primary" disabled={loading.busy || !from || !to} aria-busy={loading.busy} data-testid="valrep-show">{t('valReport.show')}</button>
         <button type="button" className="btn btn-secondary" disabled={!r || exporter.busy} onClick={() => void exportAs('csv')} data-testid="valrep-export-csv">{t('valReport.exportCsv')}</button>
         <button type="button" className="btn btn-secondary" disabled={!r || exporter.busy} onClick={() => void exportAs('pdf')} data-testid="valrep-export-pdf">{t('valReport.exportPdf')}</button>
       </form>

@@ -41,12 +41,15 @@ export function canTakePayment(role: Role): boolean {
 
 interface UiState {
   screen: ScreenId;
+  /** How many times a screen was chosen: tells a late landing that the operator already moved. */
+  moves: number;
   go(screen: ScreenId): void;
 }
 
 export const useUi = create<UiState>((set) => ({
   screen: 'entry',
+  moves: 0,
   go(screen) {
-    set({ screen });
+    set((s) => ({ screen, moves: s.moves + 1 }));
   },
 }));

@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Fail, connectEvents, installBridge, loginAs, payment, quote, resetStores, scanners, session, type Handlers } from './harness.js';
 import { ExitScreen } from '../../src-renderer/screens/exit/ExitScreen.js';
@@ -178,6 +179,26 @@ describe('Exit / cashier screen', () => {
     act(() => bridge.emit({ type: 'payment.changed', paymentId: 'p-1', sessionId: 's-1', status: 'SUCCESS' }));
     expect(await screen.findByText('GATE OPEN')).toBeTruthy();
     expect(bridge.callsOf('gate.completeExit')).toEqual([{ sessionId: 's-1' }]);
+  });
+
+  it('ONLINE under StrictMode (double effects): a SUCCESS still opens the gate, once', async () => {
+    let status: 'PENDING' | 'SUCCESS' = 'PENDING';
+    const bridge = installBridge({
+      ...base,
+      'gate.startOnlinePayment': () => payment(),
+      'payments.get': () => payment({ status }),
+      'gate.completeExit': () => session({ status: 'COMPLETED' }),
+    });
+    connectEvents();
+    render(<StrictMode><ExitScreen camera={false} /></StrictMode>);
+    await scanAtExit();
+    fireEvent.click(screen.getByRole('button', { name: 'UPI / online' }));
+    await screen.findByAltText('UPI payment QR code');
+    status = 'SUCCESS';
+    act(() => bridge.emit({ type: 'payment.changed', paymentId: 'p-1', sessionId: 's-1', status: 'SUCCESS' }));
+    expect(await screen.findByText('GATE OPEN')).toBeTruthy();
+    expect(bridge.callsOf('gate.completeExit')).toEqual([{ sessionId: 's-1' }]);
+    expect(bridge.callsOf('gate.startOnlinePayment')).toHaveLength(1);
   });
 
   it('ONLINE: FAILED offers retry and switching to cash; the gate stays closed', async () => {

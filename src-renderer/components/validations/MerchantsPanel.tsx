@@ -91,7 +91,7 @@ export function MerchantsPanel() {
       <form className="inline-form" onSubmit={submit}>
         <TextField label={t('merchants.name')} value={name} onValue={setName} maxLength={100} />
         <CheckField label={t('merchants.prepaid')} checked={prepaid} onChecked={setPrepaid} />
-        <button type="submit" className="btn btn-primary" disabled={create.busy || !name.trim()}>{t('merchants.create')}</button>
+        <button data-main-action type="submit" className="btn btn-primary" disabled={create.busy || !name.trim()}>{t('merchants.create')}</button>
       </form>
       {create.error !== null && <p className="notice notice-warn" role="alert">{errorText(t, create.error)}</p>}
       {merchants.length === 0 ? <p>{t('merchants.none')}</p> : (

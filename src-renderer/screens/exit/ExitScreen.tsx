@@ -139,7 +139,7 @@ export function ExitScreen({ camera = true }: { camera?: boolean }) {
         </div>
         <form className="inline-form" onSubmit={submitManual}>
           <TextField label={t('scan.code')} value={manual} onValue={setManual} autoComplete="off" spellCheck={false} />
-          <button type="submit" className="btn btn-primary" disabled={!manual.trim() || busy}>
+          <button data-main-action type="submit" className="btn btn-primary" disabled={!manual.trim() || busy}>
             {t('exit.manualSubmit')}
           </button>
         </form>

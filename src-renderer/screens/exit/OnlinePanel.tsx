@@ -28,8 +28,12 @@ export function OnlinePanel({ billing, payment, dispatch, openGate }: OnlinePane
   const paymentRef = useRef(payment);
   paymentRef.current = payment;
   // A status check still in flight when the cashier switched to cash must not pull the screen back.
-  useEffect(() => () => {
-    done.current = true;
+  // Set again on (re)mount: StrictMode's trial unmount runs the clean-up once before the real mount.
+  useEffect(() => {
+    done.current = false;
+    return () => {
+      done.current = true;
+    };
   }, []);
 
   const update = useCallback(

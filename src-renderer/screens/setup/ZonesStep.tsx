@@ -76,7 +76,7 @@ export function ZonesStep({ onDone }: { onDone(): void }) {
       <TextField label={t('setupZones.rate')} value={rate} onValue={setRate} inputMode="decimal" />
       <TextField label={t('setupZones.lostFee')} value={lostFee} onValue={setLostFee} inputMode="decimal" hint={t('setupZones.lostFeeHint')} />
       {error && <div className="notice notice-error" role="alert">{error}</div>}
-      <div className="pay-actions">
+      <div className="pay-actions setup-actions">
         <button type="submit" className="btn btn-secondary btn-lg" disabled={save.busy}>{t('setupZones.add')}</button>
         <button type="button" className="btn btn-primary btn-xl" disabled={save.busy || zones.length === 0} onClick={onDone}>{t('setup.next')}</button>
       </div>
