@@ -45,7 +45,14 @@ export interface ServerConfig {
   databaseUrl: string;
   databasePoolSize: number;
   logLevel: string;
+  /**
+   * How gateways and parkers reach this server (webhook and e-receipt links). Without
+   * PUBLIC_BASE_URL it is the address the server is bound to, set once it listens (PORT=0: the
+   * port the OS chose, src-server/main.ts `boundBaseUrl`).
+   */
   publicBaseUrl: string;
+  /** PUBLIC_BASE_URL was given (the bound address does not replace it). */
+  publicBaseUrlGiven: boolean;
   paymentGateway: GatewayChoice;
   paymentTtlSeconds: number;
   reconcileIntervalMs: number;
@@ -177,6 +184,15 @@ export function secretsKeyFromEnv(env: Record<string, string | undefined>): { ke
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
+/**
+ * The base URL of a listening socket's address: a wildcard bind (0.0.0.0, ::) is reached on
+ * 127.0.0.1 from this machine; an IPv6 address goes in brackets.
+ */
+export function boundBaseUrl(address: { address: string; port: number }): string {
+  const host = address.address === '0.0.0.0' || address.address === '::' || address.address === '' ? '127.0.0.1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -235,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databasePoolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: trimSlash(e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`),
+    publicBaseUrlGiven: e.PUBLIC_BASE_URL !== null,
     paymentGateway: e.PAYMENT_GATEWAY,
     paymentTtlSeconds: e.PAYMENT_TTL_SECONDS,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,

@@ -1,6 +1,7 @@
 /** `npm run server`: configuration from the environment, then listen and reconcile until stopped. */
 import { buildServer } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import type { AddressInfo } from 'node:net';
+import { boundBaseUrl, ConfigError, loadConfig } from './config.js';
 import { startPeriodicJobs } from './scale/jobs.js';
 
 async function main(): Promise<void> {
@@ -16,6 +17,9 @@ async function main(): Promise<void> {
   }
   const server = await buildServer({ config });
   const address = await server.app.listen({ host: config.host, port: config.port });
+  // Links and webhook addresses name the port actually bound (PORT=0: the one the OS chose).
+  const bound = server.app.server.address() as AddressInfo | null;
+  if (!config.publicBaseUrlGiven && bound) config.publicBaseUrl = boundBaseUrl(bound);
   // reconciler, payment expiry, booking sweep: on one instance at a time (src-server/scale/leader.ts)
   const stopJobs = await startPeriodicJobs(server);
   const port = new URL(address).port;

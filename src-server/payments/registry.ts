@@ -13,7 +13,7 @@ export interface GatewayRegistry {
 export function buildGatewayRegistry(cfg: ServerConfig, overrides: Partial<Record<GatewayName, PaymentGateway>> = {}): GatewayRegistry {
   const all = new Map<string, PaymentGateway>();
   if (cfg.razorpay) all.set('razorpay', new RazorpayGateway(cfg.razorpay));
-  if (cfg.phonepe) all.set('phonepe', new PhonePeGateway(cfg.phonepe, `${cfg.publicBaseUrl}/webhooks/phonepe`));
+  if (cfg.phonepe) all.set('phonepe', new PhonePeGateway(cfg.phonepe, () => `${cfg.publicBaseUrl}/webhooks/phonepe`));
   if (cfg.sim) all.set('sim', new SimGateway(cfg.sim));
   for (const [name, gw] of Object.entries(overrides)) if (gw) all.set(name, gw);
   const active = all.get(cfg.paymentGateway);

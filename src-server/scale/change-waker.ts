@@ -63,9 +63,10 @@ export interface PgWakerOptions {
 
 /**
  * LISTEN/NOTIFY on one dedicated connection (a pooled one could be handed to a query). Local
- * subscribers are woken at once on publish (no round trip), and again when the instance's own
- * NOTIFY comes back, which costs a re-read and nothing else. Bursts are coalesced: at most one
- * NOTIFY per scope is in flight, a publish during it sends one more after it.
+ * subscribers are woken at once on publish (no round trip); the instance's own NOTIFY coming
+ * back (sent by one of its sender connections, known by backend process id) wakes nobody again.
+ * Bursts are coalesced: at most one NOTIFY per scope is in flight, a publish during it sends one
+ * more after it.
  */
 export class PgWaker extends LocalWaker {
   override readonly kind = 'postgres' as const;
@@ -74,11 +75,19 @@ export class PgWaker extends LocalWaker {
   private readonly sender: pg.Pool;
   private readonly inFlight = new Map<string, boolean>();
   private readonly sending = new Set<Promise<unknown>>();
+  /** Backend process ids of this instance's sender connections (their notifications are its own). */
+  private readonly ownPids = new Set<number>();
 
   constructor(private readonly o: PgWakerOptions) {
     super(o.fallbackMs ?? DEFAULT_FALLBACK_MS);
     this.sender = new pg.Pool({ connectionString: o.url, max: 2 });
     this.sender.on('error', (err) => o.onError?.(`notify connection: ${err.message}`));
+    this.sender.on('connect', (c) => {
+      const pid = (c as unknown as { processID?: number | null }).processID;
+      if (typeof pid !== 'number') return;
+      this.ownPids.add(pid);
+      c.once('end', () => this.ownPids.delete(pid));
+    });
   }
 
   /** Resolves once the first LISTEN is in place (a later break reconnects in the background). */
@@ -91,6 +100,7 @@ export class PgWaker extends LocalWaker {
     client.on('notification', (msg) => {
       if (msg.channel !== NOTIFY_CHANNEL) return;
       this.o.onCount?.('received');
+      if (this.ownPids.has(msg.processId)) return; // woken locally when it was published
       this.emitter.emit(msg.payload ?? DEFAULT_SCOPE);
     });
     client.on('error', (err) => {

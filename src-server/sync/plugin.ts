@@ -63,6 +63,8 @@ export const syncRoutes: FastifyPluginAsync<SyncRoutesOptions> = async (app: Fas
     const q = validate(pullQuerySchema, req.query);
     const ac = new AbortController();
     reply.raw.on('close', () => ac.abort()); // the kiosk hung up: stop waiting
-    return { ok: true, data: await service.pull(kioskId, q.after, q.limit, q.wait, ac.signal, q.v) };
+    const data = await service.pullJson(kioskId, q.after, q.limit, q.wait, ac.signal, q.v);
+    // The envelope around the answer's JSON as built once per entry (no serialisation per pull).
+    return reply.type('application/json; charset=utf-8').send(`{"ok":true,"data":${data}}`);
   });
 };

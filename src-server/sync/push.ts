@@ -227,8 +227,9 @@ export async function applyPush(w: SyncWriter, window: ProtocolWindow, stats: Pu
     const offset = input.clientTime !== undefined ? receivedAt - input.clientTime : state.clock_offset_ms;
     await trx.updateTable('sync_kiosks').set({ last_seq: lastSeq, last_push_at: receivedAt, clock_offset_ms: offset })
       .where('kiosk_id', '=', kioskId).execute();
-    await finish(w, trx, b);
+    // Before the change-log entries: finish ends holding the server-wide counter lock (to commit).
     const auditCheckpoint = await w.anchor?.(trx, kioskId, input.auditHead, { newEvents: fresh.length, lastSeq, receivedAt });
+    await finish(w, trx, b);
     return { results, lastSeq, serverTime: w.now(), protocolVersion: window.current, ...(auditCheckpoint ? { auditCheckpoint } : {}) };
   });
 }

@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
 import type { CanonicalSession, PullResult, PushBody, PushResult } from '../../src-shared/contracts/sync.js';
 import { placeholderStyle, type PlaceholderStyle } from './bulk-insert.js';
 import { LocalWaker, type ChangeWaker } from '../scale/change-waker.js';
-import { ChangeLogReader } from './pull.js';
+import { ChangeLogReader, pullJsonOf, pullResultOf } from './pull.js';
 import { applyPush, checkProtocol, DEFAULT_PROTOCOL_WINDOW, type ProtocolWindow } from './push.js';
 import type { SyncDatabase } from './schema.js';
 import { refold } from './session-replica.js';
@@ -94,6 +94,15 @@ export class SyncService implements SyncWriter {
   }
 
   async pull(kioskId: string, after: number, limit: number, waitMs = 0, signal?: AbortSignal, protocolVersion?: number): Promise<PullResult> {
+    return pullResultOf(await this.answerPull(kioskId, after, limit, waitMs, signal, protocolVersion));
+  }
+
+  /** The same pull as its PullResult JSON (what the route sends): the entries' JSON as read once for all pulls. */
+  async pullJson(kioskId: string, after: number, limit: number, waitMs = 0, signal?: AbortSignal, protocolVersion?: number): Promise<string> {
+    return pullJsonOf(await this.answerPull(kioskId, after, limit, waitMs, signal, protocolVersion));
+  }
+
+  private async answerPull(kioskId: string, after: number, limit: number, waitMs: number, signal: AbortSignal | undefined, protocolVersion: number | undefined) {
     checkProtocol(this.protocol, protocolVersion);
     this.stats.pulls++;
     const facilityId = await this.facilityOf(kioskId);

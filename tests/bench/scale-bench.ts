@@ -57,7 +57,7 @@ async function pgCpuSeconds(admin: pg.Client, dbName: string, seen: Map<number, 
   return [...seen.values()].reduce((a, b) => a + b, 0);
 }
 
-interface WorkerResult { pushes: number; pushErrors: number; pulls: number; pullErrors: number; entries: number; satPushes: number; satMs: number; propagation: number[]; unseen: number; errorKinds: Record<string, number>; cpuS: number }
+interface WorkerResult { pushes: number; pushErrors: number; pulls: number; pullErrors: number; entries: number; satPushes: number; satMs: number; propagation: number[]; pushMs: number[]; unseen: number; errorKinds: Record<string, number>; cpuS: number }
 
 /** CPU seconds (user + system) of one process so far, from /proc (0 when it is gone). */
 function procCpuSeconds(pid: number): number {
@@ -84,7 +84,7 @@ function runWorker(input: WorkerInput): Promise<WorkerResult> {
   });
 }
 
-interface Figures { serverCores: number; kioskCores: number; errorKinds: Record<string, number>; instances: number; pushesPerS: number; pullsPerS: number; entriesPerS: number; p50: number; p95: number; p99: number; satPushesPerS: number; pgCores: number; errors: number; unseen: number }
+interface Figures { serverCores: number; kioskCores: number; errorKinds: Record<string, number>; instances: number; pushesPerS: number; pullsPerS: number; entriesPerS: number; p50: number; p95: number; p99: number; push50: number; push95: number; satPushesPerS: number; pgCores: number; errors: number; unseen: number }
 
 async function adminQuery(sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -103,9 +103,10 @@ async function topology(instances: number): Promise<Figures> {
   await adminQuery(`CREATE DATABASE ${dbName}`);
   const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`);
   const redis: Record<string, string> = REDIS_URL ? { REDIS_URL, REDIS_KEY_PREFIX: `${REDIS_PREFIX}${instances}:` } : {};
-  // SCALE_SERVER_NODE_OPTIONS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the instances.
-  const nodeOptions: Record<string, string> = process.env.SCALE_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SCALE_SERVER_NODE_OPTIONS } : {};
-  const cluster = Cluster.forDatabase(url, { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(Math.ceil(12 / instances)), ...redis, ...nodeOptions });
+  // SCALE_SERVER_NODE_ARGS: node flags for the instances, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
+  const nodeOptions: Record<string, string> = process.env.SCALE_SERVER_NODE_ARGS ? { NODE_ARGS: process.env.SCALE_SERVER_NODE_ARGS } : {};
+  // Each instance has its own pool (SCALE_POOL, default the server's 10): a third instance brings its connections with it.
+  const cluster = Cluster.forDatabase(url, { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: process.env.SCALE_POOL ?? '10', ...redis, ...nodeOptions });
   try {
     const sdb = openServerDb(url, { poolSize: 4 });
     await migrateToLatest(sdb.db);
@@ -148,6 +149,7 @@ async function topology(instances: number): Promise<Figures> {
       pullsPerS: sum('pulls') / (STEADY_S + satS),
       entriesPerS: sum('entries') / (STEADY_S + satS),
       p50: percentile(prop, 50), p95: percentile(prop, 95), p99: percentile(prop, 99),
+      push50: percentile(results.flatMap((r) => r.pushMs), 50), push95: percentile(results.flatMap((r) => r.pushMs), 95),
       satPushesPerS: sum('satPushes') / satS,
       pgCores: (cpu1 - cpu0) / wallS,
       serverCores: (server1 - server0) / wallS,
@@ -182,6 +184,8 @@ async function main(): Promise<void> {
     ['propagation p50 ms', f(one.p50), f(three.p50)],
     ['propagation p95 ms (target < 1000)', f(one.p95), f(three.p95)],
     ['propagation p99 ms', f(one.p99), f(three.p99)],
+    ['push answered (committed) p50 ms', f(one.push50), f(three.push50)],
+    ['push answered (committed) p95 ms', f(one.push95), f(three.push95)],
     ['saturated pushes/s (push capacity)', f(one.satPushesPerS), f(three.satPushesPerS)],
     ['PostgreSQL CPU, cores (bench database backends)', f(one.pgCores, 2), f(three.pgCores, 2)],
     ['server instances CPU, cores (all instances)', f(one.serverCores, 2), f(three.serverCores, 2)],

@@ -35,10 +35,12 @@ interface SimKiosk {
   seq: number;
   open: { id: string; plate: string } | null;
   cursor: number;
+  /** A push that failed: sent again, unchanged, as a kiosk's outbox does (a new event at its sequence number would be SEQ_REUSED if the server had stored it). */
+  unsent: ReturnType<typeof nextEvent> | null;
 }
 
 const kiosks: SimKiosk[] = input.kiosks.map((k) => ({
-  id: k.id, facility: k.facility, seq: 0, open: null, cursor: 0,
+  id: k.id, facility: k.facility, seq: 0, open: null, cursor: 0, unsent: null,
   http: new SignedClient({ baseUrl: input.urls[k.index % input.urls.length]!, kioskId: k.id, kioskSecret: k.secret, now: () => Date.now() }),
 }));
 /** A push still to be seen: when it started and the gates of its facility in this process that have not pulled it yet. */
@@ -46,6 +48,8 @@ const sentAt = new Map<string, { t0: number; waiting: Set<SimKiosk> }>();
 const byFacility = new Map<number, SimKiosk[]>();
 for (const k of kiosks) byFacility.set(k.facility, [...(byFacility.get(k.facility) ?? []), k]);
 const propagation: number[] = [];
+/** ms from a steady push's start to its answer (the commit): the part of propagation before any pull can see it. */
+const pushMs: number[] = [];
 const counts = { pushes: 0, pushErrors: 0, pulls: 0, pullErrors: 0, entries: 0, satPushes: 0 };
 /** Failed requests by what failed (the first words of the error): the table says why, not just how many. */
 const errorKinds: Record<string, number> = {};
@@ -90,22 +94,26 @@ function nextEvent(k: SimKiosk) {
 }
 
 async function push(k: SimKiosk, saturating: boolean): Promise<void> {
-  const { entityId, event } = nextEvent(k);
+  const resend = k.unsent;
+  const { entityId, event } = resend ?? nextEvent(k);
+  k.unsent = null;
   const t0 = Date.now();
-  if (!saturating) {
+  // Propagation counts from the first attempt of a resent push.
+  if (!saturating && !resend) {
     const others = (byFacility.get(k.facility) ?? []).filter((o) => o !== k);
     if (others.length) sentAt.set(entityId + event.type, { t0, waiting: new Set(others) });
   }
   try {
     await k.http.request('POST', '/sync/v1/push', { events: [event], clientTime: t0, protocolVersion: SYNC_PROTOCOL_VERSION }, { timeoutMs: 10_000 }); // bounded: the bench must end in its time
     if (saturating) counts.satPushes++;
-    else counts.pushes++;
+    else {
+      counts.pushes++;
+      pushMs.push(Date.now() - t0);
+    }
   } catch (err) {
     countError('push', err);
     counts.pushErrors++;
-    k.seq--; // resent as the same sequence number next time (a new event: the server never stored it)
-    if (event.type === 'session.ticketIssued') k.open = null;
-    else k.open = { id: entityId, plate: event.vehicle.vehicle_number };
+    k.unsent = { entityId, event };
   }
 }
 
@@ -167,7 +175,7 @@ async function main(): Promise<void> {
   let unseen = 0;
   for (const s of sentAt.values()) unseen += s.waiting.size;
   const cpu = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ ...counts, satMs, propagation, unseen, errorKinds, cpuS: (cpu.user + cpu.system) / 1e6 })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...counts, satMs, propagation, pushMs, unseen, errorKinds, cpuS: (cpu.user + cpu.system) / 1e6 })}\n`);
   // Pulls still waiting end with the process.
   void pulls;
   process.exit(0);

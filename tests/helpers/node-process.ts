@@ -59,9 +59,11 @@ export async function removeBundles(): Promise<void> {
 
 /** Resolves with the URL the process printed; rejects with its output when it exits or is not ready in time (then it is killed). */
 export async function startNode(args: string[], env: Record<string, string>, timeoutMs = 90_000, opts: { bundle?: boolean } = {}): Promise<Proc> {
-  const [entry, ...rest] = args;
-  const argv = opts.bundle && entry ? [await bundled(entry), ...rest] : ['--import', 'tsx', ...args];
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [entry, ...restArgs] = args;
+  // NODE_ARGS: flags for node itself that NODE_OPTIONS refuses (e.g. --cpu-prof), space-separated.
+  const { NODE_ARGS: nodeArgs, ...rest } = env;
+  const argv = opts.bundle && entry ? [await bundled(entry), ...restArgs] : ['--import', 'tsx', ...args];
+  const child = spawn(process.execPath, [...(nodeArgs ? nodeArgs.split(' ').filter(Boolean) : []), ...argv], { cwd: ROOT, env: { ...process.env, ...rest }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));

@@ -23,7 +23,8 @@ describe('e-receipt SMS (kiosk + server processes + SMS simulator)', () => {
   beforeAll(async () => {
     sms = await startSmsSim({ authKey: AUTH_KEY });
     stack = await startStack({
-      serverExtra: (serverUrl) => ({ SMS_API_BASE: sms.url, SMS_AUTH_KEY: AUTH_KEY, SMS_TEMPLATE_ID: 'ereceipt-1', PUBLIC_BASE_URL: serverUrl }),
+      // No PUBLIC_BASE_URL and port 0: the link names the port the server actually bound.
+      serverExtra: { SMS_API_BASE: sms.url, SMS_AUTH_KEY: AUTH_KEY, SMS_TEMPLATE_ID: 'ereceipt-1' },
       kiosks: [{}],
     });
     kiosk = stack.kiosks[0]!;

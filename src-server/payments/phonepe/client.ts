@@ -14,8 +14,13 @@ export class PhonePeGateway implements PaymentGateway {
 
   constructor(
     private readonly cfg: PhonePeConfig,
-    private readonly callbackUrl: string,
+    /** The webhook address PhonePe calls (a function: the public base URL is known once the server listens). */
+    private readonly callback: string | (() => string),
   ) {}
+
+  private get callbackUrl(): string {
+    return typeof this.callback === 'string' ? this.callback : this.callback();
+  }
 
   private async post(apiPath: string, payload: unknown): Promise<unknown> {
     const base64 = toBase64Json(payload);
