@@ -54,6 +54,8 @@ export function chromiumKioskArgs(url, profileDir) {
   return [
     `--app=${url}`,
     '--kiosk',
+    // Native date fields follow the browser language: India's day/month order (03/12/2026).
+    '--lang=en-IN',
     `--user-data-dir=${profileDir}`,
     '--no-first-run',
     '--no-default-browser-check',

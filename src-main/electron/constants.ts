@@ -13,3 +13,6 @@ export const APP_START_URL = `${APP_ORIGIN}/index.html`;
 /** IPC channels. `call` is request/response (invoke); `event` is pushed main -> renderer. */
 export const IPC_CALL = 'parkgate:call';
 export const IPC_EVENT = 'parkgate:event';
+
+/** The window's language (Chromium's --lang): native date fields show day/month/year as in India. */
+export const KIOSK_UI_LANG = 'en-IN';

@@ -30,7 +30,7 @@ import { createKiosk } from '../kiosk.js';
 import { resolveServer } from '../ops/cli-commands.js';
 import { KIOSK_SECRET_NAME, kioskSecretStore, safeStorageCipher } from '../ops/secret-store.js';
 import { ActivityTracker } from './activity.js';
-import { APP_ORIGIN, APP_SCHEME, APP_START_URL } from './constants.js';
+import { APP_ORIGIN, APP_SCHEME, APP_START_URL, KIOSK_UI_LANG } from './constants.js';
 import { createAppProtocolHandler, APP_SCHEME_PRIVILEGES } from './app-protocol.js';
 import { installCrashRecovery } from './crash-recovery.js';
 import { installCspHeader, installNetworkLockdown } from './csp.js';
@@ -46,6 +46,8 @@ type CoreKiosk = KioskLike & { close(): Promise<void>; activity?: () => Promise<
 // Must happen before 'ready': the app scheme gets a real, secure origin.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
 app.enableSandbox();
+// Native date fields and Intl defaults follow the browser language: India's day/month order.
+app.commandLine.appendSwitch('lang', KIOSK_UI_LANG);
 
 const production = app.isPackaged;
 let win: BrowserWindow | null = null;

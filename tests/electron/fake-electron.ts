@@ -37,6 +37,7 @@ export function fakeElectron(vi: typeof Vi) {
   const app = Object.assign(new Emitter(), {
     isPackaged: true,
     enableSandbox: vi.fn(),
+    commandLine: { appendSwitch: vi.fn() },
     requestSingleInstanceLock: vi.fn(() => true),
     whenReady: vi.fn(() => Promise.resolve()),
     getPath: vi.fn(() => state.dataDir),

@@ -76,6 +76,7 @@ describe('main.ts with Electron mocked at the boundary', () => {
       expect.objectContaining({ scheme: APP_SCHEME, privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false }) }),
     ]);
     expect(h.app.enableSandbox).toHaveBeenCalled();
+    expect(h.app.commandLine.appendSwitch).toHaveBeenCalledWith('lang', 'en-IN');
     expect(h.app.requestSingleInstanceLock).toHaveBeenCalled();
     expect(h.app.has('second-instance')).toBe(true);
   });

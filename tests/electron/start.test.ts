@@ -40,7 +40,7 @@ describe('shell choice', () => {
     expect(start.shouldOpenBrowser({ DISPLAY: ':0', PARKGATE_NO_BROWSER: '1' }, 'linux')).toBe(false);
     expect(start.shouldOpenBrowser({}, 'linux')).toBe(false);
     const args: string[] = start.chromiumKioskArgs('http://127.0.0.1:8765/', '/d/profile');
-    expect(args).toEqual(expect.arrayContaining(['--kiosk', '--app=http://127.0.0.1:8765/', '--user-data-dir=/d/profile']));
+    expect(args).toEqual(expect.arrayContaining(['--kiosk', '--app=http://127.0.0.1:8765/', '--user-data-dir=/d/profile', '--lang=en-IN']));
     const bin = path.join('/opt/x', 'chromium');
     expect(start.findChromium(['/nope', '/opt/x'].join(path.delimiter), (p: string) => p === bin)).toBe(bin);
     expect(start.findChromium('/nope', () => false)).toBeNull();
