@@ -45,17 +45,21 @@ export interface PullAnswer {
   hasMore: boolean;
   serverTime: number;
   protocolVersion: number;
+  /** The facility the server has this kiosk in (the kiosk adopts it). */
+  facilityId?: string;
 }
 
 export function pullResultOf(a: PullAnswer): PullResult {
-  return { changes: a.changes.map((c) => c.entry), cursor: a.cursor, hasMore: a.hasMore, serverTime: a.serverTime, protocolVersion: a.protocolVersion };
+  return { changes: a.changes.map((c) => c.entry), cursor: a.cursor, hasMore: a.hasMore, serverTime: a.serverTime, protocolVersion: a.protocolVersion,
+    ...(a.facilityId !== undefined ? { facilityId: a.facilityId } : {}) };
 }
 
 /** The answer's JSON (`PullResult`): the entries' JSON as read, joined, no object built or serialised again. */
 export function pullJsonOf(a: PullAnswer): string {
   let changes = '';
   for (let i = 0; i < a.changes.length; i++) changes += (i ? ',' : '') + a.changes[i]!.json;
-  return `{"changes":[${changes}],"cursor":${a.cursor},"hasMore":${a.hasMore},"serverTime":${a.serverTime},"protocolVersion":${a.protocolVersion}}`;
+  const facility = a.facilityId !== undefined ? `,"facilityId":${JSON.stringify(a.facilityId)}` : '';
+  return `{"changes":[${changes}],"cursor":${a.cursor},"hasMore":${a.hasMore},"serverTime":${a.serverTime},"protocolVersion":${a.protocolVersion}${facility}}`;
 }
 
 interface ChangeRow { seq: number | string | bigint; entity_type: string; entity_id: string; origin_kiosk_id: string | null; data: string }
