@@ -13,17 +13,15 @@
  * PASSBACK_PROPERTY_RUNS (default 3) sets the number of runs; a campaign uses >= 200.
  * PASSBACK_PROPERTY_SEED replays a failure (the seed is printed on every failure).
  */
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { createKiosk } from '../../src-main/kiosk.js';
-import { secretsPathFor } from '../../src-main/core/secrets.js';
-import { sha256Hex } from '../../src-main/core/ids.js';
 import { compareHlc, decodeHlc } from '../../src-shared/domain/hlc.js';
 import type { PassApiResults, PassSaleResult } from '../../src-shared/contracts/passes.js';
-import { heal, InProcTransport, memoryServer, tempDir, TestClock, type TestKiosk } from './harness.js';
+import { heal, memoryServer, tempDir, TestClock, type TestKiosk } from './harness.js';
+import { openPassGates } from './pass-gates.js';
 
 const RUNS = Number(process.env.PASSBACK_PROPERTY_RUNS ?? 3);
 const SEED = process.env.PASSBACK_PROPERTY_SEED ? Number(process.env.PASSBACK_PROPERTY_SEED) : undefined;
@@ -90,36 +88,10 @@ describe('anti-passback across offline gates (property, sync model)', () => {
         const run = ++runNo;
         const clock = new TestClock();
         const server = await memoryServer(clock.now);
-        const kiosks: TestKiosk[] = [];
-        const tokens: { attendant: string; cashier: string }[] = [];
         const unexpected: string[] = [];
+        const kiosks: TestKiosk[] = [];
         try {
-          for (let i = 0; i < n; i++) {
-            const dbPath = join(tmp.dir, `r${run}-g${i}.db`);
-            if (i === 0) {
-              copyFileSync(template, dbPath);
-              copyFileSync(secretsPathFor(template), secretsPathFor(dbPath));
-            }
-            const transport = new InProcTransport(() => server.service, `g${i}`);
-            const kiosk = await createKiosk({ dbPath, clock, kioskId: `g${i}`, sync: { transport, autoStart: false } });
-            kiosks.push({ name: `g${i}`, kiosk, worker: kiosk.syncWorker!, transport, dbPath, tokens: new Map() });
-          }
-          await heal(kiosks, 2); // the joining gates get zones, operators and keys
-          /** Tokens without PIN hashing, inserted as auth.login does (the API path is still used). */
-          const grant = (k: TestKiosk, username: string): string => {
-            const db = k.kiosk.ctx.store.sqlite;
-            const op = db.prepare('SELECT id FROM operators WHERE username = ?').get(username) as { id: string };
-            const token = `t-${k.name}-${username}-${run}`;
-            db.prepare('INSERT OR IGNORE INTO auth_tokens (token_hash, operator_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-              .run(sha256Hex(token), op.id, clock.now(), clock.now() + 365 * 86400_000);
-            return token;
-          };
-          for (const k of kiosks) tokens.push({ attendant: grant(k, 'attendant'), cashier: grant(k, 'cashier') });
-          const api = async (g: number, method: string, input: unknown, who: 'attendant' | 'cashier' = 'attendant') => {
-            const r = await kiosks[g]!.kiosk.call(method, input, tokens[g]![who]);
-            if (!r.ok && (r.error.code === 'INTERNAL' || r.error.code === 'VALIDATION_FAILED')) unexpected.push(`${method}@g${g}: ${r.error.code} ${r.error.message}`);
-            return r;
-          };
+          const { api } = await openPassGates({ dir: tmp.dir, template, run, n, clock, service: server.service, unexpected, kiosks });
 
           // Two passes sold at the first gate, learned everywhere before the run starts.
           const open = await api(0, 'shifts.open', { openingFloatPaise: 0 }, 'cashier');
