@@ -179,12 +179,9 @@ function durationText(seconds: number | null): string {
   return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min`;
 }
 
-/** Renders the report; resolves with the PDF bytes. */
-export function reportPdf(r: DailyReport): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4', margins: { top: 48, bottom: 52, left: 44, right: 44 }, bufferPages: true,
-    info: { Title: `Daily report ${r.date} - ${r.facilityName}`, Author: 'ParkGate', Subject: `Daily report for ${r.date} (${r.timeZone})` },
-  });
+/** An A4 report in the reports' style: fonts, the writer, and `finish` (footer on every page, the bytes). */
+export function openReportDoc(info: PDFKit.DocumentInfo): { doc: PDFKit.PDFDocument; w: Writer; regular: string; bold: string; finish(footer: string): Promise<Buffer> } {
+  const doc = new PDFDocument({ size: 'A4', margins: { top: 48, bottom: 52, left: 44, right: 44 }, bufferPages: true, info });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -201,6 +198,28 @@ export function reportPdf(r: DailyReport): Promise<Buffer> {
     bold = 'Body-Bold';
   }
   const w = new Writer(doc, regular, bold);
+  const finish = (footer: string): Promise<Buffer> => {
+    const range = doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i += 1) {
+      doc.switchToPage(i);
+      const bottom = doc.page.margins.bottom;
+      doc.page.margins.bottom = 0;
+      const y = doc.page.height - 34;
+      doc.moveTo(w.left, y - 6).lineTo(w.left + w.width, y - 6).lineWidth(0.4).strokeColor(COLORS.rule).stroke();
+      doc.font(regular).fontSize(8).fillColor(COLORS.muted)
+        .text(footer, w.left, y, { width: w.width / 2, lineBreak: false })
+        .text(`Page ${i - range.start + 1} of ${range.count}`, w.left + w.width / 2, y, { width: w.width / 2, align: 'right', lineBreak: false });
+      doc.page.margins.bottom = bottom;
+    }
+    doc.end();
+    return done;
+  };
+  return { doc, w, regular, bold, finish };
+}
+
+/** Renders the report; resolves with the PDF bytes. */
+export function reportPdf(r: DailyReport): Promise<Buffer> {
+  const { doc, w, regular, bold, finish } = openReportDoc({ Title: `Daily report ${r.date} - ${r.facilityName}`, Author: 'ParkGate', Subject: `Daily report for ${r.date} (${r.timeZone})` });
   const tz = r.timeZone;
   const local = (isoText: string | null) => (isoText ? formatLocal(Date.parse(isoText), tz) : '-');
 
@@ -326,18 +345,5 @@ export function reportPdf(r: DailyReport): Promise<Buffer> {
     { header: 'Findings', width: 1, align: 'right', value: (f) => String(f.count) },
   ], r.integrity.findings, 'No checks.');
 
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i += 1) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - 34;
-    doc.moveTo(w.left, y - 6).lineTo(w.left + w.width, y - 6).lineWidth(0.4).strokeColor(COLORS.rule).stroke();
-    doc.font(regular).fontSize(8).fillColor(COLORS.muted)
-      .text(`${r.facilityName} - daily report ${r.date}`, w.left, y, { width: w.width / 2, lineBreak: false })
-      .text(`Page ${i - range.start + 1} of ${range.count}`, w.left + w.width / 2, y, { width: w.width / 2, align: 'right', lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
-  doc.end();
-  return done;
+  return finish(`${r.facilityName} - daily report ${r.date}`);
 }

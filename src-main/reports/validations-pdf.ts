@@ -1,31 +1,11 @@
 /** The validations and passes report (reports/validations.ts) as a PDF, in the daily report's style (reports/pdf.ts). */
-import PDFDocument from 'pdfkit';
 import type { ValidationsReport } from '../../src-shared/contracts/validation-reports.js';
-import { COLORS, pdfMoney, resolveFonts, Writer } from './pdf.js';
+import { COLORS, openReportDoc, pdfMoney } from './pdf.js';
 import { formatLocal } from './time.js';
 
 export function validationsPdf(r: ValidationsReport): Promise<Buffer> {
   const range = r.from === r.to ? r.from : `${r.from} to ${r.to}`;
-  const doc = new PDFDocument({
-    size: 'A4', margins: { top: 48, bottom: 52, left: 44, right: 44 }, bufferPages: true,
-    info: { Title: `Validations and passes ${range} - ${r.facilityName}`, Author: 'ParkGate' },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  const fonts = resolveFonts();
-  let regular = 'Helvetica';
-  let bold = 'Helvetica-Bold';
-  if (fonts) {
-    doc.registerFont('Body', fonts.regular);
-    doc.registerFont('Body-Bold', fonts.bold);
-    regular = 'Body';
-    bold = 'Body-Bold';
-  }
-  const w = new Writer(doc, regular, bold);
+  const { doc, w, regular, bold, finish } = openReportDoc({ Title: `Validations and passes ${range} - ${r.facilityName}`, Author: 'ParkGate' });
   const local = (isoText: string) => formatLocal(Date.parse(isoText), r.timeZone);
   const v = r.validations;
   const p = r.passes;
@@ -99,18 +79,5 @@ export function validationsPdf(r: ValidationsReport): Promise<Buffer> {
     { header: 'Forgone', width: 1, align: 'right', value: (x) => pdfMoney(x.forgonePaise) },
   ], p.forgone.items, 'No completed pass visits in this range.');
 
-  const pages = doc.bufferedPageRange();
-  for (let i = pages.start; i < pages.start + pages.count; i += 1) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - 34;
-    doc.moveTo(w.left, y - 6).lineTo(w.left + w.width, y - 6).lineWidth(0.4).strokeColor(COLORS.rule).stroke();
-    doc.font(regular).fontSize(8).fillColor(COLORS.muted)
-      .text(`${r.facilityName} - validations and passes ${range}`, w.left, y, { width: w.width / 2, lineBreak: false })
-      .text(`Page ${i - pages.start + 1} of ${pages.count}`, w.left + w.width / 2, y, { width: w.width / 2, align: 'right', lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
-  doc.end();
-  return done;
+  return finish(`${r.facilityName} - validations and passes ${range}`);
 }
